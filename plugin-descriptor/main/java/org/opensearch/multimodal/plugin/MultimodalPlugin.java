@@ -1,0 +1,160 @@
+package org.opensearch.multimodal.plugin;
+
+import org.apache.lucene.util.SetOnce;
+import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.node.DiscoveryNodes;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.IndexScopedSettings;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.env.Environment;
+import org.opensearch.env.NodeEnvironment;
+import org.opensearch.index.mapper.Mapper;
+import org.opensearch.ingest.Processor;
+import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.mapper.DenseVectorFieldMapper;
+import org.opensearch.multimodal.mapper.MultiVectorFieldMapper;
+import org.opensearch.multimodal.model.ModelRegistry;
+import org.opensearch.multimodal.model.NativeLibraries;
+import org.opensearch.multimodal.model.OnnxSessions;
+import org.opensearch.multimodal.processor.EmbedTextProcessor;
+import org.opensearch.multimodal.processor.EmbedTextProcessorFactory;
+import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.QueryEncoder;
+import org.opensearch.multimodal.rest.RestEmbedAction;
+import org.opensearch.multimodal.rest.RestListModelsAction;
+import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.plugins.ActionPlugin;
+import org.opensearch.plugins.IngestPlugin;
+import org.opensearch.plugins.MapperPlugin;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.plugins.SearchPlugin;
+import org.opensearch.repositories.RepositoriesService;
+import org.opensearch.rest.RestController;
+import org.opensearch.rest.RestHandler;
+import org.opensearch.script.ScriptService;
+import org.opensearch.threadpool.ExecutorBuilder;
+import org.opensearch.threadpool.FixedExecutorBuilder;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+import org.opensearch.watcher.ResourceWatcherService;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The entry point OpenSearch loads: wires the model runtime into ingest, mappings, search and REST. */
+public final class MultimodalPlugin extends Plugin implements ActionPlugin, IngestPlugin, MapperPlugin, SearchPlugin {
+
+    /** The name the plugin is installed under, and its directory in {@code plugins/}. */
+    public static final String PLUGIN_NAME = "opensearch-multimodal";
+
+    private final Settings settings;
+    private final SetOnce<InferenceService> inference = new SetOnce<>();
+    private final SetOnce<ModelRegistry> registry = new SetOnce<>();
+
+    public MultimodalPlugin(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public List<Setting<?>> getSettings() {
+        return MultimodalSettings.all();
+    }
+
+    @Override
+    public List<ExecutorBuilder<?>> getExecutorBuilders(Settings nodeSettings) {
+        String name = MultimodalSettings.INFERENCE_THREAD_POOL;
+        return List.of(
+            new FixedExecutorBuilder(
+                nodeSettings,
+                name,
+                MultimodalSettings.INFERENCE_THREADS.get(nodeSettings),
+                MultimodalSettings.INFERENCE_QUEUE_SIZE.get(nodeSettings),
+                "thread_pool." + name
+            )
+        );
+    }
+
+    @Override
+    public Collection<Object> createComponents(
+        Client client,
+        ClusterService clusterService,
+        ThreadPool threadPool,
+        ResourceWatcherService resourceWatcherService,
+        ScriptService scriptService,
+        NamedXContentRegistry xContentRegistry,
+        Environment environment,
+        NodeEnvironment nodeEnvironment,
+        NamedWriteableRegistry namedWriteableRegistry,
+        IndexNameExpressionResolver indexNameExpressionResolver,
+        Supplier<RepositoriesService> repositoriesServiceSupplier
+    ) {
+        NativeLibraries.configure(environment.tmpDir());
+        ModelRegistry models = new ModelRegistry(modelRoots(environment), new OnnxSessions(MultimodalSettings.INFERENCE_DEVICE.get(settings)));
+        registry.set(models);
+        InferenceService service = new InferenceService(models, threadPool.executor(MultimodalSettings.INFERENCE_THREAD_POOL));
+        inference.set(service);
+        QueryEncoder.initialize(service);
+        return List.of(models, service);
+    }
+
+    /** Built-in models ship in the plugin's directory; operators add or override models in the node's config directory. */
+    static List<Path> modelRoots(Environment environment) {
+        List<Path> roots = new ArrayList<>();
+        roots.add(environment.pluginsDir().resolve(PLUGIN_NAME).resolve("models"));
+        roots.add(environment.configDir().resolve("multimodal").resolve("models"));
+        return roots;
+    }
+
+    @Override
+    public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
+        return Map.of(EmbedTextProcessor.TYPE, new EmbedTextProcessorFactory(inference::get));
+    }
+
+    @Override
+    public Map<String, Mapper.TypeParser> getMappers() {
+        return Map.of(
+            DenseVectorFieldMapper.CONTENT_TYPE,
+            DenseVectorFieldMapper.PARSER,
+            MultiVectorFieldMapper.CONTENT_TYPE,
+            MultiVectorFieldMapper.parser(MultimodalSettings.MAX_VECTORS_PER_DOCUMENT.get(settings))
+        );
+    }
+
+    @Override
+    public List<QuerySpec<?>> getQueries() {
+        return List.of(new QuerySpec<>(MultimodalQueryBuilder.NAME, MultimodalQueryBuilder::new, MultimodalQueryBuilder::fromXContent));
+    }
+
+    @Override
+    public List<RestHandler> getRestHandlers(
+        Settings nodeSettings,
+        RestController restController,
+        ClusterSettings clusterSettings,
+        IndexScopedSettings indexScopedSettings,
+        SettingsFilter settingsFilter,
+        IndexNameExpressionResolver indexNameExpressionResolver,
+        Supplier<DiscoveryNodes> nodesInCluster
+    ) {
+        int[] maxTexts = { MultimodalSettings.EMBED_MAX_TEXTS.get(nodeSettings) };
+        clusterSettings.addSettingsUpdateConsumer(MultimodalSettings.EMBED_MAX_TEXTS, value -> maxTexts[0] = value);
+        return List.of(new RestListModelsAction(inference::get), new RestEmbedAction(inference::get, () -> maxTexts[0]));
+    }
+
+    @Override
+    public void close() throws IOException {
+        ModelRegistry models = registry.get();
+        if (models != null) {
+            models.close();
+        }
+    }
+}

@@ -1,0 +1,383 @@
+package org.opensearch.multimodal.query;
+
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.util.SetOnce;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.mapper.MappedFieldType;
+import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryRewriteContext;
+import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
+import org.opensearch.multimodal.mapper.VectorParsing;
+import org.opensearch.multimodal.math.VectorMath;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The {@code multimodal} query: named retrievers over one query (text or vector), and a filter applied inside each
+ * retriever's search.
+ * <pre>{"multimodal": {"query_text": "...", "retrievers": {"text": {"dense": {"field": "body_vec", "model": "bge-small-en-v1.5", "k": 10}}}, "filter": {...}}}</pre>
+ * {@code query_text} is encoded during the coordinating node's rewrite, once per model, asynchronously; shards receive
+ * the vectors. This first cut runs one retriever; the builder keeps retrievers by name so fusion can combine several.
+ */
+public final class MultimodalQueryBuilder extends AbstractQueryBuilder<MultimodalQueryBuilder> {
+
+    public static final String NAME = "multimodal";
+
+    private final String queryText;
+    private final float[] queryVector;
+    private final Map<String, DenseRetriever> retrievers;
+    private final QueryBuilder filter;
+    /** Query text vectors by model id, filled by the coordinating node's rewrite. */
+    private final Map<String, float[]> textVectors;
+    /** Encodings in flight during a rewrite; never serialized. */
+    private final Map<String, SetOnce<float[]>> pendingVectors;
+
+    public MultimodalQueryBuilder(String queryText, float[] queryVector, Map<String, DenseRetriever> retrievers, QueryBuilder filter) {
+        this(queryText, queryVector, retrievers, filter, Map.of(), Map.of());
+    }
+
+    private MultimodalQueryBuilder(
+        String queryText,
+        float[] queryVector,
+        Map<String, DenseRetriever> retrievers,
+        QueryBuilder filter,
+        Map<String, float[]> textVectors,
+        Map<String, SetOnce<float[]>> pendingVectors
+    ) {
+        if (retrievers == null || retrievers.isEmpty()) {
+            throw new IllegalArgumentException("[retrievers] must name at least one retriever");
+        }
+        if (queryText == null && queryVector == null) {
+            throw new IllegalArgumentException("[multimodal] needs [query_text] or [query_vector]");
+        }
+        if (queryVector != null) {
+            VectorParsing.checkVector(queryVector, queryVector.length, "query_vector", queryVector.length);
+        }
+        if (queryVector == null) {
+            for (Map.Entry<String, DenseRetriever> retriever : retrievers.entrySet()) {
+                if (retriever.getValue().model() == null) {
+                    throw new IllegalArgumentException(
+                        String.format(Locale.ROOT, "[retrievers.%s.dense.model] is required to encode [query_text]", retriever.getKey())
+                    );
+                }
+            }
+        }
+        this.queryText = queryText;
+        this.queryVector = queryVector;
+        this.retrievers = new LinkedHashMap<>(retrievers);
+        this.filter = filter;
+        this.textVectors = textVectors;
+        this.pendingVectors = pendingVectors;
+    }
+
+    public MultimodalQueryBuilder(StreamInput in) throws IOException {
+        super(in);
+        this.queryText = in.readOptionalString();
+        this.queryVector = in.readBoolean() ? in.readFloatArray() : null;
+        this.retrievers = in.readOrderedMap(StreamInput::readString, DenseRetriever::new);
+        this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+        this.textVectors = in.readMap(StreamInput::readString, StreamInput::readFloatArray);
+        this.pendingVectors = Map.of();
+    }
+
+    @Override
+    protected void doWriteTo(StreamOutput out) throws IOException {
+        if (pendingVectors.isEmpty() == false) {
+            throw new IllegalStateException("the multimodal query must be rewritten (its text encoded) before it is sent");
+        }
+        out.writeOptionalString(queryText);
+        out.writeBoolean(queryVector != null);
+        if (queryVector != null) {
+            out.writeFloatArray(queryVector);
+        }
+        out.writeMap(retrievers, StreamOutput::writeString, (o, r) -> r.writeTo(o));
+        out.writeOptionalNamedWriteable(filter);
+        out.writeMap(textVectors, StreamOutput::writeString, StreamOutput::writeFloatArray);
+    }
+
+    public String queryText() {
+        return queryText;
+    }
+
+    public float[] queryVector() {
+        return queryVector;
+    }
+
+    public Map<String, DenseRetriever> retrievers() {
+        return retrievers;
+    }
+
+    public QueryBuilder filter() {
+        return filter;
+    }
+
+    /** The encoded query text of {@code model}, once the rewrite has encoded it. */
+    public float[] textVector(String model) {
+        return textVectors.get(model);
+    }
+
+    @Override
+    public String getWriteableName() {
+        return NAME;
+    }
+
+    @Override
+    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject(NAME);
+        if (queryText != null) {
+            builder.field("query_text", queryText);
+        }
+        if (queryVector != null) {
+            builder.array("query_vector", queryVector);
+        }
+        builder.startObject("retrievers");
+        for (Map.Entry<String, DenseRetriever> retriever : retrievers.entrySet()) {
+            builder.startObject(retriever.getKey());
+            retriever.getValue().toXContent(builder);
+            builder.endObject();
+        }
+        builder.endObject();
+        if (filter != null) {
+            builder.field("filter", filter);
+        }
+        printBoostAndQueryName(builder);
+        builder.endObject();
+    }
+
+    public static MultimodalQueryBuilder fromXContent(XContentParser parser) throws IOException {
+        String queryText = null;
+        float[] queryVector = null;
+        Map<String, DenseRetriever> retrievers = new LinkedHashMap<>();
+        QueryBuilder filter = null;
+        float boost = DEFAULT_BOOST;
+        String queryName = null;
+        String key = null;
+        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+            if (token == XContentParser.Token.FIELD_NAME) {
+                key = parser.currentName();
+            } else if ("query_vector".equals(key) && token == XContentParser.Token.START_ARRAY) {
+                queryVector = readQueryVector(parser);
+            } else if ("retrievers".equals(key) && token == XContentParser.Token.START_OBJECT) {
+                parseRetrievers(parser, retrievers);
+            } else if ("filter".equals(key) && token == XContentParser.Token.START_OBJECT) {
+                filter = parseInnerQueryBuilder(parser);
+            } else if (token.isValue()) {
+                switch (key) {
+                    case "query_text" -> queryText = parser.text();
+                    case "boost" -> boost = parser.floatValue();
+                    case "_name" -> queryName = parser.text();
+                    default -> throw unknown(parser, key);
+                }
+            } else {
+                throw unknown(parser, key);
+            }
+        }
+        try {
+            return new MultimodalQueryBuilder(queryText, queryVector, retrievers, filter).boost(boost).queryName(queryName);
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
+        }
+    }
+
+    private static float[] readQueryVector(XContentParser parser) throws IOException {
+        float[] values = new float[16];
+        int count = 0;
+        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_ARRAY; token = parser.nextToken()) {
+            if (token != XContentParser.Token.VALUE_NUMBER) {
+                throw new ParsingException(parser.getTokenLocation(), "[query_vector] must be an array of numbers, found [" + token + "]");
+            }
+            if (count == values.length) {
+                values = Arrays.copyOf(values, count * 2);
+            }
+            values[count++] = parser.floatValue();
+        }
+        if (count == 0) {
+            throw new ParsingException(parser.getTokenLocation(), "[query_vector] must not be empty");
+        }
+        return Arrays.copyOf(values, count);
+    }
+
+    private static void parseRetrievers(XContentParser parser, Map<String, DenseRetriever> retrievers) throws IOException {
+        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+            String name = parser.currentName();
+            if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
+                throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s] must be an object", name));
+            }
+            if (parser.nextToken() != XContentParser.Token.FIELD_NAME) {
+                throw new ParsingException(
+                    parser.getTokenLocation(),
+                    String.format(Locale.ROOT, "[retrievers.%s] must name its type, e.g. {\"dense\": {...}}", name)
+                );
+            }
+            String type = parser.currentName();
+            if (DenseRetriever.TYPE.equals(type) == false) {
+                throw new ParsingException(
+                    parser.getTokenLocation(),
+                    String.format(Locale.ROOT, "[retrievers.%s] unknown retriever type [%s], expected one of [dense]", name, type)
+                );
+            }
+            if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
+                throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.%s] must be an object", name, type));
+            }
+            DenseRetriever retriever = DenseRetriever.parse(parser, name);
+            if (parser.nextToken() != XContentParser.Token.END_OBJECT) {
+                throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s] must have exactly one type", name));
+            }
+            if (retrievers.put(name, retriever) != null) {
+                throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers] duplicate retriever name [%s]", name));
+            }
+        }
+    }
+
+    private static ParsingException unknown(XContentParser parser, String key) {
+        return new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[%s] unknown parameter [%s]", NAME, key));
+    }
+
+    @Override
+    protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+        if (filter != null) {
+            QueryBuilder rewrittenFilter = filter.rewrite(context);
+            if (rewrittenFilter != filter) {
+                return copy(rewrittenFilter, textVectors, pendingVectors);
+            }
+        }
+        if (pendingVectors.isEmpty() == false) {
+            Map<String, float[]> encoded = new TreeMap<>(textVectors);
+            for (Map.Entry<String, SetOnce<float[]>> pending : pendingVectors.entrySet()) {
+                float[] vector = pending.getValue().get();
+                if (vector == null) {
+                    return this;
+                }
+                encoded.put(pending.getKey(), vector);
+            }
+            return copy(filter, encoded, Map.of());
+        }
+        Map<String, SetOnce<float[]>> toEncode = new TreeMap<>();
+        if (queryVector == null) {
+            for (Map.Entry<String, DenseRetriever> retriever : retrievers.entrySet()) {
+                String model = retriever.getValue().model();
+                if (textVectors.containsKey(model) == false && toEncode.containsKey(model) == false) {
+                    QueryEncoder.requireModel(model, "retrievers." + retriever.getKey() + ".dense.model");
+                    toEncode.put(model, new SetOnce<>());
+                }
+            }
+        }
+        if (toEncode.isEmpty()) {
+            return this;
+        }
+        for (Map.Entry<String, SetOnce<float[]>> pending : toEncode.entrySet()) {
+            context.registerAsyncAction(
+                (client, listener) -> QueryEncoder.encode(pending.getKey(), queryText, ActionListenerAdapters.setting(pending.getValue(), listener))
+            );
+        }
+        return copy(filter, textVectors, toEncode);
+    }
+
+    private MultimodalQueryBuilder copy(QueryBuilder newFilter, Map<String, float[]> vectors, Map<String, SetOnce<float[]>> pending) {
+        return new MultimodalQueryBuilder(queryText, queryVector, retrievers, newFilter, vectors, pending).boost(boost).queryName(queryName);
+    }
+
+    @Override
+    protected Query doToQuery(QueryShardContext context) throws IOException {
+        if (retrievers.size() > 1) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[retrievers] names %d retrievers; fusing several retrievers is not available yet, give one", retrievers.size())
+            );
+        }
+        Map.Entry<String, DenseRetriever> named = retrievers.entrySet().iterator().next();
+        DenseRetriever retriever = named.getValue();
+        String parameter = "retrievers." + named.getKey() + ".dense";
+        MappedFieldType fieldType = context.fieldMapper(retriever.field());
+        if (fieldType == null) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[%s.field] field [%s] does not exist in index [%s]", parameter, retriever.field(), context.index().getName())
+            );
+        }
+        if (fieldType instanceof DenseVectorFieldType == false) {
+            throw new IllegalArgumentException(
+                String.format(
+                    Locale.ROOT,
+                    "[%s.field] field [%s] is of type [%s], not [dense_vector]",
+                    parameter,
+                    retriever.field(),
+                    fieldType.typeName()
+                )
+            );
+        }
+        DenseVectorFieldType vectorField = (DenseVectorFieldType) fieldType;
+        if (vectorField.isSearchable() == false) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[%s.field] field [%s] is not indexed (\"index\": false)", parameter, retriever.field())
+            );
+        }
+        float[] vector = queryVectorFor(retriever, parameter, vectorField);
+        Query filterQuery = filter == null ? null : filter.toQuery(context);
+        return new KnnFloatVectorQuery(retriever.field(), vector, retriever.k(), filterQuery);
+    }
+
+    private float[] queryVectorFor(DenseRetriever retriever, String parameter, DenseVectorFieldType field) {
+        float[] vector;
+        String source;
+        if (queryVector != null) {
+            vector = queryVector;
+            source = "[query_vector] has";
+        } else {
+            vector = textVectors.get(retriever.model());
+            if (vector == null) {
+                throw new IllegalStateException(
+                    String.format(Locale.ROOT, "[%s.model] the query text was not encoded with model [%s] before reaching the shard", parameter, retriever.model())
+                );
+            }
+            source = String.format(Locale.ROOT, "[%s.model] model [%s] produces", parameter, retriever.model());
+        }
+        if (vector.length != field.dims()) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "%s %d dims but field [%s] has %d", source, vector.length, field.name(), field.dims())
+            );
+        }
+        if (field.similarity().normalizes()) {
+            vector = VectorMath.l2NormalizeInPlace(vector.clone());
+        }
+        return vector;
+    }
+
+    @Override
+    protected boolean doEquals(MultimodalQueryBuilder other) {
+        return Objects.equals(queryText, other.queryText)
+            && Arrays.equals(queryVector, other.queryVector)
+            && retrievers.equals(other.retrievers)
+            && Objects.equals(filter, other.filter)
+            && vectorsEqual(textVectors, other.textVectors)
+            && pendingVectors.keySet().equals(other.pendingVectors.keySet());
+    }
+
+    private static boolean vectorsEqual(Map<String, float[]> a, Map<String, float[]> b) {
+        if (a.keySet().equals(b.keySet()) == false) {
+            return false;
+        }
+        for (Map.Entry<String, float[]> entry : a.entrySet()) {
+            if (Arrays.equals(entry.getValue(), b.get(entry.getKey())) == false) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    protected int doHashCode() {
+        return Objects.hash(queryText, Arrays.hashCode(queryVector), retrievers, filter, textVectors.keySet());
+    }
+}

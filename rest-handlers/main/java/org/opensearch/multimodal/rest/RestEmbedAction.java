@@ -1,0 +1,136 @@
+package org.opensearch.multimodal.rest;
+
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.model.EncodingPurpose;
+import org.opensearch.multimodal.model.TextEmbeddings;
+import org.opensearch.rest.BaseRestHandler;
+import org.opensearch.rest.BytesRestResponse;
+import org.opensearch.rest.RestChannel;
+import org.opensearch.rest.RestRequest;
+import org.opensearch.transport.client.node.NodeClient;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /_plugins/_multimodal/_embed} {@code {"model": "...", "texts": ["..."], "token_vectors": false, "purpose": "document"}}:
+ * the vectors a model gives, for clients and debugging.
+ */
+public final class RestEmbedAction extends BaseRestHandler {
+
+    private final Supplier<InferenceService> inference;
+    private final IntSupplier maxTexts;
+
+    public RestEmbedAction(Supplier<InferenceService> inference, IntSupplier maxTexts) {
+        this.inference = inference;
+        this.maxTexts = maxTexts;
+    }
+
+    @Override
+    public String getName() {
+        return "multimodal_embed";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(new Route(RestRequest.Method.POST, MultimodalPaths.BASE + "/_embed"));
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
+        EmbedRequest embed;
+        try (XContentParser parser = request.contentParser()) {
+            embed = EmbedRequest.parse(parser.map(), maxTexts.getAsInt());
+        }
+        inference.get().registry().requireManifest(embed.model(), "model");
+        return channel -> inference.get()
+            .encodeText(embed.model(), embed.texts(), embed.purpose(), embed.tokenVectors(), new ActionListener<>() {
+                @Override
+                public void onResponse(TextEmbeddings embeddings) {
+                    try {
+                        channel.sendResponse(new BytesRestResponse(RestStatus.OK, render(channel, embed, embeddings)));
+                    } catch (IOException e) {
+                        onFailure(e);
+                    }
+                }
+
+                @Override
+                public void onFailure(Exception e) {
+                    try {
+                        channel.sendResponse(new BytesRestResponse(channel, e));
+                    } catch (IOException inner) {
+                        inner.addSuppressed(e);
+                        throw new IllegalStateException(inner);
+                    }
+                }
+            });
+    }
+
+    private static XContentBuilder render(RestChannel channel, EmbedRequest embed, TextEmbeddings embeddings) throws IOException {
+        XContentBuilder builder = channel.newBuilder();
+        builder.startObject().field("model", embed.model()).startArray("embeddings");
+        for (int i = 0; i < embeddings.size(); i++) {
+            builder.startObject().array("vector", embeddings.vectors()[i]);
+            if (embeddings.hasTokenVectors()) {
+                builder.startArray("token_vectors");
+                for (float[] token : embeddings.tokenVectors()[i]) {
+                    builder.value(token);
+                }
+                builder.endArray();
+            }
+            builder.endObject();
+        }
+        return builder.endArray().endObject();
+    }
+
+    /** The parsed body of an {@code _embed} request. */
+    record EmbedRequest(String model, List<String> texts, boolean tokenVectors, EncodingPurpose purpose) {
+
+        static EmbedRequest parse(Map<String, Object> body, int maxTexts) {
+            for (String key : body.keySet()) {
+                if (List.of("model", "texts", "token_vectors", "purpose").contains(key) == false) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "[_embed] unknown parameter [%s]", key));
+                }
+            }
+            if (!(body.get("model") instanceof String model)) {
+                throw new IllegalArgumentException("[model] is required and must be a string");
+            }
+            if (!(body.get("texts") instanceof List<?> texts) || texts.isEmpty()) {
+                throw new IllegalArgumentException("[texts] is required: a non-empty array of strings");
+            }
+            if (texts.size() > maxTexts) {
+                throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "[texts] has %d texts; at most %d (plugins.multimodal.embed.max_texts)", texts.size(), maxTexts)
+                );
+            }
+            for (int i = 0; i < texts.size(); i++) {
+                if (texts.get(i) instanceof String == false) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "[texts][%d] must be a string", i));
+                }
+            }
+            Object tokens = body.getOrDefault("token_vectors", false);
+            if (tokens instanceof Boolean == false) {
+                throw new IllegalArgumentException("[token_vectors] must be true or false");
+            }
+            String purpose = String.valueOf(body.getOrDefault("purpose", "document"));
+            EncodingPurpose parsedPurpose = switch (purpose) {
+                case "document" -> EncodingPurpose.DOCUMENT;
+                case "query" -> EncodingPurpose.QUERY;
+                default -> throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "[purpose] must be [document] or [query], got [%s]", purpose)
+                );
+            };
+            @SuppressWarnings("unchecked")
+            List<String> strings = (List<String>) texts;
+            return new EmbedRequest(model, List.copyOf(strings), (Boolean) tokens, parsedPurpose);
+        }
+    }
+}

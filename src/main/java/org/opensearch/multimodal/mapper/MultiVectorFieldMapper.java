@@ -1,0 +1,143 @@
+package org.opensearch.multimodal.mapper;
+
+import org.apache.lucene.document.LateInteractionField;
+import org.apache.lucene.search.FieldExistsQuery;
+import org.apache.lucene.search.Query;
+import org.opensearch.index.mapper.MappedFieldType;
+import org.opensearch.index.mapper.ParametrizedFieldMapper;
+import org.opensearch.index.mapper.ParseContext;
+import org.opensearch.index.mapper.TextSearchInfo;
+import org.opensearch.index.mapper.ValueFetcher;
+import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.multimodal.math.VectorMath;
+import org.opensearch.search.lookup.SearchLookup;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code multi_vector}: many vectors per document (e.g. one per token) for late interaction, stored with Lucene's
+ * {@link LateInteractionField}. Vectors are L2-normalized when indexed so MaxSim is a sum of cosines.
+ * <pre>{"type": "multi_vector", "dims": 384}</pre>
+ */
+public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
+
+    public static final String CONTENT_TYPE = "multi_vector";
+
+    private static MultiVectorFieldMapper toType(Object mapper) {
+        return (MultiVectorFieldMapper) mapper;
+    }
+
+    /** Mapping parameters. */
+    public static final class Builder extends ParametrizedFieldMapper.Builder {
+        private final int maxVectors;
+        private final Parameter<Integer> dims = Parameter.intParam("dims", false, m -> toType(m).dims, -1).setValidator(dims -> {
+            if (dims < 1 || dims > 4096) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "[dims] must be set, between 1 and 4096; got [%d]", dims));
+            }
+        }).alwaysSerialize();
+        private final Parameter<Map<String, String>> meta = Parameter.metaParam();
+
+        public Builder(String name, int maxVectors) {
+            super(name);
+            this.maxVectors = maxVectors;
+        }
+
+        @Override
+        protected List<Parameter<?>> getParameters() {
+            return List.of(dims, meta);
+        }
+
+        @Override
+        public MultiVectorFieldMapper build(BuilderContext context) {
+            if (dims.getValue() < 1) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "field [%s] of type [%s] needs [dims]", name, CONTENT_TYPE));
+            }
+            MultiVectorFieldType fieldType = new MultiVectorFieldType(buildFullName(context), dims.getValue(), meta.getValue());
+            return new MultiVectorFieldMapper(name, fieldType, maxVectors, multiFieldsBuilder.build(this, context), copyTo.build());
+        }
+    }
+
+    /** The type parser; {@code maxVectors} is the node's per-document cap. */
+    public static TypeParser parser(int maxVectors) {
+        return new TypeParser((name, context) -> new Builder(name, maxVectors));
+    }
+
+    private final int dims;
+    private final int maxVectors;
+
+    private MultiVectorFieldMapper(String simpleName, MultiVectorFieldType fieldType, int maxVectors, MultiFields multiFields, CopyTo copyTo) {
+        super(simpleName, fieldType, multiFields, copyTo);
+        this.dims = fieldType.dims();
+        this.maxVectors = maxVectors;
+    }
+
+    @Override
+    public MultiVectorFieldType fieldType() {
+        return (MultiVectorFieldType) super.fieldType();
+    }
+
+    @Override
+    protected void parseCreateField(ParseContext context) throws IOException {
+        String field = fieldType().name();
+        if (context.doc().getByKey(field) != null) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "field [%s] takes one array of vectors per document", field));
+        }
+        float[][] vectors = VectorParsing.readVectors(context.parser(), field, dims, maxVectors);
+        if (vectors.length == 0) {
+            return;
+        }
+        for (float[] vector : vectors) {
+            VectorMath.l2NormalizeInPlace(vector);
+        }
+        context.doc().addWithKey(field, new LateInteractionField(field, vectors));
+    }
+
+    @Override
+    public ParametrizedFieldMapper.Builder getMergeBuilder() {
+        return new Builder(simpleName(), maxVectors).init(this);
+    }
+
+    @Override
+    protected String contentType() {
+        return CONTENT_TYPE;
+    }
+
+    /** The searchable side of a {@code multi_vector} field: it scores candidates, it has no index of its own. */
+    public static final class MultiVectorFieldType extends MappedFieldType {
+        private final int dims;
+
+        public MultiVectorFieldType(String name, int dims, Map<String, String> meta) {
+            super(name, false, false, true, TextSearchInfo.NONE, meta);
+            this.dims = dims;
+        }
+
+        public int dims() {
+            return dims;
+        }
+
+        @Override
+        public String typeName() {
+            return CONTENT_TYPE;
+        }
+
+        @Override
+        public ValueFetcher valueFetcher(QueryShardContext context, SearchLookup searchLookup, String format) {
+            return WholeValueFetcher.of(name(), context);
+        }
+
+        @Override
+        public Query existsQuery(QueryShardContext context) {
+            return new FieldExistsQuery(name());
+        }
+
+        @Override
+        public Query termQuery(Object value, QueryShardContext context) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "field [%s] of type [%s] does not support term queries", name(), CONTENT_TYPE)
+            );
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.opensearch.multimodal.model;
+
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a model directory's files cannot say themselves, from its {@code multimodal-model.json}:
+ * kind, pooling, normalization, prefixes, dims. Dims default to {@code hidden_size} of the HF {@code config.json}.
+ */
+public record ModelManifest(
+    String id,
+    ModelKind kind,
+    Pooling pooling,
+    boolean normalize,
+    String outputName,
+    String queryPrefix,
+    String documentPrefix,
+    int maxTokens,
+    int dims,
+    String description
+) {
+
+    public static final String FILE_NAME = "multimodal-model.json";
+    static final int DEFAULT_MAX_TOKENS = 512;
+
+    public ModelManifest {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("model id must not be empty");
+        }
+        if (dims < 1) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "model [%s]: dims must be positive, got [%d]", id, dims));
+        }
+        if (maxTokens < 2) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "model [%s]: max_tokens must be at least 2", id));
+        }
+    }
+
+    /** Reads the manifest of the model in {@code dir}; the directory name is the id unless the manifest names one. */
+    public static ModelManifest read(Path dir) throws IOException {
+        Map<String, Object> manifest = readJson(dir.resolve(FILE_NAME));
+        Path configFile = dir.resolve("config.json");
+        Map<String, Object> config = Files.exists(configFile) ? readJson(configFile) : Map.of();
+        String id = stringOr(manifest, "id", dir.getFileName().toString());
+        Object dims = manifest.getOrDefault("dims", config.get("hidden_size"));
+        if (dims == null) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "model [%s]: neither %s nor config.json gives the output dims", id, FILE_NAME)
+            );
+        }
+        Object maxTokens = manifest.getOrDefault("max_tokens", config.getOrDefault("max_position_embeddings", DEFAULT_MAX_TOKENS));
+        return new ModelManifest(
+            id,
+            ModelKind.parse(stringOr(manifest, "kind", "text")),
+            Pooling.parse(stringOr(manifest, "pooling", "cls")),
+            Boolean.parseBoolean(String.valueOf(manifest.getOrDefault("normalize", true))),
+            stringOr(manifest, "output", "last_hidden_state"),
+            stringOr(manifest, "query_prefix", ""),
+            stringOr(manifest, "document_prefix", ""),
+            ((Number) maxTokens).intValue(),
+            ((Number) dims).intValue(),
+            stringOr(manifest, "description", "")
+        );
+    }
+
+    public String prefix(EncodingPurpose purpose) {
+        return purpose == EncodingPurpose.QUERY ? queryPrefix : documentPrefix;
+    }
+
+    private static String stringOr(Map<String, Object> map, String key, String fallback) {
+        Object value = map.get(key);
+        return value == null ? fallback : value.toString();
+    }
+
+    private static Map<String, Object> readJson(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return XContentHelper.convertToMap(JsonXContent.jsonXContent, in, false);
+        }
+    }
+}

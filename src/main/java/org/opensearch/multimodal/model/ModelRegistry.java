@@ -1,0 +1,148 @@
+package org.opensearch.multimodal.model;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The models of this node: every directory with a {@code multimodal-model.json} under the configured roots
+ * (the plugin's built-in {@code models/}, then the node's {@code config/multimodal/models/}, which may override a
+ * built-in id). Discovered at start; each model is loaded on first use.
+ */
+public final class ModelRegistry implements Closeable {
+
+    private static final Logger logger = LogManager.getLogger(ModelRegistry.class);
+
+    private final Map<String, Entry> entries;
+    private final OnnxSessions sessions;
+
+    public ModelRegistry(List<Path> roots, OnnxSessions sessions) {
+        this.sessions = sessions;
+        Map<String, Entry> found = new TreeMap<>();
+        for (Path root : roots) {
+            for (Entry entry : discover(root)) {
+                Entry previous = found.put(entry.manifest.id(), entry);
+                if (previous != null) {
+                    logger.info("model [{}] in [{}] overrides the one in [{}]", entry.manifest.id(), entry.files.directory(), previous.files.directory());
+                }
+            }
+        }
+        this.entries = new LinkedHashMap<>(found);
+        logger.info("multimodal models on this node: {}", entries.keySet());
+    }
+
+    public Optional<ModelManifest> manifest(String id) {
+        Entry entry = entries.get(id);
+        return entry == null ? Optional.empty() : Optional.of(entry.manifest);
+    }
+
+    /** The manifest of {@code id}, or a 400-style error naming the parameter and the models that exist. */
+    public ModelManifest requireManifest(String id, String parameter) {
+        return manifest(id).orElseThrow(
+            () -> new IllegalArgumentException(
+                String.format(Locale.ROOT, "[%s] unknown model [%s]; models on this node: %s", parameter, id, entries.keySet())
+            )
+        );
+    }
+
+    /** The loaded model, loading it on first use. */
+    public TextModel textModel(String id) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, entries.keySet()));
+        }
+        return entry.load(sessions);
+    }
+
+    public List<ModelInfo> list() {
+        List<ModelInfo> infos = new ArrayList<>();
+        for (Entry entry : entries.values()) {
+            TextModel loaded = entry.model;
+            infos.add(
+                new ModelInfo(
+                    entry.manifest,
+                    entry.files.directory().toString(),
+                    loaded == null ? sessions.effectiveDevice() : loaded.device(),
+                    loaded != null
+                )
+            );
+        }
+        return infos;
+    }
+
+    @Override
+    public void close() {
+        for (Entry entry : entries.values()) {
+            TextModel model = entry.model;
+            if (model != null) {
+                model.close();
+            }
+        }
+    }
+
+    private static List<Entry> discover(Path root) {
+        List<Entry> found = new ArrayList<>();
+        if (Files.isDirectory(root) == false) {
+            return found;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                if (Files.isRegularFile(dir.resolve(ModelManifest.FILE_NAME)) == false) {
+                    continue;
+                }
+                try {
+                    found.add(new Entry(ModelManifest.read(dir), ModelFiles.locate(dir)));
+                } catch (IOException | RuntimeException e) {
+                    // one broken model directory must not keep the node, or the other models, from starting
+                    logger.warn(String.format(Locale.ROOT, "skipping model directory [%s]: %s", dir, e.getMessage()), e);
+                }
+            }
+        } catch (IOException e) {
+            logger.warn(String.format(Locale.ROOT, "cannot list model directory [%s]", root), e);
+        }
+        return found;
+    }
+
+    /** A discovered model; {@link #model} is set once it is loaded. */
+    private static final class Entry {
+        private final ModelManifest manifest;
+        private final ModelFiles files;
+        private volatile TextModel model;
+
+        private Entry(ModelManifest manifest, ModelFiles files) {
+            this.manifest = manifest;
+            this.files = files;
+        }
+
+        private TextModel load(OnnxSessions sessions) {
+            TextModel current = model;
+            if (current != null) {
+                return current;
+            }
+            synchronized (this) {
+                if (model == null) {
+                    try {
+                        model = TextModel.load(manifest, files, sessions);
+                        logger.info("loaded model [{}] from [{}] on [{}]", manifest.id(), files.directory(), model.device());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                return model;
+            }
+        }
+    }
+}

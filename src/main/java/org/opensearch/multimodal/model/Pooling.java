@@ -1,0 +1,24 @@
+package org.opensearch.multimodal.model;
+
+import java.util.Locale;
+
+/** How one vector per input is taken from a model's per-token hidden states. */
+public enum Pooling {
+    /** The first ([CLS]) token's hidden state, as bge models are trained. */
+    CLS,
+    /** The attention-masked mean of all token hidden states. */
+    MEAN;
+
+    public static Pooling parse(String value) {
+        try {
+            return valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "unknown pooling [%s], expected one of [cls, mean]", value));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

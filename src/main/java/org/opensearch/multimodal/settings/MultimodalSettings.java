@@ -1,0 +1,64 @@
+package org.opensearch.multimodal.settings;
+
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Setting.Property;
+import org.opensearch.common.util.concurrent.OpenSearchExecutors;
+import org.opensearch.multimodal.model.InferenceDevice;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Every node setting of the plugin, under {@code plugins.multimodal.*}. */
+public final class MultimodalSettings {
+
+    /** Threads that run model inference; each inference call uses one of them. */
+    public static final Setting<Integer> INFERENCE_THREADS = new Setting<>(
+        "plugins.multimodal.inference.threads",
+        s -> Integer.toString(OpenSearchExecutors.allocatedProcessors(s)),
+        s -> Setting.parseInt(s, 1, 64, "plugins.multimodal.inference.threads"),
+        Property.NodeScope
+    );
+
+    /** Inference requests that may wait for a thread before new ones are rejected. */
+    public static final Setting<Integer> INFERENCE_QUEUE_SIZE = Setting.intSetting(
+        "plugins.multimodal.inference.queue_size",
+        10_000,
+        1,
+        Property.NodeScope
+    );
+
+    /** Where models run: {@code auto} picks CUDA when ONNX Runtime can use it, {@code cuda} falls back to CPU with a log line. */
+    public static final Setting<InferenceDevice> INFERENCE_DEVICE = new Setting<>(
+        "plugins.multimodal.inference.device",
+        "auto",
+        value -> InferenceDevice.valueOf(value.toUpperCase(Locale.ROOT)),
+        Property.NodeScope
+    );
+
+    /** Most token vectors one document may store in a multi_vector field. */
+    public static final Setting<Integer> MAX_VECTORS_PER_DOCUMENT = Setting.intSetting(
+        "plugins.multimodal.multi_vector.max_vectors_per_document",
+        1024,
+        1,
+        65_536,
+        Property.NodeScope
+    );
+
+    /** Most texts one {@code _embed} request may carry. */
+    public static final Setting<Integer> EMBED_MAX_TEXTS = Setting.intSetting(
+        "plugins.multimodal.embed.max_texts",
+        256,
+        1,
+        10_000,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
+    public static final String INFERENCE_THREAD_POOL = "multimodal_inference";
+
+    private MultimodalSettings() {}
+
+    public static List<Setting<?>> all() {
+        return List.of(INFERENCE_THREADS, INFERENCE_QUEUE_SIZE, INFERENCE_DEVICE, MAX_VECTORS_PER_DOCUMENT, EMBED_MAX_TEXTS);
+    }
+}
