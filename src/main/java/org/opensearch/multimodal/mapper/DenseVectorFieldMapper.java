@@ -131,6 +131,12 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
         return new Builder(simpleName()).init(this);
     }
 
+    /** The whole array is one value: a vector, not many numbers. */
+    @Override
+    public boolean parsesArrayValue() {
+        return true;
+    }
+
     @Override
     protected String contentType() {
         return CONTENT_TYPE;

@@ -100,6 +100,12 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         return new Builder(simpleName(), maxVectors).init(this);
     }
 
+    /** The whole array is one value: a vector, not many numbers. */
+    @Override
+    public boolean parsesArrayValue() {
+        return true;
+    }
+
     @Override
     protected String contentType() {
         return CONTENT_TYPE;

@@ -1,5 +1,7 @@
 package org.opensearch.multimodal.model;
 
+import org.opensearch.common.io.PathUtils;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,7 +14,7 @@ public final class BuiltinModels {
 
     public static Path root() {
         String dir = System.getProperty("tests.models.dir", "target/models");
-        Path root = Path.of(dir).toAbsolutePath();
+        Path root = PathUtils.get(dir).toAbsolutePath();
         if (Files.isDirectory(root.resolve(BGE_SMALL)) == false) {
             throw new IllegalStateException("built-in models not found under " + root + "; run the build's generate-resources phase");
         }

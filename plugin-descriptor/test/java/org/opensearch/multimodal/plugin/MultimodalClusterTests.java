@@ -1,0 +1,149 @@
+package org.opensearch.multimodal.plugin;
+
+import org.opensearch.action.bulk.BulkItemResponse;
+import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.common.io.PathUtils;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.multimodal.model.BuiltinModels;
+import org.opensearch.multimodal.query.DenseRetriever;
+import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.search.SearchHit;
+import org.opensearch.test.OpenSearchIntegTestCase;
+
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertHitCount;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** Two in-JVM nodes with the plugin: documents embedded by the pipeline, found by the multimodal query. */
+@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 2, numClientNodes = 0)
+public class MultimodalClusterTests extends OpenSearchIntegTestCase {
+
+    private static final String INDEX = "docs";
+    private static final String PIPELINE = "embed-docs";
+
+    @Override
+    protected Collection<Class<? extends Plugin>> nodePlugins() {
+        return List.of(MultimodalPlugin.class);
+    }
+
+    /** Each node reads the built-in model from its config directory, as an operator-added model would be. */
+    @Override
+    protected Path nodeConfigPath(int nodeOrdinal) {
+        try {
+            // outside Lucene's mock filesystem, which cannot hold a link to the real model files
+            Path config = Files.createTempDirectory(PathUtils.get(System.getProperty("java.io.tmpdir")), "node-config");
+            Path models = Files.createDirectories(config.resolve("multimodal").resolve("models"));
+            Files.createSymbolicLink(models.resolve(BuiltinModels.BGE_SMALL), BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void createPipelineAndIndex() {
+        String pipeline = """
+            {"processors": [{"embed_text": {"model": "bge-small-en-v1.5", "field_map": {"body": "body_vec"},
+              "token_field_map": {"body": "body_tokens"}, "batch_size": 4}}]}""";
+        assertAcked(client().admin().cluster().preparePutPipeline(PIPELINE, new BytesArray(pipeline), XContentType.JSON).get());
+        String mapping = """
+            {"properties": {
+              "body": {"type": "text"}, "category": {"type": "keyword"},
+              "body_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
+              "body_tokens": {"type": "multi_vector", "dims": 384}}}""";
+        assertAcked(
+            prepareCreate(INDEX).setSettings(Map.of("index.number_of_shards", 2, "index.number_of_replicas", 1, "index.default_pipeline", PIPELINE))
+                .setMapping(mapping)
+        );
+        ensureGreen(INDEX);
+    }
+
+    public void testBulkThroughThePipelineThenSemanticSearchWithFilter() {
+        createPipelineAndIndex();
+        BulkRequestBuilder bulk = client().prepareBulk();
+        String[][] docs = {
+            { "1", "Photosynthesis turns sunlight into chemical energy in plants.", "biology" },
+            { "2", "The central bank raised interest rates to fight inflation.", "economy" },
+            { "3", "Mitochondria produce most of the cell's supply of ATP.", "biology" },
+            { "4", "Stock prices fell after the quarterly earnings report.", "economy" },
+            { "5", "Black holes bend light with their enormous gravity.", "physics" } };
+        for (String[] doc : docs) {
+            bulk.add(client().prepareIndex(INDEX).setId(doc[0]).setSource(Map.of("body", doc[1], "category", doc[2])));
+        }
+        bulk.add(client().prepareIndex(INDEX).setId("number").setSource(Map.of("body", 42, "category", "bad")));
+        bulk.add(client().prepareIndex(INDEX).setId("object").setSource(Map.of("body", Map.of("x", "y"), "category", "bad")));
+        bulk.add(client().prepareIndex(INDEX).setId("missing").setSource(Map.of("category", "bad")));
+        bulk.add(client().prepareIndex(INDEX).setId("empty").setSource(Map.of("body", "", "category", "empty")));
+        BulkResponse response = bulk.get();
+
+        for (BulkItemResponse item : response.getItems()) {
+            switch (item.getId()) {
+                case "number", "object", "missing" -> {
+                    assertTrue(item.getId() + " must fail", item.isFailed());
+                    assertEquals(RestStatus.BAD_REQUEST, item.status());
+                    assertTrue(item.getFailureMessage(), item.getFailureMessage().contains("[body]"));
+                }
+                default -> assertFalse(item.getId() + ": " + item.getFailureMessage(), item.isFailed());
+            }
+        }
+        refresh(INDEX);
+        assertHitCount(client().prepareSearch(INDEX).setSize(0).get(), docs.length + 1L);
+        Map<String, Object> stored = client().prepareGet(INDEX, "1").get().getSourceAsMap();
+        assertEquals(384, ((List<?>) stored.get("body_vec")).size());
+        assertEquals("empty text gets no vector", null, client().prepareGet(INDEX, "empty").get().getSourceAsMap().get("body_vec"));
+
+        MultimodalQueryBuilder query = new MultimodalQueryBuilder(
+            "how do cells make energy",
+            null,
+            Map.of("text", new DenseRetriever("body_vec", "bge-small-en-v1.5", 3)),
+            null
+        );
+        SearchResponse hits = client().prepareSearch(INDEX).setQuery(query).setSize(3).get();
+        assertEquals(3, hits.getHits().getHits().length);
+        assertTrue("a biology document ranks first", List.of("1", "3").contains(hits.getHits().getAt(0).getId()));
+
+        MultimodalQueryBuilder filtered = new MultimodalQueryBuilder(
+            "how do cells make energy",
+            null,
+            Map.of("text", new DenseRetriever("body_vec", "bge-small-en-v1.5", 5)),
+            QueryBuilders.termQuery("category", "economy")
+        );
+        SearchResponse economy = client().prepareSearch(INDEX).setQuery(filtered).setSize(10).get();
+        assertEquals("the filter applies inside the vector search", 2, economy.getHits().getHits().length);
+        for (SearchHit hit : economy.getHits().getHits()) {
+            assertEquals("economy", hit.getSourceAsMap().get("category"));
+        }
+    }
+
+    public void testPipelineWithAnUnknownModelIsRejected() {
+        String pipeline = """
+            {"processors": [{"embed_text": {"model": "no-such-model", "field_map": {"body": "body_vec"}}}]}""";
+        Exception e = expectThrows(
+            Exception.class,
+            () -> client().admin().cluster().preparePutPipeline("bad", new BytesArray(pipeline), XContentType.JSON).get()
+        );
+        assertTrue(e.getMessage(), e.getMessage().contains("no-such-model"));
+    }
+
+    public void testQueryOnAFieldThatIsNotADenseVectorIsRejected() {
+        createIndex("plain");
+        client().prepareIndex("plain").setId("1").setSource(Map.of("title", "hello")).get();
+        refresh("plain");
+        MultimodalQueryBuilder query = new MultimodalQueryBuilder(null, new float[] { 1f, 0f }, Map.of("t", new DenseRetriever("title", null, 5)), null);
+        Exception e = expectThrows(Exception.class, () -> client().prepareSearch("plain").setQuery(query).get());
+        assertTrue(e.toString(), org.opensearch.ExceptionsHelper.unwrapCause(e).toString().contains("dense_vector")
+            || e.toString().contains("[retrievers.t.dense.field]"));
+    }
+}
