@@ -20,13 +20,15 @@ public final class OnnxSessions {
 
     private static final Logger logger = LogManager.getLogger(OnnxSessions.class);
 
+    private static final long NATIVE_INIT_STACK_BYTES = 16L * 1024 * 1024;
+
     private final OrtEnvironment environment;
     private final InferenceDevice requested;
     private final AtomicBoolean fallbackLogged = new AtomicBoolean();
     private volatile String effectiveDevice;
 
     public OnnxSessions(InferenceDevice requested) {
-        this.environment = OrtEnvironment.getEnvironment();
+        this.environment = onLargeStack(OrtEnvironment::getEnvironment);
         this.requested = requested;
         this.effectiveDevice = cudaAvailable() && requested != InferenceDevice.CPU ? "cuda" : "cpu";
     }
@@ -68,6 +70,33 @@ public final class OnnxSessions {
             options.addCUDA(0);
         }
         return options;
+    }
+
+    /**
+     * ONNX Runtime's native initialisation needs more stack than a node's main thread has (-Xss1m in jvm.options):
+     * on it the process dies with SIGSEGV. A short-lived thread with a larger stack runs it instead.
+     */
+    static <T> T onLargeStack(java.util.function.Supplier<T> action) {
+        java.util.concurrent.atomic.AtomicReference<T> result = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread thread = new Thread(null, () -> {
+            try {
+                result.set(action.get());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "multimodal-onnx-init", NATIVE_INIT_STACK_BYTES);
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while initialising ONNX Runtime", e);
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("cannot initialise ONNX Runtime: " + failure.get().getMessage(), failure.get());
+        }
+        return result.get();
     }
 
     private static boolean cudaAvailable() {

@@ -1,0 +1,30 @@
+package org.opensearch.multimodal.demo;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The demo's command-line options. */
+record DemoOptions(Path home, Path models, Path corpus, int port, boolean once) {
+
+    static DemoOptions parse(String[] args) {
+        Path home = Path.of("target/demo");
+        Path models = Path.of("target/models");
+        Path corpus = Path.of("integTest/demo/corpus/docs.jsonl");
+        int port = 9200;
+        boolean once = Boolean.getBoolean("demo.once");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--home" -> home = Path.of(args[++i]);
+                case "--models" -> models = Path.of(args[++i]);
+                case "--corpus" -> corpus = Path.of(args[++i]);
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--once" -> once = true;
+                case "" -> {
+                    // an unset -Ddemo.args reaches us as one empty argument
+                }
+                default -> throw new IllegalArgumentException(String.format(Locale.ROOT, "unknown option [%s]", args[i]));
+            }
+        }
+        return new DemoOptions(home, models, corpus, port, once);
+    }
+}
