@@ -9,6 +9,7 @@ import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.query.DenseRetriever;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
@@ -110,7 +111,9 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
             Map.of("text", new DenseRetriever("body_vec", "bge-small-en-v1.5", 3)),
             null
         );
+        long callsBefore = totalInferenceCalls();
         SearchResponse hits = client().prepareSearch(INDEX).setQuery(query).setSize(3).get();
+        assertEquals("the query text is encoded once for the whole search, not per shard", callsBefore + 1, totalInferenceCalls());
         assertEquals(3, hits.getHits().getHits().length);
         assertTrue("a biology document ranks first", List.of("1", "3").contains(hits.getHits().getAt(0).getId()));
 
@@ -125,6 +128,14 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
         for (SearchHit hit : economy.getHits().getHits()) {
             assertEquals("economy", hit.getSourceAsMap().get("category"));
         }
+    }
+
+    private long totalInferenceCalls() {
+        long calls = 0;
+        for (InferenceService service : internalCluster().getInstances(InferenceService.class)) {
+            calls += service.calls();
+        }
+        return calls;
     }
 
     public void testPipelineWithAnUnknownModelIsRejected() {

@@ -8,6 +8,7 @@ import org.opensearch.multimodal.model.TextModel;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs model inference on the plugin's own thread pool, so ingest, search and transport threads never block on a
@@ -17,6 +18,8 @@ public final class InferenceService {
 
     private final ModelRegistry registry;
     private final ExecutorService executor;
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder items = new LongAdder();
 
     public InferenceService(ModelRegistry registry, ExecutorService executor) {
         this.registry = registry;
@@ -25,6 +28,16 @@ public final class InferenceService {
 
     public ModelRegistry registry() {
         return registry;
+    }
+
+    /** Forward passes run so far on this node. */
+    public long calls() {
+        return calls.sum();
+    }
+
+    /** Texts encoded so far on this node. */
+    public long items() {
+        return items.sum();
     }
 
     /** Encodes {@code texts} with one forward pass of {@code modelId}, then calls {@code listener} on an inference thread. */
@@ -45,6 +58,8 @@ public final class InferenceService {
         try {
             executor.execute(() -> {
                 TextEmbeddings embeddings;
+                calls.increment();
+                items.add(texts.size());
                 try {
                     embeddings = model.encode(texts, purpose, withTokenVectors);
                 } catch (RuntimeException e) {
