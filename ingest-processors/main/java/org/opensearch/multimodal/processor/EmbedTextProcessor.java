@@ -159,10 +159,10 @@ public final class EmbedTextProcessor extends AbstractBatchingProcessor {
                 }
                 IngestDocument document = wrapper.getIngestDocument();
                 if (input.vectorField() != null) {
-                    document.setFieldValue(input.vectorField(), embeddings.vectors()[i]);
+                    document.setFieldValue(input.vectorField(), new FloatListView(embeddings.vectors()[i]));
                 }
                 if (input.tokenField() != null) {
-                    document.setFieldValue(input.tokenField(), embeddings.tokenVectors()[i]);
+                    document.setFieldValue(input.tokenField(), FloatListView.ofRows(embeddings.tokenVectors()[i]));
                 }
             }
         }

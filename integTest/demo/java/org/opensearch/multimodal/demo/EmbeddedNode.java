@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /** A real OpenSearch node in this JVM whose plugins come from the classpath instead of a plugins directory. */
-final class EmbeddedNode extends Node {
+public final class EmbeddedNode extends Node {
 
-    EmbeddedNode(Settings settings, Collection<Class<? extends Plugin>> plugins) {
+    public EmbeddedNode(Settings settings, Collection<Class<? extends Plugin>> plugins) {
         super(InternalSettingsPreparer.prepareEnvironment(settings, Map.of(), null, () -> "demo-node"), infos(plugins), false);
     }
 

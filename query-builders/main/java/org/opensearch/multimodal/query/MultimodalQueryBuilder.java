@@ -87,7 +87,11 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         super(in);
         this.queryText = in.readOptionalString();
         this.queryVector = in.readBoolean() ? in.readFloatArray() : null;
-        this.retrievers = in.readOrderedMap(StreamInput::readString, DenseRetriever::new);
+        int retrieverCount = in.readVInt();
+        this.retrievers = new LinkedHashMap<>();
+        for (int i = 0; i < retrieverCount; i++) {
+            this.retrievers.put(in.readString(), new DenseRetriever(in));
+        }
         this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
         this.textVectors = in.readMap(StreamInput::readString, StreamInput::readFloatArray);
         this.pendingVectors = Map.of();
@@ -103,7 +107,11 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         if (queryVector != null) {
             out.writeFloatArray(queryVector);
         }
-        out.writeMap(retrievers, StreamOutput::writeString, (o, r) -> r.writeTo(o));
+        out.writeVInt(retrievers.size());
+        for (Map.Entry<String, DenseRetriever> retriever : retrievers.entrySet()) {
+            out.writeString(retriever.getKey());
+            retriever.getValue().writeTo(out);
+        }
         out.writeOptionalNamedWriteable(filter);
         out.writeMap(textVectors, StreamOutput::writeString, StreamOutput::writeFloatArray);
     }
@@ -174,6 +182,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 parseRetrievers(parser, retrievers);
             } else if ("filter".equals(key) && token == XContentParser.Token.START_OBJECT) {
                 filter = parseInnerQueryBuilder(parser);
+            } else if ("query_vector".equals(key)) {
+                throw new ParsingException(parser.getTokenLocation(), "[query_vector] must be an array of numbers");
             } else if (token.isValue()) {
                 switch (key) {
                     case "query_text" -> queryText = parser.text();

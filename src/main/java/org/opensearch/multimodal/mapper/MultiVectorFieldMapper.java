@@ -3,6 +3,7 @@ package org.opensearch.multimodal.mapper;
 import org.apache.lucene.document.LateInteractionField;
 import org.apache.lucene.search.FieldExistsQuery;
 import org.apache.lucene.search.Query;
+import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.mapper.ParametrizedFieldMapper;
 import org.opensearch.index.mapper.ParseContext;
@@ -82,6 +83,9 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
     @Override
     protected void parseCreateField(ParseContext context) throws IOException {
         String field = fieldType().name();
+        if (context.parser().currentToken() == XContentParser.Token.VALUE_NULL) {
+            return;
+        }
         if (context.doc().getByKey(field) != null) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "field [%s] takes one array of vectors per document", field));
         }

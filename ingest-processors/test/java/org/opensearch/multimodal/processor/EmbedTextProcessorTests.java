@@ -1,0 +1,331 @@
+package org.opensearch.multimodal.processor;
+
+import org.opensearch.OpenSearchParseException;
+import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.IngestDocumentWrapper;
+import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.math.VectorMath;
+import org.opensearch.multimodal.model.BuiltinModels;
+import org.opensearch.multimodal.model.EncodingPurpose;
+import org.opensearch.multimodal.model.ModelRegistry;
+import org.opensearch.multimodal.model.NativeLibraries;
+import org.opensearch.multimodal.model.TextModel;
+import org.opensearch.test.OpenSearchTestCase;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The {@code embed_text} processor with the real bge-small model, on a counting two-thread inference pool. */
+public final class EmbedTextProcessorTests extends OpenSearchTestCase {
+
+    private static ModelRegistry registry;
+
+    @BeforeClass
+    public static void loadModels() {
+        NativeLibraries.configure(createTempDir());
+        registry = BuiltinModels.registry();
+    }
+
+    @AfterClass
+    public static void closeModels() {
+        registry.close();
+        registry = null;
+    }
+
+    /** Counts the tasks handed to the inference pool: one per ONNX call. */
+    private static final class CountingExecutor extends AbstractExecutorService {
+        private final ExecutorService delegate;
+        private final AtomicInteger executed = new AtomicInteger();
+
+        private CountingExecutor(ExecutorService delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            executed.incrementAndGet();
+            delegate.execute(command);
+        }
+
+        @Override
+        public void shutdown() {
+            delegate.shutdown();
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return delegate.shutdownNow();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return delegate.isShutdown();
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return delegate.isTerminated();
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+            return delegate.awaitTermination(timeout, unit);
+        }
+    }
+
+    /** What one {@code batchExecute} did, read after the pool has finished all its work. */
+    private record Run(List<IngestDocumentWrapper> results, int handlerCalls, int inferenceCalls) {}
+
+    private static EmbedTextProcessor processor(InferenceService inference, Map<String, Object> config) throws Exception {
+        return new EmbedTextProcessorFactory(() -> inference).create(Map.of(), "tag", null, new HashMap<>(config));
+    }
+
+    private static Run run(Map<String, Object> config, List<IngestDocumentWrapper> documents) throws Exception {
+        CountingExecutor executor = new CountingExecutor(Executors.newFixedThreadPool(2));
+        try {
+            EmbedTextProcessor processor = processor(new InferenceService(registry, executor), config);
+            AtomicInteger handlerCalls = new AtomicInteger();
+            AtomicReference<List<IngestDocumentWrapper>> results = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(1);
+            processor.batchExecute(documents, batch -> {
+                handlerCalls.incrementAndGet();
+                results.set(batch);
+                done.countDown();
+            });
+            assertTrue("the handler was not called", done.await(60, TimeUnit.SECONDS));
+            executor.shutdown();
+            assertTrue(executor.awaitTermination(60, TimeUnit.SECONDS));
+            return new Run(results.get(), handlerCalls.get(), executor.executed.get());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private static IngestDocumentWrapper doc(int slot, Map<String, Object> source) {
+        return new IngestDocumentWrapper(slot, 0, new IngestDocument(new HashMap<>(source), new HashMap<>()), null);
+    }
+
+    private static Map<String, Object> nested(String key, Object value) {
+        Map<String, Object> map = new HashMap<>();
+        map.put(key, value);
+        return map;
+    }
+
+    /** The vector the processor wrote, whether it is kept as a float[] or as a list of numbers. */
+    private static float[] vector(Object value) {
+        if (value instanceof float[] array) {
+            return array;
+        }
+        List<?> list = (List<?>) value;
+        float[] vector = new float[list.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = ((Number) list.get(i)).floatValue();
+        }
+        return vector;
+    }
+
+    private static int rows(Object value) {
+        return value instanceof Object[] array ? array.length : ((List<?>) value).size();
+    }
+
+    private static float[] directVector(String text) {
+        TextModel model = registry.textModel(BuiltinModels.BGE_SMALL);
+        return model.encode(List.of(text), EncodingPurpose.DOCUMENT, false).vectors()[0];
+    }
+
+    private static void assertFailedNaming(IngestDocumentWrapper document, String field) {
+        assertNotNull("document should have failed on field " + field, document.getException());
+        String message = document.getException().getMessage();
+        assertTrue(message, message.contains(String.format(Locale.ROOT, "field [%s]", field)));
+    }
+
+    // ---- factory
+
+    public void testFactoryRejectsAnUnknownModelNamingTheParameterAndTheModels() {
+        InferenceService inference = new InferenceService(registry, null);
+        OpenSearchParseException e = expectThrows(
+            OpenSearchParseException.class,
+            () -> processor(inference, Map.of("model", "no-such-model", "field_map", Map.of("text", "vec")))
+        );
+        assertTrue(e.getMessage(), e.getMessage().startsWith("[model] unknown model [no-such-model]"));
+        assertTrue(e.getMessage(), e.getMessage().contains(BuiltinModels.BGE_SMALL));
+    }
+
+    public void testFactoryRequiresAFieldMap() {
+        InferenceService inference = new InferenceService(registry, null);
+        OpenSearchParseException missing = expectThrows(
+            OpenSearchParseException.class,
+            () -> processor(inference, Map.of("model", BuiltinModels.BGE_SMALL))
+        );
+        assertTrue(missing.getMessage(), missing.getMessage().startsWith("[field_map]"));
+        OpenSearchParseException empty = expectThrows(
+            OpenSearchParseException.class,
+            () -> processor(inference, Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of()))
+        );
+        assertTrue(empty.getMessage(), empty.getMessage().startsWith("[field_map]"));
+    }
+
+    public void testFactoryRejectsBatchSizeOutOfRange() {
+        InferenceService inference = new InferenceService(registry, null);
+        for (int batchSize : new int[] { 0, 5000 }) {
+            OpenSearchParseException e = expectThrows(
+                OpenSearchParseException.class,
+                () -> processor(inference, Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec"), "batch_size", batchSize))
+            );
+            assertTrue(e.getMessage(), e.getMessage().startsWith("[batch_size]"));
+            assertTrue(e.getMessage(), e.getMessage().contains("[" + batchSize + "]"));
+        }
+    }
+
+    public void testFactoryRejectsANonStringTarget() {
+        InferenceService inference = new InferenceService(registry, null);
+        OpenSearchParseException e = expectThrows(
+            OpenSearchParseException.class,
+            () -> processor(inference, Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", 5)))
+        );
+        assertTrue(e.getMessage(), e.getMessage().startsWith("[field_map] [text] must map to a target field name"));
+        OpenSearchParseException tokens = expectThrows(
+            OpenSearchParseException.class,
+            () -> processor(
+                inference,
+                Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec"), "token_field_map", Map.of("text", List.of()))
+            )
+        );
+        assertTrue(tokens.getMessage(), tokens.getMessage().startsWith("[token_field_map]"));
+    }
+
+    // ---- batch execution
+
+    public void testEachDocumentGetsTheVectorOfItsOwnTextIncludingNestedPaths() throws Exception {
+        List<String> texts = List.of("a long sentence about the history of the printing press in europe", "shoes", "how to bake bread");
+        List<IngestDocumentWrapper> documents = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            documents.add(doc(i, Map.of("a", nested("b", texts.get(i)))));
+        }
+        Run run = run(Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("a.b", "x.y")), documents);
+        assertEquals(1, run.handlerCalls());
+        for (int i = 0; i < texts.size(); i++) {
+            IngestDocumentWrapper document = run.results().get(i);
+            assertNull(document.getException());
+            float[] vector = vector(document.getIngestDocument().getFieldValue("x.y", Object.class));
+            assertEquals(384, vector.length);
+            assertEquals(1.0, VectorMath.dot(vector, vector), 1e-4);
+            float cosine = VectorMath.dot(vector, directVector(texts.get(i)));
+            assertTrue(String.format(Locale.ROOT, "document %d got another text's vector (cosine %f)", i, cosine), cosine > 0.99f);
+        }
+    }
+
+    public void testTokenFieldMapWritesOneUnitVectorPerContentToken() throws Exception {
+        String text = "red running shoes";
+        int tokens = registry.textModel(BuiltinModels.BGE_SMALL).tokenCount(text, EncodingPurpose.DOCUMENT) - 2;
+        Run run = run(
+            Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec"), "token_field_map", Map.of("text", "tokens")),
+            List.of(doc(0, Map.of("text", text)))
+        );
+        IngestDocument document = run.results().get(0).getIngestDocument();
+        assertEquals(384, vector(document.getFieldValue("vec", Object.class)).length);
+        Object tokenVectors = document.getFieldValue("tokens", Object.class);
+        assertEquals(tokens, rows(tokenVectors));
+        Object first = tokenVectors instanceof Object[] array ? array[0] : ((List<?>) tokenVectors).get(0);
+        float[] token = vector(first);
+        assertEquals(384, token.length);
+        assertEquals(1.0, VectorMath.dot(token, token), 1e-4);
+    }
+
+    public void testEmbeddedDocumentCanBeCopiedAsSimulateVerboseDoes() throws Exception {
+        Run run = run(
+            Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec"), "token_field_map", Map.of("text", "tokens")),
+            List.of(doc(0, Map.of("text", "red running shoes")))
+        );
+        IngestDocument copy = new IngestDocument(run.results().get(0).getIngestDocument());
+        assertEquals(384, vector(copy.getFieldValue("vec", Object.class)).length);
+    }
+
+    public void testBadDocumentsFailAloneWithAnErrorNamingTheField() throws Exception {
+        List<IngestDocumentWrapper> documents = List.of(
+            doc(0, Map.of("text", "a good document")),
+            doc(1, Map.of("other", "no text field")),
+            doc(2, Map.of("text", Map.of("inner", "object"))),
+            doc(3, Map.of("text", 42)),
+            doc(4, Map.of("text", true)),
+            doc(5, Map.of("text", "another good document"))
+        );
+        Run run = run(Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec")), documents);
+        assertEquals(1, run.handlerCalls());
+        assertEquals(6, run.results().size());
+        for (int good : new int[] { 0, 5 }) {
+            assertNull(run.results().get(good).getException());
+            assertEquals(384, vector(run.results().get(good).getIngestDocument().getFieldValue("vec", Object.class)).length);
+        }
+        for (int bad = 1; bad <= 4; bad++) {
+            assertFailedNaming(run.results().get(bad), "text");
+            assertFalse(run.results().get(bad).getIngestDocument().hasField("vec"));
+        }
+        assertTrue(run.results().get(1).getException().getMessage().contains("ignore_missing"));
+    }
+
+    public void testIgnoreMissingLetsADocumentWithoutTheFieldThrough() throws Exception {
+        Run run = run(
+            Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec"), "ignore_missing", true),
+            List.of(doc(0, Map.of("other", "x")), doc(1, Map.of("text", "present")))
+        );
+        assertNull(run.results().get(0).getException());
+        assertFalse(run.results().get(0).getIngestDocument().hasField("vec"));
+        assertEquals(384, vector(run.results().get(1).getIngestDocument().getFieldValue("vec", Object.class)).length);
+    }
+
+    public void testEmptyTextGetsNoVectorAndNoError() throws Exception {
+        Run run = run(Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec")), List.of(doc(0, Map.of("text", ""))));
+        assertEquals(1, run.handlerCalls());
+        assertNull(run.results().get(0).getException());
+        assertFalse(run.results().get(0).getIngestDocument().hasField("vec"));
+        assertEquals("nothing to embed, no inference call", 0, run.inferenceCalls());
+    }
+
+    public void testTenTextsInBatchesOfFourTakeThreeInferenceCallsAndOneHandlerCall() throws Exception {
+        List<IngestDocumentWrapper> documents = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            documents.add(doc(i, Map.of("text", "document number " + i + " " + "word ".repeat(i))));
+        }
+        Run run = run(Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec"), "batch_size", 4), documents);
+        assertEquals(3, run.inferenceCalls());
+        assertEquals(1, run.handlerCalls());
+        assertEquals(10, run.results().size());
+        for (IngestDocumentWrapper document : run.results()) {
+            assertNull(document.getException());
+            assertEquals(384, vector(document.getIngestDocument().getFieldValue("vec", Object.class)).length);
+        }
+    }
+
+    public void testSingleDocumentExecuteWritesTheVectorOrThrowsNamingTheField() throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            EmbedTextProcessor processor = processor(
+                new InferenceService(registry, executor),
+                Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec"))
+            );
+            IngestDocument document = new IngestDocument(nested("text", "one document"), new HashMap<>());
+            assertEquals(384, vector(processor.execute(document).getFieldValue("vec", Object.class)).length);
+            IllegalArgumentException e = expectThrows(
+                IllegalArgumentException.class,
+                () -> processor.execute(new IngestDocument(nested("text", 7), new HashMap<>()))
+            );
+            assertTrue(e.getMessage(), e.getMessage().contains("field [text]"));
+        } finally {
+            executor.shutdown();
+            assertTrue(executor.awaitTermination(60, TimeUnit.SECONDS));
+        }
+    }
+}

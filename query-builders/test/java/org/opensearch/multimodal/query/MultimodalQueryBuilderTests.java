@@ -1,0 +1,194 @@
+package org.opensearch.multimodal.query;
+
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.Strings;
+import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
+import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.xcontent.MediaTypeRegistry;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.TermQueryBuilder;
+import org.opensearch.multimodal.plugin.MultimodalPlugin;
+import org.opensearch.search.SearchModule;
+import org.opensearch.test.OpenSearchTestCase;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The {@code multimodal} query as clients send it (JSON) and as nodes pass it to each other (transport). */
+public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
+
+    private static final String MODEL = "bge-small-en-v1.5";
+
+    private final SearchModule searchModule = new SearchModule(Settings.EMPTY, List.of(new MultimodalPlugin(Settings.EMPTY)));
+
+    @Override
+    protected NamedXContentRegistry xContentRegistry() {
+        return new NamedXContentRegistry(searchModule.getNamedXContents());
+    }
+
+    private QueryBuilder parse(String json) throws IOException {
+        try (XContentParser parser = createParser(JsonXContent.jsonXContent, json)) {
+            return AbstractQueryBuilder.parseInnerQueryBuilder(parser);
+        }
+    }
+
+    private MultimodalQueryBuilder parseMultimodal(String body) throws IOException {
+        return (MultimodalQueryBuilder) parse("{\"multimodal\": " + body + "}");
+    }
+
+    private static String retriever(String name, String field, String model, int k) {
+        String modelPart = model == null ? "" : String.format(Locale.ROOT, "\"model\": \"%s\", ", model);
+        return String.format(Locale.ROOT, "\"%s\": {\"dense\": {\"field\": \"%s\", %s\"k\": %d}}", name, field, modelPart, k);
+    }
+
+    private ParsingException parseError(String body) {
+        return expectThrows(ParsingException.class, () -> parseMultimodal(body));
+    }
+
+    private static void assertMessageContains(Exception e, String expected) {
+        assertTrue(String.format(Locale.ROOT, "[%s] should contain [%s]", e.getMessage(), expected), e.getMessage().contains(expected));
+    }
+
+    public void testJsonRoundTripGivesAnEqualQuery() throws IOException {
+        MultimodalQueryBuilder parsed = parseMultimodal(
+            "{\"query_text\": \"red shoes\", \"retrievers\": {"
+                + retriever("text", "body_vec", MODEL, 25)
+                + "}, \"filter\": {\"term\": {\"color\": \"red\"}}, \"boost\": 2.5, \"_name\": \"mm\"}"
+        );
+        assertEquals("red shoes", parsed.queryText());
+        assertEquals(new DenseRetriever("body_vec", MODEL, 25), parsed.retrievers().get("text"));
+        assertEquals(new TermQueryBuilder("color", "red"), parsed.filter());
+        assertEquals(2.5f, parsed.boost(), 0f);
+        assertEquals("mm", parsed.queryName());
+
+        QueryBuilder reparsed = parse(Strings.toString(MediaTypeRegistry.JSON, parsed));
+        assertEquals(parsed, reparsed);
+        assertEquals(parsed.hashCode(), reparsed.hashCode());
+    }
+
+    public void testJsonRoundTripKeepsTheQueryVectorAndRetrieverOrder() throws IOException {
+        MultimodalQueryBuilder parsed = parseMultimodal(
+            "{\"query_vector\": [0.5, -1, 2e-3], \"retrievers\": {" + retriever("b", "f1", null, 3) + ", " + retriever("a", "f2", null, 4) + "}}"
+        );
+        assertArrayEquals(new float[] { 0.5f, -1f, 0.002f }, parsed.queryVector(), 0f);
+        assertEquals(List.of("b", "a"), List.copyOf(parsed.retrievers().keySet()));
+        MultimodalQueryBuilder reparsed = (MultimodalQueryBuilder) parse(Strings.toString(MediaTypeRegistry.JSON, parsed));
+        assertEquals(parsed, reparsed);
+        assertEquals(List.of("b", "a"), List.copyOf(reparsed.retrievers().keySet()));
+    }
+
+    public void testTransportRoundTripGivesAnEqualQuery() throws IOException {
+        Map<String, DenseRetriever> retrievers = new LinkedHashMap<>();
+        retrievers.put("text", new DenseRetriever("body_vec", MODEL, 7));
+        retrievers.put("image", new DenseRetriever("image_vec", null, 3));
+        MultimodalQueryBuilder original = new MultimodalQueryBuilder(
+            "red shoes",
+            new float[] { 1f, -2f, 3.5f },
+            retrievers,
+            new TermQueryBuilder("color", "red")
+        ).boost(3f).queryName("named");
+
+        NamedWriteableRegistry registry = new NamedWriteableRegistry(searchModule.getNamedWriteables());
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            out.writeNamedWriteable(original);
+            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry)) {
+                MultimodalQueryBuilder read = (MultimodalQueryBuilder) in.readNamedWriteable(QueryBuilder.class);
+                assertEquals(original, read);
+                assertEquals(original.hashCode(), read.hashCode());
+                assertEquals(List.of("text", "image"), List.copyOf(read.retrievers().keySet()));
+                assertEquals(3f, read.boost(), 0f);
+                assertEquals("named", read.queryName());
+                assertEquals(new TermQueryBuilder("color", "red"), read.filter());
+            }
+        }
+    }
+
+    public void testKOutOfRangeIsRejectedNamingK() {
+        for (int k : new int[] { 0, DenseRetriever.MAX_K + 1 }) {
+            ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", MODEL, k) + "}}");
+            assertMessageContains(e, "[retrievers.r.dense] [k] must be between 1 and 10000");
+            assertMessageContains(e, "[" + k + "]");
+        }
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> new DenseRetriever("f", MODEL, 0));
+        assertMessageContains(e, "[k]");
+    }
+
+    public void testEmptyRetrieversAreRejected() {
+        assertMessageContains(parseError("{\"query_text\": \"x\", \"retrievers\": {}}"), "[retrievers]");
+        assertMessageContains(parseError("{\"query_text\": \"x\"}"), "[retrievers]");
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> new MultimodalQueryBuilder("x", null, Map.of(), null));
+        assertMessageContains(e, "[retrievers]");
+    }
+
+    public void testQueryNeedsTextOrVector() {
+        ParsingException e = parseError("{\"retrievers\": {" + retriever("r", "f", MODEL, 5) + "}}");
+        assertMessageContains(e, "[query_text]");
+        assertMessageContains(e, "[query_vector]");
+    }
+
+    public void testUnknownTopLevelKeyIsRejectedByName() {
+        ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", MODEL, 5) + "}, \"size\": 3}");
+        assertMessageContains(e, "[multimodal] unknown parameter [size]");
+        ParsingException objectValue = parseError("{\"query_text\": \"x\", \"rescore\": {}, \"retrievers\": {" + retriever("r", "f", MODEL, 5) + "}}");
+        assertMessageContains(objectValue, "unknown parameter [rescore]");
+    }
+
+    public void testUnknownRetrieverTypeIsRejectedByName() {
+        ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {\"r\": {\"sparse\": {\"field\": \"f\"}}}}");
+        assertMessageContains(e, "[retrievers.r] unknown retriever type [sparse]");
+    }
+
+    public void testUnknownRetrieverParameterIsRejectedByName() {
+        ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {\"r\": {\"dense\": {\"field\": \"f\", \"num\": 3}}}}");
+        assertMessageContains(e, "unknown parameter [num]");
+    }
+
+    public void testDuplicateRetrieverNameIsRejected() {
+        Exception e = expectThrows(
+            Exception.class,
+            () -> parseMultimodal(
+                "{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f1", MODEL, 5) + ", " + retriever("r", "f2", MODEL, 5) + "}}"
+            )
+        );
+        // strict JSON duplicate detection answers before the query's own check; either way the error names the retriever
+        String message = e.getMessage().toLowerCase(Locale.ROOT);
+        assertTrue(message, message.contains("duplicate"));
+        assertTrue(message, message.contains("\"r\"") || message.contains("[r]"));
+    }
+
+    public void testQueryTextNeedsAModelOnEveryRetriever() {
+        ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", null, 5) + "}}");
+        assertMessageContains(e, "[retrievers.r.dense.model]");
+        MultimodalQueryBuilder withVector = new MultimodalQueryBuilder(null, new float[] { 1f }, Map.of("r", new DenseRetriever("f", null, 5)), null);
+        assertNull("a query vector needs no model", withVector.retrievers().get("r").model());
+    }
+
+    public void testQueryVectorValueThatOverflowsFloatIsRejected() {
+        ParsingException e = parseError("{\"query_vector\": [0.5, 1e40], \"retrievers\": {" + retriever("r", "f", null, 5) + "}}");
+        assertMessageContains(e, "[query_vector] has a non-finite value");
+        assertMessageContains(e, "position 1");
+        IllegalArgumentException nan = expectThrows(
+            IllegalArgumentException.class,
+            () -> new MultimodalQueryBuilder(null, new float[] { Float.NaN }, Map.of("r", new DenseRetriever("f", null, 5)), null)
+        );
+        assertMessageContains(nan, "query_vector");
+    }
+
+    public void testQueryVectorMustHoldNumbers() {
+        assertMessageContains(parseError("{\"query_vector\": [], \"retrievers\": {" + retriever("r", "f", null, 5) + "}}"), "[query_vector]");
+        assertMessageContains(
+            parseError("{\"query_vector\": [\"1\"], \"retrievers\": {" + retriever("r", "f", null, 5) + "}}"),
+            "[query_vector] must be an array of numbers"
+        );
+    }
+}

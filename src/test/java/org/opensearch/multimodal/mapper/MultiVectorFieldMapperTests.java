@@ -1,0 +1,94 @@
+package org.opensearch.multimodal.mapper;
+
+import org.apache.lucene.document.LateInteractionField;
+import org.apache.lucene.index.IndexableField;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.index.mapper.DocumentMapper;
+import org.opensearch.index.mapper.MapperParsingException;
+import org.opensearch.index.mapper.MapperService;
+import org.opensearch.index.mapper.MapperServiceTestCase;
+import org.opensearch.index.mapper.ParsedDocument;
+import org.opensearch.multimodal.plugin.MultimodalPlugin;
+import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.plugins.Plugin;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+
+/** The {@code multi_vector} field, with a node whose per-document cap is 3 vectors. */
+public final class MultiVectorFieldMapperTests extends MapperServiceTestCase {
+
+    private static final int MAX_VECTORS = 3;
+
+    @Override
+    protected Collection<? extends Plugin> getPlugins() {
+        Settings settings = Settings.builder().put(MultimodalSettings.MAX_VECTORS_PER_DOCUMENT.getKey(), MAX_VECTORS).build();
+        return List.of(new MultimodalPlugin(settings));
+    }
+
+    private DocumentMapper multiVectorMapper(int dims) throws IOException {
+        return createDocumentMapper(fieldMapping(b -> b.field("type", "multi_vector").field("dims", dims)));
+    }
+
+    private static List<IndexableField> vectorFields(ParsedDocument doc) {
+        return doc.rootDoc().getFields().stream().filter(f -> f.name().equals("field")).toList();
+    }
+
+    public void testMappingRoundTripKeepsDims() throws IOException {
+        MapperService mapperService = createMapperService(fieldMapping(b -> b.field("type", "multi_vector").field("dims", 5)));
+        String source = mapperService.documentMapper().mappingSource().string();
+        assertTrue(source, source.contains("\"field\":{\"type\":\"multi_vector\",\"dims\":5}"));
+        MapperService reparsed = createMapperService("_doc", source);
+        assertEquals(5, ((MultiVectorFieldMapper.MultiVectorFieldType) reparsed.fieldType("field")).dims());
+    }
+
+    public void testMissingDimsIsRejected() {
+        MapperParsingException e = expectThrows(
+            MapperParsingException.class,
+            () -> createMapperService(fieldMapping(b -> b.field("type", "multi_vector")))
+        );
+        assertTrue(DenseVectorFieldMapperTests.fullMessage(e), DenseVectorFieldMapperTests.fullMessage(e).contains("[dims]"));
+    }
+
+    public void testDocumentIndexesOneLateInteractionFieldWithNormalizedRows() throws IOException {
+        ParsedDocument doc = multiVectorMapper(2).parse(source("{\"field\": [[3, 4], [0, 2], [-1, 0]]}"));
+        List<IndexableField> fields = vectorFields(doc);
+        assertEquals(fields.toString(), 1, fields.size());
+        LateInteractionField field = (LateInteractionField) fields.get(0);
+        float[][] rows = LateInteractionField.decode(field.binaryValue());
+        assertEquals(3, rows.length);
+        assertArrayEquals(new float[] { 0.6f, 0.8f }, rows[0], 1e-6f);
+        assertArrayEquals(new float[] { 0f, 1f }, rows[1], 1e-6f);
+        assertArrayEquals(new float[] { -1f, 0f }, rows[2], 1e-6f);
+    }
+
+    public void testMoreVectorsThanTheNodeCapNamesTheFieldAndTheSetting() throws IOException {
+        DocumentMapper mapper = multiVectorMapper(2);
+        MapperParsingException e = expectThrows(
+            MapperParsingException.class,
+            () -> mapper.parse(source("{\"field\": [[1, 0], [0, 1], [1, 1], [1, 2]]}"))
+        );
+        String message = DenseVectorFieldMapperTests.fullMessage(e);
+        assertTrue(message, message.contains("field [field] holds more than 3 vectors"));
+        assertTrue(message, message.contains(MultimodalSettings.MAX_VECTORS_PER_DOCUMENT.getKey()));
+    }
+
+    public void testRowOfTheWrongLengthNamesTheFieldAndTheDims() throws IOException {
+        DocumentMapper mapper = multiVectorMapper(2);
+        MapperParsingException e = expectThrows(MapperParsingException.class, () -> mapper.parse(source("{\"field\": [[1, 0], [1, 2, 3]]}")));
+        String message = DenseVectorFieldMapperTests.fullMessage(e);
+        assertTrue(message, message.contains("field [field] expects vectors of 2 dims"));
+    }
+
+    public void testFlatArrayInsteadOfArrayOfVectorsIsRejected() throws IOException {
+        DocumentMapper mapper = multiVectorMapper(2);
+        MapperParsingException e = expectThrows(MapperParsingException.class, () -> mapper.parse(source("{\"field\": [1, 0]}")));
+        assertTrue(DenseVectorFieldMapperTests.fullMessage(e), DenseVectorFieldMapperTests.fullMessage(e).contains("field [field]"));
+    }
+
+    public void testEmptyArrayOfVectorsIndexesNothing() throws IOException {
+        ParsedDocument doc = multiVectorMapper(2).parse(source("{\"field\": []}"));
+        assertEquals(List.of(), vectorFields(doc));
+    }
+}

@@ -1,0 +1,140 @@
+package org.opensearch.multimodal.model;
+
+import org.opensearch.multimodal.math.VectorMath;
+import org.opensearch.test.OpenSearchTestCase;
+import org.junit.BeforeClass;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Models are described by files: a directory with a manifest, config.json, model.onnx and tokenizer.json. */
+public final class ModelRegistryTests extends OpenSearchTestCase {
+
+    private static final String TEXT = "Lucene is a search library.";
+
+    @BeforeClass
+    public static void configureNativeLibraries() {
+        NativeLibraries.configure(createTempDir());
+    }
+
+    private static Path bge() {
+        return BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL);
+    }
+
+    /** A model directory under {@code root} with bge-small's files (copied: links out of the directory are refused). */
+    private static Path modelDir(Path root, String dir, String manifest, boolean withModelFile) throws IOException {
+        Path modelDir = Files.createDirectories(root.resolve(dir));
+        Files.writeString(modelDir.resolve(ModelManifest.FILE_NAME), manifest);
+        Files.writeString(modelDir.resolve("config.json"), "{\"hidden_size\": 384}");
+        Files.copy(bge().resolve("tokenizer.json"), modelDir.resolve("tokenizer.json"));
+        if (withModelFile) {
+            Files.copy(bge().resolve("model.onnx"), modelDir.resolve("model.onnx"));
+        }
+        return modelDir;
+    }
+
+    private static String manifest(String id, String pooling, String description) {
+        return String.format(
+            Locale.ROOT,
+            "{\"id\":\"%s\",\"kind\":\"text\",\"pooling\":\"%s\",\"normalize\":true,\"query_prefix\":\"\",\"document_prefix\":\"\"%s}",
+            id,
+            pooling,
+            description.isEmpty() ? "" : ",\"description\":\"" + description + "\""
+        );
+    }
+
+    private static ModelRegistry registry(Path... roots) {
+        return new ModelRegistry(List.of(roots), new OnnxSessions(InferenceDevice.CPU));
+    }
+
+    private static List<String> ids(ModelRegistry registry) {
+        return registry.list().stream().map(info -> info.manifest().id()).toList();
+    }
+
+    public void testModelAddedAsFilesIsListedLoadedAndEncodes() throws IOException {
+        Path root = createTempDir();
+        modelDir(root, "my-text-model", manifest("my-text-model", "mean", ""), true);
+        try (ModelRegistry registry = registry(BuiltinModels.root(), root)) {
+            assertEquals(List.of(BuiltinModels.BGE_SMALL, "my-text-model"), ids(registry));
+            ModelManifest manifest = registry.manifest("my-text-model").orElseThrow();
+            assertEquals(Pooling.MEAN, manifest.pooling());
+            assertEquals("dims come from config.json hidden_size", 384, manifest.dims());
+            assertFalse("models load on first use", registry.list().get(1).loaded());
+
+            float[] mine = registry.textModel("my-text-model").encode(List.of(TEXT), EncodingPurpose.DOCUMENT, false).vectors()[0];
+            assertTrue(registry.list().get(1).loaded());
+            assertEquals(384, mine.length);
+            assertEquals(1.0, VectorMath.dot(mine, mine), 1e-4);
+
+            float[] cls = registry.textModel(BuiltinModels.BGE_SMALL).encode(List.of(TEXT), EncodingPurpose.DOCUMENT, false).vectors()[0];
+            float cosine = VectorMath.dot(mine, cls);
+            assertTrue("mean pooling must give another vector than bge's CLS pooling, cosine " + cosine, cosine < 0.99f);
+        }
+    }
+
+    public void testBrokenModelDirectoryIsSkippedWithoutBreakingTheOthers() throws IOException {
+        Path root = createTempDir();
+        modelDir(root, "broken", manifest("broken", "mean", ""), false);
+        Files.createDirectories(root.resolve("not-a-model"));
+        try (ModelRegistry registry = registry(BuiltinModels.root(), root)) {
+            assertEquals(List.of(BuiltinModels.BGE_SMALL), ids(registry));
+            float[] vector = registry.textModel(BuiltinModels.BGE_SMALL).encode(List.of(TEXT), EncodingPurpose.QUERY, false).vectors()[0];
+            assertEquals(384, vector.length);
+        }
+    }
+
+    public void testTokenizerLinkPointingOutsideTheModelDirectoryIsRefused() throws IOException {
+        Path root = createTempDir();
+        Path dir = Files.createDirectories(root.resolve("escaping"));
+        Files.writeString(dir.resolve(ModelManifest.FILE_NAME), manifest("escaping", "cls", ""));
+        Files.writeString(dir.resolve("config.json"), "{\"hidden_size\": 384}");
+        Files.writeString(dir.resolve("model.onnx"), "not loaded: the directory is refused before");
+        Path outside = Files.copy(bge().resolve("tokenizer.json"), createTempDir().resolve("tokenizer.json"));
+        Files.createSymbolicLink(dir.resolve("tokenizer.json"), outside);
+
+        IOException e = expectThrows(IOException.class, () -> ModelFiles.locate(dir));
+        assertTrue(e.getMessage(), e.getMessage().contains("resolves outside its model directory"));
+        try (ModelRegistry registry = registry(root)) {
+            assertEquals(List.of(), ids(registry));
+        }
+    }
+
+    public void testConfigRootModelOverridesTheBuiltinOneWithTheSameId() throws IOException {
+        Path configRoot = createTempDir();
+        Path override = modelDir(configRoot, "my-bge", manifest(BuiltinModels.BGE_SMALL, "mean", "operator override"), true);
+        try (ModelRegistry registry = registry(BuiltinModels.root(), configRoot)) {
+            assertEquals(List.of(BuiltinModels.BGE_SMALL), ids(registry));
+            ModelInfo info = registry.list().get(0);
+            assertEquals("operator override", info.manifest().description());
+            assertEquals(Pooling.MEAN, info.manifest().pooling());
+            assertEquals(override.toRealPath().toString(), info.path());
+        }
+        try (ModelRegistry registry = registry(configRoot, BuiltinModels.root())) {
+            assertEquals("the later root wins", Pooling.CLS, registry.manifest(BuiltinModels.BGE_SMALL).orElseThrow().pooling());
+        }
+    }
+
+    public void testUnknownModelIdNamesTheIdAndListsTheModels() {
+        try (ModelRegistry registry = registry(BuiltinModels.root())) {
+            IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> registry.textModel("no-such-model"));
+            assertTrue(e.getMessage(), e.getMessage().contains("[no-such-model]"));
+            assertTrue(e.getMessage(), e.getMessage().contains(BuiltinModels.BGE_SMALL));
+
+            IllegalArgumentException required = expectThrows(
+                IllegalArgumentException.class,
+                () -> registry.requireManifest("no-such-model", "model")
+            );
+            assertTrue(required.getMessage(), required.getMessage().startsWith("[model] unknown model [no-such-model]"));
+            assertTrue(required.getMessage(), required.getMessage().contains(BuiltinModels.BGE_SMALL));
+        }
+    }
+
+    public void testMissingRootIsNotAnError() {
+        try (ModelRegistry registry = registry(createTempDir().resolve("does-not-exist"), BuiltinModels.root())) {
+            assertEquals(List.of(BuiltinModels.BGE_SMALL), ids(registry));
+        }
+    }
+}
