@@ -13,6 +13,9 @@ import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
+import org.opensearch.index.IndexSettings;
+import org.opensearch.index.codec.CodecServiceFactory;
+import org.opensearch.multimodal.codec.VectorFieldCodecService;
 import org.opensearch.index.mapper.Mapper;
 import org.opensearch.ingest.Processor;
 import org.opensearch.multimodal.inference.InferenceService;
@@ -29,6 +32,7 @@ import org.opensearch.multimodal.rest.RestEmbedAction;
 import org.opensearch.multimodal.rest.RestListModelsAction;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.plugins.ActionPlugin;
+import org.opensearch.plugins.EnginePlugin;
 import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.MapperPlugin;
 import org.opensearch.plugins.Plugin;
@@ -49,10 +53,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The entry point OpenSearch loads: wires the model runtime into ingest, mappings, search and REST. */
-public final class MultimodalPlugin extends Plugin implements ActionPlugin, IngestPlugin, MapperPlugin, SearchPlugin {
+public final class MultimodalPlugin extends Plugin implements ActionPlugin, EnginePlugin, IngestPlugin, MapperPlugin, SearchPlugin {
 
     /** The name the plugin is installed under, and its directory in {@code plugins/}. */
     public static final String PLUGIN_NAME = "opensearch-multimodal";
@@ -128,6 +133,18 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Inge
             MultiVectorFieldMapper.CONTENT_TYPE,
             MultiVectorFieldMapper.parser(MultimodalSettings.MAX_VECTORS_PER_DOCUMENT.get(settings))
         );
+    }
+
+    /**
+     * Builds each dense_vector field's HNSW graph with its own index_options. Indices of the k-NN plugin
+     * ({@code index.knn: true}) are left to it: only one plugin may supply an index's codecs.
+     */
+    @Override
+    public Optional<CodecServiceFactory> getCustomCodecServiceFactory(IndexSettings indexSettings) {
+        if (indexSettings.getSettings().getAsBoolean("index.knn", false)) {
+            return Optional.empty();
+        }
+        return Optional.of(VectorFieldCodecService::new);
     }
 
     @Override

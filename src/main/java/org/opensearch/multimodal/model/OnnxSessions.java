@@ -73,8 +73,9 @@ public final class OnnxSessions {
     }
 
     /**
-     * ONNX Runtime's native initialisation needs more stack than a node's main thread has (-Xss1m in jvm.options):
-     * on it the process dies with SIGSEGV. A short-lived thread with a larger stack runs it instead.
+     * ONNX Runtime 1.29's native initialisation copies the process command line onto the calling thread's stack; a
+     * JVM started with a long command line (about 10 KB, e.g. an explicit classpath) overflows a 1 MB stack and the
+     * process dies with SIGSEGV. A short-lived thread with a larger stack runs it instead.
      */
     static <T> T onLargeStack(java.util.function.Supplier<T> action) {
         java.util.concurrent.atomic.AtomicReference<T> result = new java.util.concurrent.atomic.AtomicReference<>();

@@ -1,0 +1,37 @@
+package org.opensearch.multimodal.codec;
+
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.opensearch.index.codec.CodecService;
+import org.opensearch.index.codec.CodecServiceConfig;
+import org.opensearch.index.mapper.MapperService;
+
+import java.util.Map;
+
+/**
+ * The index's codecs, with the four named OpenSearch codecs ({@code default}, {@code lz4}, {@code best_compression},
+ * {@code zlib}) replaced by {@link VectorFieldCodec}s of the same compression, so {@code dense_vector} fields get
+ * their {@code index_options}. Indices with a composite index keep OpenSearch's codecs.
+ */
+public final class VectorFieldCodecService extends CodecService {
+
+    private final Map<String, Codec> vectorCodecs;
+
+    public VectorFieldCodecService(CodecServiceConfig config) {
+        super(config.getMapperService(), config.getIndexSettings(), config.getLogger(), config.getAdditionalCodecs());
+        MapperService mapperService = config.getMapperService();
+        if (mapperService == null || mapperService.isCompositeIndexPresent()) {
+            vectorCodecs = Map.of();
+        } else {
+            Codec speed = new VectorFieldCodec(Lucene104Codec.Mode.BEST_SPEED, mapperService, config.getLogger());
+            Codec compression = new VectorFieldCodec(Lucene104Codec.Mode.BEST_COMPRESSION, mapperService, config.getLogger());
+            vectorCodecs = Map.of(DEFAULT_CODEC, speed, LZ4, speed, BEST_COMPRESSION_CODEC, compression, ZLIB, compression);
+        }
+    }
+
+    @Override
+    public Codec codec(String name) {
+        Codec codec = vectorCodecs.get(name);
+        return codec != null ? codec : super.codec(name);
+    }
+}
