@@ -92,6 +92,21 @@ public final class DistributionCluster implements AutoCloseable {
 
     /** As {@link #start(String, int)}, with extra opensearch.yml settings (they win over the harness's). */
     public static DistributionCluster start(String clusterName, int nodeCount, Map<String, Object> extraSettings) throws IOException {
+        return start(clusterName, nodeCount, extraSettings, (node, config) -> {});
+    }
+
+    /** What a test puts into a node's config dir before the node starts (e.g. a model under multimodal/models/). */
+    @FunctionalInterface
+    public interface NodeConfigurer {
+        void configure(int node, Path configDir) throws IOException;
+    }
+
+    /**
+     * As {@link #start(String, int, Map)}; {@code configurer} runs for each node once its config dir is written and
+     * before the node's files are handed to the node user.
+     */
+    public static DistributionCluster start(String clusterName, int nodeCount, Map<String, Object> extraSettings, NodeConfigurer configurer)
+        throws IOException {
         if (CLUSTER_NAME.matcher(clusterName).matches() == false || nodeCount < 1) {
             throw new IllegalArgumentException(
                 String.format(Locale.ROOT, "bad cluster name [%s] or node count [%d]", clusterName, nodeCount));
@@ -105,8 +120,9 @@ public final class DistributionCluster implements AutoCloseable {
         for (int i = 0; i < nodeCount; i++) {
             nodes.add(new Node(clusterName + "-" + i, clusterDir.resolve("node-" + i), ports.get(2 * i), ports.get(2 * i + 1)));
         }
-        for (Node node : nodes) {
-            writeNodeConfig(install, clusterName, node, nodes, extraSettings);
+        for (int i = 0; i < nodeCount; i++) {
+            writeNodeConfig(install, clusterName, nodes.get(i), nodes, extraSettings);
+            configurer.configure(i, nodes.get(i).config());
         }
         if (install.runAsUser() != null) {
             allowTraversal(clusterDir);

@@ -1,6 +1,7 @@
 package org.opensearch.multimodal.bench;
 
 import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.analysis.common.CommonAnalysisModulePlugin;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
@@ -11,11 +12,13 @@ import org.opensearch.index.query.MultiMatchQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.multimodal.demo.EmbeddedNode;
+import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
 import org.opensearch.multimodal.query.DenseRetriever;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.node.Node;
 import org.opensearch.search.SearchHit;
+import org.opensearch.transport.Netty4ModulePlugin;
 import org.opensearch.transport.client.Client;
 
 import java.nio.file.Files;
@@ -89,10 +92,7 @@ public final class SciFactBenchmark {
 
     private static Node startNode(Path home, Path models, int threads) throws Exception {
         Path modelRoot = Files.createDirectories(home.toAbsolutePath().resolve("config/multimodal/models"));
-        Path link = modelRoot.resolve(MODEL);
-        if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS) == false) {
-            Files.createSymbolicLink(link, models.toAbsolutePath().resolve(MODEL));
-        }
+        BuiltinModels.installInto(modelRoot, models.toAbsolutePath().resolve(MODEL));
         Settings settings = Settings.builder()
             .put("path.home", home.toAbsolutePath().toString())
             .put("path.data", home.toAbsolutePath().resolve("data").toString())
@@ -102,7 +102,7 @@ public final class SciFactBenchmark {
             .put("http.port", 9250)
             .put("plugins.multimodal.inference.threads", threads)
             .build();
-        Node node = new EmbeddedNode(settings, List.of(MultimodalPlugin.class, org.opensearch.transport.Netty4ModulePlugin.class));
+        Node node = new EmbeddedNode(settings, List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, CommonAnalysisModulePlugin.class));
         node.start();
         return node;
     }

@@ -1,11 +1,13 @@
 package org.opensearch.multimodal.demo;
 
 import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.analysis.common.CommonAnalysisModulePlugin;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
 import org.opensearch.multimodal.query.DenseRetriever;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
@@ -57,7 +59,7 @@ public final class DemoNode {
             .put("plugins.multimodal.inference.threads", Math.max(1, Runtime.getRuntime().availableProcessors()))
             .build();
         out.println("Starting OpenSearch 3.8 with opensearch-multimodal (home: " + home + ") ...");
-        Node node = new EmbeddedNode(settings, List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, PainlessModulePlugin.class));
+        Node node = new EmbeddedNode(settings, List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, PainlessModulePlugin.class, CommonAnalysisModulePlugin.class));
         node.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -92,14 +94,11 @@ public final class DemoNode {
         stopped.await();
     }
 
-    /** The node's config dir holds the built-in model, linked from the build's unpacked copy. */
+    /** The node's config dir holds the built-in model, hard-linked (or copied) from the build's unpacked copy. */
     private static Path prepareConfig(Path home, Path models) throws IOException {
         Path config = Files.createDirectories(home.resolve("config"));
         Path modelRoot = Files.createDirectories(config.resolve("multimodal").resolve("models"));
-        Path link = modelRoot.resolve(MODEL);
-        if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS) == false) {
-            Files.createSymbolicLink(link, models.toAbsolutePath().resolve(MODEL));
-        }
+        BuiltinModels.installInto(modelRoot, models.toAbsolutePath().resolve(MODEL));
         Files.writeString(config.resolve("opensearch.yml"), "# settings come from the demo launcher\n");
         return config;
     }

@@ -44,10 +44,10 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
     @Override
     protected Path nodeConfigPath(int nodeOrdinal) {
         try {
-            // outside Lucene's mock filesystem, which cannot hold a link to the real model files
+            // outside Lucene's mock filesystem, which cannot hold links to the real model files
             Path config = Files.createTempDirectory(PathUtils.get(System.getProperty("java.io.tmpdir")), "node-config");
             Path models = Files.createDirectories(config.resolve("multimodal").resolve("models"));
-            Files.createSymbolicLink(models.resolve(BuiltinModels.BGE_SMALL), BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
+            BuiltinModels.installInto(models, BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -99,11 +99,16 @@ public final class ModelRegistry implements Closeable {
             return found;
         }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            Path realRoot = root.toRealPath();
             for (Path dir : dirs) {
                 if (Files.isRegularFile(dir.resolve(ModelManifest.FILE_NAME)) == false) {
                     continue;
                 }
                 try {
+                    if (dir.toRealPath().startsWith(realRoot) == false) {
+                        // models are read only from the node's config and plugin directories, never through a link out of them
+                        throw new IOException(String.format(Locale.ROOT, "it resolves to [%s], outside [%s]", dir.toRealPath(), realRoot));
+                    }
                     found.add(new Entry(ModelManifest.read(dir), ModelFiles.locate(dir)));
                 } catch (IOException | RuntimeException e) {
                     // one broken model directory must not keep the node, or the other models, from starting

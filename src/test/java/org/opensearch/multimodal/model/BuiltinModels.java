@@ -2,6 +2,8 @@ package org.opensearch.multimodal.model;
 
 import org.opensearch.common.io.PathUtils;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,6 +21,36 @@ public final class BuiltinModels {
             throw new IllegalStateException("built-in models not found under " + root + "; run the build's generate-resources phase");
         }
         return root;
+    }
+
+    /**
+     * Puts the model directory {@code source} into {@code modelsRoot} (e.g. a node's {@code config/multimodal/models}),
+     * as hard links where the file system allows and copies otherwise: a symbolic link out of the root is refused.
+     */
+    public static Path installInto(Path modelsRoot, Path source) throws IOException {
+        Path target = modelsRoot.resolve(source.getFileName().toString());
+        if (Files.isSymbolicLink(target)) {
+            Files.delete(target); // left by an older build
+        }
+        Files.createDirectories(target);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(source, Files::isRegularFile)) {
+            for (Path file : files) {
+                Path copy = target.resolve(file.getFileName().toString());
+                if (Files.exists(copy) == false) {
+                    linkOrCopy(file, copy);
+                }
+            }
+        }
+        return target;
+    }
+
+    /** A hard link to {@code file} at {@code target}, or a copy where the file system has no hard links. */
+    public static void linkOrCopy(Path file, Path target) throws IOException {
+        try {
+            Files.createLink(target, file.toRealPath());
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(file, target);
+        }
     }
 
     public static ModelRegistry registry() {

@@ -102,6 +102,15 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
         }
     }
 
+    public void testModelDirectoryLinkedFromOutsideTheRootIsRefused() throws IOException {
+        Path elsewhere = modelDir(createTempDir(), "elsewhere", manifest("elsewhere", "cls", ""), true);
+        Path root = createTempDir();
+        Files.createSymbolicLink(root.resolve("elsewhere"), elsewhere);
+        try (ModelRegistry registry = registry(BuiltinModels.root(), root)) {
+            assertEquals("models are read only from the configured roots", List.of(BuiltinModels.BGE_SMALL), ids(registry));
+        }
+    }
+
     public void testConfigRootModelOverridesTheBuiltinOneWithTheSameId() throws IOException {
         Path configRoot = createTempDir();
         Path override = modelDir(configRoot, "my-bge", manifest(BuiltinModels.BGE_SMALL, "mean", "operator override"), true);

@@ -7,24 +7,17 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
-import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
-/**
- * The plugin zip installs into a real distribution with bin/opensearch-plugin and loads on a single node and on every
- * node of a three-node cluster.
- */
-public final class PluginInstallIT {
+/** What bin/opensearch-plugin install gets: the plugin, its own runtime jars (none the distribution has) and the model. */
+public final class PluginZipIT {
 
     /** {@code name-1.2.3.jar}, {@code name-1.2.3-SNAPSHOT.jar}: the artifact name is everything before "-<digit>". */
     private static final Pattern JAR_NAME = Pattern.compile("(.+?)-\\d.*\\.jar");
@@ -41,41 +34,15 @@ public final class PluginInstallIT {
     }
 
     @Test
-    public void pluginLoadsOnSingleNode() throws IOException {
-        try (DistributionCluster cluster = DistributionCluster.start("it-single", 1)) {
-            Set<String> withPlugin = nodesWithPlugin(cluster);
-            assertEquals(cluster.logTails(), Set.of(cluster.nodeName(0)), withPlugin);
+    public void pluginZipCarriesTheDescriptorAndTheBuiltinModel() throws IOException {
+        Set<String> entries = new TreeSet<>();
+        try (ZipFile zipFile = new ZipFile(DistributionCluster.pluginZip().toFile())) {
+            zipFile.stream().forEach(e -> entries.add(e.getName()));
         }
-    }
-
-    @Test
-    public void pluginLoadsOnEveryNodeOfThreeNodeCluster() throws IOException {
-        try (DistributionCluster cluster = DistributionCluster.start("it-three", 3)) {
-            RestClientHelper client = cluster.client(0);
-            List<Object> catNodes = client.get("/_cat/nodes?format=json&h=name").assertSuccess().list();
-            Set<String> nodeNames = catNodes.stream()
-                .map(n -> (String) ((Map<?, ?>) n).get("name"))
-                .collect(Collectors.toCollection(TreeSet::new));
-            assertEquals("_cat/nodes: " + catNodes, Set.of(cluster.nodeName(0), cluster.nodeName(1), cluster.nodeName(2)), nodeNames);
-            assertEquals(cluster.logTails(), nodeNames, nodesWithPlugin(cluster));
+        for (String required : List.of("plugin-descriptor.properties", "plugin-security.policy", "models/bge-small-en-v1.5/model.onnx",
+            "models/bge-small-en-v1.5/tokenizer.json", "models/bge-small-en-v1.5/config.json", "models/bge-small-en-v1.5/multimodal-model.json")) {
+            assertTrue(required + " missing from the zip: " + entries, entries.contains(required));
         }
-    }
-
-    /** Names of the nodes whose _cat/plugins row is our plugin. */
-    private static Set<String> nodesWithPlugin(DistributionCluster cluster) throws IOException {
-        List<Object> rows = cluster.client(0).get("/_cat/plugins?format=json").assertSuccess().list();
-        Set<String> nodes = new TreeSet<>();
-        for (Object row : rows) {
-            Map<?, ?> plugin = (Map<?, ?>) row;
-            if (DistributionCluster.PLUGIN_NAME.equals(plugin.get("component"))) {
-                nodes.add((String) plugin.get("name"));
-            }
-        }
-        if (nodes.isEmpty()) {
-            String message = "%s is not in _cat/plugins: %s%n%s";
-            fail(String.format(Locale.ROOT, message, DistributionCluster.PLUGIN_NAME, rows, cluster.logTails()));
-        }
-        return nodes;
     }
 
     private static Set<String> artifactNames(Path zip, String entryPattern) throws IOException {

@@ -1,0 +1,174 @@
+package org.opensearch.multimodal.integ;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+/**
+ * One node of the real distribution with the zip installed by {@code bin/opensearch-plugin}, and a second text model
+ * that an operator dropped into {@code config/multimodal/models/} as files: listed, loaded and used with no Java
+ * change. Then the demo corpus through the pipeline and the {@code multimodal} query, and its errors, over REST.
+ */
+public final class SingleNodeIT {
+
+    /** The operator's model: bge-small's files with mean pooling and no query prefix, under another id. */
+    private static final String OPERATOR_MODEL = "bge-small-mean";
+    private static final String INDEX = "demo-docs";
+
+    private static DistributionCluster cluster;
+    private static RestClientHelper client;
+
+    @BeforeClass
+    public static void startNodeAndIndexTheCorpus() throws IOException {
+        cluster = DistributionCluster.start("it-single", 1, Map.of(), (node, config) -> addOperatorModel(config));
+        client = cluster.client(0);
+        client.put("/_ingest/pipeline/embed", DemoCorpus.PIPELINE_BODY).assertSuccess();
+        client.put("/" + INDEX, DemoCorpus.indexBody(Map.of("index.number_of_shards", 1, "index.number_of_replicas", 0), "embed"))
+            .assertSuccess();
+        Map<String, Object> bulk = client.post("/_bulk?refresh=true", DemoCorpus.bulkBody(INDEX)).assertSuccess().map();
+        assertEquals(bulk.toString(), false, bulk.get("errors"));
+    }
+
+    @AfterClass
+    public static void stopNode() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static void addOperatorModel(Path config) throws IOException {
+        Path builtin = Path.of(System.getProperty("tests.models.dir", "target/models")).resolve(DemoCorpus.MODEL);
+        Path dir = Files.createDirectories(config.resolve("multimodal").resolve("models").resolve(OPERATOR_MODEL));
+        for (String file : List.of("model.onnx", "tokenizer.json", "config.json")) {
+            Files.copy(builtin.resolve(file), dir.resolve(file));
+        }
+        Files.writeString(dir.resolve("multimodal-model.json"), """
+            {"id": "bge-small-mean", "kind": "text", "pooling": "mean", "normalize": true, "query_prefix": "", "document_prefix": ""}""",
+            StandardCharsets.UTF_8);
+    }
+
+    @Test
+    public void pluginIsInstalledAndListsTheBuiltinAndTheOperatorModel() throws IOException {
+        List<Object> plugins = client.get("/_cat/plugins?format=json").assertSuccess().list();
+        assertTrue(plugins + "\n" + cluster.logTails(), plugins.stream().anyMatch(p -> DistributionCluster.PLUGIN_NAME.equals(((Map<?, ?>) p).get("component"))));
+
+        List<?> models = (List<?>) client.get("/_plugins/_multimodal/models").assertSuccess().map().get("models");
+        Map<?, ?> builtin = model(models, DemoCorpus.MODEL);
+        Map<?, ?> operator = model(models, OPERATOR_MODEL);
+        assertEquals(384, builtin.get("dims"));
+        assertEquals("cpu", builtin.get("device"));
+        String pluginModels = cluster.home().resolve("plugins").resolve(DistributionCluster.PLUGIN_NAME).resolve("models").toRealPath().toString();
+        assertTrue("the built-in model ships in the plugin dir: " + builtin, ((String) builtin.get("path")).startsWith(pluginModels));
+        assertTrue("the operator's model is read from the node's config dir: " + operator,
+            ((String) operator.get("path")).startsWith(cluster.configDir(0).toRealPath().toString()));
+        assertEquals("dims come from the operator's config.json", 384, operator.get("dims"));
+        assertEquals("mean", String.valueOf(operator.get("pooling")).toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Test
+    public void operatorModelEmbedsWithNoJavaChange() throws IOException {
+        String text = "Plants capture sunlight with chlorophyll.";
+        float[] mean = embed(OPERATOR_MODEL, text);
+        float[] cls = embed(DemoCorpus.MODEL, text);
+        assertEquals(384, mean.length);
+        assertEquals("vectors are L2-normalized", 1.0, dot(mean, mean), 1e-3);
+        double cosine = dot(mean, cls);
+        assertTrue("mean pooling is its own model, not bge's CLS vector again: cosine " + cosine, cosine < 0.99);
+        assertTrue("but the same encoder underneath: cosine " + cosine, cosine > 0.5);
+
+        Map<String, Object> withTokens = client.post("/_plugins/_multimodal/_embed",
+            Map.of("model", OPERATOR_MODEL, "texts", List.of(text), "token_vectors", true)).assertSuccess().map();
+        List<?> tokens = (List<?>) ((Map<?, ?>) ((List<?>) withTokens.get("embeddings")).get(0)).get("token_vectors");
+        assertTrue("one vector per real token, no [CLS]/[SEP]: " + tokens.size(), tokens.size() > 3 && tokens.size() < 20);
+        assertEquals(384, ((List<?>) tokens.get(0)).size());
+        assertEquals("models load on first use, and now it is loaded", true,
+            model((List<?>) client.get("/_plugins/_multimodal/models").map().get("models"), OPERATOR_MODEL).get("loaded"));
+    }
+
+    @Test
+    public void semanticSearchFindsTheDocumentByMeaning() throws IOException {
+        assertEquals("34", DemoCorpus.hitIds(client.post("/" + INDEX + "/_search", DemoCorpus.semanticSearch("how do plants turn light into food", 3, null))).get(0));
+        assertEquals("7", DemoCorpus.hitIds(client.post("/" + INDEX + "/_search", DemoCorpus.semanticSearch("a loaf that rises with wild yeast", 3, null))).get(0));
+        assertEquals("22", DemoCorpus.hitIds(client.post("/" + INDEX + "/_search", DemoCorpus.semanticSearch("sending messages only the receiver can read", 3, null))).get(0));
+
+        RestClientHelper.Response filtered = client.post("/" + INDEX + "/_search",
+            DemoCorpus.semanticSearch("how do plants turn light into food", 5, "{\"term\": {\"topic\": \"cooking\"}}"));
+        List<Map<?, ?>> sources = DemoCorpus.hitSources(filtered);
+        assertEquals("k hits, all passing the filter inside the graph search", 5, sources.size());
+        for (Map<?, ?> source : sources) {
+            assertEquals(filtered.body(), "cooking", source.get("topic"));
+        }
+
+        Map<String, Object> stored = client.get("/" + INDEX + "/_doc/34").assertSuccess().map();
+        List<?> vector = (List<?>) ((Map<?, ?>) stored.get("_source")).get("body_vec");
+        String byVector = String.format(java.util.Locale.ROOT,
+            "{\"query\": {\"multimodal\": {\"query_vector\": %s, \"retrievers\": {\"v\": {\"dense\": {\"field\": \"body_vec\", \"k\": 1}}}}}}",
+            RestClientHelper.toJson(vector));
+        assertEquals("query_vector replaces query_text", List.of("34"), DemoCorpus.hitIds(client.post("/" + INDEX + "/_search", byVector)));
+    }
+
+    @Test
+    public void badRequestsAreFourHundredsNamingTheParameter() throws IOException {
+        assertBadRequest(client.put("/_ingest/pipeline/bad", """
+            {"processors": [{"embed_text": {"model": "no-such-model", "field_map": {"body": "v"}}}]}"""), "no-such-model");
+        assertBadRequest(search("{\"dense\": {\"field\": \"body_vec\", \"model\": \"bge-small-en-v1.5\", \"k\": 0}}"), "[k]");
+        assertBadRequest(search("{\"dense\": {\"field\": \"body_vec\", \"model\": \"bge-small-en-v1.5\", \"k\": 10001}}"), "[k]");
+        assertBadRequest(search("{\"dense\": {\"field\": \"title\", \"model\": \"bge-small-en-v1.5\", \"k\": 3}}"), "dense_vector");
+        assertBadRequest(search("{\"dense\": {\"field\": \"body_vec\", \"model\": \"no-such-model\", \"k\": 3}}"), "no-such-model");
+        assertBadRequest(client.post("/" + INDEX + "/_search",
+            "{\"query\": {\"multimodal\": {\"query_vector\": [1, 0, 0], \"retrievers\": {\"v\": {\"dense\": {\"field\": \"body_vec\"}}}}}}"),
+            "384");
+        assertBadRequest(client.post("/_plugins/_multimodal/_embed", Map.of("model", "no-such-model", "texts", List.of("x"))), "no-such-model");
+        assertBadRequest(client.post("/_plugins/_multimodal/_embed", Map.of("model", DemoCorpus.MODEL, "texts", List.of(1))), "[texts][0]");
+        assertEquals("the node stays healthy", "green", client.get("/_cluster/health").assertSuccess().map().get("status"));
+    }
+
+    private static RestClientHelper.Response search(String retriever) throws IOException {
+        String body = "{\"query\": {\"multimodal\": {\"query_text\": \"bread\", \"retrievers\": {\"r\": " + retriever + "}}}}";
+        return client.post("/" + INDEX + "/_search", body);
+    }
+
+    static void assertBadRequest(RestClientHelper.Response response, String mentioned) {
+        assertEquals(response.describe("expected a 400"), 400, response.status());
+        assertTrue(response.describe("expected the reason to mention " + mentioned), response.body().contains(mentioned));
+    }
+
+    private float[] embed(String model, String text) throws IOException {
+        Map<String, Object> response = client.post("/_plugins/_multimodal/_embed", Map.of("model", model, "texts", List.of(text)))
+            .assertSuccess()
+            .map();
+        List<?> values = (List<?>) ((Map<?, ?>) ((List<?>) response.get("embeddings")).get(0)).get("vector");
+        float[] vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = ((Number) values.get(i)).floatValue();
+        }
+        return vector;
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    private static Map<?, ?> model(List<?> models, String id) {
+        for (Object model : models) {
+            if (id.equals(((Map<?, ?>) model).get("id"))) {
+                return (Map<?, ?>) model;
+            }
+        }
+        throw new AssertionError("model [" + id + "] not listed: " + models + "\n" + cluster.logTails());
+    }
+}

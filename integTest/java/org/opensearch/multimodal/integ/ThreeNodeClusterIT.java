@@ -1,0 +1,152 @@
+package org.opensearch.multimodal.integ;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+/**
+ * Three nodes of the real distribution on loopback, the plugin on each. The index has 3 shards and 1 replica, kept off
+ * the third node, so that node coordinates searches for an index it holds no shard of. One {@code _bulk} carries the
+ * demo corpus and malformed documents: every good document is indexed, every bad one fails alone with a 400 that
+ * names its field.
+ */
+public final class ThreeNodeClusterIT {
+
+    private static final String INDEX = "docs";
+    private static final int NODES = 3;
+    /** Bad documents by id: the source, whether it bypasses the pipeline, and the field its error must name. */
+    private static final Map<String, BadDocument> BAD = new LinkedHashMap<>();
+    static {
+        BAD.put("bad-number", new BadDocument("{\"body\": 42, \"topic\": \"bad\"}", false, "[body]"));
+        BAD.put("bad-object", new BadDocument("{\"body\": {\"text\": \"nested\"}, \"topic\": \"bad\"}", false, "[body]"));
+        BAD.put("bad-boolean", new BadDocument("{\"body\": true, \"topic\": \"bad\"}", false, "[body]"));
+        BAD.put("bad-missing", new BadDocument("{\"title\": \"no body at all\", \"topic\": \"bad\"}", false, "[body]"));
+        BAD.put("bad-dims", new BadDocument("{\"body\": \"x\", \"body_vec\": [0.1, 0.2, 0.3]}", true, "body_vec"));
+        BAD.put("bad-vector-value", new BadDocument("{\"body\": \"x\", \"body_vec\": [\"a\", \"b\"]}", true, "body_vec"));
+        BAD.put("bad-token-dims", new BadDocument("{\"body\": \"x\", \"body_tokens\": [[0.1, 0.2]]}", true, "body_tokens"));
+    }
+
+    private record BadDocument(String source, boolean bypassPipeline, String namedField) {}
+
+    private static DistributionCluster cluster;
+    private static int corpusSize;
+    private static Map<String, Map<?, ?>> bulkItems;
+
+    @BeforeClass
+    public static void startClusterAndBulkIndex() throws IOException {
+        cluster = DistributionCluster.start("it-three", NODES);
+        RestClientHelper client = cluster.client(0);
+        client.put("/_ingest/pipeline/embed", DemoCorpus.PIPELINE_BODY).assertSuccess();
+        Map<String, Object> settings = Map.of(
+            "index.number_of_shards", 3,
+            "index.number_of_replicas", 1,
+            "index.routing.allocation.exclude._name", cluster.nodeName(NODES - 1)
+        );
+        client.put("/" + INDEX, DemoCorpus.indexBody(settings, "embed")).assertSuccess();
+        client.get("/_cluster/health/" + INDEX + "?wait_for_status=green&timeout=60s").assertSuccess();
+
+        StringBuilder bulk = new StringBuilder(DemoCorpus.bulkBody(INDEX));
+        bulk.append(DemoCorpus.indexAction(INDEX, "empty")).append('\n').append("{\"body\": \"\", \"topic\": \"empty\"}\n");
+        for (Map.Entry<String, BadDocument> bad : BAD.entrySet()) {
+            String action = DemoCorpus.indexAction(INDEX, bad.getKey());
+            if (bad.getValue().bypassPipeline()) {
+                action = action.replace("}}", ", \"pipeline\": \"_none\"}}");
+            }
+            bulk.append(action).append('\n').append(bad.getValue().source()).append('\n');
+        }
+        corpusSize = DemoCorpus.documents().size();
+        // sent to the node without shards: it runs the pipeline and forwards the documents
+        List<?> items = (List<?>) cluster.client(NODES - 1).post("/_bulk?refresh=true", bulk.toString()).assertSuccess().map().get("items");
+        bulkItems = new LinkedHashMap<>();
+        for (Object item : items) {
+            Map<?, ?> result = (Map<?, ?>) ((Map<?, ?>) item).get("index");
+            bulkItems.put((String) result.get("_id"), result);
+        }
+    }
+
+    @AfterClass
+    public static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    public void pluginIsLoadedOnEveryNode() throws IOException {
+        RestClientHelper client = cluster.client(0);
+        Set<String> nodes = new TreeSet<>();
+        for (Object row : client.get("/_cat/nodes?format=json&h=name").assertSuccess().list()) {
+            nodes.add((String) ((Map<?, ?>) row).get("name"));
+        }
+        assertEquals(Set.of(cluster.nodeName(0), cluster.nodeName(1), cluster.nodeName(2)), nodes);
+        Set<String> withPlugin = new TreeSet<>();
+        for (Object row : client.get("/_cat/plugins?format=json").assertSuccess().list()) {
+            if (DistributionCluster.PLUGIN_NAME.equals(((Map<?, ?>) row).get("component"))) {
+                withPlugin.add((String) ((Map<?, ?>) row).get("name"));
+            }
+        }
+        assertEquals(cluster.logTails(), nodes, withPlugin);
+    }
+
+    @Test
+    public void everyGoodDocumentIsIndexedAndEveryBadOneFailsAloneNamingItsField() throws IOException {
+        for (Map.Entry<String, Map<?, ?>> item : bulkItems.entrySet()) {
+            BadDocument bad = BAD.get(item.getKey());
+            Map<?, ?> result = item.getValue();
+            if (bad == null) {
+                assertEquals(item.getKey() + ": " + result, 201, result.get("status"));
+                continue;
+            }
+            assertEquals(item.getKey() + ": " + result, 400, result.get("status"));
+            String reason = String.valueOf(((Map<?, ?>) result.get("error")).get("reason"));
+            assertTrue(item.getKey() + " must name " + bad.namedField() + ": " + reason, reason.contains(bad.namedField()));
+        }
+        assertEquals(corpusSize + 1 + BAD.size(), bulkItems.size());
+        Map<String, Object> count = cluster.client(1).get("/" + INDEX + "/_count").assertSuccess().map();
+        assertEquals("the corpus and the empty-text document", corpusSize + 1, count.get("count"));
+
+        Map<?, ?> empty = (Map<?, ?>) cluster.client(1).get("/" + INDEX + "/_doc/empty").assertSuccess().map().get("_source");
+        assertNull("an empty text gets no vector and no error", empty.get("body_vec"));
+        Map<?, ?> embedded = (Map<?, ?>) cluster.client(1).get("/" + INDEX + "/_doc/1").assertSuccess().map().get("_source");
+        assertEquals(384, ((List<?>) embedded.get("body_vec")).size());
+        assertFalse("token vectors for late interaction", ((List<?>) embedded.get("body_tokens")).isEmpty());
+    }
+
+    @Test
+    public void aNodeWithoutShardsCoordinatesTheSemanticSearch() throws IOException {
+        String coordinator = cluster.nodeName(NODES - 1);
+        Set<String> nodesWithShards = new TreeSet<>();
+        List<Object> shards = cluster.client(0).get("/_cat/shards/" + INDEX + "?format=json&h=shard,prirep,state,node").assertSuccess().list();
+        for (Object shard : shards) {
+            nodesWithShards.add((String) ((Map<?, ?>) shard).get("node"));
+            assertEquals(shards.toString(), "STARTED", ((Map<?, ?>) shard).get("state"));
+        }
+        assertEquals("3 primaries and 3 replicas", 6, shards.size());
+        assertFalse("the coordinator must hold no shard: " + shards, nodesWithShards.contains(coordinator));
+
+        String search = DemoCorpus.semanticSearch("how do plants turn light into food", 5, null);
+        List<String> fromCoordinator = DemoCorpus.hitIds(cluster.client(NODES - 1).post("/" + INDEX + "/_search", search));
+        List<String> fromDataNode = DemoCorpus.hitIds(cluster.client(0).post("/" + INDEX + "/_search", search));
+        assertEquals("34", fromCoordinator.get(0));
+        assertEquals("any node gives the same answer", fromDataNode, fromCoordinator);
+
+        String filtered = DemoCorpus.semanticSearch("famous moments in space exploration", 4, "{\"term\": {\"topic\": \"history\"}}");
+        RestClientHelper.Response history = cluster.client(NODES - 1).post("/" + INDEX + "/_search", filtered);
+        for (Map<?, ?> source : DemoCorpus.hitSources(history)) {
+            assertEquals(history.body(), "history", source.get("topic"));
+        }
+        assertEquals(history.body(), 4, DemoCorpus.hitIds(history).size());
+    }
+}
