@@ -1,17 +1,23 @@
 package org.opensearch.multimodal.processor;
 
+import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.unit.ByteSizeValue;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.TextEmbeddings;
+import org.opensearch.multimodal.settings.MultimodalSettings;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,11 +25,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * {@code embed_text}: writes a dense vector (and optionally token vectors) for each mapped text field.
  * A bulk's texts are sorted by length and cut into batches of {@code batch_size}, one ONNX call each, so batches
- * carry little padding; a batch's tensors live only while it runs. A document with a bad field fails alone.
+ * carry little padding; a batch's tensors live only while it runs. A document with a bad field fails alone, and so does
+ * one whose token vectors do not fit in the request's {@link TokenVectorBudget} (a 429: retry it in a smaller bulk).
  */
 public final class EmbedTextProcessor extends AbstractBatchingProcessor {
 
@@ -34,6 +42,7 @@ public final class EmbedTextProcessor extends AbstractBatchingProcessor {
     private final Map<String, String> tokenFieldMap;
     private final boolean ignoreMissing;
     private final InferenceService inference;
+    private final Supplier<ByteSizeValue> tokenVectorLimit;
 
     EmbedTextProcessor(
         String tag,
@@ -43,7 +52,8 @@ public final class EmbedTextProcessor extends AbstractBatchingProcessor {
         Map<String, String> fieldMap,
         Map<String, String> tokenFieldMap,
         boolean ignoreMissing,
-        InferenceService inference
+        InferenceService inference,
+        Supplier<ByteSizeValue> tokenVectorLimit
     ) {
         super(tag, description, batchSize);
         this.modelId = modelId;
@@ -51,6 +61,7 @@ public final class EmbedTextProcessor extends AbstractBatchingProcessor {
         this.tokenFieldMap = tokenFieldMap;
         this.ignoreMissing = ignoreMissing;
         this.inference = inference;
+        this.tokenVectorLimit = tokenVectorLimit;
     }
 
     @Override
@@ -71,8 +82,9 @@ public final class EmbedTextProcessor extends AbstractBatchingProcessor {
             batches.add(inputs.subList(start, Math.min(start + batchSize, inputs.size())));
         }
         AtomicInteger pending = new AtomicInteger(batches.size());
+        TokenVectorBudget budget = new TokenVectorBudget(tokenVectorLimit.get());
         for (List<TextInput> batch : batches) {
-            embed(batch, () -> {
+            embed(batch, budget, () -> {
                 if (pending.decrementAndGet() == 0) {
                     handler.accept(documents);
                 }
@@ -134,11 +146,11 @@ public final class EmbedTextProcessor extends AbstractBatchingProcessor {
         return inputs;
     }
 
-    private void embed(List<TextInput> batch, Runnable done) {
+    private void embed(List<TextInput> batch, TokenVectorBudget budget, Runnable done) {
         boolean withTokens = batch.stream().anyMatch(TextInput::wantsTokenVectors);
         List<String> texts = batch.stream().map(TextInput::text).toList();
         inference.encodeText(modelId, texts, EncodingPurpose.DOCUMENT, withTokens, ActionListener.wrap(embeddings -> {
-            write(batch, embeddings);
+            write(batch, embeddings, budget);
             done.run();
         }, e -> {
             for (TextInput input : batch) {
@@ -148,7 +160,7 @@ public final class EmbedTextProcessor extends AbstractBatchingProcessor {
         }));
     }
 
-    private static void write(List<TextInput> batch, TextEmbeddings embeddings) {
+    private static void write(List<TextInput> batch, TextEmbeddings embeddings, TokenVectorBudget budget) {
         for (int i = 0; i < batch.size(); i++) {
             TextInput input = batch.get(i);
             IngestDocumentWrapper wrapper = input.document();
@@ -162,10 +174,31 @@ public final class EmbedTextProcessor extends AbstractBatchingProcessor {
                     document.setFieldValue(input.vectorField(), new FloatListView(embeddings.vectors()[i]));
                 }
                 if (input.tokenField() != null) {
-                    document.setFieldValue(input.tokenField(), FloatListView.ofRows(embeddings.tokenVectors()[i]));
+                    float[][] tokens = embeddings.tokenVectors()[i];
+                    if (tokens.length > 0 && budget.tryReserve(tokens.length, tokens[0].length) == false) {
+                        wrapper.update(document, tooManyTokenVectors(input.sourceField(), budget));
+                        continue;
+                    }
+                    document.setFieldValue(input.tokenField(), FloatListView.ofRows(tokens));
                 }
             }
         }
+    }
+
+    /** A 429: the document is fine, the bulk request was too large for this node to hold all its token vectors. */
+    private static OpenSearchStatusException tooManyTokenVectors(String field, TokenVectorBudget budget) {
+        return new OpenSearchStatusException(
+            String.format(
+                Locale.ROOT,
+                "[%s] field [%s]: the token vectors of this bulk request would take more than [%s] (%s) on this node; "
+                    + "send this document again in a smaller bulk request",
+                TYPE,
+                field,
+                MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey(),
+                budget.limit()
+            ),
+            RestStatus.TOO_MANY_REQUESTS
+        );
     }
 
     private static void fail(IngestDocumentWrapper wrapper, Exception e) {

@@ -3,6 +3,7 @@ package org.opensearch.multimodal.processor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.Processor;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.settings.RequestLimits;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -16,10 +17,12 @@ public final class EmbedTextProcessorFactory implements Processor.Factory {
     static final int MAX_BATCH_SIZE = 1024;
 
     private final Supplier<InferenceService> inference;
+    private final Supplier<RequestLimits> limits;
 
-    /** {@code inference} is read when a pipeline is created, after the node has started its services. */
-    public EmbedTextProcessorFactory(Supplier<InferenceService> inference) {
+    /** Both are read when a pipeline is created, after the node has started its services. */
+    public EmbedTextProcessorFactory(Supplier<InferenceService> inference, Supplier<RequestLimits> limits) {
         this.inference = inference;
+        this.limits = limits;
     }
 
     @Override
@@ -56,7 +59,18 @@ public final class EmbedTextProcessorFactory implements Processor.Factory {
                 String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", model, service.registry().list().stream().map(i -> i.manifest().id()).toList())
             );
         }
-        return new EmbedTextProcessor(tag, description, batchSize, model, fieldMap, tokenFieldMap, ignoreMissing, service);
+        RequestLimits requestLimits = limits.get();
+        return new EmbedTextProcessor(
+            tag,
+            description,
+            batchSize,
+            model,
+            fieldMap,
+            tokenFieldMap,
+            ignoreMissing,
+            service,
+            requestLimits::tokenVectorBytesPerRequest
+        );
     }
 
     private static Map<String, String> stringMap(String type, String tag, Map<String, Object> raw, String property) {

@@ -1,6 +1,10 @@
 package org.opensearch.multimodal.processor;
 
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchParseException;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.InferenceService;
@@ -10,12 +14,15 @@ import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.NativeLibraries;
 import org.opensearch.multimodal.model.TextModel;
+import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.test.OpenSearchTestCase;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -89,13 +96,23 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
     private record Run(List<IngestDocumentWrapper> results, int handlerCalls, int inferenceCalls) {}
 
     private static EmbedTextProcessor processor(InferenceService inference, Map<String, Object> config) throws Exception {
-        return new EmbedTextProcessorFactory(() -> inference).create(Map.of(), "tag", null, new HashMap<>(config));
+        return processor(inference, config, Settings.EMPTY);
+    }
+
+    private static EmbedTextProcessor processor(InferenceService inference, Map<String, Object> config, Settings nodeSettings)
+        throws Exception {
+        RequestLimits limits = new RequestLimits(nodeSettings, new ClusterSettings(nodeSettings, new HashSet<>(MultimodalSettings.all())));
+        return new EmbedTextProcessorFactory(() -> inference, () -> limits).create(Map.of(), "tag", null, new HashMap<>(config));
     }
 
     private static Run run(Map<String, Object> config, List<IngestDocumentWrapper> documents) throws Exception {
+        return run(config, documents, Settings.EMPTY);
+    }
+
+    private static Run run(Map<String, Object> config, List<IngestDocumentWrapper> documents, Settings nodeSettings) throws Exception {
         CountingExecutor executor = new CountingExecutor(Executors.newFixedThreadPool(2));
         try {
-            EmbedTextProcessor processor = processor(new InferenceService(registry, executor), config);
+            EmbedTextProcessor processor = processor(new InferenceService(registry, executor), config, nodeSettings);
             AtomicInteger handlerCalls = new AtomicInteger();
             AtomicReference<List<IngestDocumentWrapper>> results = new AtomicReference<>();
             CountDownLatch done = new CountDownLatch(1);
@@ -242,6 +259,37 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
         float[] token = vector(first);
         assertEquals(384, token.length);
         assertEquals(1.0, VectorMath.dot(token, token), 1e-4);
+    }
+
+    public void testDocumentsWhoseTokenVectorsExceedTheRequestBudgetFailWithA429AndTheRestAreKept() throws Exception {
+        String text = "red running shoes";
+        int rowsPerDocument = registry.textModel(BuiltinModels.BGE_SMALL).tokenCount(text, EncodingPurpose.DOCUMENT) - 2;
+        long bytesPerDocument = (long) rowsPerDocument * 384 * 16;
+        Settings node = Settings.builder()
+            .put(MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey(), (bytesPerDocument * 5 / 2) + "b")
+            .build();
+        List<IngestDocumentWrapper> documents = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            documents.add(doc(i, Map.of("text", text)));
+        }
+        Run run = run(
+            Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec"), "token_field_map", Map.of("text", "tokens"), "batch_size", 2),
+            documents,
+            node
+        );
+        int kept = 0;
+        for (IngestDocumentWrapper document : run.results()) {
+            if (document.getException() == null) {
+                kept++;
+                assertEquals(rowsPerDocument, rows(document.getIngestDocument().getFieldValue("tokens", Object.class)));
+                continue;
+            }
+            assertEquals(RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(document.getException()));
+            String message = document.getException().getMessage();
+            assertTrue(message, message.contains("field [text]"));
+            assertTrue(message, message.contains(MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey()));
+        }
+        assertEquals("as many documents as the budget holds are kept, whole", 2, kept);
     }
 
     public void testEmbeddedDocumentCanBeCopiedAsSimulateVerboseDoes() throws Exception {

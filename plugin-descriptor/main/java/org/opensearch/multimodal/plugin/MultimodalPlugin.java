@@ -31,6 +31,7 @@ import org.opensearch.multimodal.query.QueryEncoder;
 import org.opensearch.multimodal.rest.RestEmbedAction;
 import org.opensearch.multimodal.rest.RestListModelsAction;
 import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.EnginePlugin;
 import org.opensearch.plugins.IngestPlugin;
@@ -65,6 +66,7 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
     private final Settings settings;
     private final SetOnce<InferenceService> inference = new SetOnce<>();
     private final SetOnce<ModelRegistry> registry = new SetOnce<>();
+    private final SetOnce<RequestLimits> limits = new SetOnce<>();
 
     public MultimodalPlugin(Settings settings) {
         this.settings = settings;
@@ -109,7 +111,8 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         InferenceService service = new InferenceService(models, threadPool.executor(MultimodalSettings.INFERENCE_THREAD_POOL));
         inference.set(service);
         QueryEncoder.initialize(service);
-        return List.of(models, service);
+        limits.set(new RequestLimits(environment.settings(), clusterService.getClusterSettings()));
+        return List.of(models, service, limits.get());
     }
 
     /** Built-in models ship in the plugin's directory; operators add or override models in the node's config directory. */
@@ -122,7 +125,7 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(EmbedTextProcessor.TYPE, new EmbedTextProcessorFactory(inference::get));
+        return Map.of(EmbedTextProcessor.TYPE, new EmbedTextProcessorFactory(inference::get, limits::get));
     }
 
     @Override
@@ -162,9 +165,7 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         IndexNameExpressionResolver indexNameExpressionResolver,
         Supplier<DiscoveryNodes> nodesInCluster
     ) {
-        int[] maxTexts = { MultimodalSettings.EMBED_MAX_TEXTS.get(nodeSettings) };
-        clusterSettings.addSettingsUpdateConsumer(MultimodalSettings.EMBED_MAX_TEXTS, value -> maxTexts[0] = value);
-        return List.of(new RestListModelsAction(inference::get), new RestEmbedAction(inference::get, () -> maxTexts[0]));
+        return List.of(new RestListModelsAction(inference::get), new RestEmbedAction(inference::get, limits::get));
     }
 
     @Override

@@ -5,8 +5,11 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.TextEmbeddings;
+import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestChannel;
@@ -17,7 +20,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -27,11 +29,11 @@ import java.util.function.Supplier;
 public final class RestEmbedAction extends BaseRestHandler {
 
     private final Supplier<InferenceService> inference;
-    private final IntSupplier maxTexts;
+    private final Supplier<RequestLimits> limits;
 
-    public RestEmbedAction(Supplier<InferenceService> inference, IntSupplier maxTexts) {
+    public RestEmbedAction(Supplier<InferenceService> inference, Supplier<RequestLimits> limits) {
         this.inference = inference;
-        this.maxTexts = maxTexts;
+        this.limits = limits;
     }
 
     @Override
@@ -48,16 +50,18 @@ public final class RestEmbedAction extends BaseRestHandler {
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         EmbedRequest embed;
         try (XContentParser parser = request.contentParser()) {
-            embed = EmbedRequest.parse(parser.map(), maxTexts.getAsInt());
+            embed = EmbedRequest.parse(parser.map(), limits.get().embedMaxTexts());
         }
+        TokenVectorBudget budget = new TokenVectorBudget(limits.get().tokenVectorBytesPerRequest());
         inference.get().registry().requireManifest(embed.model(), "model");
         return channel -> inference.get()
             .encodeText(embed.model(), embed.texts(), embed.purpose(), embed.tokenVectors(), new ActionListener<>() {
                 @Override
                 public void onResponse(TextEmbeddings embeddings) {
                     try {
+                        checkTokenVectorsFit(embeddings, budget);
                         channel.sendResponse(new BytesRestResponse(RestStatus.OK, render(channel, embed, embeddings)));
-                    } catch (IOException e) {
+                    } catch (IOException | RuntimeException e) {
                         onFailure(e);
                     }
                 }
@@ -72,6 +76,25 @@ public final class RestEmbedAction extends BaseRestHandler {
                     }
                 }
             });
+    }
+
+    /** The response must not hold more token vectors than the node allows one request: they are rendered as JSON. */
+    private static void checkTokenVectorsFit(TextEmbeddings embeddings, TokenVectorBudget budget) {
+        if (embeddings.hasTokenVectors() == false) {
+            return;
+        }
+        for (float[][] tokens : embeddings.tokenVectors()) {
+            if (tokens.length > 0 && budget.tryReserve(tokens.length, tokens[0].length) == false) {
+                throw new IllegalArgumentException(
+                    String.format(
+                        Locale.ROOT,
+                        "[token_vectors] the token vectors of these texts would take more than [%s] (%s); send fewer or shorter texts",
+                        MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey(),
+                        budget.limit()
+                    )
+                );
+            }
+        }
     }
 
     private static XContentBuilder render(RestChannel channel, EmbedRequest embed, TextEmbeddings embeddings) throws IOException {

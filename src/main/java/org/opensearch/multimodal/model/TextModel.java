@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +22,12 @@ import java.util.Map;
  * gives the pooled vector and the token vectors. Thread-safe: ONNX Runtime sessions accept concurrent runs.
  */
 public final class TextModel implements Closeable {
+
+    /**
+     * Most tokens (batch x padded length) one ONNX call takes: bounds a call's hidden-state output (here 16,384 x 384
+     * floats, 24 MiB) whatever the batch size and text lengths, so no single request can exhaust the heap.
+     */
+    static final int MAX_TOKENS_PER_RUN = 16_384;
 
     private final ModelManifest manifest;
     private final HuggingFaceTokenizer tokenizer;
@@ -70,38 +76,78 @@ public final class TextModel implements Closeable {
         return tokenize(List.of(text), purpose)[0].getIds().length;
     }
 
-    /** Encodes {@code texts} in one ONNX call. Texts longer than the model's limit are truncated. */
+    /**
+     * Encodes {@code texts}, in one ONNX call unless the padded batch holds more than {@link #MAX_TOKENS_PER_RUN} tokens
+     * (then in consecutive runs that each stay under it). Texts longer than the model's limit are truncated.
+     */
     public TextEmbeddings encode(List<String> texts, EncodingPurpose purpose, boolean withTokenVectors) {
         if (texts.isEmpty()) {
             return new TextEmbeddings(new float[0][], withTokenVectors ? new float[0][][] : null);
         }
         Encoding[] encodings = tokenize(texts, purpose);
-        int batch = encodings.length;
-        int seqLen = 0;
-        for (Encoding encoding : encodings) {
-            seqLen = Math.max(seqLen, encoding.getIds().length);
+        int[] lengths = new int[encodings.length];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = encodings[i].getIds().length;
         }
+        float[][] vectors = new float[encodings.length][];
+        float[][][] tokens = withTokenVectors ? new float[encodings.length][][] : null;
+        int start = 0;
+        for (int end : runEnds(lengths, MAX_TOKENS_PER_RUN)) {
+            int seqLen = 0;
+            for (int i = start; i < end; i++) {
+                seqLen = Math.max(seqLen, lengths[i]);
+            }
+            encodeRun(encodings, start, end, seqLen, vectors, tokens);
+            start = end;
+        }
+        return new TextEmbeddings(vectors, tokens);
+    }
+
+    /**
+     * Cuts inputs of the given token lengths, in order, into consecutive runs whose padded size (rows x longest) stays
+     * within {@code maxTokens}; a single input longer than that is a run of its own. Returns each run's end index.
+     */
+    static int[] runEnds(int[] lengths, int maxTokens) {
+        int[] ends = new int[lengths.length];
+        int runs = 0;
+        int start = 0;
+        while (start < lengths.length) {
+            int end = start + 1;
+            int longest = lengths[start];
+            while (end < lengths.length && (long) Math.max(longest, lengths[end]) * (end - start + 1) <= maxTokens) {
+                longest = Math.max(longest, lengths[end]);
+                end++;
+            }
+            ends[runs++] = end;
+            start = end;
+        }
+        return Arrays.copyOf(ends, runs);
+    }
+
+    /** One ONNX call for {@code encodings[start, end)} padded to {@code seqLen}; fills their rows of the outputs. */
+    private void encodeRun(Encoding[] encodings, int start, int end, int seqLen, float[][] vectors, float[][][] tokens) {
+        int batch = end - start;
         long[] ids = new long[batch * seqLen];
         long[] mask = new long[batch * seqLen];
         long[] types = new long[batch * seqLen];
         for (int row = 0; row < batch; row++) {
-            long[] rowIds = encodings[row].getIds();
+            Encoding encoding = encodings[start + row];
+            long[] rowIds = encoding.getIds();
             System.arraycopy(rowIds, 0, ids, row * seqLen, rowIds.length);
-            System.arraycopy(encodings[row].getAttentionMask(), 0, mask, row * seqLen, rowIds.length);
-            System.arraycopy(encodings[row].getTypeIds(), 0, types, row * seqLen, rowIds.length);
+            System.arraycopy(encoding.getAttentionMask(), 0, mask, row * seqLen, rowIds.length);
+            System.arraycopy(encoding.getTypeIds(), 0, types, row * seqLen, rowIds.length);
         }
         float[] hidden = run(ids, mask, types, batch, seqLen);
         int dims = manifest.dims();
-        float[][] vectors = new float[batch][];
-        float[][][] tokens = withTokenVectors ? new float[batch][][] : null;
         for (int row = 0; row < batch; row++) {
-            long[] rowMask = encodings[row].getAttentionMask();
-            vectors[row] = HiddenStatePooling.pool(hidden, row, seqLen, dims, rowMask, manifest.pooling(), manifest.normalize());
-            if (withTokenVectors) {
-                tokens[row] = HiddenStatePooling.tokenVectors(hidden, row, seqLen, dims, rowMask, encodings[row].getSpecialTokenMask());
+            Encoding encoding = encodings[start + row];
+            long[] rowMask = Arrays.copyOf(encoding.getAttentionMask(), seqLen);
+            vectors[start + row] = HiddenStatePooling.pool(hidden, row, seqLen, dims, rowMask, manifest.pooling(), manifest.normalize());
+            if (tokens != null) {
+                long[] special = Arrays.copyOf(encoding.getSpecialTokenMask(), seqLen);
+                tokens[start + row] = HiddenStatePooling.tokenVectors(hidden, row, seqLen, dims, rowMask, special);
             }
         }
-        return new TextEmbeddings(vectors, tokens);
     }
 
     private Encoding[] tokenize(List<String> texts, EncodingPurpose purpose) {
@@ -145,7 +191,11 @@ public final class TextModel implements Closeable {
                         )
                     );
                 }
+                // getFloatBuffer() already copies the native output onto the heap: take its array rather than copy again
                 FloatBuffer buffer = output.getFloatBuffer();
+                if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0 && buffer.array().length == buffer.remaining()) {
+                    return buffer.array();
+                }
                 float[] hidden = new float[buffer.remaining()];
                 buffer.get(hidden);
                 return hidden;

@@ -3,6 +3,7 @@ package org.opensearch.multimodal.settings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
 import org.opensearch.common.util.concurrent.OpenSearchExecutors;
+import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.multimodal.model.InferenceDevice;
 
 import java.util.List;
@@ -54,11 +55,30 @@ public final class MultimodalSettings {
         Property.Dynamic
     );
 
+    /**
+     * Token vectors (late interaction) are large: 384 floats a token, as arrays and again as JSON in the document. One
+     * bulk or {@code _embed} request may produce at most this many (estimated) bytes of them on a node; past it the
+     * remaining documents fail with a 429 and the request's other documents are indexed.
+     */
+    public static final Setting<ByteSizeValue> TOKEN_VECTOR_BYTES_PER_REQUEST = Setting.memorySizeSetting(
+        "plugins.multimodal.token_vectors.max_bytes_per_request",
+        "10%",
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
     public static final String INFERENCE_THREAD_POOL = "multimodal_inference";
 
     private MultimodalSettings() {}
 
     public static List<Setting<?>> all() {
-        return List.of(INFERENCE_THREADS, INFERENCE_QUEUE_SIZE, INFERENCE_DEVICE, MAX_VECTORS_PER_DOCUMENT, EMBED_MAX_TEXTS);
+        return List.of(
+            INFERENCE_THREADS,
+            INFERENCE_QUEUE_SIZE,
+            INFERENCE_DEVICE,
+            MAX_VECTORS_PER_DOCUMENT,
+            EMBED_MAX_TEXTS,
+            TOKEN_VECTOR_BYTES_PER_REQUEST
+        );
     }
 }

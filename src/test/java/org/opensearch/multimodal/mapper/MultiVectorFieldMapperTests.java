@@ -63,6 +63,18 @@ public final class MultiVectorFieldMapperTests extends MapperServiceTestCase {
         assertArrayEquals(new float[] { -1f, 0f }, rows[2], 1e-6f);
     }
 
+    public void testTokensLeftOutOfSourceAreStillIndexed() throws IOException {
+        DocumentMapper mapper = createDocumentMapper(topMapping(b -> {
+            b.startObject("_source").array("excludes", "field").endObject();
+            b.startObject("properties").startObject("field").field("type", "multi_vector").field("dims", 2).endObject().endObject();
+        }));
+        ParsedDocument doc = mapper.parse(source("{\"field\": [[3, 4], [0, 2]]}"));
+        assertEquals("the README's advice: excluded from _source, kept for scoring", 2,
+            LateInteractionField.decode(vectorFields(doc).get(0).binaryValue()).length);
+        String stored = doc.rootDoc().getField("_source").binaryValue().utf8ToString();
+        assertEquals("{}", stored);
+    }
+
     public void testMoreVectorsThanTheNodeCapNamesTheFieldAndTheSetting() throws IOException {
         DocumentMapper mapper = multiVectorMapper(2);
         MapperParsingException e = expectThrows(

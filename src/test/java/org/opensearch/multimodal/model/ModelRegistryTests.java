@@ -75,6 +75,19 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
         }
     }
 
+    public void testMeanPoolingIgnoresThePaddingOfShorterTextsInABatch() throws IOException {
+        Path root = createTempDir();
+        modelDir(root, "mean-model", manifest("mean-model", "mean", ""), true);
+        try (ModelRegistry registry = registry(root)) {
+            TextModel model = registry.textModel("mean-model");
+            String shortText = "red shoes";
+            float[] alone = model.encode(List.of(shortText), EncodingPurpose.DOCUMENT, false).vectors()[0];
+            float[] padded = model.encode(List.of(TEXT + " " + TEXT + " " + TEXT, shortText), EncodingPurpose.DOCUMENT, false).vectors()[1];
+            float cosine = VectorMath.dot(alone, padded);
+            assertTrue("padding rows must not enter the mean: cosine " + cosine, cosine > 0.995f);
+        }
+    }
+
     public void testBrokenModelDirectoryIsSkippedWithoutBreakingTheOthers() throws IOException {
         Path root = createTempDir();
         modelDir(root, "broken", manifest("broken", "mean", ""), false);

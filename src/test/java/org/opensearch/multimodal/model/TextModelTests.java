@@ -58,6 +58,30 @@ public class TextModelTests extends OpenSearchTestCase {
         assertEquals(aloneTokens.length, batched.tokenVectors()[1].length);
     }
 
+    public void testRunsKeepEachCallWithinTheTokenLimit() {
+        assertArrayEquals(new int[] { 3 }, TextModel.runEnds(new int[] { 2, 4, 3 }, 12));
+        assertArrayEquals("the padded size counts, not the sum", new int[] { 2, 3 }, TextModel.runEnds(new int[] { 2, 5, 3 }, 12));
+        assertArrayEquals("an input over the limit runs alone", new int[] { 1, 2, 4 }, TextModel.runEnds(new int[] { 20, 30, 2, 2 }, 12));
+        assertArrayEquals(new int[] {}, TextModel.runEnds(new int[] {}, 12));
+        int[] lengths = new int[100];
+        java.util.Arrays.fill(lengths, 512);
+        assertArrayEquals("32 texts of 512 tokens a call", new int[] { 32, 64, 96, 100 }, TextModel.runEnds(lengths, TextModel.MAX_TOKENS_PER_RUN));
+    }
+
+    public void testABatchPastTheTokenLimitIsSplitAndEveryRowIsItsOwnText() {
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < 33; i++) {
+            texts.add((i == 32 ? "photosynthesis in green plants " : "stock markets and interest rates ") + "word ".repeat(600));
+        }
+        TextEmbeddings all = model.encode(texts, EncodingPurpose.DOCUMENT, false);
+        assertEquals(33, all.size());
+        for (int i : new int[] { 0, 31, 32 }) {
+            float[] alone = model.encode(List.of(texts.get(i)), EncodingPurpose.DOCUMENT, false).vectors()[0];
+            float cosine = VectorMath.dot(alone, all.vectors()[i]);
+            assertTrue("row " + i + ": cosine to the text encoded alone " + cosine, cosine > 0.995f);
+        }
+    }
+
     public void testTokenVectorsLeaveOutSpecialTokensAndAreNormalized() {
         String text = "red running shoes";
         int tokensWithSpecials = model.tokenCount(text, EncodingPurpose.DOCUMENT);

@@ -1,0 +1,2 @@
+/** Vector math as pure functions over float arrays. */
+package org.opensearch.multimodal.math;
