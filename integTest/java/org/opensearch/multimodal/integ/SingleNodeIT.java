@@ -133,6 +133,41 @@ public final class SingleNodeIT {
         assertEquals("the node stays healthy", "green", client.get("/_cluster/health").assertSuccess().map().get("status"));
     }
 
+    @Test
+    public void tokenVectorsPastTheRequestBudgetFailAloneWithA429() throws IOException {
+        String setting = "plugins.multimodal.token_vectors.max_bytes_per_request";
+        client.put("/_cluster/settings", Map.of("transient", Map.of(setting, "1mb"))).assertSuccess();
+        try {
+            client.put("/budget-docs", DemoCorpus.indexBody(Map.of("index.number_of_shards", 1, "index.number_of_replicas", 0), "embed"))
+                .assertSuccess();
+            List<?> items = (List<?>) client.post("/_bulk?refresh=true", DemoCorpus.bulkBody("budget-docs")).assertSuccess().map().get("items");
+            int indexed = 0;
+            int rejected = 0;
+            for (Object item : items) {
+                Map<?, ?> result = (Map<?, ?>) ((Map<?, ?>) item).get("index");
+                if (Integer.valueOf(201).equals(result.get("status"))) {
+                    indexed++;
+                } else {
+                    assertEquals(result.toString(), 429, result.get("status"));
+                    assertTrue(result.toString(), String.valueOf(((Map<?, ?>) result.get("error")).get("reason")).contains(setting));
+                    rejected++;
+                }
+            }
+            assertTrue("some documents fit in 1mb of token vectors: " + indexed, indexed > 0);
+            assertTrue("and the rest do not: " + rejected, rejected > 0);
+            assertEquals(indexed, client.get("/budget-docs/_count").assertSuccess().map().get("count"));
+
+            List<String> texts = java.util.Collections.nCopies(100, "a paragraph long enough to make a few dozen token vectors for the budget");
+            assertBadRequest(client.post("/_plugins/_multimodal/_embed", Map.of("model", DemoCorpus.MODEL, "texts", texts, "token_vectors", true)),
+                setting);
+        } finally {
+            Map<String, Object> reset = new java.util.HashMap<>();
+            reset.put(setting, null);
+            client.put("/_cluster/settings", Map.of("transient", reset)).assertSuccess();
+        }
+        assertEquals("the node stays healthy", "green", client.get("/_cluster/health").assertSuccess().map().get("status"));
+    }
+
     private static RestClientHelper.Response search(String retriever) throws IOException {
         String body = "{\"query\": {\"multimodal\": {\"query_text\": \"bread\", \"retrievers\": {\"r\": " + retriever + "}}}}";
         return client.post("/" + INDEX + "/_search", body);
