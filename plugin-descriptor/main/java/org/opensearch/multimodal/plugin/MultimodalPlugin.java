@@ -18,6 +18,7 @@ import org.opensearch.index.codec.CodecServiceFactory;
 import org.opensearch.multimodal.codec.VectorFieldCodecService;
 import org.opensearch.index.mapper.Mapper;
 import org.opensearch.ingest.Processor;
+import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper;
 import org.opensearch.multimodal.mapper.MultiVectorFieldMapper;
@@ -67,6 +68,7 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
     private final SetOnce<InferenceService> inference = new SetOnce<>();
     private final SetOnce<ModelRegistry> registry = new SetOnce<>();
     private final SetOnce<RequestLimits> limits = new SetOnce<>();
+    private final SetOnce<ImageInputs> images = new SetOnce<>();
 
     public MultimodalPlugin(Settings settings) {
         this.settings = settings;
@@ -112,7 +114,8 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         inference.set(service);
         QueryEncoder.initialize(service);
         limits.set(new RequestLimits(environment.settings(), clusterService.getClusterSettings()));
-        return List.of(models, service, limits.get());
+        images.set(new ImageInputs(environment.settings(), environment, threadPool.executor(ThreadPool.Names.GENERIC), threadPool.scheduler()));
+        return List.of(models, service, limits.get(), images.get());
     }
 
     /** Built-in models ship in the plugin's directory; operators add or override models in the node's config directory. */
@@ -173,6 +176,10 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         ModelRegistry models = registry.get();
         if (models != null) {
             models.close();
+        }
+        ImageInputs imageInputs = images.get();
+        if (imageInputs != null) {
+            imageInputs.close();
         }
     }
 }

@@ -3,6 +3,8 @@ package org.opensearch.multimodal.settings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
 import org.opensearch.common.util.concurrent.OpenSearchExecutors;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.multimodal.model.InferenceDevice;
 
@@ -67,6 +69,72 @@ public final class MultimodalSettings {
         Property.Dynamic
     );
 
+    /** Most encoded bytes of one image (any source). */
+    public static final Setting<ByteSizeValue> IMAGE_MAX_BYTES = Setting.byteSizeSetting(
+        "plugins.multimodal.image.max_bytes",
+        new ByteSizeValue(10, ByteSizeUnit.MB),
+        new ByteSizeValue(1, ByteSizeUnit.KB),
+        new ByteSizeValue(100, ByteSizeUnit.MB),
+        Property.NodeScope
+    );
+
+    /** Most pixels (width x height) of one image, read from its header before decoding. */
+    public static final Setting<Long> IMAGE_MAX_PIXELS = Setting.longSetting(
+        "plugins.multimodal.image.max_pixels",
+        16_777_216L,
+        1L,
+        Property.NodeScope
+    );
+
+    public static final Setting<TimeValue> IMAGE_URL_CONNECT_TIMEOUT = Setting.positiveTimeSetting(
+        "plugins.multimodal.image.url.connect_timeout",
+        TimeValue.timeValueSeconds(5),
+        Property.NodeScope
+    );
+
+    /** Deadline for an image download after connecting, body included. */
+    public static final Setting<TimeValue> IMAGE_URL_READ_TIMEOUT = Setting.positiveTimeSetting(
+        "plugins.multimodal.image.url.read_timeout",
+        TimeValue.timeValueSeconds(10),
+        Property.NodeScope
+    );
+
+    public static final Setting<Integer> IMAGE_URL_MAX_REDIRECTS = Setting.intSetting(
+        "plugins.multimodal.image.url.max_redirects",
+        3,
+        0,
+        10,
+        Property.NodeScope
+    );
+
+    /** Image downloads a node runs at once; the others wait in a queue, not on a thread. */
+    public static final Setting<Integer> IMAGE_URL_MAX_CONCURRENT = Setting.intSetting(
+        "plugins.multimodal.image.url.max_concurrent",
+        16,
+        1,
+        1024,
+        Property.NodeScope
+    );
+
+    /**
+     * Hosts (names or addresses) image URLs may reach even when they resolve to loopback, private or link-local
+     * addresses. Empty by default: such addresses are refused.
+     */
+    public static final Setting<List<String>> IMAGE_URL_ALLOWED_HOSTS = Setting.listSetting(
+        "plugins.multimodal.image.url.allowed_hosts",
+        List.of(),
+        s -> s,
+        Property.NodeScope
+    );
+
+    /** Directories image file paths may point into. Empty by default: file paths are refused. */
+    public static final Setting<List<String>> IMAGE_FILE_ALLOWED_DIRS = Setting.listSetting(
+        "plugins.multimodal.image.file.allowed_dirs",
+        List.of(),
+        s -> s,
+        Property.NodeScope
+    );
+
     public static final String INFERENCE_THREAD_POOL = "multimodal_inference";
 
     private MultimodalSettings() {}
@@ -78,7 +146,15 @@ public final class MultimodalSettings {
             INFERENCE_DEVICE,
             MAX_VECTORS_PER_DOCUMENT,
             EMBED_MAX_TEXTS,
-            TOKEN_VECTOR_BYTES_PER_REQUEST
+            TOKEN_VECTOR_BYTES_PER_REQUEST,
+            IMAGE_MAX_BYTES,
+            IMAGE_MAX_PIXELS,
+            IMAGE_URL_CONNECT_TIMEOUT,
+            IMAGE_URL_READ_TIMEOUT,
+            IMAGE_URL_MAX_REDIRECTS,
+            IMAGE_URL_MAX_CONCURRENT,
+            IMAGE_URL_ALLOWED_HOSTS,
+            IMAGE_FILE_ALLOWED_DIRS
         );
     }
 }
