@@ -14,6 +14,22 @@ public final class ImagePreprocessor {
         this.config = config;
     }
 
+    /** The height of the tensor {@link #toTensor} makes of {@code image}. */
+    public int outputHeight(BufferedImage image) {
+        if (config.doCenterCrop()) {
+            return config.cropHeight();
+        }
+        if (config.doResize() == false) {
+            return image.getHeight();
+        }
+        if (config.shortestEdge() < 0) {
+            return config.resizeHeight();
+        }
+        return image.getWidth() <= image.getHeight()
+            ? (int) ((long) config.shortestEdge() * image.getHeight() / image.getWidth())
+            : config.shortestEdge();
+    }
+
     /** {@code [3, height, width]} values, channel planes one after the other. */
     public float[] toTensor(BufferedImage image) {
         int width = image.getWidth();

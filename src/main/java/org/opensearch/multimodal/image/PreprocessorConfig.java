@@ -27,15 +27,6 @@ public record PreprocessorConfig(
     private static final List<Double> CLIP_MEAN = List.of(0.48145466, 0.4578275, 0.40821073);
     private static final List<Double> CLIP_STD = List.of(0.26862954, 0.26130258, 0.27577711);
 
-    /** The height and width of the tensor this config produces. */
-    public int outputHeight() {
-        return doCenterCrop ? cropHeight : (shortestEdge > 0 ? -1 : resizeHeight);
-    }
-
-    public int outputWidth() {
-        return doCenterCrop ? cropWidth : (shortestEdge > 0 ? -1 : resizeWidth);
-    }
-
     public static PreprocessorConfig parse(Map<String, Object> json) {
         int shortest = -1;
         int height = -1;

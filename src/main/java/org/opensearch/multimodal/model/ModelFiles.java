@@ -6,28 +6,50 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-/** The files of one model directory, in the Hugging Face / transformers.js layout, each checked to stay inside it. */
-public record ModelFiles(Path directory, Path model, Path tokenizer) {
+/**
+ * The files of one model directory, in the Hugging Face / transformers.js layout, each checked to stay inside it:
+ * a text encoder ({@code model.onnx} or {@code text_model.onnx}, optionally under {@code onnx/}) with its
+ * {@code tokenizer.json}, and/or an image encoder ({@code vision_model.onnx}) with its {@code preprocessor_config.json}.
+ * Absent parts are null.
+ */
+public record ModelFiles(Path directory, Path textModel, Path tokenizer, Path visionModel, Path preprocessorConfig) {
 
-    private static final List<String> MODEL_FILE_CANDIDATES = List.of("model.onnx", "onnx/model.onnx");
+    private static final List<String> TEXT_MODEL_CANDIDATES = List.of("model.onnx", "onnx/model.onnx", "text_model.onnx", "onnx/text_model.onnx");
+    private static final List<String> VISION_MODEL_CANDIDATES = List.of("vision_model.onnx", "onnx/vision_model.onnx");
 
-    public static ModelFiles locate(Path directory) throws IOException {
+    /** The files {@code kind} needs; an error names the first one missing. */
+    public static ModelFiles locate(Path directory, ModelKind kind) throws IOException {
         Path root = directory.toRealPath();
-        Path model = null;
-        for (String candidate : MODEL_FILE_CANDIDATES) {
+        Path textModel = null;
+        Path tokenizer = null;
+        Path visionModel = null;
+        Path preprocessor = null;
+        if (kind.hasText()) {
+            textModel = first(root, TEXT_MODEL_CANDIDATES, "a text encoder (model.onnx, text_model.onnx or onnx/ of either)");
+            tokenizer = required(root, "tokenizer.json");
+        }
+        if (kind.hasImage()) {
+            visionModel = first(root, VISION_MODEL_CANDIDATES, "an image encoder (vision_model.onnx or onnx/vision_model.onnx)");
+            preprocessor = required(root, "preprocessor_config.json");
+        }
+        return new ModelFiles(root, textModel, tokenizer, visionModel, preprocessor);
+    }
+
+    private static Path first(Path root, List<String> candidates, String what) throws IOException {
+        for (String candidate : candidates) {
             if (Files.isRegularFile(root.resolve(candidate))) {
-                model = inside(root, root.resolve(candidate));
-                break;
+                return inside(root, root.resolve(candidate));
             }
         }
-        if (model == null) {
-            throw new IOException(String.format(Locale.ROOT, "model directory [%s] has no model.onnx or onnx/model.onnx", root));
+        throw new IOException(String.format(Locale.ROOT, "model directory [%s] has no %s", root, what));
+    }
+
+    private static Path required(Path root, String name) throws IOException {
+        Path file = root.resolve(name);
+        if (Files.isRegularFile(file) == false) {
+            throw new IOException(String.format(Locale.ROOT, "model directory [%s] has no %s", root, name));
         }
-        Path tokenizer = root.resolve("tokenizer.json");
-        if (Files.isRegularFile(tokenizer) == false) {
-            throw new IOException(String.format(Locale.ROOT, "model directory [%s] has no tokenizer.json", root));
-        }
-        return new ModelFiles(root, model, inside(root, tokenizer));
+        return inside(root, file);
     }
 
     /** Resolves symlinks and refuses a file that ends up outside the model directory. */

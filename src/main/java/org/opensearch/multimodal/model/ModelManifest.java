@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * What a model directory's files cannot say themselves, from its {@code multimodal-model.json}:
- * kind, pooling, normalization, prefixes, dims. Dims default to {@code hidden_size} of the HF {@code config.json}.
+ * kind, pooling, normalization, prefixes, dims, and for image encoders which outputs hold the image and patch vectors.
+ * Dims default to {@code hidden_size} (or, for CLIP exports, {@code projection_dim}) of the HF {@code config.json}.
  */
 public record ModelManifest(
     String id,
@@ -24,7 +25,11 @@ public record ModelManifest(
     String documentPrefix,
     int maxTokens,
     int dims,
-    String description
+    String description,
+    String imageOutput,
+    String patchOutput,
+    int patchDims,
+    int patchSkip
 ) {
 
     public static final String FILE_NAME = "multimodal-model.json";
@@ -49,23 +54,31 @@ public record ModelManifest(
         Map<String, Object> config = Files.exists(configFile) ? readJson(configFile) : Map.of();
         String id = stringOr(manifest, "id", dir.getFileName().toString());
         Object dims = manifest.getOrDefault("dims", config.get("hidden_size"));
+        if (dims == null && config.get("projection_dim") != null) {
+            dims = config.get("projection_dim");
+        }
         if (dims == null) {
             throw new IllegalArgumentException(
                 String.format(Locale.ROOT, "model [%s]: neither %s nor config.json gives the output dims", id, FILE_NAME)
             );
         }
-        Object maxTokens = manifest.getOrDefault("max_tokens", config.getOrDefault("max_position_embeddings", DEFAULT_MAX_TOKENS));
+        Map<?, ?> textConfig = config.get("text_config") instanceof Map<?, ?> m ? m : config;
+        Object maxTokens = manifest.getOrDefault("max_tokens", textConfig.get("max_position_embeddings") instanceof Number n ? n : DEFAULT_MAX_TOKENS);
         return new ModelManifest(
             id,
             ModelKind.parse(stringOr(manifest, "kind", "text")),
             Pooling.parse(stringOr(manifest, "pooling", "cls")),
             Boolean.parseBoolean(String.valueOf(manifest.getOrDefault("normalize", true))),
-            stringOr(manifest, "output", "last_hidden_state"),
+            stringOr(manifest, "text_output", stringOr(manifest, "output", "last_hidden_state")),
             stringOr(manifest, "query_prefix", ""),
             stringOr(manifest, "document_prefix", ""),
             ((Number) maxTokens).intValue(),
             ((Number) dims).intValue(),
-            stringOr(manifest, "description", "")
+            stringOr(manifest, "description", ""),
+            stringOr(manifest, "image_output", "image_embeds"),
+            stringOr(manifest, "patch_output", null),
+            ((Number) manifest.getOrDefault("patch_dims", dims)).intValue(),
+            ((Number) manifest.getOrDefault("patch_skip", 1)).intValue()
         );
     }
 

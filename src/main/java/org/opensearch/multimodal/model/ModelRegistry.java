@@ -58,27 +58,40 @@ public final class ModelRegistry implements Closeable {
         );
     }
 
-    /** The loaded model, loading it on first use. */
+    /** The model's text encoder, loading it on first use; an error when the model has none. */
     public TextModel textModel(String id) {
+        Entry entry = entry(id);
+        if (entry.manifest.kind().hasText() == false) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "model [%s] is an image model (kind [%s]); it does not encode text", id, entry.manifest.kind())
+            );
+        }
+        return entry.text(sessions);
+    }
+
+    /** The model's image encoder, loading it on first use; an error when the model has none. */
+    public ImageModel imageModel(String id) {
+        Entry entry = entry(id);
+        if (entry.manifest.kind().hasImage() == false) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "model [%s] is a text model (kind [%s]); it does not encode images", id, entry.manifest.kind())
+            );
+        }
+        return entry.image(sessions);
+    }
+
+    private Entry entry(String id) {
         Entry entry = entries.get(id);
         if (entry == null) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, entries.keySet()));
         }
-        return entry.load(sessions);
+        return entry;
     }
 
     public List<ModelInfo> list() {
         List<ModelInfo> infos = new ArrayList<>();
         for (Entry entry : entries.values()) {
-            TextModel loaded = entry.model;
-            infos.add(
-                new ModelInfo(
-                    entry.manifest,
-                    entry.files.directory().toString(),
-                    loaded == null ? sessions.effectiveDevice() : loaded.device(),
-                    loaded != null
-                )
-            );
+            infos.add(new ModelInfo(entry.manifest, entry.files.directory().toString(), sessions.effectiveDevice(), entry.loaded()));
         }
         return infos;
     }
@@ -86,10 +99,7 @@ public final class ModelRegistry implements Closeable {
     @Override
     public void close() {
         for (Entry entry : entries.values()) {
-            TextModel model = entry.model;
-            if (model != null) {
-                model.close();
-            }
+            entry.close();
         }
     }
 
@@ -109,7 +119,8 @@ public final class ModelRegistry implements Closeable {
                         // models are read only from the node's config and plugin directories, never through a link out of them
                         throw new IOException(String.format(Locale.ROOT, "it resolves to [%s], outside [%s]", dir.toRealPath(), realRoot));
                     }
-                    found.add(new Entry(ModelManifest.read(dir), ModelFiles.locate(dir)));
+                    ModelManifest manifest = ModelManifest.read(dir);
+                    found.add(new Entry(manifest, ModelFiles.locate(dir, manifest.kind())));
                 } catch (IOException | RuntimeException e) {
                     // one broken model directory must not keep the node, or the other models, from starting
                     logger.warn(String.format(Locale.ROOT, "skipping model directory [%s]: %s", dir, e.getMessage()), e);
@@ -121,32 +132,64 @@ public final class ModelRegistry implements Closeable {
         return found;
     }
 
-    /** A discovered model; {@link #model} is set once it is loaded. */
+    /** A discovered model; each of its encoders is loaded on first use. */
     private static final class Entry {
         private final ModelManifest manifest;
         private final ModelFiles files;
-        private volatile TextModel model;
+        private volatile TextModel text;
+        private volatile ImageModel image;
 
         private Entry(ModelManifest manifest, ModelFiles files) {
             this.manifest = manifest;
             this.files = files;
         }
 
-        private TextModel load(OnnxSessions sessions) {
-            TextModel current = model;
+        private boolean loaded() {
+            return text != null || image != null;
+        }
+
+        private TextModel text(OnnxSessions sessions) {
+            TextModel current = text;
             if (current != null) {
                 return current;
             }
             synchronized (this) {
-                if (model == null) {
+                if (text == null) {
                     try {
-                        model = TextModel.load(manifest, files, sessions);
-                        logger.info("loaded model [{}] from [{}] on [{}]", manifest.id(), files.directory(), model.device());
+                        text = TextModel.load(manifest, files, sessions);
+                        logger.info("loaded text encoder of model [{}] from [{}] on [{}]", manifest.id(), files.directory(), text.device());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
                 }
-                return model;
+                return text;
+            }
+        }
+
+        private ImageModel image(OnnxSessions sessions) {
+            ImageModel current = image;
+            if (current != null) {
+                return current;
+            }
+            synchronized (this) {
+                if (image == null) {
+                    try {
+                        image = ImageModel.load(manifest, files, sessions);
+                        logger.info("loaded image encoder of model [{}] from [{}]", manifest.id(), files.directory());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                return image;
+            }
+        }
+
+        private synchronized void close() {
+            if (text != null) {
+                text.close();
+            }
+            if (image != null) {
+                image.close();
             }
         }
     }

@@ -6,6 +6,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import org.opensearch.multimodal.math.VectorMath;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,10 +58,10 @@ public final class TextModel implements Closeable {
             }
         });
         try {
-            return new TextModel(manifest, tokenizer, sessions.open(files.model()), sessions);
+            return new TextModel(manifest, tokenizer, sessions.open(files.textModel()), sessions);
         } catch (OrtException e) {
             tokenizer.close();
-            throw new IOException(String.format(Locale.ROOT, "model [%s]: cannot open %s: %s", manifest.id(), files.model(), e.getMessage()), e);
+            throw new IOException(String.format(Locale.ROOT, "model [%s]: cannot open %s: %s", manifest.id(), files.textModel(), e.getMessage()), e);
         }
     }
 
@@ -83,6 +85,11 @@ public final class TextModel implements Closeable {
     public TextEmbeddings encode(List<String> texts, EncodingPurpose purpose, boolean withTokenVectors) {
         if (texts.isEmpty()) {
             return new TextEmbeddings(new float[0][], withTokenVectors ? new float[0][][] : null);
+        }
+        if (withTokenVectors && manifest.pooling() == Pooling.NONE) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "model [%s] gives one vector per text ([%s]), not token vectors", manifest.id(), manifest.outputName())
+            );
         }
         Encoding[] encodings = tokenize(texts, purpose);
         int[] lengths = new int[encodings.length];
@@ -139,6 +146,13 @@ public final class TextModel implements Closeable {
         }
         float[] hidden = run(ids, mask, types, batch, seqLen);
         int dims = manifest.dims();
+        if (manifest.pooling() == Pooling.NONE) {
+            for (int row = 0; row < batch; row++) {
+                float[] vector = Arrays.copyOfRange(hidden, row * dims, (row + 1) * dims);
+                vectors[start + row] = manifest.normalize() ? VectorMath.l2NormalizeInPlace(vector) : vector;
+            }
+            return;
+        }
         for (int row = 0; row < batch; row++) {
             Encoding encoding = encodings[start + row];
             long[] rowMask = Arrays.copyOf(encoding.getAttentionMask(), seqLen);
@@ -179,14 +193,16 @@ public final class TextModel implements Closeable {
                         )
                     );
                 long[] outShape = output.getInfo().getShape();
-                if (outShape.length != 3 || outShape[2] != manifest.dims()) {
+                boolean pooled = manifest.pooling() == Pooling.NONE;
+                if (outShape.length != (pooled ? 2 : 3) || outShape[outShape.length - 1] != manifest.dims()) {
                     throw new IllegalStateException(
                         String.format(
                             Locale.ROOT,
-                            "model [%s]: output [%s] has shape %s, expected [batch, seq, %d]",
+                            "model [%s]: output [%s] has shape %s, expected [batch, %s%d]",
                             manifest.id(),
                             manifest.outputName(),
                             java.util.Arrays.toString(outShape),
+                            pooled ? "" : "seq, ",
                             manifest.dims()
                         )
                     );

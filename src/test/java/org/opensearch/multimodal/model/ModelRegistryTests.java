@@ -108,7 +108,7 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
         Path outside = Files.copy(bge().resolve("tokenizer.json"), createTempDir().resolve("tokenizer.json"));
         Files.createSymbolicLink(dir.resolve("tokenizer.json"), outside);
 
-        IOException e = expectThrows(IOException.class, () -> ModelFiles.locate(dir));
+        IOException e = expectThrows(IOException.class, () -> ModelFiles.locate(dir, ModelKind.TEXT));
         assertTrue(e.getMessage(), e.getMessage().contains("resolves outside its model directory"));
         try (ModelRegistry registry = registry(root)) {
             assertEquals(List.of(), ids(registry));

@@ -1,0 +1,168 @@
+package org.opensearch.multimodal.model;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.multimodal.image.ImagePreprocessor;
+import org.opensearch.multimodal.image.PreprocessorConfig;
+import org.opensearch.multimodal.math.VectorMath;
+
+import java.awt.image.BufferedImage;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A loaded image encoder in the CLIP-family export layout: {@code vision_model.onnx} takes {@code pixel_values
+ * [batch, 3, H, W]} made by the directory's {@code preprocessor_config.json}, and gives one vector per image
+ * ({@code image_embeds [batch, dims]}) and, optionally, patch vectors ({@code last_hidden_state [batch, tokens, width]},
+ * whose first {@code patch_skip} rows, the class token, are left out). Thread-safe like {@link TextModel}.
+ */
+public final class ImageModel implements Closeable {
+
+    private final ModelManifest manifest;
+    private final OrtSession session;
+    private final OnnxSessions sessions;
+    private final ImagePreprocessor preprocessor;
+    private final String inputName;
+
+    private ImageModel(ModelManifest manifest, OrtSession session, OnnxSessions sessions, ImagePreprocessor preprocessor, String inputName) {
+        this.manifest = manifest;
+        this.session = session;
+        this.sessions = sessions;
+        this.preprocessor = preprocessor;
+        this.inputName = inputName;
+    }
+
+    public static ImageModel load(ModelManifest manifest, ModelFiles files, OnnxSessions sessions) throws IOException {
+        PreprocessorConfig config;
+        try (InputStream in = Files.newInputStream(files.preprocessorConfig())) {
+            config = PreprocessorConfig.parse(XContentHelper.convertToMap(JsonXContent.jsonXContent, in, false));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(String.format(Locale.ROOT, "model [%s]: preprocessor_config.json: %s", manifest.id(), e.getMessage()), e);
+        }
+        OrtSession session;
+        try {
+            session = sessions.open(files.visionModel());
+        } catch (OrtException e) {
+            throw new IOException(String.format(Locale.ROOT, "model [%s]: cannot open %s: %s", manifest.id(), files.visionModel(), e.getMessage()), e);
+        }
+        try {
+            String input = session.getInputNames().contains("pixel_values") ? "pixel_values" : session.getInputNames().iterator().next();
+            if (session.getInputNames().size() != 1) {
+                throw new IOException(String.format(Locale.ROOT, "model [%s]: %s takes inputs %s; an image encoder takes one (pixel_values)",
+                    manifest.id(), files.visionModel().getFileName(), session.getInputNames()));
+            }
+            for (String output : manifest.patchOutput() == null ? List.of(manifest.imageOutput()) : List.of(manifest.imageOutput(), manifest.patchOutput())) {
+                if (session.getOutputNames().contains(output) == false) {
+                    throw new IOException(String.format(Locale.ROOT, "model [%s]: %s has no output [%s]; it has %s",
+                        manifest.id(), files.visionModel().getFileName(), output, session.getOutputNames()));
+                }
+            }
+            return new ImageModel(manifest, session, sessions, new ImagePreprocessor(config), input);
+        } catch (IOException | RuntimeException e) {
+            try {
+                session.close();
+            } catch (OrtException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e instanceof IOException io ? io : new IOException(String.format(Locale.ROOT, "model [%s]: %s", manifest.id(), e.getMessage()), e);
+        }
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    public boolean hasPatchVectors() {
+        return manifest.patchOutput() != null;
+    }
+
+    /** Encodes {@code images} in one ONNX call (one per image when the preprocessor keeps their different sizes). */
+    public ImageEmbeddings encode(List<BufferedImage> images, boolean withPatches) {
+        if (withPatches && hasPatchVectors() == false) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "model [%s] names no [patch_output], so it gives no patch vectors", manifest.id()));
+        }
+        float[][] tensors = images.stream().map(preprocessor::toTensor).toArray(float[][]::new);
+        float[][] vectors = new float[images.size()][];
+        float[][][] patches = withPatches ? new float[images.size()][][] : null;
+        boolean sameSize = Arrays.stream(tensors).mapToInt(t -> t.length).distinct().count() <= 1;
+        if (sameSize) {
+            run(tensors, 0, tensors.length, images.get(0), vectors, patches);
+        } else {
+            for (int i = 0; i < tensors.length; i++) {
+                run(tensors, i, i + 1, images.get(i), vectors, patches);
+            }
+        }
+        return new ImageEmbeddings(vectors, patches);
+    }
+
+    private void run(float[][] tensors, int start, int end, BufferedImage first, float[][] vectors, float[][][] patches) {
+        int batch = end - start;
+        int perImage = tensors[start].length;
+        int height = preprocessor.outputHeight(first);
+        int width = perImage / 3 / height;
+        FloatBuffer pixels = FloatBuffer.allocate(batch * perImage);
+        for (int i = start; i < end; i++) {
+            pixels.put(tensors[i]);
+        }
+        pixels.flip();
+        try (OnnxTensor input = OnnxTensor.createTensor(sessions.environment(), pixels, new long[] { batch, 3, height, width });
+             OrtSession.Result result = session.run(Map.of(inputName, input))) {
+            float[] embeds = output(result, manifest.imageOutput(), 2, manifest.dims());
+            for (int row = 0; row < batch; row++) {
+                float[] vector = Arrays.copyOfRange(embeds, row * manifest.dims(), (row + 1) * manifest.dims());
+                vectors[start + row] = manifest.normalize() ? VectorMath.l2NormalizeInPlace(vector) : vector;
+            }
+            if (patches != null) {
+                float[] hidden = output(result, manifest.patchOutput(), 3, manifest.patchDims());
+                int tokens = hidden.length / batch / manifest.patchDims();
+                for (int row = 0; row < batch; row++) {
+                    float[][] rows = new float[Math.max(0, tokens - manifest.patchSkip())][];
+                    for (int t = 0; t < rows.length; t++) {
+                        int offset = (row * tokens + t + manifest.patchSkip()) * manifest.patchDims();
+                        rows[t] = VectorMath.l2NormalizeInPlace(Arrays.copyOfRange(hidden, offset, offset + manifest.patchDims()));
+                    }
+                    patches[start + row] = rows;
+                }
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "model [%s] failed: %s", manifest.id(), e.getMessage()), e);
+        }
+    }
+
+    private float[] output(OrtSession.Result result, String name, int rank, int lastDim) throws OrtException {
+        Optional<ai.onnxruntime.OnnxValue> value = result.get(name);
+        OnnxTensor tensor = (OnnxTensor) value.orElseThrow(
+            () -> new IllegalStateException(String.format(Locale.ROOT, "model [%s] has no output [%s]", manifest.id(), name))
+        );
+        long[] shape = tensor.getInfo().getShape();
+        if (shape.length != rank || shape[rank - 1] != lastDim) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "model [%s]: output [%s] has shape %s, expected rank %d ending in %d",
+                manifest.id(), name, Arrays.toString(shape), rank, lastDim));
+        }
+        FloatBuffer buffer = tensor.getFloatBuffer();
+        float[] values = new float[buffer.remaining()];
+        buffer.get(values);
+        return values;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // closing a session only frees native memory; nothing to recover
+        }
+    }
+}
