@@ -25,6 +25,8 @@ import org.opensearch.multimodal.mapper.MultiVectorFieldMapper;
 import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.NativeLibraries;
 import org.opensearch.multimodal.model.OnnxSessions;
+import org.opensearch.multimodal.processor.EmbedImageProcessor;
+import org.opensearch.multimodal.processor.EmbedImageProcessorFactory;
 import org.opensearch.multimodal.processor.EmbedTextProcessor;
 import org.opensearch.multimodal.processor.EmbedTextProcessorFactory;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
@@ -128,7 +130,12 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(EmbedTextProcessor.TYPE, new EmbedTextProcessorFactory(inference::get, limits::get));
+        return Map.of(
+            EmbedTextProcessor.TYPE,
+            new EmbedTextProcessorFactory(inference::get, limits::get),
+            EmbedImageProcessor.TYPE,
+            new EmbedImageProcessorFactory(inference::get, images::get)
+        );
     }
 
     @Override

@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns an image value from a document or a request into its bytes: a {@code data:} URI, an {@code http(s)} URL, a
- * {@code file:} URI or a path (a value with a {@code /} at the start or a {@code .} in it: base64 has no dot), or else
- * base64. Only URLs wait on the network; the others complete at once.
+ * {@code file:} URI or a path (a value with a {@code .} in it: base64 has none, while it may well start with {@code /},
+ * as every JPEG's does), or else base64. Only URLs wait on the network; the others complete at once.
  */
 public final class ImageSources {
 
@@ -40,7 +40,7 @@ public final class ImageSources {
             if (lower.startsWith("file:")) {
                 return CompletableFuture.completedFuture(paths.read(java.net.URI.create(trimmed).getPath(), limits.maxBytes()));
             }
-            if (trimmed.startsWith("/") || trimmed.contains(".")) {
+            if (trimmed.contains(".") || trimmed.contains("\\")) {
                 return CompletableFuture.completedFuture(paths.read(trimmed, limits.maxBytes()));
             }
             return CompletableFuture.completedFuture(base64(trimmed));

@@ -2,13 +2,18 @@ package org.opensearch.multimodal.inference;
 
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.multimodal.model.EncodingPurpose;
+import org.opensearch.multimodal.model.ImageEmbeddings;
+import org.opensearch.multimodal.model.ImageModel;
 import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.TextEmbeddings;
 import org.opensearch.multimodal.model.TextModel;
 
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Runs model inference on the plugin's own thread pool, so ingest, search and transport threads never block on a
@@ -38,6 +43,73 @@ public final class InferenceService {
     /** Texts encoded so far on this node. */
     public long items() {
         return items.sum();
+    }
+
+    /**
+     * Decodes {@code images} (an image that does not decode gets its failure) and encodes the rest with one forward pass
+     * of {@code modelId}, then calls {@code listener} on an inference thread.
+     */
+    public void encodeImages(
+        String modelId,
+        List<byte[]> images,
+        Function<byte[], BufferedImage> decoder,
+        boolean withPatchVectors,
+        ActionListener<ImageBatch> listener
+    ) {
+        final ImageModel model;
+        try {
+            model = registry.imageModel(modelId);
+        } catch (RuntimeException e) {
+            listener.onFailure(e);
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                ImageBatch batch;
+                try {
+                    batch = decodeAndEncode(model, images, decoder, withPatchVectors);
+                } catch (RuntimeException e) {
+                    listener.onFailure(e);
+                    return;
+                }
+                listener.onResponse(batch);
+            });
+        } catch (RuntimeException rejected) {
+            listener.onFailure(rejected);
+        }
+    }
+
+    private ImageBatch decodeAndEncode(ImageModel model, List<byte[]> images, Function<byte[], BufferedImage> decoder, boolean withPatches) {
+        int n = images.size();
+        Exception[] failures = new Exception[n];
+        // each picture becomes its (small) model input at once, so a batch never holds all its decoded pictures
+        List<ImageModel.PixelTensor> decoded = new ArrayList<>();
+        int[] slot = new int[n];
+        for (int i = 0; i < n; i++) {
+            try {
+                decoded.add(model.toTensor(decoder.apply(images.get(i))));
+                slot[i] = decoded.size() - 1;
+            } catch (RuntimeException e) {
+                failures[i] = e;
+                slot[i] = -1;
+            }
+        }
+        float[][] vectors = new float[n][];
+        float[][][] patches = withPatches ? new float[n][][] : null;
+        if (decoded.isEmpty() == false) {
+            calls.increment();
+            items.add(decoded.size());
+            ImageEmbeddings embeddings = model.encodeTensors(decoded, withPatches);
+            for (int i = 0; i < n; i++) {
+                if (slot[i] >= 0) {
+                    vectors[i] = embeddings.vectors()[slot[i]];
+                    if (withPatches) {
+                        patches[i] = embeddings.patchVectors()[slot[i]];
+                    }
+                }
+            }
+        }
+        return new ImageBatch(vectors, patches, failures);
     }
 
     /** Encodes {@code texts} with one forward pass of {@code modelId}, then calls {@code listener} on an inference thread. */

@@ -88,33 +88,45 @@ public final class ImageModel implements Closeable {
         return manifest.patchOutput() != null;
     }
 
+    /** One image's model input, {@code [3, height, width]}; the decoded picture can be dropped once this is made. */
+    public record PixelTensor(float[] values, int height, int width) {}
+
+    public PixelTensor toTensor(BufferedImage image) {
+        float[] values = preprocessor.toTensor(image);
+        int height = preprocessor.outputHeight(image);
+        return new PixelTensor(values, height, values.length / 3 / height);
+    }
+
     /** Encodes {@code images} in one ONNX call (one per image when the preprocessor keeps their different sizes). */
     public ImageEmbeddings encode(List<BufferedImage> images, boolean withPatches) {
+        return encodeTensors(images.stream().map(this::toTensor).toList(), withPatches);
+    }
+
+    /** As {@link #encode}, for images already made into tensors. */
+    public ImageEmbeddings encodeTensors(List<PixelTensor> tensors, boolean withPatches) {
         if (withPatches && hasPatchVectors() == false) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "model [%s] names no [patch_output], so it gives no patch vectors", manifest.id()));
         }
-        float[][] tensors = images.stream().map(preprocessor::toTensor).toArray(float[][]::new);
-        float[][] vectors = new float[images.size()][];
-        float[][][] patches = withPatches ? new float[images.size()][][] : null;
-        boolean sameSize = Arrays.stream(tensors).mapToInt(t -> t.length).distinct().count() <= 1;
+        float[][] vectors = new float[tensors.size()][];
+        float[][][] patches = withPatches ? new float[tensors.size()][][] : null;
+        boolean sameSize = tensors.stream().map(t -> t.height() + "x" + t.width()).distinct().count() <= 1;
         if (sameSize) {
-            run(tensors, 0, tensors.length, images.get(0), vectors, patches);
+            run(tensors, 0, tensors.size(), vectors, patches);
         } else {
-            for (int i = 0; i < tensors.length; i++) {
-                run(tensors, i, i + 1, images.get(i), vectors, patches);
+            for (int i = 0; i < tensors.size(); i++) {
+                run(tensors, i, i + 1, vectors, patches);
             }
         }
         return new ImageEmbeddings(vectors, patches);
     }
 
-    private void run(float[][] tensors, int start, int end, BufferedImage first, float[][] vectors, float[][][] patches) {
+    private void run(List<PixelTensor> tensors, int start, int end, float[][] vectors, float[][][] patches) {
         int batch = end - start;
-        int perImage = tensors[start].length;
-        int height = preprocessor.outputHeight(first);
-        int width = perImage / 3 / height;
-        FloatBuffer pixels = FloatBuffer.allocate(batch * perImage);
+        int height = tensors.get(start).height();
+        int width = tensors.get(start).width();
+        FloatBuffer pixels = FloatBuffer.allocate(batch * 3 * height * width);
         for (int i = start; i < end; i++) {
-            pixels.put(tensors[i]);
+            pixels.put(tensors.get(i).values());
         }
         pixels.flip();
         try (OnnxTensor input = OnnxTensor.createTensor(sessions.environment(), pixels, new long[] { batch, 3, height, width });

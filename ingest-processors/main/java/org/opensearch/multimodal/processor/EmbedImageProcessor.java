@@ -1,0 +1,211 @@
+package org.opensearch.multimodal.processor;
+
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.ingest.AbstractBatchingProcessor;
+import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.IngestDocumentWrapper;
+import org.opensearch.multimodal.image.ImageInputs;
+import org.opensearch.multimodal.inference.ImageBatch;
+import org.opensearch.multimodal.inference.InferenceService;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * {@code embed_image}: writes an image vector (and optionally patch vectors) for each mapped image field. A field
+ * holds base64, a {@code data:} URI, an http(s) URL or a file path, read within the node's image limits and address
+ * rules; downloads run concurrently (bounded by the node) without holding ingest threads. Images are then decoded and
+ * encoded in batches of {@code batch_size} on the inference pool. A document with a bad image fails alone, with the
+ * image problem's 4xx and a reason naming the field.
+ */
+public final class EmbedImageProcessor extends AbstractBatchingProcessor {
+
+    public static final String TYPE = "embed_image";
+
+    private final String modelId;
+    private final Map<String, String> fieldMap;
+    private final Map<String, String> patchFieldMap;
+    private final boolean ignoreMissing;
+    private final InferenceService inference;
+    private final ImageInputs images;
+
+    EmbedImageProcessor(
+        String tag,
+        String description,
+        int batchSize,
+        String modelId,
+        Map<String, String> fieldMap,
+        Map<String, String> patchFieldMap,
+        boolean ignoreMissing,
+        InferenceService inference,
+        ImageInputs images
+    ) {
+        super(tag, description, batchSize);
+        this.modelId = modelId;
+        this.fieldMap = fieldMap;
+        this.patchFieldMap = patchFieldMap;
+        this.ignoreMissing = ignoreMissing;
+        this.inference = inference;
+        this.images = images;
+    }
+
+    @Override
+    public String getType() {
+        return TYPE;
+    }
+
+    @Override
+    public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        List<ImageFieldInput> inputs = collectInputs(documents);
+        if (inputs.isEmpty()) {
+            handler.accept(documents);
+            return;
+        }
+        List<CompletableFuture<byte[]>> loads = new ArrayList<>(inputs.size());
+        for (ImageFieldInput input : inputs) {
+            loads.add(images.load(input.value()));
+        }
+        CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+            List<ImageFieldInput> loaded = new ArrayList<>();
+            List<byte[]> bytes = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                try {
+                    bytes.add(loads.get(i).join());
+                    loaded.add(inputs.get(i));
+                } catch (CompletionException e) {
+                    fail(inputs.get(i), e.getCause() == null ? e : e.getCause());
+                }
+            }
+            embed(loaded, bytes, () -> handler.accept(documents));
+        });
+    }
+
+    /** Runs the loaded images through the model in batches, then {@code done} once every batch has been written. */
+    private void embed(List<ImageFieldInput> inputs, List<byte[]> bytes, Runnable done) {
+        if (inputs.isEmpty()) {
+            done.run();
+            return;
+        }
+        int batches = (inputs.size() + batchSize - 1) / batchSize;
+        AtomicInteger pending = new AtomicInteger(batches);
+        for (int start = 0; start < inputs.size(); start += batchSize) {
+            int end = Math.min(start + batchSize, inputs.size());
+            List<ImageFieldInput> batch = inputs.subList(start, end);
+            boolean withPatches = batch.stream().anyMatch(input -> input.patchField() != null);
+            inference.encodeImages(modelId, bytes.subList(start, end), images::decode, withPatches, ActionListener.wrap(result -> {
+                write(batch, result);
+                if (pending.decrementAndGet() == 0) {
+                    done.run();
+                }
+            }, e -> {
+                for (ImageFieldInput input : batch) {
+                    fail(input, e);
+                }
+                if (pending.decrementAndGet() == 0) {
+                    done.run();
+                }
+            }));
+        }
+    }
+
+    @Override
+    protected void subBatchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        batchExecute(documents, handler);
+    }
+
+    @Override
+    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        IngestDocumentWrapper wrapper = new IngestDocumentWrapper(0, 0, document, null);
+        batchExecute(List.of(wrapper), results -> handler.accept(wrapper.getException() == null ? document : null, wrapper.getException()));
+    }
+
+    @Override
+    public IngestDocument execute(IngestDocument document) throws Exception {
+        CompletableFuture<IngestDocument> result = new CompletableFuture<>();
+        execute(document, (doc, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(doc);
+            }
+        });
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private List<ImageFieldInput> collectInputs(List<IngestDocumentWrapper> documents) {
+        Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
+        sourceFields.addAll(patchFieldMap.keySet());
+        List<ImageFieldInput> inputs = new ArrayList<>();
+        for (IngestDocumentWrapper document : documents) {
+            if (document.getException() != null || document.getIngestDocument() == null) {
+                continue;
+            }
+            List<ImageFieldInput> ofDocument = new ArrayList<>();
+            try {
+                for (String field : sourceFields) {
+                    String value = TextFieldReader.read(document.getIngestDocument(), field, ignoreMissing, TYPE);
+                    if (value != null) {
+                        ofDocument.add(new ImageFieldInput(document, field, value, fieldMap.get(field), patchFieldMap.get(field)));
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                document.update(document.getIngestDocument(), e);
+                continue;
+            }
+            inputs.addAll(ofDocument);
+        }
+        return inputs;
+    }
+
+    private static void write(List<ImageFieldInput> batch, ImageBatch result) {
+        for (int i = 0; i < batch.size(); i++) {
+            ImageFieldInput input = batch.get(i);
+            if (result.failed(i)) {
+                fail(input, result.failures()[i]);
+                continue;
+            }
+            IngestDocumentWrapper wrapper = input.document();
+            // one document's fields may be in different batches that finish on different threads
+            synchronized (wrapper) {
+                if (wrapper.getException() != null) {
+                    continue;
+                }
+                IngestDocument document = wrapper.getIngestDocument();
+                if (input.vectorField() != null) {
+                    document.setFieldValue(input.vectorField(), new FloatListView(result.vectors()[i]));
+                }
+                if (input.patchField() != null) {
+                    document.setFieldValue(input.patchField(), FloatListView.ofRows(result.patchVectors()[i]));
+                }
+            }
+        }
+    }
+
+    /** Fails the input's document with the cause's status and a reason that names the field. */
+    private static void fail(ImageFieldInput input, Throwable cause) {
+        String reason = String.format(Locale.ROOT, "[%s] field [%s]: %s", TYPE, input.sourceField(), cause.getMessage());
+        Exception e = new OpenSearchStatusException(reason, ExceptionsHelper.status(cause), cause);
+        IngestDocumentWrapper wrapper = input.document();
+        synchronized (wrapper) {
+            if (wrapper.getException() == null) {
+                wrapper.update(wrapper.getIngestDocument(), e);
+            }
+        }
+    }
+}

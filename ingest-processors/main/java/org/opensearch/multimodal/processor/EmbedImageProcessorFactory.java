@@ -1,0 +1,52 @@
+package org.opensearch.multimodal.processor;
+
+import org.opensearch.ingest.ConfigurationUtils;
+import org.opensearch.ingest.Processor;
+import org.opensearch.multimodal.image.ImageInputs;
+import org.opensearch.multimodal.inference.InferenceService;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Parses and validates an {@code embed_image} processor definition; a model without an image encoder is a 400. */
+public final class EmbedImageProcessorFactory implements Processor.Factory {
+
+    static final int DEFAULT_BATCH_SIZE = 16;
+
+    private final Supplier<InferenceService> inference;
+    private final Supplier<ImageInputs> images;
+
+    /** Both are read when a pipeline is created, after the node has started its services. */
+    public EmbedImageProcessorFactory(Supplier<InferenceService> inference, Supplier<ImageInputs> images) {
+        this.inference = inference;
+        this.images = images;
+    }
+
+    @Override
+    public EmbedImageProcessor create(Map<String, Processor.Factory> registry, String tag, String description, Map<String, Object> config) {
+        String type = EmbedImageProcessor.TYPE;
+        InferenceService service = inference.get();
+        String model = ProcessorConfigs.model(type, tag, config, "model", service.registry());
+        var manifest = service.registry().manifest(model).orElseThrow();
+        if (manifest.kind().hasImage() == false) {
+            throw ConfigurationUtils.newConfigurationException(type, tag, "model", String.format(Locale.ROOT, "model [%s] does not encode images", model));
+        }
+        Map<String, String> fieldMap = ProcessorConfigs.fieldMap(type, tag, config, "field_map", true);
+        Map<String, String> patchFieldMap = ProcessorConfigs.fieldMap(type, tag, config, "patch_field_map", false);
+        if (patchFieldMap.isEmpty() == false && manifest.patchOutput() == null) {
+            throw ConfigurationUtils.newConfigurationException(
+                type,
+                tag,
+                "patch_field_map",
+                String.format(Locale.ROOT, "model [%s] gives no patch vectors (its manifest names no patch_output)", model)
+            );
+        }
+        if (fieldMap.isEmpty() && patchFieldMap.isEmpty()) {
+            throw ConfigurationUtils.newConfigurationException(type, tag, "field_map", "must map at least one field");
+        }
+        int batchSize = ProcessorConfigs.batchSize(type, tag, config, DEFAULT_BATCH_SIZE);
+        boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(type, tag, config, "ignore_missing", false);
+        return new EmbedImageProcessor(tag, description, batchSize, model, fieldMap, patchFieldMap, ignoreMissing, service, images.get());
+    }
+}

@@ -1,0 +1,181 @@
+package org.opensearch.multimodal.processor;
+
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchParseException;
+import org.opensearch.common.io.PathUtils;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.env.TestEnvironment;
+import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.IngestDocumentWrapper;
+import org.opensearch.multimodal.image.ImageDecoder;
+import org.opensearch.multimodal.image.ImageInputs;
+import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.math.VectorMath;
+import org.opensearch.multimodal.model.BuiltinModels;
+import org.opensearch.multimodal.model.InferenceDevice;
+import org.opensearch.multimodal.model.ModelRegistry;
+import org.opensearch.multimodal.model.NativeLibraries;
+import org.opensearch.multimodal.model.OnnxSessions;
+import org.opensearch.test.OpenSearchTestCase;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** {@code embed_image} with the tiny-clip fixture model: good images embedded, each bad one failing its document alone. */
+public final class EmbedImageProcessorTests extends OpenSearchTestCase {
+
+    private static ModelRegistry registry;
+
+    private ExecutorService inferencePool;
+    private ScheduledExecutorService scheduler;
+    private ImageInputs images;
+    private InferenceService inference;
+
+    @BeforeClass
+    public static void loadModels() throws Exception {
+        NativeLibraries.configure(createTempDir());
+        Path clipRoot = PathUtils.get(EmbedImageProcessorTests.class.getResource("/models/tiny-clip").toURI()).getParent();
+        registry = new ModelRegistry(List.of(BuiltinModels.root(), clipRoot), new OnnxSessions(InferenceDevice.CPU));
+    }
+
+    @AfterClass
+    public static void closeModels() {
+        registry.close();
+        registry = null;
+    }
+
+    @Override
+    public void setUp() throws Exception {
+        super.setUp();
+        inferencePool = Executors.newFixedThreadPool(2);
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+        Settings settings = Settings.builder().put("path.home", createTempDir()).build();
+        images = new ImageInputs(settings, TestEnvironment.newEnvironment(settings), scheduler, scheduler);
+        inference = new InferenceService(registry, inferencePool);
+    }
+
+    @Override
+    public void tearDown() throws Exception {
+        images.close();
+        inferencePool.shutdownNow();
+        scheduler.shutdownNow();
+        assertTrue(inferencePool.awaitTermination(10, TimeUnit.SECONDS));
+        assertTrue(scheduler.awaitTermination(10, TimeUnit.SECONDS));
+        super.tearDown();
+    }
+
+    private static byte[] fixture(String name) throws IOException {
+        try (InputStream in = EmbedImageProcessorTests.class.getResourceAsStream("/images/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static String base64(String name) throws IOException {
+        return Base64.getEncoder().encodeToString(fixture(name));
+    }
+
+    private EmbedImageProcessor processor(Map<String, Object> config) {
+        return new EmbedImageProcessorFactory(() -> inference, () -> images).create(Map.of(), "tag", null, new HashMap<>(config));
+    }
+
+    private static IngestDocumentWrapper doc(int slot, Map<String, Object> source) {
+        return new IngestDocumentWrapper(slot, 0, new IngestDocument(new HashMap<>(source), new HashMap<>()), null);
+    }
+
+    private static List<IngestDocumentWrapper> run(EmbedImageProcessor processor, List<IngestDocumentWrapper> documents) throws Exception {
+        AtomicReference<List<IngestDocumentWrapper>> results = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        processor.batchExecute(documents, batch -> {
+            results.set(batch);
+            done.countDown();
+        });
+        assertTrue("the handler was not called", done.await(60, TimeUnit.SECONDS));
+        return results.get();
+    }
+
+    private static float[] vector(Object value) {
+        List<?> list = (List<?>) value;
+        float[] vector = new float[list.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = ((Number) list.get(i)).floatValue();
+        }
+        return vector;
+    }
+
+    public void testBase64AndDataUriImagesGetTheModelsVectorAndPatches() throws Exception {
+        EmbedImageProcessor processor = processor(
+            Map.of("model", "tiny-clip", "field_map", Map.of("photo", "photo_vec"), "patch_field_map", Map.of("photo", "photo_patches"), "batch_size", 2)
+        );
+        List<IngestDocumentWrapper> results = run(processor, List.of(
+            doc(0, Map.of("photo", base64("upright.png"))),
+            doc(1, Map.of("photo", "data:image/jpeg;base64," + base64("progressive.jpg"))),
+            doc(2, Map.of("photo", base64("gray.png")))
+        ));
+        for (IngestDocumentWrapper result : results) {
+            assertNull(String.valueOf(result.getException()), result.getException());
+            IngestDocument document = result.getIngestDocument();
+            float[] vector = vector(document.getFieldValue("photo_vec", Object.class));
+            assertEquals(6, vector.length);
+            assertEquals(1.0, VectorMath.dot(vector, vector), 1e-5);
+            assertEquals(16, ((List<?>) document.getFieldValue("photo_patches", Object.class)).size());
+        }
+        float[] direct = registry.imageModel("tiny-clip").encode(List.of(ImageDecoder.decode(fixture("upright.png"), 1_000_000)), false).vectors()[0];
+        assertArrayEquals("the pipeline's vector is the model's", direct, vector(results.get(0).getIngestDocument().getFieldValue("photo_vec", Object.class)), 1e-5f);
+    }
+
+    public void testEachBadImageFailsItsDocumentAloneWithItsStatusAndField() throws Exception {
+        EmbedImageProcessor processor = processor(Map.of("model", "tiny-clip", "field_map", Map.of("photo", "photo_vec")));
+        List<IngestDocumentWrapper> documents = new ArrayList<>();
+        documents.add(doc(0, Map.of("photo", base64("upright.png"))));
+        documents.add(doc(1, Map.of("photo", base64("corrupt.png"))));
+        documents.add(doc(2, Map.of("photo", base64("image.tiff"))));
+        documents.add(doc(3, Map.of("photo", base64("bomb.png"))));
+        documents.add(doc(4, Map.of("photo", base64("truncated.jpg"))));
+        documents.add(doc(5, Map.of("photo", "http://169.254.169.254/latest/meta-data/")));
+        documents.add(doc(6, Map.of("photo", "/etc/passwd.png")));
+        documents.add(doc(7, Map.of("photo", 42)));
+        documents.add(doc(8, Map.of("other", "no photo")));
+        documents.add(doc(9, Map.of("photo", "")));
+        List<IngestDocumentWrapper> results = run(processor, documents);
+        RestStatus[] expected = { null, RestStatus.BAD_REQUEST, RestStatus.UNSUPPORTED_MEDIA_TYPE, RestStatus.REQUEST_ENTITY_TOO_LARGE,
+            RestStatus.BAD_REQUEST, RestStatus.FORBIDDEN, RestStatus.FORBIDDEN, RestStatus.BAD_REQUEST, RestStatus.BAD_REQUEST, null };
+        String[] cause = { null, "corrupt", "unsupported format", "too large", "truncated", "blocked", "blocked", "a number", "missing", null };
+        for (int i = 0; i < expected.length; i++) {
+            Exception e = results.get(i).getException();
+            if (expected[i] == null) {
+                assertNull("document " + i + ": " + e, e);
+                continue;
+            }
+            assertNotNull("document " + i + " must fail", e);
+            assertEquals("document " + i + ": " + e.getMessage(), expected[i], ExceptionsHelper.status(e));
+            assertTrue("document " + i + ": " + e.getMessage(), e.getMessage().contains("field [photo]"));
+            assertTrue("document " + i + ": " + e.getMessage(), e.getMessage().contains(cause[i]));
+        }
+        assertEquals(6, vector(results.get(0).getIngestDocument().getFieldValue("photo_vec", Object.class)).length);
+        assertFalse("an empty value gets no vector", results.get(9).getIngestDocument().hasField("photo_vec"));
+    }
+
+    public void testFactoryRefusesModelsWithoutAnImageEncoderOrPatches() {
+        OpenSearchParseException text = expectThrows(OpenSearchParseException.class,
+            () -> processor(Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("photo", "v"))));
+        assertTrue(text.getMessage(), text.getMessage().contains("does not encode images"));
+        OpenSearchParseException unknown = expectThrows(OpenSearchParseException.class,
+            () -> processor(Map.of("model", "nope", "field_map", Map.of("photo", "v"))));
+        assertTrue(unknown.getMessage(), unknown.getMessage().startsWith("[model] unknown model [nope]"));
+    }
+}
