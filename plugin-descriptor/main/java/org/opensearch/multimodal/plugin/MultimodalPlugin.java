@@ -27,6 +27,8 @@ import org.opensearch.multimodal.model.NativeLibraries;
 import org.opensearch.multimodal.model.OnnxSessions;
 import org.opensearch.multimodal.processor.EmbedImageProcessor;
 import org.opensearch.multimodal.processor.EmbedImageProcessorFactory;
+import org.opensearch.multimodal.processor.EmbedProductProcessor;
+import org.opensearch.multimodal.processor.EmbedProductProcessorFactory;
 import org.opensearch.multimodal.processor.EmbedTextProcessor;
 import org.opensearch.multimodal.processor.EmbedTextProcessorFactory;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
@@ -134,7 +136,9 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
             EmbedTextProcessor.TYPE,
             new EmbedTextProcessorFactory(inference::get, limits::get),
             EmbedImageProcessor.TYPE,
-            new EmbedImageProcessorFactory(inference::get, images::get)
+            new EmbedImageProcessorFactory(inference::get, images::get),
+            EmbedProductProcessor.TYPE,
+            new EmbedProductProcessorFactory(inference::get, images::get)
         );
     }
 

@@ -1,0 +1,268 @@
+package org.opensearch.multimodal.processor;
+
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.ingest.AbstractBatchingProcessor;
+import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.IngestDocumentWrapper;
+import org.opensearch.multimodal.image.ImageInputs;
+import org.opensearch.multimodal.inference.ImageBatch;
+import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.math.VectorMath;
+import org.opensearch.multimodal.model.EncodingPurpose;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * {@code embed_product}: one vector per product from its text (the {@code text_fields}, joined) and its image, in the
+ * space the two models share: the L2-normalized {@code weights.text * t + weights.image * i} of the L2-normalized text
+ * and image vectors. A product with only text (or only an image) gets that vector alone; which it got is written to
+ * {@code source_field} ({@code text+image}, {@code text} or {@code image}). A bad image fails the product, as in
+ * {@code embed_image}: leaving it out silently would index a different vector than the product deserves.
+ */
+public final class EmbedProductProcessor extends AbstractBatchingProcessor {
+
+    public static final String TYPE = "embed_product";
+
+    private final String textModel;
+    private final String imageModel;
+    private final List<String> textFields;
+    private final String imageField;
+    private final String targetField;
+    private final String sourceField;
+    private final float textWeight;
+    private final float imageWeight;
+    private final InferenceService inference;
+    private final ImageInputs images;
+
+    EmbedProductProcessor(
+        String tag,
+        String description,
+        int batchSize,
+        String textModel,
+        String imageModel,
+        List<String> textFields,
+        String imageField,
+        String targetField,
+        String sourceField,
+        float textWeight,
+        float imageWeight,
+        InferenceService inference,
+        ImageInputs images
+    ) {
+        super(tag, description, batchSize);
+        this.textModel = textModel;
+        this.imageModel = imageModel;
+        this.textFields = textFields;
+        this.imageField = imageField;
+        this.targetField = targetField;
+        this.sourceField = sourceField;
+        this.textWeight = textWeight;
+        this.imageWeight = imageWeight;
+        this.inference = inference;
+        this.images = images;
+    }
+
+    @Override
+    public String getType() {
+        return TYPE;
+    }
+
+    @Override
+    public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        List<ProductInput> products = collect(documents);
+        if (products.isEmpty()) {
+            handler.accept(documents);
+            return;
+        }
+        int n = products.size();
+        float[][] textVectors = new float[n][];
+        float[][] imageVectors = new float[n][];
+        CompletableFuture<Void> texts = encodeTexts(products, textVectors);
+        CompletableFuture<Void> pictures = encodeImages(products, imageVectors);
+        CompletableFuture.allOf(texts, pictures).whenComplete((ignored, e) -> {
+            for (int i = 0; i < n; i++) {
+                write(products.get(i), textVectors[i], imageVectors[i]);
+            }
+            handler.accept(documents);
+        });
+    }
+
+    /** Encodes the products' texts in batches; a failed batch fails its products. */
+    private CompletableFuture<Void> encodeTexts(List<ProductInput> products, float[][] out) {
+        List<Integer> slots = new ArrayList<>();
+        for (int i = 0; i < products.size(); i++) {
+            if (products.get(i).text() != null) {
+                slots.add(i);
+            }
+        }
+        List<CompletableFuture<Void>> batches = new ArrayList<>();
+        for (int start = 0; start < slots.size(); start += batchSize) {
+            List<Integer> batch = slots.subList(start, Math.min(start + batchSize, slots.size()));
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            List<String> texts = batch.stream().map(i -> products.get(i).text()).toList();
+            inference.encodeText(textModel, texts, EncodingPurpose.DOCUMENT, false, ActionListener.wrap(embeddings -> {
+                for (int j = 0; j < batch.size(); j++) {
+                    out[batch.get(j)] = embeddings.vectors()[j];
+                }
+                done.complete(null);
+            }, e -> {
+                batch.forEach(i -> fail(products.get(i), String.join(", ", textFields), e));
+                done.complete(null);
+            }));
+            batches.add(done);
+        }
+        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new));
+    }
+
+    /** Loads the products' images (downloads run concurrently), then encodes them in batches; a bad one fails its product. */
+    private CompletableFuture<Void> encodeImages(List<ProductInput> products, float[][] out) {
+        List<Integer> slots = new ArrayList<>();
+        List<CompletableFuture<byte[]>> loads = new ArrayList<>();
+        for (int i = 0; i < products.size(); i++) {
+            if (products.get(i).image() != null) {
+                slots.add(i);
+                loads.add(images.load(products.get(i).image()));
+            }
+        }
+        return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).handle((ignored, e) -> null).thenCompose(ignored -> {
+            List<Integer> loaded = new ArrayList<>();
+            List<byte[]> bytes = new ArrayList<>();
+            for (int j = 0; j < slots.size(); j++) {
+                try {
+                    bytes.add(loads.get(j).join());
+                    loaded.add(slots.get(j));
+                } catch (CompletionException e) {
+                    fail(products.get(slots.get(j)), imageField, e.getCause() == null ? e : e.getCause());
+                }
+            }
+            List<CompletableFuture<Void>> batches = new ArrayList<>();
+            for (int start = 0; start < loaded.size(); start += batchSize) {
+                int end = Math.min(start + batchSize, loaded.size());
+                List<Integer> batch = loaded.subList(start, end);
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                inference.encodeImages(imageModel, bytes.subList(start, end), images::decode, false, ActionListener.wrap((ImageBatch result) -> {
+                    for (int j = 0; j < batch.size(); j++) {
+                        if (result.failed(j)) {
+                            fail(products.get(batch.get(j)), imageField, result.failures()[j]);
+                        } else {
+                            out[batch.get(j)] = result.vectors()[j];
+                        }
+                    }
+                    done.complete(null);
+                }, e -> {
+                    batch.forEach(i -> fail(products.get(i), imageField, e));
+                    done.complete(null);
+                }));
+                batches.add(done);
+            }
+            return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    private void write(ProductInput product, float[] text, float[] image) {
+        IngestDocumentWrapper wrapper = product.document();
+        synchronized (wrapper) {
+            if (wrapper.getException() != null) {
+                return;
+            }
+            float[] combined;
+            String source;
+            if (text != null && image != null) {
+                combined = new float[text.length];
+                for (int d = 0; d < combined.length; d++) {
+                    combined[d] = textWeight * text[d] + imageWeight * image[d];
+                }
+                VectorMath.l2NormalizeInPlace(combined);
+                source = "text+image";
+            } else if (text != null) {
+                combined = text;
+                source = "text";
+            } else {
+                combined = image;
+                source = "image";
+            }
+            IngestDocument document = wrapper.getIngestDocument();
+            document.setFieldValue(targetField, new FloatListView(combined));
+            document.setFieldValue(sourceField, source);
+        }
+    }
+
+    /** The product's text (its text fields joined with ". ") and image value; an error names a field of the wrong kind. */
+    private List<ProductInput> collect(List<IngestDocumentWrapper> documents) {
+        List<ProductInput> products = new ArrayList<>();
+        for (IngestDocumentWrapper document : documents) {
+            if (document.getException() != null || document.getIngestDocument() == null) {
+                continue;
+            }
+            try {
+                IngestDocument source = document.getIngestDocument();
+                List<String> parts = new ArrayList<>();
+                for (String field : textFields) {
+                    String part = ProductText.read(source, field, TYPE);
+                    if (part != null) {
+                        parts.add(part);
+                    }
+                }
+                String image = imageField == null ? null : TextFieldReader.read(source, imageField, true, TYPE);
+                String text = parts.isEmpty() ? null : String.join(". ", parts);
+                if (text == null && image == null) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "[%s] the document has none of the text fields %s and no image in [%s]", TYPE, textFields, imageField));
+                }
+                products.add(new ProductInput(document, text, image));
+            } catch (IllegalArgumentException e) {
+                document.update(document.getIngestDocument(), e);
+            }
+        }
+        return products;
+    }
+
+    private static void fail(ProductInput product, String field, Throwable cause) {
+        String reason = String.format(Locale.ROOT, "[%s] field [%s]: %s", TYPE, field, cause.getMessage());
+        Exception e = new OpenSearchStatusException(reason, ExceptionsHelper.status(cause), cause);
+        IngestDocumentWrapper wrapper = product.document();
+        synchronized (wrapper) {
+            if (wrapper.getException() == null) {
+                wrapper.update(wrapper.getIngestDocument(), e);
+            }
+        }
+    }
+
+    @Override
+    protected void subBatchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        batchExecute(documents, handler);
+    }
+
+    @Override
+    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        IngestDocumentWrapper wrapper = new IngestDocumentWrapper(0, 0, document, null);
+        batchExecute(List.of(wrapper), results -> handler.accept(wrapper.getException() == null ? document : null, wrapper.getException()));
+    }
+
+    @Override
+    public IngestDocument execute(IngestDocument document) throws Exception {
+        CompletableFuture<IngestDocument> result = new CompletableFuture<>();
+        execute(document, (doc, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(doc);
+            }
+        });
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+}
