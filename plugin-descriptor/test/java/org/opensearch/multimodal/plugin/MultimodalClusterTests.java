@@ -12,6 +12,7 @@ import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.query.DenseRetriever;
+import org.opensearch.multimodal.query.LikeDocument;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
@@ -128,6 +129,34 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
         for (SearchHit hit : economy.getHits().getHits()) {
             assertEquals("economy", hit.getSourceAsMap().get("category"));
         }
+    }
+
+    public void testLikeSearchesWithTheStoredVectorsAndLeavesTheLikedDocumentOut() {
+        String mapping = """
+            {"properties": {"v": {"type": "dense_vector", "dims": 3, "similarity": "cosine"}, "name": {"type": "keyword"}}}""";
+        assertAcked(prepareCreate("liked").setSettings(Map.of("index.number_of_shards", 2, "index.number_of_replicas", 0)).setMapping(mapping));
+        float[][] vectors = { { 1f, 0f, 0f }, { 0.9f, 0.1f, 0f }, { 0f, 1f, 0f }, { 0f, 0f, 1f }, { 0.8f, 0.3f, 0f } };
+        for (int i = 0; i < vectors.length; i++) {
+            client().prepareIndex("liked").setId(String.valueOf(i)).setSource(Map.of("v", vectors[i], "name", "p" + i)).get();
+        }
+        client().prepareIndex("liked").setId("novec").setSource(Map.of("name", "no vector")).get();
+        refresh("liked");
+
+        MultimodalQueryBuilder like = new MultimodalQueryBuilder(null, null, new LikeDocument("liked", "0"),
+            Map.of("v", new DenseRetriever("v", null, 3)), null);
+        SearchResponse response = client().prepareSearch("liked").setQuery(like).setSize(3).get();
+        List<String> ids = java.util.Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
+        assertFalse("the liked document is not its own hit: " + ids, ids.contains("0"));
+        assertEquals("the nearest others, best first", List.of("1", "4"), ids.subList(0, 2));
+
+        Exception missing = expectThrows(Exception.class, () -> client().prepareSearch("liked")
+            .setQuery(new MultimodalQueryBuilder(null, null, new LikeDocument("liked", "nope"), Map.of("v", new DenseRetriever("v", null, 3)), null))
+            .get());
+        assertTrue(missing.toString(), org.opensearch.ExceptionsHelper.unwrapCause(missing).getMessage().contains("does not exist"));
+        Exception noVector = expectThrows(Exception.class, () -> client().prepareSearch("liked")
+            .setQuery(new MultimodalQueryBuilder(null, null, new LikeDocument("liked", "novec"), Map.of("v", new DenseRetriever("v", null, 3)), null))
+            .get());
+        assertTrue(noVector.toString(), org.opensearch.ExceptionsHelper.unwrapCause(noVector).getMessage().contains("has no vector in [v]"));
     }
 
     private long totalInferenceCalls() {

@@ -1,6 +1,9 @@
 package org.opensearch.multimodal.query;
 
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.core.common.ParsingException;
@@ -8,6 +11,7 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.mapper.IdFieldMapper;
 import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
@@ -20,6 +24,7 @@ import org.opensearch.multimodal.math.VectorMath;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -38,35 +43,57 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
 
     private final String queryText;
     private final float[] queryVector;
+    private final LikeDocument like;
     private final Map<String, DenseRetriever> retrievers;
     private final QueryBuilder filter;
     /** Query text vectors by model id, filled by the coordinating node's rewrite. */
     private final Map<String, float[]> textVectors;
     /** Encodings in flight during a rewrite; never serialized. */
     private final Map<String, SetOnce<float[]>> pendingVectors;
+    /** The liked document's vectors by retriever field, filled by the coordinating node's rewrite. */
+    private final Map<String, float[]> likeVectors;
+    /** The liked document's vectors while they are being fetched; never serialized. */
+    private final SetOnce<Map<String, float[]>> pendingLike;
 
     public MultimodalQueryBuilder(String queryText, float[] queryVector, Map<String, DenseRetriever> retrievers, QueryBuilder filter) {
-        this(queryText, queryVector, retrievers, filter, Map.of(), Map.of());
+        this(queryText, queryVector, null, retrievers, filter);
+    }
+
+    /** {@code queryVector} (or else {@code queryText}, encoded) or {@code like} gives the query vector. */
+    public MultimodalQueryBuilder(
+        String queryText,
+        float[] queryVector,
+        LikeDocument like,
+        Map<String, DenseRetriever> retrievers,
+        QueryBuilder filter
+    ) {
+        this(queryText, queryVector, like, retrievers, filter, Map.of(), Map.of(), Map.of(), null);
     }
 
     private MultimodalQueryBuilder(
         String queryText,
         float[] queryVector,
+        LikeDocument like,
         Map<String, DenseRetriever> retrievers,
         QueryBuilder filter,
         Map<String, float[]> textVectors,
-        Map<String, SetOnce<float[]>> pendingVectors
+        Map<String, SetOnce<float[]>> pendingVectors,
+        Map<String, float[]> likeVectors,
+        SetOnce<Map<String, float[]>> pendingLike
     ) {
         if (retrievers == null || retrievers.isEmpty()) {
             throw new IllegalArgumentException("[retrievers] must name at least one retriever");
         }
-        if (queryText == null && queryVector == null) {
-            throw new IllegalArgumentException("[multimodal] needs [query_text] or [query_vector]");
+        if (queryText == null && queryVector == null && like == null) {
+            throw new IllegalArgumentException("[multimodal] needs [query_text], [query_vector] or [like]");
+        }
+        if (like != null && (queryText != null || queryVector != null)) {
+            throw new IllegalArgumentException("[like] searches with the liked document's own vectors: give it without [query_text] and [query_vector]");
         }
         if (queryVector != null) {
             VectorParsing.checkVector(queryVector, queryVector.length, "query_vector", queryVector.length);
         }
-        if (queryVector == null) {
+        if (queryText != null && queryVector == null) {
             for (Map.Entry<String, DenseRetriever> retriever : retrievers.entrySet()) {
                 if (retriever.getValue().model() == null) {
                     throw new IllegalArgumentException(
@@ -77,16 +104,20 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         }
         this.queryText = queryText;
         this.queryVector = queryVector;
+        this.like = like;
         this.retrievers = new LinkedHashMap<>(retrievers);
         this.filter = filter;
         this.textVectors = textVectors;
         this.pendingVectors = pendingVectors;
+        this.likeVectors = likeVectors;
+        this.pendingLike = pendingLike;
     }
 
     public MultimodalQueryBuilder(StreamInput in) throws IOException {
         super(in);
         this.queryText = in.readOptionalString();
         this.queryVector = in.readBoolean() ? in.readFloatArray() : null;
+        this.like = in.readBoolean() ? new LikeDocument(in) : null;
         int retrieverCount = in.readVInt();
         this.retrievers = new LinkedHashMap<>();
         for (int i = 0; i < retrieverCount; i++) {
@@ -95,17 +126,23 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
         this.textVectors = in.readMap(StreamInput::readString, StreamInput::readFloatArray);
         this.pendingVectors = Map.of();
+        this.likeVectors = in.readMap(StreamInput::readString, StreamInput::readFloatArray);
+        this.pendingLike = null;
     }
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
-        if (pendingVectors.isEmpty() == false) {
+        if (pendingVectors.isEmpty() == false || pendingLike != null) {
             throw new IllegalStateException("the multimodal query must be rewritten (its text encoded) before it is sent");
         }
         out.writeOptionalString(queryText);
         out.writeBoolean(queryVector != null);
         if (queryVector != null) {
             out.writeFloatArray(queryVector);
+        }
+        out.writeBoolean(like != null);
+        if (like != null) {
+            like.writeTo(out);
         }
         out.writeVInt(retrievers.size());
         for (Map.Entry<String, DenseRetriever> retriever : retrievers.entrySet()) {
@@ -114,6 +151,11 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         }
         out.writeOptionalNamedWriteable(filter);
         out.writeMap(textVectors, StreamOutput::writeString, StreamOutput::writeFloatArray);
+        out.writeMap(likeVectors, StreamOutput::writeString, StreamOutput::writeFloatArray);
+    }
+
+    public LikeDocument like() {
+        return like;
     }
 
     public String queryText() {
@@ -151,6 +193,9 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         if (queryVector != null) {
             builder.array("query_vector", queryVector);
         }
+        if (like != null) {
+            like.toXContent(builder);
+        }
         builder.startObject("retrievers");
         for (Map.Entry<String, DenseRetriever> retriever : retrievers.entrySet()) {
             builder.startObject(retriever.getKey());
@@ -168,6 +213,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     public static MultimodalQueryBuilder fromXContent(XContentParser parser) throws IOException {
         String queryText = null;
         float[] queryVector = null;
+        LikeDocument like = null;
         Map<String, DenseRetriever> retrievers = new LinkedHashMap<>();
         QueryBuilder filter = null;
         float boost = DEFAULT_BOOST;
@@ -182,6 +228,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 parseRetrievers(parser, retrievers);
             } else if ("filter".equals(key) && token == XContentParser.Token.START_OBJECT) {
                 filter = parseInnerQueryBuilder(parser);
+            } else if ("like".equals(key) && token == XContentParser.Token.START_OBJECT) {
+                like = LikeDocument.parse(parser);
             } else if ("query_vector".equals(key)) {
                 throw new ParsingException(parser.getTokenLocation(), "[query_vector] must be an array of numbers");
             } else if (token.isValue()) {
@@ -196,7 +244,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             }
         }
         try {
-            return new MultimodalQueryBuilder(queryText, queryVector, retrievers, filter).boost(boost).queryName(queryName);
+            return new MultimodalQueryBuilder(queryText, queryVector, like, retrievers, filter).boost(boost).queryName(queryName);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }
@@ -261,7 +309,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         if (filter != null) {
             QueryBuilder rewrittenFilter = filter.rewrite(context);
             if (rewrittenFilter != filter) {
-                return copy(rewrittenFilter, textVectors, pendingVectors);
+                return copy(rewrittenFilter, textVectors, pendingVectors, likeVectors, pendingLike);
             }
         }
         if (pendingVectors.isEmpty() == false) {
@@ -273,10 +321,23 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 }
                 encoded.put(pending.getKey(), vector);
             }
-            return copy(filter, encoded, Map.of());
+            return copy(filter, encoded, Map.of(), likeVectors, null);
+        }
+        if (pendingLike != null) {
+            Map<String, float[]> fetched = pendingLike.get();
+            return fetched == null ? this : copy(filter, textVectors, Map.of(), fetched, null);
+        }
+        if (like != null && likeVectors.isEmpty()) {
+            // the liked document's vectors are read once, on the coordinating node, like query text is encoded
+            SetOnce<Map<String, float[]>> fetching = new SetOnce<>();
+            List<String> fields = retrievers.values().stream().map(DenseRetriever::field).distinct().toList();
+            context.registerAsyncAction(
+                (client, listener) -> LikeVectors.fetch(client, like, fields, ActionListenerAdapters.setting(fetching, listener))
+            );
+            return copy(filter, textVectors, Map.of(), likeVectors, fetching);
         }
         Map<String, SetOnce<float[]>> toEncode = new TreeMap<>();
-        if (queryVector == null) {
+        if (queryText != null && queryVector == null) {
             for (Map.Entry<String, DenseRetriever> retriever : retrievers.entrySet()) {
                 String model = retriever.getValue().model();
                 if (textVectors.containsKey(model) == false && toEncode.containsKey(model) == false) {
@@ -293,11 +354,18 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 (client, listener) -> QueryEncoder.encode(pending.getKey(), queryText, ActionListenerAdapters.setting(pending.getValue(), listener))
             );
         }
-        return copy(filter, textVectors, toEncode);
+        return copy(filter, textVectors, toEncode, likeVectors, null);
     }
 
-    private MultimodalQueryBuilder copy(QueryBuilder newFilter, Map<String, float[]> vectors, Map<String, SetOnce<float[]>> pending) {
-        return new MultimodalQueryBuilder(queryText, queryVector, retrievers, newFilter, vectors, pending).boost(boost).queryName(queryName);
+    private MultimodalQueryBuilder copy(
+        QueryBuilder newFilter,
+        Map<String, float[]> vectors,
+        Map<String, SetOnce<float[]>> pending,
+        Map<String, float[]> liked,
+        SetOnce<Map<String, float[]>> likePending
+    ) {
+        return new MultimodalQueryBuilder(queryText, queryVector, like, retrievers, newFilter, vectors, pending, liked, likePending).boost(boost)
+            .queryName(queryName);
     }
 
     @Override
@@ -335,6 +403,13 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         }
         float[] vector = queryVectorFor(retriever, parameter, vectorField);
         Query filterQuery = filter == null ? null : filter.toQuery(context);
+        if (like != null && like.index().equals(context.index().getName())) {
+            // "more like this": the liked document is not one of its own hits
+            BooleanQuery.Builder withoutLiked = new BooleanQuery.Builder();
+            withoutLiked.add(filterQuery == null ? new MatchAllDocsQuery() : filterQuery, BooleanClause.Occur.FILTER);
+            withoutLiked.add(context.fieldMapper(IdFieldMapper.NAME).termQuery(like.id(), context), BooleanClause.Occur.MUST_NOT);
+            filterQuery = withoutLiked.build();
+        }
         return new KnnFloatVectorQuery(retriever.field(), vector, retriever.k(), filterQuery);
     }
 
@@ -344,6 +419,14 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         if (queryVector != null) {
             vector = queryVector;
             source = "[query_vector] has";
+        } else if (like != null) {
+            vector = likeVectors.get(retriever.field());
+            if (vector == null) {
+                throw new IllegalStateException(
+                    String.format(Locale.ROOT, "[like] the vectors of [%s/%s] were not read before reaching the shard", like.index(), like.id())
+                );
+            }
+            source = String.format(Locale.ROOT, "[like] document [%s/%s] has", like.index(), like.id());
         } else {
             vector = textVectors.get(retriever.model());
             if (vector == null) {
@@ -368,6 +451,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     protected boolean doEquals(MultimodalQueryBuilder other) {
         return Objects.equals(queryText, other.queryText)
             && Arrays.equals(queryVector, other.queryVector)
+            && Objects.equals(like, other.like)
+            && vectorsEqual(likeVectors, other.likeVectors)
             && retrievers.equals(other.retrievers)
             && Objects.equals(filter, other.filter)
             && vectorsEqual(textVectors, other.textVectors)
@@ -388,6 +473,6 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(queryText, Arrays.hashCode(queryVector), retrievers, filter, textVectors.keySet());
+        return Objects.hash(queryText, Arrays.hashCode(queryVector), like, retrievers, filter, textVectors.keySet());
     }
 }

@@ -113,6 +113,26 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         }
     }
 
+    public void testLikeRoundTripsAndCannotBeMixedWithAQuery() throws IOException {
+        MultimodalQueryBuilder parsed = parseMultimodal(
+            "{\"like\": {\"_index\": \"products\", \"_id\": \"42\"}, \"retrievers\": {" + retriever("image", "photo_vec", null, 5) + "}}"
+        );
+        assertEquals(new LikeDocument("products", "42"), parsed.like());
+        assertEquals(parsed, parse(Strings.toString(MediaTypeRegistry.JSON, parsed)));
+        NamedWriteableRegistry registry = new NamedWriteableRegistry(searchModule.getNamedWriteables());
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            out.writeNamedWriteable(parsed);
+            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry)) {
+                assertEquals(parsed, in.readNamedWriteable(QueryBuilder.class));
+            }
+        }
+        assertMessageContains(parseError("{\"like\": {\"_index\": \"p\", \"_id\": \"1\"}, \"query_text\": \"x\", \"retrievers\": {"
+            + retriever("r", "f", MODEL, 5) + "}}"), "[like]");
+        assertMessageContains(parseError("{\"like\": {\"_index\": \"p\"}, \"retrievers\": {" + retriever("r", "f", null, 5) + "}}"), "[_id]");
+        assertMessageContains(parseError("{\"like\": {\"_index\": \"p\", \"_id\": \"1\", \"x\": 1}, \"retrievers\": {"
+            + retriever("r", "f", null, 5) + "}}"), "[like] unknown parameter [x]");
+    }
+
     public void testKOutOfRangeIsRejectedNamingK() {
         for (int k : new int[] { 0, DenseRetriever.MAX_K + 1 }) {
             ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", MODEL, k) + "}}");
