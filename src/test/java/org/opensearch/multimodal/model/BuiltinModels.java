@@ -11,6 +11,9 @@ import java.nio.file.Path;
 public final class BuiltinModels {
 
     public static final String BGE_SMALL = "bge-small-en-v1.5";
+    public static final String FASHION_IMAGE_DEMO = "fashion-image-demo";
+    /** Every built-in model, in the registry's (id) order. */
+    public static final java.util.List<String> ALL = java.util.List.of(BGE_SMALL, FASHION_IMAGE_DEMO);
 
     private BuiltinModels() {}
 

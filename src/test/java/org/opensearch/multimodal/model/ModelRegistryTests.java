@@ -50,6 +50,10 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
         return new ModelRegistry(List.of(roots), new OnnxSessions(InferenceDevice.CPU));
     }
 
+    private static ModelInfo info(ModelRegistry registry, String id) {
+        return registry.list().stream().filter(i -> i.manifest().id().equals(id)).findFirst().orElseThrow();
+    }
+
     private static List<String> ids(ModelRegistry registry) {
         return registry.list().stream().map(info -> info.manifest().id()).toList();
     }
@@ -58,14 +62,14 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
         Path root = createTempDir();
         modelDir(root, "my-text-model", manifest("my-text-model", "mean", ""), true);
         try (ModelRegistry registry = registry(BuiltinModels.root(), root)) {
-            assertEquals(List.of(BuiltinModels.BGE_SMALL, "my-text-model"), ids(registry));
+            assertEquals(List.of(BuiltinModels.BGE_SMALL, BuiltinModels.FASHION_IMAGE_DEMO, "my-text-model"), ids(registry));
             ModelManifest manifest = registry.manifest("my-text-model").orElseThrow();
             assertEquals(Pooling.MEAN, manifest.pooling());
             assertEquals("dims come from config.json hidden_size", 384, manifest.dims());
-            assertFalse("models load on first use", registry.list().get(1).loaded());
+            assertFalse("models load on first use", info(registry, "my-text-model").loaded());
 
             float[] mine = registry.textModel("my-text-model").encode(List.of(TEXT), EncodingPurpose.DOCUMENT, false).vectors()[0];
-            assertTrue(registry.list().get(1).loaded());
+            assertTrue(info(registry, "my-text-model").loaded());
             assertEquals(384, mine.length);
             assertEquals(1.0, VectorMath.dot(mine, mine), 1e-4);
 
@@ -93,7 +97,7 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
         modelDir(root, "broken", manifest("broken", "mean", ""), false);
         Files.createDirectories(root.resolve("not-a-model"));
         try (ModelRegistry registry = registry(BuiltinModels.root(), root)) {
-            assertEquals(List.of(BuiltinModels.BGE_SMALL), ids(registry));
+            assertEquals(BuiltinModels.ALL, ids(registry));
             float[] vector = registry.textModel(BuiltinModels.BGE_SMALL).encode(List.of(TEXT), EncodingPurpose.QUERY, false).vectors()[0];
             assertEquals(384, vector.length);
         }
@@ -120,7 +124,7 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
         Path root = createTempDir();
         Files.createSymbolicLink(root.resolve("elsewhere"), elsewhere);
         try (ModelRegistry registry = registry(BuiltinModels.root(), root)) {
-            assertEquals("models are read only from the configured roots", List.of(BuiltinModels.BGE_SMALL), ids(registry));
+            assertEquals("models are read only from the configured roots", BuiltinModels.ALL, ids(registry));
         }
     }
 
@@ -128,8 +132,8 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
         Path configRoot = createTempDir();
         Path override = modelDir(configRoot, "my-bge", manifest(BuiltinModels.BGE_SMALL, "mean", "operator override"), true);
         try (ModelRegistry registry = registry(BuiltinModels.root(), configRoot)) {
-            assertEquals(List.of(BuiltinModels.BGE_SMALL), ids(registry));
-            ModelInfo info = registry.list().get(0);
+            assertEquals(BuiltinModels.ALL, ids(registry));
+            ModelInfo info = info(registry, BuiltinModels.BGE_SMALL);
             assertEquals("operator override", info.manifest().description());
             assertEquals(Pooling.MEAN, info.manifest().pooling());
             assertEquals(override.toRealPath().toString(), info.path());
@@ -156,7 +160,7 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
 
     public void testMissingRootIsNotAnError() {
         try (ModelRegistry registry = registry(createTempDir().resolve("does-not-exist"), BuiltinModels.root())) {
-            assertEquals(List.of(BuiltinModels.BGE_SMALL), ids(registry));
+            assertEquals(BuiltinModels.ALL, ids(registry));
         }
     }
 }
