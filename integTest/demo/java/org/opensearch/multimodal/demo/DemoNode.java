@@ -57,6 +57,8 @@ public final class DemoNode {
             .put("network.host", "127.0.0.1")
             .put("http.port", options.port())
             .put("plugins.multimodal.inference.threads", Math.max(1, Runtime.getRuntime().availableProcessors()))
+            // the catalog's photos are given as paths: the node may read images from that directory only
+            .putList("plugins.multimodal.image.file.allowed_dirs", options.products().toAbsolutePath().toString())
             .build();
         out.println("Starting OpenSearch 3.8 with opensearch-multimodal (home: " + home + ") ...");
         Node node = new EmbeddedNode(settings, List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, PainlessModulePlugin.class, CommonAnalysisModulePlugin.class));
@@ -75,7 +77,10 @@ public final class DemoNode {
         setUpIndex(client);
         ingest(client, options.corpus());
         runExamples(client);
-        out.printf(Locale.ROOT, "%nOpenSearch is listening on http://127.0.0.1:%d  (index: %s, pipeline: %s)%n", options.port(), INDEX, PIPELINE);
+        DemoCatalog.setUp(client);
+        DemoCatalog.ingest(client, options.products(), out);
+        DemoCatalog.runExamples(client, out);
+        out.printf(Locale.ROOT, "%nOpenSearch is listening on http://127.0.0.1:%d  (indices: %s, %s)%n", options.port(), INDEX, DemoCatalog.INDEX);
         out.println("Try it yourself:");
         out.printf(Locale.ROOT, "  curl -s 'http://127.0.0.1:%d/_plugins/_multimodal/models?pretty'%n", options.port());
         out.printf(
@@ -86,6 +91,14 @@ public final class DemoNode {
             "{\"_source\": [\"title\"], \"query\": {\"multimodal\": {\"query_text\": \"making bread at home\", "
                 + "\"retrievers\": {\"text\": {\"dense\": {\"field\": \"body_vec\", \"model\": \"" + MODEL + "\", \"k\": 3}}}}}}"
         );
+        out.printf(
+            Locale.ROOT,
+            "  curl -s -H 'Content-Type: application/json' 'http://127.0.0.1:%d/%s/_search?pretty' -d '%s'%n",
+            options.port(),
+            DemoCatalog.INDEX,
+            "{\"_source\": [\"title\", \"image\"], \"query\": {\"multimodal\": {\"query_text\": \"green kurta for women\", "
+                + "\"retrievers\": {\"photo\": {\"dense\": {\"field\": \"image_vec\", \"model\": \"" + MODEL + "\", \"k\": 5}}}}}}"
+        );
         if (options.once()) {
             out.println("--once: stopping.");
             System.exit(0);
@@ -94,11 +107,13 @@ public final class DemoNode {
         stopped.await();
     }
 
-    /** The node's config dir holds the built-in model, hard-linked (or copied) from the build's unpacked copy. */
+    /** The node's config dir holds the built-in models, hard-linked (or copied) from the build's unpacked copies. */
     private static Path prepareConfig(Path home, Path models) throws IOException {
         Path config = Files.createDirectories(home.resolve("config"));
         Path modelRoot = Files.createDirectories(config.resolve("multimodal").resolve("models"));
-        BuiltinModels.installInto(modelRoot, models.toAbsolutePath().resolve(MODEL));
+        for (String builtin : BuiltinModels.ALL) {
+            BuiltinModels.installInto(modelRoot, models.toAbsolutePath().resolve(builtin));
+        }
         Files.writeString(config.resolve("opensearch.yml"), "# settings come from the demo launcher\n");
         return config;
     }

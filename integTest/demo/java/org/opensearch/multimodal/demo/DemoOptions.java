@@ -4,12 +4,13 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** The demo's command-line options. */
-record DemoOptions(Path home, Path models, Path corpus, int port, boolean once) {
+record DemoOptions(Path home, Path models, Path corpus, Path products, int port, boolean once) {
 
     static DemoOptions parse(String[] args) {
         Path home = Path.of("target/demo");
         Path models = Path.of("target/models");
         Path corpus = Path.of("integTest/demo/corpus/docs.jsonl");
+        Path products = Path.of("integTest/demo/products");
         int port = 9200;
         boolean once = Boolean.getBoolean("demo.once");
         for (int i = 0; i < args.length; i++) {
@@ -17,6 +18,7 @@ record DemoOptions(Path home, Path models, Path corpus, int port, boolean once) 
                 case "--home" -> home = Path.of(args[++i]);
                 case "--models" -> models = Path.of(args[++i]);
                 case "--corpus" -> corpus = Path.of(args[++i]);
+                case "--products" -> products = Path.of(args[++i]);
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--once" -> once = true;
                 case "" -> {
@@ -25,6 +27,6 @@ record DemoOptions(Path home, Path models, Path corpus, int port, boolean once) 
                 default -> throw new IllegalArgumentException(String.format(Locale.ROOT, "unknown option [%s]", args[i]));
             }
         }
-        return new DemoOptions(home, models, corpus, port, once);
+        return new DemoOptions(home, models, corpus, products, port, once);
     }
 }
