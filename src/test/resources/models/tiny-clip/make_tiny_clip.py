@@ -3,11 +3,15 @@
 shapes of real exports but random weights (no pretrained CLIP weights exist on these machines). Debian:
 python3-onnx, python3-numpy. Run from this directory: /usr/bin/python3 make_tiny_clip.py
 
+tiny-clip-combined (written beside it): the same weights as one model.onnx with every input and output.
+
 vision_model.onnx: pixel_values [batch, 3, 32, 32] -> image_embeds [batch, 6], last_hidden_state [batch, 17, 8]
   (8 x 8 patches -> 16 patch tokens of width 8, preceded by one pooled token, as ViT exports put [CLS] first)
 text_model.onnx:   input_ids, attention_mask [batch, seq] -> text_embeds [batch, 6], last_hidden_state [batch, seq, 8]
 """
 import json
+import os
+import shutil
 
 import numpy as np
 import onnx
@@ -94,9 +98,43 @@ def tokenizer():
     }
 
 
+def combined(vision_model, text_model):
+    """One model.onnx with both towers, as some exports ship CLIP: every input, every output, the same weights."""
+    text_graph = onnx.GraphProto()
+    text_graph.CopyFrom(text_model.graph)
+    # the towers' own names would clash: prefix every intermediate and weight of the text tower
+    rename = {i.name: "text_" + i.name for i in text_graph.initializer}
+    for node in text_graph.node:
+        rename.update({n: n if n == "text_embeds" else "text_" + n for n in node.output})
+    for init in text_graph.initializer:
+        init.name = rename[init.name]
+    for node in text_graph.node:
+        node.input[:] = [rename.get(n, n) for n in node.input]
+        node.output[:] = [rename.get(n, n) for n in node.output]
+    # as combined exports do, each tower's batch is its own dimension: texts and images come in different numbers
+    vision_graph = onnx.GraphProto()
+    vision_graph.CopyFrom(vision_model.graph)
+    for graph_proto, batch in ((text_graph, "text_batch_size"), (vision_graph, "image_batch_size")):
+        for value in list(graph_proto.input) + list(graph_proto.output):
+            for dim in value.type.tensor_type.shape.dim:
+                if dim.dim_param == "batch":
+                    dim.dim_param = batch
+    vision_model = helper.make_model(vision_graph)
+    outputs = list(vision_model.graph.output) + [o for o in text_graph.output if o.name != "last_hidden_state"]
+    graph = helper.make_graph(
+        list(vision_model.graph.node) + list(text_graph.node), "tiny_clip",
+        list(text_graph.input) + list(vision_model.graph.input), outputs,
+        list(vision_model.graph.initializer) + list(text_graph.initializer))
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="make_tiny_clip.py")
+
+
 def main():
-    onnx.save(vision(), "vision_model.onnx")
-    onnx.save(text(), "text_model.onnx")
+    vision_model, text_model = vision(), text()
+    onnx.save(vision_model, "vision_model.onnx")
+    onnx.save(text_model, "text_model.onnx")
+    combined_dir = os.path.join("..", "tiny-clip-combined")
+    os.makedirs(combined_dir, exist_ok=True)
+    onnx.save(combined(vision_model, text_model), os.path.join(combined_dir, "model.onnx"))
     json.dump(tokenizer(), open("tokenizer.json", "w"), indent=1)
     json.dump({"model_type": "clip", "projection_dim": PROJECTION,
                "text_config": {"hidden_size": WIDTH, "max_position_embeddings": 16},
@@ -109,6 +147,11 @@ def main():
                "text_output": "text_embeds", "pooling": "none",
                "image_output": "image_embeds", "patch_output": "last_hidden_state", "patch_dims": WIDTH, "patch_skip": 1,
                "description": "random weights in a CLIP export's shape, for tests"}, open("multimodal-model.json", "w"), indent=2)
+    for shared_file in ["tokenizer.json", "config.json", "preprocessor_config.json"]:
+        shutil.copy(shared_file, combined_dir)
+    manifest = json.load(open("multimodal-model.json"))
+    manifest.update(id="tiny-clip-combined", description="tiny-clip's weights as one model.onnx with both towers, for tests")
+    json.dump(manifest, open(os.path.join(combined_dir, "multimodal-model.json"), "w"), indent=2)
 
 
 if __name__ == "__main__":

@@ -58,9 +58,13 @@ public final class ImageModel implements Closeable {
             throw new IOException(String.format(Locale.ROOT, "model [%s]: cannot open %s: %s", manifest.id(), files.visionModel(), e.getMessage()), e);
         }
         try {
-            String input = session.getInputNames().contains("pixel_values") ? "pixel_values" : session.getInputNames().iterator().next();
-            if (session.getInputNames().size() != 1) {
-                throw new IOException(String.format(Locale.ROOT, "model [%s]: %s takes inputs %s; an image encoder takes one (pixel_values)",
+            // a combined CLIP export also takes the text tower's inputs: those get placeholders when images are encoded
+            String input = session.getInputNames().contains("pixel_values") ? "pixel_values" : null;
+            if (input == null && session.getInputNames().size() == 1) {
+                input = session.getInputNames().iterator().next();
+            }
+            if (input == null) {
+                throw new IOException(String.format(Locale.ROOT, "model [%s]: %s takes inputs %s, none of them pixel_values",
                     manifest.id(), files.visionModel().getFileName(), session.getInputNames()));
             }
             for (String output : manifest.patchOutput() == null ? List.of(manifest.imageOutput()) : List.of(manifest.imageOutput(), manifest.patchOutput())) {
@@ -129,8 +133,16 @@ public final class ImageModel implements Closeable {
             pixels.put(tensors.get(i).values());
         }
         pixels.flip();
-        try (OnnxTensor input = OnnxTensor.createTensor(sessions.environment(), pixels, new long[] { batch, 3, height, width });
-             OrtSession.Result result = session.run(Map.of(inputName, input))) {
+        Map<String, OnnxTensor> inputs = new java.util.HashMap<>();
+        try {
+            inputs.put(inputName, OnnxTensor.createTensor(sessions.environment(), pixels, new long[] { batch, 3, height, width }));
+            PlaceholderInputs.fill(sessions.environment(), session, inputs, manifest.id());
+        } catch (OrtException e) {
+            inputs.values().forEach(OnnxTensor::close);
+            throw new IllegalStateException(String.format(Locale.ROOT, "model [%s] failed: %s", manifest.id(), e.getMessage()), e);
+        }
+        java.util.Set<String> wanted = patches == null ? java.util.Set.of(manifest.imageOutput()) : java.util.Set.of(manifest.imageOutput(), manifest.patchOutput());
+        try (OrtSession.Result result = session.run(inputs, wanted)) {
             float[] embeds = output(result, manifest.imageOutput(), 2, manifest.dims());
             for (int row = 0; row < batch; row++) {
                 float[] vector = Arrays.copyOfRange(embeds, row * manifest.dims(), (row + 1) * manifest.dims());
@@ -150,6 +162,8 @@ public final class ImageModel implements Closeable {
             }
         } catch (OrtException e) {
             throw new IllegalStateException(String.format(Locale.ROOT, "model [%s] failed: %s", manifest.id(), e.getMessage()), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
         }
     }
 

@@ -10,12 +10,13 @@ import java.util.Locale;
  * The files of one model directory, in the Hugging Face / transformers.js layout, each checked to stay inside it:
  * a text encoder ({@code model.onnx} or {@code text_model.onnx}, optionally under {@code onnx/}) with its
  * {@code tokenizer.json}, and/or an image encoder ({@code vision_model.onnx}) with its {@code preprocessor_config.json}.
- * Absent parts are null.
+ * A CLIP export may also be one {@code model.onnx} holding both towers: then both paths name it. Absent parts are null.
  */
 public record ModelFiles(Path directory, Path textModel, Path tokenizer, Path visionModel, Path preprocessorConfig) {
 
     private static final List<String> TEXT_MODEL_CANDIDATES = List.of("model.onnx", "onnx/model.onnx", "text_model.onnx", "onnx/text_model.onnx");
-    private static final List<String> VISION_MODEL_CANDIDATES = List.of("vision_model.onnx", "onnx/vision_model.onnx");
+    /** The last two: a CLIP export as one model with both towers, or an image-only model under the plain name. */
+    private static final List<String> VISION_MODEL_CANDIDATES = List.of("vision_model.onnx", "onnx/vision_model.onnx", "model.onnx", "onnx/model.onnx");
 
     /** The files {@code kind} needs; an error names the first one missing. */
     public static ModelFiles locate(Path directory, ModelKind kind) throws IOException {
@@ -29,7 +30,7 @@ public record ModelFiles(Path directory, Path textModel, Path tokenizer, Path vi
             tokenizer = required(root, "tokenizer.json");
         }
         if (kind.hasImage()) {
-            visionModel = first(root, VISION_MODEL_CANDIDATES, "an image encoder (vision_model.onnx or onnx/vision_model.onnx)");
+            visionModel = first(root, VISION_MODEL_CANDIDATES, "an image encoder (vision_model.onnx, or model.onnx with both towers)");
             preprocessor = required(root, "preprocessor_config.json");
         }
         return new ModelFiles(root, textModel, tokenizer, visionModel, preprocessor);

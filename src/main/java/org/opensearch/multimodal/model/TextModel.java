@@ -179,13 +179,14 @@ public final class TextModel implements Closeable {
                     case "input_ids" -> ids;
                     case "attention_mask" -> mask;
                     case "token_type_ids" -> types;
-                    default -> throw new IllegalStateException(
-                        String.format(Locale.ROOT, "model [%s] has an input [%s] that text models do not feed", manifest.id(), name)
-                    );
+                    default -> null; // the image tower's input of a combined CLIP export: a placeholder below
                 };
-                inputs.put(name, OnnxTensor.createTensor(sessions.environment(), LongBuffer.wrap(values), shape));
+                if (values != null) {
+                    inputs.put(name, OnnxTensor.createTensor(sessions.environment(), LongBuffer.wrap(values), shape));
+                }
             }
-            try (OrtSession.Result result = session.run(inputs)) {
+            PlaceholderInputs.fill(sessions.environment(), session, inputs, manifest.id());
+            try (OrtSession.Result result = session.run(inputs, java.util.Set.of(manifest.outputName()))) {
                 OnnxTensor output = (OnnxTensor) result.get(manifest.outputName())
                     .orElseThrow(
                         () -> new IllegalStateException(

@@ -85,6 +85,24 @@ public final class ImageModelTests extends OpenSearchTestCase {
         assertTrue(tokens.getMessage(), tokens.getMessage().contains("not token vectors"));
     }
 
+    public void testAClipExportAsOneModelFileGivesTheSameVectorsAsTwoFiles() throws IOException {
+        ModelManifest manifest = registry.manifest("tiny-clip-combined").orElseThrow();
+        assertEquals(ModelKind.CLIP, manifest.kind());
+        List<BufferedImage> photos = List.of(image("upright.png"), image("gray.png"));
+        ImageEmbeddings separate = registry.imageModel("tiny-clip").encode(photos, true);
+        ImageEmbeddings combined = registry.imageModel("tiny-clip-combined").encode(photos, true);
+        for (int i = 0; i < photos.size(); i++) {
+            assertArrayEquals(separate.vectors()[i], combined.vectors()[i], 1e-6f);
+            assertArrayEquals(separate.patchVectors()[i][3], combined.patchVectors()[i][3], 1e-6f);
+        }
+        List<String> texts = List.of("white shoes for women", "a black bag");
+        float[][] separateText = registry.textModel("tiny-clip").encode(texts, EncodingPurpose.QUERY, false).vectors();
+        float[][] combinedText = registry.textModel("tiny-clip-combined").encode(texts, EncodingPurpose.QUERY, false).vectors();
+        for (int i = 0; i < texts.size(); i++) {
+            assertArrayEquals(separateText[i], combinedText[i], 1e-6f);
+        }
+    }
+
     public void testAskingATextModelForImagesIsAClearError() {
         IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> registry.imageModel(BuiltinModels.BGE_SMALL));
         assertTrue(e.getMessage(), e.getMessage().contains("does not encode images"));
