@@ -19,15 +19,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * {@code embed_image}: writes an image vector (and optionally patch vectors) for each mapped image field. A field
  * holds base64, a {@code data:} URI, an http(s) URL or a file path, read within the node's image limits and address
- * rules; downloads run concurrently (bounded by the node) without holding ingest threads. Images are then decoded and
- * encoded in batches of {@code batch_size} on the inference pool. A document with a bad image fails alone, with the
+ * rules; downloads run concurrently (bounded by the node) without holding ingest threads. Images are decoded and
+ * encoded in batches of {@code batch_size} on the inference pool, at most two batches of a request loaded at once. A document with a bad image fails alone, with the
  * image problem's 4xx and a reason naming the field.
  */
 public final class EmbedImageProcessor extends AbstractBatchingProcessor {
@@ -73,51 +72,43 @@ public final class EmbedImageProcessor extends AbstractBatchingProcessor {
             handler.accept(documents);
             return;
         }
-        List<CompletableFuture<byte[]>> loads = new ArrayList<>(inputs.size());
-        for (ImageFieldInput input : inputs) {
+        List<List<ImageFieldInput>> batches = new ArrayList<>();
+        for (int start = 0; start < inputs.size(); start += batchSize) {
+            batches.add(inputs.subList(start, Math.min(start + batchSize, inputs.size())));
+        }
+        BatchWindow.run(batches, this::loadAndEmbed, () -> handler.accept(documents));
+    }
+
+    /** Loads one batch's images (downloads at once, bounded by the node), encodes those that arrived, then {@code done}. */
+    private void loadAndEmbed(List<ImageFieldInput> batch, Runnable done) {
+        List<CompletableFuture<byte[]>> loads = new ArrayList<>(batch.size());
+        for (ImageFieldInput input : batch) {
             loads.add(images.load(input.value()));
         }
         CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
             List<ImageFieldInput> loaded = new ArrayList<>();
             List<byte[]> bytes = new ArrayList<>();
-            for (int i = 0; i < inputs.size(); i++) {
+            for (int i = 0; i < batch.size(); i++) {
                 try {
                     bytes.add(loads.get(i).join());
-                    loaded.add(inputs.get(i));
+                    loaded.add(batch.get(i));
                 } catch (CompletionException e) {
-                    fail(inputs.get(i), e.getCause() == null ? e : e.getCause());
+                    fail(batch.get(i), e.getCause() == null ? e : e.getCause());
                 }
             }
-            embed(loaded, bytes, () -> handler.accept(documents));
-        });
-    }
-
-    /** Runs the loaded images through the model in batches, then {@code done} once every batch has been written. */
-    private void embed(List<ImageFieldInput> inputs, List<byte[]> bytes, Runnable done) {
-        if (inputs.isEmpty()) {
-            done.run();
-            return;
-        }
-        int batches = (inputs.size() + batchSize - 1) / batchSize;
-        AtomicInteger pending = new AtomicInteger(batches);
-        for (int start = 0; start < inputs.size(); start += batchSize) {
-            int end = Math.min(start + batchSize, inputs.size());
-            List<ImageFieldInput> batch = inputs.subList(start, end);
-            boolean withPatches = batch.stream().anyMatch(input -> input.patchField() != null);
-            inference.encodeImages(modelId, bytes.subList(start, end), images::decode, withPatches, ActionListener.wrap(result -> {
-                write(batch, result);
-                if (pending.decrementAndGet() == 0) {
-                    done.run();
-                }
+            if (loaded.isEmpty()) {
+                done.run();
+                return;
+            }
+            boolean withPatches = loaded.stream().anyMatch(input -> input.patchField() != null);
+            inference.encodeImages(modelId, bytes, images::decode, withPatches, ActionListener.wrap(result -> {
+                write(loaded, result);
+                done.run();
             }, e -> {
-                for (ImageFieldInput input : batch) {
-                    fail(input, e);
-                }
-                if (pending.decrementAndGet() == 0) {
-                    done.run();
-                }
+                loaded.forEach(input -> fail(input, e));
+                done.run();
             }));
-        }
+        });
     }
 
     @Override

@@ -124,48 +124,53 @@ public final class EmbedProductProcessor extends AbstractBatchingProcessor {
         return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new));
     }
 
-    /** Loads the products' images (downloads run concurrently), then encodes them in batches; a bad one fails its product. */
+    /** Loads and encodes the products' images batch by batch (at most two batches at once); a bad one fails its product. */
     private CompletableFuture<Void> encodeImages(List<ProductInput> products, float[][] out) {
         List<Integer> slots = new ArrayList<>();
-        List<CompletableFuture<byte[]>> loads = new ArrayList<>();
         for (int i = 0; i < products.size(); i++) {
             if (products.get(i).image() != null) {
                 slots.add(i);
-                loads.add(images.load(products.get(i).image()));
             }
         }
-        return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).handle((ignored, e) -> null).thenCompose(ignored -> {
+        List<List<Integer>> batches = new ArrayList<>();
+        for (int start = 0; start < slots.size(); start += batchSize) {
+            batches.add(slots.subList(start, Math.min(start + batchSize, slots.size())));
+        }
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        BatchWindow.run(batches, (batch, done) -> loadAndEncode(products, batch, out, done), () -> all.complete(null));
+        return all;
+    }
+
+    private void loadAndEncode(List<ProductInput> products, List<Integer> batch, float[][] out, Runnable done) {
+        List<CompletableFuture<byte[]>> loads = batch.stream().map(i -> images.load(products.get(i).image())).toList();
+        CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
             List<Integer> loaded = new ArrayList<>();
             List<byte[]> bytes = new ArrayList<>();
-            for (int j = 0; j < slots.size(); j++) {
+            for (int j = 0; j < batch.size(); j++) {
                 try {
                     bytes.add(loads.get(j).join());
-                    loaded.add(slots.get(j));
+                    loaded.add(batch.get(j));
                 } catch (CompletionException e) {
-                    fail(products.get(slots.get(j)), imageField, e.getCause() == null ? e : e.getCause());
+                    fail(products.get(batch.get(j)), imageField, e.getCause() == null ? e : e.getCause());
                 }
             }
-            List<CompletableFuture<Void>> batches = new ArrayList<>();
-            for (int start = 0; start < loaded.size(); start += batchSize) {
-                int end = Math.min(start + batchSize, loaded.size());
-                List<Integer> batch = loaded.subList(start, end);
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                inference.encodeImages(imageModel, bytes.subList(start, end), images::decode, false, ActionListener.wrap((ImageBatch result) -> {
-                    for (int j = 0; j < batch.size(); j++) {
-                        if (result.failed(j)) {
-                            fail(products.get(batch.get(j)), imageField, result.failures()[j]);
-                        } else {
-                            out[batch.get(j)] = result.vectors()[j];
-                        }
-                    }
-                    done.complete(null);
-                }, e -> {
-                    batch.forEach(i -> fail(products.get(i), imageField, e));
-                    done.complete(null);
-                }));
-                batches.add(done);
+            if (loaded.isEmpty()) {
+                done.run();
+                return;
             }
-            return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new));
+            inference.encodeImages(imageModel, bytes, images::decode, false, ActionListener.wrap((ImageBatch result) -> {
+                for (int j = 0; j < loaded.size(); j++) {
+                    if (result.failed(j)) {
+                        fail(products.get(loaded.get(j)), imageField, result.failures()[j]);
+                    } else {
+                        out[loaded.get(j)] = result.vectors()[j];
+                    }
+                }
+                done.run();
+            }, e -> {
+                loaded.forEach(i -> fail(products.get(i), imageField, e));
+                done.run();
+            }));
         });
     }
 
