@@ -1,0 +1,89 @@
+package org.opensearch.multimodal.math;
+
+import org.apache.lucene.util.VectorUtil;
+
+/**
+ * The primary retriever of Guided Query Refinement as a differentiable function of the query parameters z: its score
+ * of every pool document, and the gradient of a weighted sum of those scores. Encoders are frozen: only z moves.
+ */
+public interface RefinablePrimary {
+
+    /** The primary's score of each pool document for parameters {@code z}. */
+    float[] scores(float[] z);
+
+    /** {@code out = sum over pool documents i of weights[i] * d s_i / d z}. */
+    void weightedGradient(float[] z, float[] weights, float[] out);
+
+    /** Single-vector primary: {@code s_i = <z, d_i>}, so the gradient of s_i is d_i. */
+    static RefinablePrimary singleVector(float[][] documents) {
+        return new RefinablePrimary() {
+            @Override
+            public float[] scores(float[] z) {
+                float[] scores = new float[documents.length];
+                for (int i = 0; i < documents.length; i++) {
+                    scores[i] = VectorUtil.dotProduct(z, documents[i]);
+                }
+                return scores;
+            }
+
+            @Override
+            public void weightedGradient(float[] z, float[] weights, float[] out) {
+                java.util.Arrays.fill(out, 0f);
+                for (int i = 0; i < documents.length; i++) {
+                    float w = weights[i];
+                    float[] d = documents[i];
+                    for (int k = 0; k < out.length; k++) {
+                        out[k] += w * d[k];
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * Multi-vector primary: z is the query token matrix, {@code rows x dims} flattened, of which the first
+     * {@code realRows} are tokens (the rest padding, which gets no gradient); {@code s_i} is MaxSim of z against
+     * document i's tokens, and the gradient of token t is {@code (1/realRows) d_{i, j*}} with j* its best document token.
+     */
+    static RefinablePrimary multiVector(float[][][] documents, int rows, int realRows, int dims) {
+        return new RefinablePrimary() {
+            @Override
+            public float[] scores(float[] z) {
+                float[][] query = matrix(z);
+                float[] scores = new float[documents.length];
+                for (int i = 0; i < documents.length; i++) {
+                    scores[i] = MaxSim.score(query, realRows, documents[i]);
+                }
+                return scores;
+            }
+
+            @Override
+            public void weightedGradient(float[] z, float[] weights, float[] out) {
+                java.util.Arrays.fill(out, 0f);
+                float[][] query = matrix(z);
+                for (int i = 0; i < documents.length; i++) {
+                    if (documents[i].length == 0) {
+                        continue;
+                    }
+                    int[] best = MaxSim.bestTokens(query, realRows, documents[i]);
+                    float w = weights[i] / realRows;
+                    for (int t = 0; t < realRows; t++) {
+                        float[] token = documents[i][best[t]];
+                        int offset = t * dims;
+                        for (int k = 0; k < dims; k++) {
+                            out[offset + k] += w * token[k];
+                        }
+                    }
+                }
+            }
+
+            private float[][] matrix(float[] z) {
+                float[][] query = new float[rows][];
+                for (int t = 0; t < rows; t++) {
+                    query[t] = java.util.Arrays.copyOfRange(z, t * dims, (t + 1) * dims);
+                }
+                return query;
+            }
+        };
+    }
+}
