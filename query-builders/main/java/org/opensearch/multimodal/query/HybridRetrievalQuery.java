@@ -1,0 +1,102 @@
+package org.opensearch.multimodal.query;
+
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Weight;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * A shard's hybrid retrieval (DESIGN.md §4), done when the query is rewritten against the shard's reader: each
+ * retriever's top k, their union as the pool, every pool document scored exactly by every retriever, then the fusion.
+ * It rewrites to a {@link PoolScoresQuery} holding the fused scores.
+ */
+final class HybridRetrievalQuery extends Query {
+
+    /** Fuses {@code scores[retriever][poolDoc]} into one score per pool document. */
+    interface FusionFunction extends Function<float[][], float[]> {
+        String describe();
+    }
+
+    private final List<PoolRetriever> retrievers;
+    private final FusionFunction fusion;
+
+    HybridRetrievalQuery(List<PoolRetriever> retrievers, FusionFunction fusion) {
+        this.retrievers = List.copyOf(retrievers);
+        this.fusion = fusion;
+    }
+
+    @Override
+    public Query rewrite(IndexSearcher searcher) throws IOException {
+        TreeSet<Integer> union = new TreeSet<>();
+        for (PoolRetriever retriever : retrievers) {
+            for (int doc : retriever.topK(searcher)) {
+                union.add(doc);
+            }
+        }
+        int[] pool = union.stream().mapToInt(Integer::intValue).toArray();
+        float[][] scores = new float[retrievers.size()][];
+        for (int r = 0; r < retrievers.size(); r++) {
+            scores[r] = retrievers.get(r).score(searcher, pool);
+        }
+        float[] fused = fusion.apply(scores);
+        // Lucene needs non-negative scores; a shift keeps the order (only z_score fusion can go below zero)
+        float lowest = 0f;
+        for (float f : fused) {
+            lowest = Math.min(lowest, f);
+        }
+        float shift = -lowest;
+        float[] shifted = fused.clone();
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[i] += shift;
+        }
+        return new PoolScoresQuery(searcher.getIndexReader().getContext().id(), pool, shifted, i -> explain(scores, i, fused[i], shift), fusion.describe());
+    }
+
+    private Explanation explain(float[][] scores, int doc, float fused, float shift) {
+        List<Explanation> details = new ArrayList<>();
+        for (int r = 0; r < retrievers.size(); r++) {
+            float score = scores[r][doc];
+            String name = retrievers.get(r).name();
+            details.add(Float.isNaN(score)
+                ? Explanation.noMatch(String.format(Locale.ROOT, "retriever [%s] cannot score this document", name))
+                : Explanation.match(score, String.format(Locale.ROOT, "retriever [%s] raw score", name)));
+        }
+        String what = shift > 0 ? String.format(Locale.ROOT, "fused score %s, shifted by %s to be non-negative", fused, shift) : "fused score";
+        return Explanation.match(fused + shift, what, details);
+    }
+
+    @Override
+    public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) {
+        throw new IllegalStateException("the hybrid retrieval query must be rewritten before it is used");
+    }
+
+    @Override
+    public String toString(String field) {
+        return "hybrid(" + retrievers.stream().map(PoolRetriever::name).toList() + ", " + fusion.describe() + ")";
+    }
+
+    @Override
+    public void visit(QueryVisitor visitor) {
+        visitor.visitLeaf(this);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return sameClassAs(other) && retrievers.equals(((HybridRetrievalQuery) other).retrievers) && fusion.equals(((HybridRetrievalQuery) other).fusion);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(classHash(), retrievers, fusion);
+    }
+}
