@@ -131,6 +131,43 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
         }
     }
 
+    public void testLexicalAndDenseRetrieversFuseOverOnePoolPerShard() {
+        String mapping = """
+            {"properties": {"body": {"type": "text"}, "v": {"type": "dense_vector", "dims": 2, "similarity": "cosine"}, "topic": {"type": "keyword"}}}""";
+        assertAcked(prepareCreate("fused").setSettings(Map.of("index.number_of_shards", 1, "index.number_of_replicas", 0)).setMapping(mapping));
+        Object[][] docs = {
+            { "a", "red shoes", new float[] { 1f, 0f }, "x" },
+            { "b", "blue shoes", new float[] { 0.9f, 0.1f }, "x" },
+            { "c", "red dress", new float[] { 0f, 1f }, "y" },
+            { "d", "red red hat", new float[] { -1f, 0.2f }, "x" },
+            { "e", "green hat", new float[] { 0.1f, 1f }, "y" } };
+        for (Object[] doc : docs) {
+            client().prepareIndex("fused").setId((String) doc[0]).setSource(Map.of("body", doc[1], "v", doc[2], "topic", doc[3])).get();
+        }
+        refresh("fused");
+        Map<String, org.opensearch.multimodal.query.RetrieverSpec> retrievers = new java.util.LinkedHashMap<>();
+        retrievers.put("bm25", new org.opensearch.multimodal.query.LexicalRetriever(QueryBuilders.matchQuery("body", "red"), 2));
+        retrievers.put("vec", new DenseRetriever("v", null, 2));
+        MultimodalQueryBuilder rrf = new MultimodalQueryBuilder(null, new float[] { 1f, 0f }, null, retrievers, null, null);
+        SearchResponse response = client().prepareSearch("fused").setQuery(rrf).setSize(10).setExplain(true).get();
+        List<String> ids = java.util.Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
+        // bm25 top 2: d (red twice), then a or c; vec top 2: a, b. "a" is in both lists, so it leads
+        assertEquals("a", ids.get(0));
+        assertTrue("the pool is the union of both top-2 lists: " + ids, ids.containsAll(List.of("a", "b", "d")) && ids.size() <= 4);
+        assertFalse("e is in neither list", ids.contains("e"));
+        String explanation = response.getHits().getAt(0).getExplanation().toString();
+        assertTrue(explanation, explanation.contains("retriever [bm25] raw score") && explanation.contains("retriever [vec] raw score"));
+
+        MultimodalQueryBuilder filtered = new MultimodalQueryBuilder(null, new float[] { 1f, 0f }, null, retrievers,
+            new org.opensearch.multimodal.query.FusionSpec("linear", 60, org.opensearch.multimodal.math.ScoreNormalization.MIN_MAX, Map.of("bm25", 0f)),
+            QueryBuilders.termQuery("topic", "y"));
+        SearchResponse linear = client().prepareSearch("fused").setQuery(filtered).setSize(10).get();
+        for (SearchHit hit : linear.getHits().getHits()) {
+            assertEquals("the filter applies to every retriever", "y", hit.getSourceAsMap().get("topic"));
+        }
+        assertEquals("bm25 weighs nothing: the vector's order", "e", linear.getHits().getAt(0).getId());
+    }
+
     public void testLikeSearchesWithTheStoredVectorsAndLeavesTheLikedDocumentOut() {
         String mapping = """
             {"properties": {"v": {"type": "dense_vector", "dims": 3, "similarity": "cosine"}, "name": {"type": "keyword"}}}""";

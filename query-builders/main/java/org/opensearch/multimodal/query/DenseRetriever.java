@@ -13,7 +13,7 @@ import java.util.Locale;
  * A dense retriever: the {@code k} nearest neighbours of the query vector in a {@code dense_vector} field.
  * {@code model} encodes {@code query_text}; it may be omitted when the query gives {@code query_vector}.
  */
-public record DenseRetriever(String field, String model, int k) {
+public record DenseRetriever(String field, String model, int k) implements RetrieverSpec {
 
     public static final String TYPE = "dense";
     public static final int MAX_K = 10_000;
@@ -32,13 +32,15 @@ public record DenseRetriever(String field, String model, int k) {
         this(in.readString(), in.readOptionalString(), in.readVInt());
     }
 
-    void writeTo(StreamOutput out) throws IOException {
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
         out.writeString(field);
         out.writeOptionalString(model);
         out.writeVInt(k);
     }
 
-    void toXContent(XContentBuilder builder) throws IOException {
+    @Override
+    public void toXContent(XContentBuilder builder) throws IOException {
         builder.startObject(TYPE).field("field", field);
         if (model != null) {
             builder.field("model", model);

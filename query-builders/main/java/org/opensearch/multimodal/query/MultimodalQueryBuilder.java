@@ -22,6 +22,7 @@ import org.opensearch.multimodal.mapper.VectorParsing;
 import org.opensearch.multimodal.math.VectorMath;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +36,8 @@ import java.util.TreeMap;
  * retriever's search.
  * <pre>{"multimodal": {"query_text": "...", "retrievers": {"text": {"dense": {"field": "body_vec", "model": "bge-small-en-v1.5", "k": 10}}}, "filter": {...}}}</pre>
  * {@code query_text} is encoded during the coordinating node's rewrite, once per model, asynchronously; shards receive
- * the vectors. This first cut runs one retriever; the builder keeps retrievers by name so fusion can combine several.
+ * the vectors. One dense retriever is a KNN query; several (dense and lexical) are a {@link HybridRetrievalQuery}: one
+ * pool per shard, exact scores from every retriever, then the fusion ({@link FusionSpec}).
  */
 public final class MultimodalQueryBuilder extends AbstractQueryBuilder<MultimodalQueryBuilder> {
 
@@ -44,7 +46,9 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     private final String queryText;
     private final float[] queryVector;
     private final LikeDocument like;
-    private final Map<String, DenseRetriever> retrievers;
+    private final Map<String, RetrieverSpec> retrievers;
+    /** How several retrievers' scores are combined; null with a single retriever that needs no fusion. */
+    private final FusionSpec fusion;
     private final QueryBuilder filter;
     /** Query text vectors by model id, filled by the coordinating node's rewrite. */
     private final Map<String, float[]> textVectors;
@@ -55,7 +59,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     /** The liked document's vectors while they are being fetched; never serialized. */
     private final SetOnce<Map<String, float[]>> pendingLike;
 
-    public MultimodalQueryBuilder(String queryText, float[] queryVector, Map<String, DenseRetriever> retrievers, QueryBuilder filter) {
+    public MultimodalQueryBuilder(String queryText, float[] queryVector, Map<String, ? extends RetrieverSpec> retrievers, QueryBuilder filter) {
         this(queryText, queryVector, null, retrievers, filter);
     }
 
@@ -64,17 +68,30 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         String queryText,
         float[] queryVector,
         LikeDocument like,
-        Map<String, DenseRetriever> retrievers,
+        Map<String, ? extends RetrieverSpec> retrievers,
         QueryBuilder filter
     ) {
-        this(queryText, queryVector, like, retrievers, filter, Map.of(), Map.of(), Map.of(), null);
+        this(queryText, queryVector, like, retrievers, null, filter);
+    }
+
+    /** With {@code fusion} (null: reciprocal rank fusion when there are several retrievers). */
+    public MultimodalQueryBuilder(
+        String queryText,
+        float[] queryVector,
+        LikeDocument like,
+        Map<String, ? extends RetrieverSpec> retrievers,
+        FusionSpec fusion,
+        QueryBuilder filter
+    ) {
+        this(queryText, queryVector, like, retrievers, fusion, filter, Map.of(), Map.of(), Map.of(), null);
     }
 
     private MultimodalQueryBuilder(
         String queryText,
         float[] queryVector,
         LikeDocument like,
-        Map<String, DenseRetriever> retrievers,
+        Map<String, ? extends RetrieverSpec> retrievers,
+        FusionSpec fusion,
         QueryBuilder filter,
         Map<String, float[]> textVectors,
         Map<String, SetOnce<float[]>> pendingVectors,
@@ -94,8 +111,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             VectorParsing.checkVector(queryVector, queryVector.length, "query_vector", queryVector.length);
         }
         if (queryText != null && queryVector == null) {
-            for (Map.Entry<String, DenseRetriever> retriever : retrievers.entrySet()) {
-                if (retriever.getValue().model() == null) {
+            for (Map.Entry<String, ? extends RetrieverSpec> retriever : retrievers.entrySet()) {
+                if (retriever.getValue() instanceof DenseRetriever dense && dense.model() == null) {
                     throw new IllegalArgumentException(
                         String.format(Locale.ROOT, "[retrievers.%s.dense.model] is required to encode [query_text]", retriever.getKey())
                     );
@@ -104,8 +121,12 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         }
         this.queryText = queryText;
         this.queryVector = queryVector;
+        if (fusion != null) {
+            fusion.checkRetrievers(retrievers.keySet());
+        }
         this.like = like;
         this.retrievers = new LinkedHashMap<>(retrievers);
+        this.fusion = fusion;
         this.filter = filter;
         this.textVectors = textVectors;
         this.pendingVectors = pendingVectors;
@@ -121,8 +142,9 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         int retrieverCount = in.readVInt();
         this.retrievers = new LinkedHashMap<>();
         for (int i = 0; i < retrieverCount; i++) {
-            this.retrievers.put(in.readString(), new DenseRetriever(in));
+            this.retrievers.put(in.readString(), RetrieverSpec.read(in));
         }
+        this.fusion = in.readBoolean() ? new FusionSpec(in) : null;
         this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
         this.textVectors = in.readMap(StreamInput::readString, StreamInput::readFloatArray);
         this.pendingVectors = Map.of();
@@ -145,9 +167,13 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             like.writeTo(out);
         }
         out.writeVInt(retrievers.size());
-        for (Map.Entry<String, DenseRetriever> retriever : retrievers.entrySet()) {
+        for (Map.Entry<String, RetrieverSpec> retriever : retrievers.entrySet()) {
             out.writeString(retriever.getKey());
-            retriever.getValue().writeTo(out);
+            RetrieverSpec.write(out, retriever.getValue());
+        }
+        out.writeBoolean(fusion != null);
+        if (fusion != null) {
+            fusion.writeTo(out);
         }
         out.writeOptionalNamedWriteable(filter);
         out.writeMap(textVectors, StreamOutput::writeString, StreamOutput::writeFloatArray);
@@ -166,8 +192,12 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         return queryVector;
     }
 
-    public Map<String, DenseRetriever> retrievers() {
+    public Map<String, RetrieverSpec> retrievers() {
         return retrievers;
+    }
+
+    public FusionSpec fusion() {
+        return fusion;
     }
 
     public QueryBuilder filter() {
@@ -197,12 +227,15 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             like.toXContent(builder);
         }
         builder.startObject("retrievers");
-        for (Map.Entry<String, DenseRetriever> retriever : retrievers.entrySet()) {
+        for (Map.Entry<String, RetrieverSpec> retriever : retrievers.entrySet()) {
             builder.startObject(retriever.getKey());
             retriever.getValue().toXContent(builder);
             builder.endObject();
         }
         builder.endObject();
+        if (fusion != null) {
+            fusion.toXContent(builder);
+        }
         if (filter != null) {
             builder.field("filter", filter);
         }
@@ -214,7 +247,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         String queryText = null;
         float[] queryVector = null;
         LikeDocument like = null;
-        Map<String, DenseRetriever> retrievers = new LinkedHashMap<>();
+        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
+        FusionSpec fusion = null;
         QueryBuilder filter = null;
         float boost = DEFAULT_BOOST;
         String queryName = null;
@@ -230,6 +264,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 filter = parseInnerQueryBuilder(parser);
             } else if ("like".equals(key) && token == XContentParser.Token.START_OBJECT) {
                 like = LikeDocument.parse(parser);
+            } else if ("fusion".equals(key) && token == XContentParser.Token.START_OBJECT) {
+                fusion = FusionSpec.parse(parser);
             } else if ("query_vector".equals(key)) {
                 throw new ParsingException(parser.getTokenLocation(), "[query_vector] must be an array of numbers");
             } else if (token.isValue()) {
@@ -244,7 +280,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             }
         }
         try {
-            return new MultimodalQueryBuilder(queryText, queryVector, like, retrievers, filter).boost(boost).queryName(queryName);
+            return new MultimodalQueryBuilder(queryText, queryVector, like, retrievers, fusion, filter).boost(boost).queryName(queryName);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }
@@ -268,7 +304,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         return Arrays.copyOf(values, count);
     }
 
-    private static void parseRetrievers(XContentParser parser, Map<String, DenseRetriever> retrievers) throws IOException {
+    private static void parseRetrievers(XContentParser parser, Map<String, RetrieverSpec> retrievers) throws IOException {
         for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
             String name = parser.currentName();
             if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
@@ -281,16 +317,16 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 );
             }
             String type = parser.currentName();
-            if (DenseRetriever.TYPE.equals(type) == false) {
+            if (DenseRetriever.TYPE.equals(type) == false && LexicalRetriever.TYPE.equals(type) == false) {
                 throw new ParsingException(
                     parser.getTokenLocation(),
-                    String.format(Locale.ROOT, "[retrievers.%s] unknown retriever type [%s], expected one of [dense]", name, type)
+                    String.format(Locale.ROOT, "[retrievers.%s] unknown retriever type [%s], expected one of [dense, lexical]", name, type)
                 );
             }
             if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
                 throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.%s] must be an object", name, type));
             }
-            DenseRetriever retriever = DenseRetriever.parse(parser, name);
+            RetrieverSpec retriever = DenseRetriever.TYPE.equals(type) ? DenseRetriever.parse(parser, name) : LexicalRetriever.parse(parser, name);
             if (parser.nextToken() != XContentParser.Token.END_OBJECT) {
                 throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s] must have exactly one type", name));
             }
@@ -312,6 +348,23 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 return copy(rewrittenFilter, textVectors, pendingVectors, likeVectors, pendingLike);
             }
         }
+        Map<String, RetrieverSpec> rewrittenRetrievers = new LinkedHashMap<>();
+        boolean changed = false;
+        for (Map.Entry<String, RetrieverSpec> retriever : retrievers.entrySet()) {
+            RetrieverSpec spec = retriever.getValue();
+            if (spec instanceof LexicalRetriever lexical) {
+                QueryBuilder rewritten = lexical.query().rewrite(context);
+                if (rewritten != lexical.query()) {
+                    spec = new LexicalRetriever(rewritten, lexical.k());
+                    changed = true;
+                }
+            }
+            rewrittenRetrievers.put(retriever.getKey(), spec);
+        }
+        if (changed) {
+            return new MultimodalQueryBuilder(queryText, queryVector, like, rewrittenRetrievers, fusion, filter, textVectors, pendingVectors,
+                likeVectors, pendingLike).boost(boost).queryName(queryName);
+        }
         if (pendingVectors.isEmpty() == false) {
             Map<String, float[]> encoded = new TreeMap<>(textVectors);
             for (Map.Entry<String, SetOnce<float[]>> pending : pendingVectors.entrySet()) {
@@ -330,7 +383,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         if (like != null && likeVectors.isEmpty()) {
             // the liked document's vectors are read once, on the coordinating node, like query text is encoded
             SetOnce<Map<String, float[]>> fetching = new SetOnce<>();
-            List<String> fields = retrievers.values().stream().map(DenseRetriever::field).distinct().toList();
+            List<String> fields = denseRetrievers().values().stream().map(DenseRetriever::field).distinct().toList();
             context.registerAsyncAction(
                 (client, listener) -> LikeVectors.fetch(client, like, fields, ActionListenerAdapters.setting(fetching, listener))
             );
@@ -338,7 +391,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         }
         Map<String, SetOnce<float[]>> toEncode = new TreeMap<>();
         if (queryText != null && queryVector == null) {
-            for (Map.Entry<String, DenseRetriever> retriever : retrievers.entrySet()) {
+            for (Map.Entry<String, DenseRetriever> retriever : denseRetrievers().entrySet()) {
                 String model = retriever.getValue().model();
                 if (textVectors.containsKey(model) == false && toEncode.containsKey(model) == false) {
                     QueryEncoder.requireModel(model, "retrievers." + retriever.getKey() + ".dense.model");
@@ -364,20 +417,55 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         Map<String, float[]> liked,
         SetOnce<Map<String, float[]>> likePending
     ) {
-        return new MultimodalQueryBuilder(queryText, queryVector, like, retrievers, newFilter, vectors, pending, liked, likePending).boost(boost)
+        return new MultimodalQueryBuilder(queryText, queryVector, like, retrievers, fusion, newFilter, vectors, pending, liked, likePending)
+            .boost(boost)
             .queryName(queryName);
+    }
+
+    private Map<String, DenseRetriever> denseRetrievers() {
+        Map<String, DenseRetriever> dense = new LinkedHashMap<>();
+        for (Map.Entry<String, RetrieverSpec> retriever : retrievers.entrySet()) {
+            if (retriever.getValue() instanceof DenseRetriever d) {
+                dense.put(retriever.getKey(), d);
+            }
+        }
+        return dense;
     }
 
     @Override
     protected Query doToQuery(QueryShardContext context) throws IOException {
-        if (retrievers.size() > 1) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[retrievers] names %d retrievers; fusing several retrievers is not available yet, give one", retrievers.size())
-            );
+        Query filterQuery = filter == null ? null : filter.toQuery(context);
+        if (like != null && like.index().equals(context.index().getName())) {
+            // "more like this": the liked document is not one of its own hits
+            BooleanQuery.Builder withoutLiked = new BooleanQuery.Builder();
+            withoutLiked.add(filterQuery == null ? new MatchAllDocsQuery() : filterQuery, BooleanClause.Occur.FILTER);
+            withoutLiked.add(context.fieldMapper(IdFieldMapper.NAME).termQuery(like.id(), context), BooleanClause.Occur.MUST_NOT);
+            filterQuery = withoutLiked.build();
         }
-        Map.Entry<String, DenseRetriever> named = retrievers.entrySet().iterator().next();
-        DenseRetriever retriever = named.getValue();
-        String parameter = "retrievers." + named.getKey() + ".dense";
+        if (retrievers.size() == 1 && fusion == null && retrievers.values().iterator().next() instanceof DenseRetriever) {
+            Map.Entry<String, RetrieverSpec> named = retrievers.entrySet().iterator().next();
+            return denseRetriever(named.getKey(), (DenseRetriever) named.getValue(), context, filterQuery).knnQuery();
+        }
+        List<PoolRetriever> pool = new ArrayList<>();
+        for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
+            if (named.getValue() instanceof DenseRetriever dense) {
+                pool.add(denseRetriever(named.getKey(), dense, context, filterQuery));
+            } else {
+                LexicalRetriever lexical = (LexicalRetriever) named.getValue();
+                BooleanQuery.Builder query = new BooleanQuery.Builder().add(lexical.query().toQuery(context), BooleanClause.Occur.MUST);
+                if (filterQuery != null) {
+                    query.add(filterQuery, BooleanClause.Occur.FILTER);
+                }
+                pool.add(new PoolRetriever.Lexical(named.getKey(), query.build(), lexical.k()));
+            }
+        }
+        FusionSpec fusionSpec = fusion == null ? FusionSpec.defaultRrf() : fusion;
+        return new HybridRetrievalQuery(pool, fusionSpec.function(List.copyOf(retrievers.keySet())));
+    }
+
+    /** A dense retriever on its field: checks the field and the vector, and builds its KNN query with the filter inside. */
+    private PoolRetriever.Dense denseRetriever(String name, DenseRetriever retriever, QueryShardContext context, Query filterQuery) {
+        String parameter = "retrievers." + name + ".dense";
         MappedFieldType fieldType = context.fieldMapper(retriever.field());
         if (fieldType == null) {
             throw new IllegalArgumentException(
@@ -402,15 +490,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             );
         }
         float[] vector = queryVectorFor(retriever, parameter, vectorField);
-        Query filterQuery = filter == null ? null : filter.toQuery(context);
-        if (like != null && like.index().equals(context.index().getName())) {
-            // "more like this": the liked document is not one of its own hits
-            BooleanQuery.Builder withoutLiked = new BooleanQuery.Builder();
-            withoutLiked.add(filterQuery == null ? new MatchAllDocsQuery() : filterQuery, BooleanClause.Occur.FILTER);
-            withoutLiked.add(context.fieldMapper(IdFieldMapper.NAME).termQuery(like.id(), context), BooleanClause.Occur.MUST_NOT);
-            filterQuery = withoutLiked.build();
-        }
-        return new KnnFloatVectorQuery(retriever.field(), vector, retriever.k(), filterQuery);
+        KnnFloatVectorQuery knn = new KnnFloatVectorQuery(retriever.field(), vector, retriever.k(), filterQuery);
+        return new PoolRetriever.Dense(name, retriever.field(), vector, vectorField.similarity().luceneFunction(), knn, retriever.k());
     }
 
     private float[] queryVectorFor(DenseRetriever retriever, String parameter, DenseVectorFieldType field) {
@@ -454,6 +535,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             && Objects.equals(like, other.like)
             && vectorsEqual(likeVectors, other.likeVectors)
             && retrievers.equals(other.retrievers)
+            && Objects.equals(fusion, other.fusion)
             && Objects.equals(filter, other.filter)
             && vectorsEqual(textVectors, other.textVectors)
             && pendingVectors.keySet().equals(other.pendingVectors.keySet());
@@ -473,6 +555,6 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(queryText, Arrays.hashCode(queryVector), like, retrievers, filter, textVectors.keySet());
+        return Objects.hash(queryText, Arrays.hashCode(queryVector), like, retrievers, fusion, filter, textVectors.keySet());
     }
 }

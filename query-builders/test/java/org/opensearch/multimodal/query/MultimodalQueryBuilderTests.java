@@ -133,6 +133,44 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
             + retriever("r", "f", null, 5) + "}}"), "[like] unknown parameter [x]");
     }
 
+    public void testLexicalRetrieversAndFusionRoundTrip() throws IOException {
+        MultimodalQueryBuilder parsed = parseMultimodal("{\"query_text\": \"red shoes\", \"retrievers\": {"
+            + "\"bm25\": {\"lexical\": {\"match\": {\"title\": \"red shoes\"}}}, "
+            + "\"bm25_top50\": {\"lexical\": {\"query\": {\"term\": {\"color\": \"red\"}}, \"k\": 50}}, "
+            + retriever("text", "body_vec", MODEL, 20)
+            + "}, \"fusion\": {\"linear\": {\"normalization\": \"z_score\", \"weights\": {\"bm25\": 0.3, \"text\": 0.7}}}}");
+        assertEquals(new LexicalRetriever(new org.opensearch.index.query.MatchQueryBuilder("title", "red shoes"), 10), parsed.retrievers().get("bm25"));
+        assertEquals(new LexicalRetriever(new TermQueryBuilder("color", "red"), 50), parsed.retrievers().get("bm25_top50"));
+        assertEquals(new FusionSpec("linear", 60, org.opensearch.multimodal.math.ScoreNormalization.Z_SCORE, Map.of("bm25", 0.3f, "text", 0.7f)),
+            parsed.fusion());
+        assertEquals(parsed, parse(Strings.toString(MediaTypeRegistry.JSON, parsed)));
+        NamedWriteableRegistry registry = new NamedWriteableRegistry(searchModule.getNamedWriteables());
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            out.writeNamedWriteable(parsed);
+            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry)) {
+                assertEquals(parsed, in.readNamedWriteable(QueryBuilder.class));
+            }
+        }
+        MultimodalQueryBuilder rrf = parseMultimodal("{\"query_text\": \"x\", \"retrievers\": {" + retriever("a", "f", MODEL, 5)
+            + "}, \"fusion\": {\"rrf\": {\"rank_constant\": 20}}}");
+        assertEquals(20, rrf.fusion().rankConstant());
+    }
+
+    public void testFusionErrorsNameTheParameter() {
+        String retrievers = "\"retrievers\": {" + retriever("text", "f", MODEL, 5) + "}";
+        assertMessageContains(parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"rrf\": {\"weights\": {\"nope\": 1}}}}"),
+            "[fusion.rrf.weights] names retriever [nope]");
+        assertMessageContains(parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"borda\": {}}}"), "unknown method [borda]");
+        assertMessageContains(parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"linear\": {\"normalization\": \"softmax\"}}}"),
+            "[softmax]");
+        assertMessageContains(parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"rrf\": {\"normalization\": \"l2\"}}}"),
+            "[normalization] belongs to [linear]");
+        assertMessageContains(parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"linear\": {\"weights\": {\"text\": -1}}}}"),
+            "[fusion.linear.weights.text]");
+        assertMessageContains(parseError("{\"query_text\": \"x\", \"retrievers\": {\"b\": {\"lexical\": {\"query\": {\"match_all\": {}}, \"k\": 0}}}}"),
+            "[k] must be between 1 and 10000");
+    }
+
     public void testKOutOfRangeIsRejectedNamingK() {
         for (int k : new int[] { 0, DenseRetriever.MAX_K + 1 }) {
             ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", MODEL, k) + "}}");
@@ -190,7 +228,7 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", null, 5) + "}}");
         assertMessageContains(e, "[retrievers.r.dense.model]");
         MultimodalQueryBuilder withVector = new MultimodalQueryBuilder(null, new float[] { 1f }, Map.of("r", new DenseRetriever("f", null, 5)), null);
-        assertNull("a query vector needs no model", withVector.retrievers().get("r").model());
+        assertNull("a query vector needs no model", ((DenseRetriever) withVector.retrievers().get("r")).model());
     }
 
     public void testQueryVectorValueThatOverflowsFloatIsRejected() {

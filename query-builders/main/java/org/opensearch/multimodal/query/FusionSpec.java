@@ -1,0 +1,148 @@
+package org.opensearch.multimodal.query;
+
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.multimodal.math.Fusion;
+import org.opensearch.multimodal.math.ScoreNormalization;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How the retrievers' scores of the pool become one score:
+ * {@code {"rrf": {"rank_constant": 60, "weights": {"bm25": 1, "text": 1}}}} or
+ * {@code {"linear": {"normalization": "min_max", "weights": {...}}}}. A retriever without a weight weighs 1.
+ */
+public record FusionSpec(String method, int rankConstant, ScoreNormalization normalization, Map<String, Float> weights) {
+
+    public static final String RRF = "rrf";
+    public static final String LINEAR = "linear";
+    static final int DEFAULT_RANK_CONSTANT = 60;
+
+    public FusionSpec {
+        if (RRF.equals(method) == false && LINEAR.equals(method) == false) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion] unknown method [%s], expected one of [rrf, linear]", method));
+        }
+        if (rankConstant < 1) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.rrf.rank_constant] must be at least 1, got [%d]", rankConstant));
+        }
+        for (Map.Entry<String, Float> weight : weights.entrySet()) {
+            if ((weight.getValue() >= 0) == false || Float.isInfinite(weight.getValue())) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.%s.weights.%s] must be a number >= 0", method, weight.getKey()));
+            }
+        }
+        weights = Map.copyOf(weights);
+    }
+
+    /** Reciprocal rank fusion with rank constant 60 and equal weights: the default when several retrievers are given. */
+    public static FusionSpec defaultRrf() {
+        return new FusionSpec(RRF, DEFAULT_RANK_CONSTANT, ScoreNormalization.MIN_MAX, Map.of());
+    }
+
+    /** An error naming a weighted retriever that the query does not have. */
+    void checkRetrievers(java.util.Set<String> names) {
+        for (String name : weights.keySet()) {
+            if (names.contains(name) == false) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.%s.weights] names retriever [%s], which [retrievers] does not have %s", method, name, names));
+            }
+        }
+    }
+
+    HybridRetrievalQuery.FusionFunction function(List<String> retrieverOrder) {
+        float[] w = new float[retrieverOrder.size()];
+        for (int r = 0; r < w.length; r++) {
+            w[r] = weights.getOrDefault(retrieverOrder.get(r), 1f);
+        }
+        return new HybridRetrievalQuery.FusionFunction() {
+            @Override
+            public float[] apply(float[][] scores) {
+                return RRF.equals(method) ? Fusion.reciprocalRank(scores, w, rankConstant) : Fusion.linear(scores, w, normalization);
+            }
+
+            @Override
+            public String describe() {
+                return RRF.equals(method)
+                    ? String.format(Locale.ROOT, "rrf(rank_constant %d, weights %s)", rankConstant, weights)
+                    : String.format(Locale.ROOT, "linear(%s, weights %s)", normalization, weights);
+            }
+        };
+    }
+
+    FusionSpec(StreamInput in) throws IOException {
+        this(in.readString(), in.readVInt(), ScoreNormalization.valueOf(in.readString()), in.readMap(StreamInput::readString, StreamInput::readFloat));
+    }
+
+    void writeTo(StreamOutput out) throws IOException {
+        out.writeString(method);
+        out.writeVInt(rankConstant);
+        out.writeString(normalization.name());
+        out.writeMap(weights, StreamOutput::writeString, StreamOutput::writeFloat);
+    }
+
+    void toXContent(XContentBuilder builder) throws IOException {
+        builder.startObject("fusion").startObject(method);
+        if (RRF.equals(method)) {
+            builder.field("rank_constant", rankConstant);
+        } else {
+            builder.field("normalization", normalization.toString());
+        }
+        if (weights.isEmpty() == false) {
+            builder.field("weights", new java.util.TreeMap<>(weights));
+        }
+        builder.endObject().endObject();
+    }
+
+    /** Parses the object after {@code "fusion":}; the parser is on its START_OBJECT. */
+    static FusionSpec parse(XContentParser parser) throws IOException {
+        Map<String, Object> body = parser.map();
+        if (body.size() != 1) {
+            throw new ParsingException(parser.getTokenLocation(), "[fusion] must name exactly one method: [rrf] or [linear]");
+        }
+        String method = body.keySet().iterator().next();
+        Map<?, ?> options = body.get(method) instanceof Map<?, ?> map ? map : null;
+        if (options == null) {
+            throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[fusion.%s] must be an object", method));
+        }
+        int rankConstant = DEFAULT_RANK_CONSTANT;
+        ScoreNormalization normalization = ScoreNormalization.MIN_MAX;
+        Map<String, Float> weights = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<?, ?> option : options.entrySet()) {
+                String key = String.valueOf(option.getKey());
+                Object value = option.getValue();
+                switch (key) {
+                    case "rank_constant" -> rankConstant = number(value, method, key).intValue();
+                    case "normalization" -> normalization = ScoreNormalization.parse(String.valueOf(value));
+                    case "weights" -> {
+                        if ((value instanceof Map<?, ?>) == false) {
+                            throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.%s.weights] must be an object of retriever names to numbers", method));
+                        }
+                        for (Map.Entry<?, ?> weight : ((Map<?, ?>) value).entrySet()) {
+                            weights.put(String.valueOf(weight.getKey()), number(weight.getValue(), method, "weights." + weight.getKey()).floatValue());
+                        }
+                    }
+                    default -> throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.%s] unknown parameter [%s]", method, key));
+                }
+            }
+            if (RRF.equals(method) && options.containsKey("normalization")) {
+                throw new IllegalArgumentException("[fusion.rrf] fuses ranks: [normalization] belongs to [linear]");
+            }
+            return new FusionSpec(method, rankConstant, normalization, weights);
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(parser.getTokenLocation(), e.getMessage());
+        }
+    }
+
+    private static Number number(Object value, String method, String key) {
+        if (value instanceof Number number) {
+            return number;
+        }
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.%s.%s] must be a number, got [%s]", method, key, value));
+    }
+}

@@ -1,0 +1,90 @@
+package org.opensearch.multimodal.query;
+
+import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A lexical retriever: any OpenSearch query (BM25 through {@code match}, {@code multi_match}, ...) proposes its top k
+ * and scores the pool documents it matches. It has no vector, so it can only fuse, never be a GQR primary.
+ * <pre>{"lexical": {"multi_match": {...}}}  or  {"lexical": {"query": {"multi_match": {...}}, "k": 50}}</pre>
+ */
+public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSpec {
+
+    public static final String TYPE = "lexical";
+
+    public LexicalRetriever {
+        if (query == null) {
+            throw new IllegalArgumentException("[lexical] retriever needs a query");
+        }
+        if (k < 1 || k > DenseRetriever.MAX_K) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "[k] must be between 1 and %d, got [%d]", DenseRetriever.MAX_K, k));
+        }
+    }
+
+    LexicalRetriever(StreamInput in) throws IOException {
+        this(in.readNamedWriteable(QueryBuilder.class), in.readVInt());
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        out.writeNamedWriteable(query);
+        out.writeVInt(k);
+    }
+
+    @Override
+    public void toXContent(XContentBuilder builder) throws IOException {
+        builder.startObject(TYPE).field("query", query).field("k", k).endObject();
+    }
+
+    /** Parses the object after {@code "lexical":}; the parser is on its START_OBJECT. */
+    static LexicalRetriever parse(XContentParser parser, String name) throws IOException {
+        Map<String, Object> body = parser.map();
+        Object wrapped = body.get("query");
+        int k = DenseRetriever.DEFAULT_K;
+        Map<?, ?> queryJson = body;
+        if (wrapped != null || body.containsKey("k")) {
+            for (String key : body.keySet()) {
+                if (key.equals("query") == false && key.equals("k") == false) {
+                    throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.lexical] unknown parameter [%s]", name, key));
+                }
+            }
+            if ((wrapped instanceof Map<?, ?>) == false) {
+                throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.lexical.query] must be a query object", name));
+            }
+            queryJson = (Map<?, ?>) wrapped;
+            if (body.get("k") instanceof Number number) {
+                k = number.intValue();
+            } else if (body.containsKey("k")) {
+                throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.lexical.k] must be a number", name));
+            }
+        }
+        QueryBuilder query;
+        try (
+            XContentBuilder json = XContentFactory.jsonBuilder().map(uncheckedMap(queryJson));
+            XContentParser inner = JsonXContent.jsonXContent.createParser(parser.getXContentRegistry(), parser.getDeprecationHandler(), json.toString())
+        ) {
+            query = AbstractQueryBuilder.parseInnerQueryBuilder(inner);
+        }
+        try {
+            return new LexicalRetriever(query, k);
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.lexical] %s", name, e.getMessage()));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> uncheckedMap(Map<?, ?> map) {
+        return (Map<String, Object>) map;
+    }
+}
