@@ -158,6 +158,15 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
         String explanation = response.getHits().getAt(0).getExplanation().toString();
         assertTrue(explanation, explanation.contains("retriever [bm25] raw score") && explanation.contains("retriever [vec] raw score"));
 
+        SearchResponse page = client().prepareSearch("fused").setQuery(rrf).setFrom(1).setSize(1).setProfile(true)
+            .addAggregation(org.opensearch.search.aggregations.AggregationBuilders.terms("topics").field("topic")).get();
+        assertEquals("from/size page through the fused order", ids.get(1), page.getHits().getAt(0).getId());
+        assertEquals("the total is the pool", ids.size(), page.getHits().getTotalHits().value());
+        org.opensearch.search.aggregations.bucket.terms.Terms topics = page.getAggregations().get("topics");
+        long bucketed = topics.getBuckets().stream().mapToLong(org.opensearch.search.aggregations.bucket.terms.Terms.Bucket::getDocCount).sum();
+        assertEquals("aggregations see the whole pool", ids.size(), bucketed);
+        assertFalse("profile works on the pool query", page.getProfileResults().isEmpty());
+
         MultimodalQueryBuilder filtered = new MultimodalQueryBuilder(null, new float[] { 1f, 0f }, null, retrievers,
             new org.opensearch.multimodal.query.FusionSpec("linear", 60, org.opensearch.multimodal.math.ScoreNormalization.MIN_MAX, Map.of("bm25", 0f)),
             QueryBuilders.termQuery("topic", "y"));

@@ -37,16 +37,21 @@ final class HybridRetrievalQuery extends Query {
 
     @Override
     public Query rewrite(IndexSearcher searcher) throws IOException {
+        // the retrievers search a plain searcher over the same reader, with the index's similarity: the shard's own
+        // searcher may be profiling, and a search nested inside its rewrite would break the profiler's timers
+        IndexSearcher inner = new IndexSearcher(searcher.getIndexReader());
+        inner.setSimilarity(searcher.getSimilarity());
+        inner.setQueryCache(null);
         TreeSet<Integer> union = new TreeSet<>();
         for (PoolRetriever retriever : retrievers) {
-            for (int doc : retriever.topK(searcher)) {
+            for (int doc : retriever.topK(inner)) {
                 union.add(doc);
             }
         }
         int[] pool = union.stream().mapToInt(Integer::intValue).toArray();
         float[][] scores = new float[retrievers.size()][];
         for (int r = 0; r < retrievers.size(); r++) {
-            scores[r] = retrievers.get(r).score(searcher, pool);
+            scores[r] = retrievers.get(r).score(inner, pool);
         }
         float[] fused = fusion.apply(scores);
         // Lucene needs non-negative scores; a shift keeps the order (only z_score fusion can go below zero)
