@@ -14,7 +14,11 @@ import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.multimodal.demo.EmbeddedNode;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
+import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.query.DenseRetriever;
+import org.opensearch.multimodal.query.FusionSpec;
+import org.opensearch.multimodal.query.LexicalRetriever;
+import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.node.Node;
 import org.opensearch.search.SearchHit;
@@ -85,9 +89,20 @@ public final class SciFactBenchmark {
             evaluate(client, sciFact, "dense bge-small int8 (multimodal query)", text -> new MultimodalQueryBuilder(text, null, Map.of("text", new DenseRetriever("vec", MODEL, 100)), null));
             evaluate(client, sciFact, "BM25 multi_match most_fields title+text (english, k1 0.9, b 0.4)", text -> new MultiMatchQueryBuilder(text, "title", "text").type(MultiMatchQueryBuilder.Type.MOST_FIELDS));
             evaluate(client, sciFact, "BM25 multi_match best_fields title+text (english, k1 0.9, b 0.4)", text -> QueryBuilders.multiMatchQuery(text, "title", "text"));
+            // hybrid: BM25 (most_fields) and dense, top 100 each, one pool per shard; equal weights, nothing tuned
+            evaluate(client, sciFact, "RRF k 60 (BM25 + dense, top 100 each)", text -> hybrid(text, FusionSpec.defaultRrf()));
+            evaluate(client, sciFact, "linear min_max 0.5/0.5 (BM25 + dense, top 100 each)",
+                text -> hybrid(text, new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.MIN_MAX, Map.of("bm25", 0.5f, "dense", 0.5f))));
         } finally {
             node.close();
         }
+    }
+
+    private static QueryBuilder hybrid(String text, FusionSpec fusion) {
+        Map<String, RetrieverSpec> retrievers = new java.util.LinkedHashMap<>();
+        retrievers.put("bm25", new LexicalRetriever(new MultiMatchQueryBuilder(text, "title", "text").type(MultiMatchQueryBuilder.Type.MOST_FIELDS), 100));
+        retrievers.put("dense", new DenseRetriever("vec", MODEL, 100));
+        return new MultimodalQueryBuilder(text, null, null, retrievers, fusion, null);
     }
 
     private static Node startNode(Path home, Path models, int threads) throws Exception {
