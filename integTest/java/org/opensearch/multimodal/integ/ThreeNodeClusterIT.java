@@ -142,6 +142,17 @@ public final class ThreeNodeClusterIT {
         assertEquals("34", fromCoordinator.get(0));
         assertEquals("any node gives the same answer", fromDataNode, fromCoordinator);
 
+        String fused = """
+            {"size": 5, "explain": true, "query": {"multimodal": {"query_text": "how do plants turn light into food",
+              "retrievers": {"bm25": {"lexical": {"match": {"body": "plants light food"}}},
+                             "text": {"dense": {"field": "body_vec", "model": "bge-small-en-v1.5", "k": 5}}},
+              "fusion": {"rrf": {"rank_constant": 60}}}}}""";
+        RestClientHelper.Response fusedFromCoordinator = cluster.client(NODES - 1).post("/" + INDEX + "/_search", fused);
+        List<String> fusedIds = DemoCorpus.hitIds(fusedFromCoordinator);
+        assertEquals("34", fusedIds.get(0));
+        assertEquals("RRF over one pool per shard, the same from any node", DemoCorpus.hitIds(cluster.client(0).post("/" + INDEX + "/_search", fused)), fusedIds);
+        assertTrue(fusedFromCoordinator.body(), fusedFromCoordinator.body().contains("retriever [bm25] raw score"));
+
         String filtered = DemoCorpus.semanticSearch("famous moments in space exploration", 4, "{\"term\": {\"topic\": \"history\"}}");
         RestClientHelper.Response history = cluster.client(NODES - 1).post("/" + INDEX + "/_search", filtered);
         for (Map<?, ?> source : DemoCorpus.hitSources(history)) {
