@@ -1,9 +1,6 @@
 package org.opensearch.multimodal.processor;
 
-import org.opensearch.ExceptionsHelper;
-import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.action.ActionListener;
-import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
@@ -13,13 +10,10 @@ import org.opensearch.multimodal.inference.InferenceService;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +23,7 @@ import java.util.function.Consumer;
  * encoded in batches of {@code batch_size} on the inference pool, at most two batches of a request loaded at once. A document with a bad image fails alone, with the
  * image problem's 4xx and a reason naming the field.
  */
-public final class EmbedImageProcessor extends AbstractBatchingProcessor {
+public final class EmbedImageProcessor extends EmbeddingProcessor {
 
     public static final String TYPE = "embed_image";
 
@@ -67,7 +61,10 @@ public final class EmbedImageProcessor extends AbstractBatchingProcessor {
 
     @Override
     public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
-        List<ImageFieldInput> inputs = collectInputs(documents);
+        Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
+        sourceFields.addAll(patchFieldMap.keySet());
+        List<ImageFieldInput> inputs = readFields(documents, sourceFields, ignoreMissing, TYPE,
+            (document, field, value) -> new ImageFieldInput(document, field, value, fieldMap.get(field), patchFieldMap.get(field)));
         if (inputs.isEmpty()) {
             handler.accept(documents);
             return;
@@ -111,59 +108,6 @@ public final class EmbedImageProcessor extends AbstractBatchingProcessor {
         });
     }
 
-    @Override
-    protected void subBatchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
-        batchExecute(documents, handler);
-    }
-
-    @Override
-    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
-        IngestDocumentWrapper wrapper = new IngestDocumentWrapper(0, 0, document, null);
-        batchExecute(List.of(wrapper), results -> handler.accept(wrapper.getException() == null ? document : null, wrapper.getException()));
-    }
-
-    @Override
-    public IngestDocument execute(IngestDocument document) throws Exception {
-        CompletableFuture<IngestDocument> result = new CompletableFuture<>();
-        execute(document, (doc, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-            } else {
-                result.complete(doc);
-            }
-        });
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-    }
-
-    private List<ImageFieldInput> collectInputs(List<IngestDocumentWrapper> documents) {
-        Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
-        sourceFields.addAll(patchFieldMap.keySet());
-        List<ImageFieldInput> inputs = new ArrayList<>();
-        for (IngestDocumentWrapper document : documents) {
-            if (document.getException() != null || document.getIngestDocument() == null) {
-                continue;
-            }
-            List<ImageFieldInput> ofDocument = new ArrayList<>();
-            try {
-                for (String field : sourceFields) {
-                    String value = TextFieldReader.read(document.getIngestDocument(), field, ignoreMissing, TYPE);
-                    if (value != null) {
-                        ofDocument.add(new ImageFieldInput(document, field, value, fieldMap.get(field), patchFieldMap.get(field)));
-                    }
-                }
-            } catch (IllegalArgumentException e) {
-                document.update(document.getIngestDocument(), e);
-                continue;
-            }
-            inputs.addAll(ofDocument);
-        }
-        return inputs;
-    }
-
     private static void write(List<ImageFieldInput> batch, ImageBatch result) {
         for (int i = 0; i < batch.size(); i++) {
             ImageFieldInput input = batch.get(i);
@@ -188,15 +132,7 @@ public final class EmbedImageProcessor extends AbstractBatchingProcessor {
         }
     }
 
-    /** Fails the input's document with the cause's status and a reason that names the field. */
     private static void fail(ImageFieldInput input, Throwable cause) {
-        String reason = String.format(Locale.ROOT, "[%s] field [%s]: %s", TYPE, input.sourceField(), cause.getMessage());
-        Exception e = new OpenSearchStatusException(reason, ExceptionsHelper.status(cause), cause);
-        IngestDocumentWrapper wrapper = input.document();
-        synchronized (wrapper) {
-            if (wrapper.getException() == null) {
-                wrapper.update(wrapper.getIngestDocument(), e);
-            }
-        }
+        failField(input.document(), TYPE, input.sourceField(), cause);
     }
 }

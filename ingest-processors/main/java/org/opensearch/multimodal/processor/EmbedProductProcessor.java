@@ -1,9 +1,6 @@
 package org.opensearch.multimodal.processor;
 
-import org.opensearch.ExceptionsHelper;
-import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.action.ActionListener;
-import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
@@ -15,11 +12,8 @@ import org.opensearch.multimodal.model.EncodingPurpose;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +23,7 @@ import java.util.function.Consumer;
  * {@code source_field} ({@code text+image}, {@code text} or {@code image}). A bad image fails the product, as in
  * {@code embed_image}: leaving it out silently would index a different vector than the product deserves.
  */
-public final class EmbedProductProcessor extends AbstractBatchingProcessor {
+public final class EmbedProductProcessor extends EmbeddingProcessor {
 
     public static final String TYPE = "embed_product";
 
@@ -233,41 +227,7 @@ public final class EmbedProductProcessor extends AbstractBatchingProcessor {
     }
 
     private static void fail(ProductInput product, String field, Throwable cause) {
-        String reason = String.format(Locale.ROOT, "[%s] field [%s]: %s", TYPE, field, cause.getMessage());
-        Exception e = new OpenSearchStatusException(reason, ExceptionsHelper.status(cause), cause);
-        IngestDocumentWrapper wrapper = product.document();
-        synchronized (wrapper) {
-            if (wrapper.getException() == null) {
-                wrapper.update(wrapper.getIngestDocument(), e);
-            }
-        }
+        failField(product.document(), TYPE, field, cause);
     }
 
-    @Override
-    protected void subBatchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
-        batchExecute(documents, handler);
-    }
-
-    @Override
-    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
-        IngestDocumentWrapper wrapper = new IngestDocumentWrapper(0, 0, document, null);
-        batchExecute(List.of(wrapper), results -> handler.accept(wrapper.getException() == null ? document : null, wrapper.getException()));
-    }
-
-    @Override
-    public IngestDocument execute(IngestDocument document) throws Exception {
-        CompletableFuture<IngestDocument> result = new CompletableFuture<>();
-        execute(document, (doc, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-            } else {
-                result.complete(doc);
-            }
-        });
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-    }
 }

@@ -4,7 +4,6 @@ import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.InferenceService;
@@ -20,10 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -33,7 +29,7 @@ import java.util.function.Supplier;
  * carry little padding; a batch's tensors live only while it runs. A document with a bad field fails alone, and so does
  * one whose token vectors do not fit in the request's {@link TokenVectorBudget} (a 429: retry it in a smaller bulk).
  */
-public final class EmbedTextProcessor extends AbstractBatchingProcessor {
+public final class EmbedTextProcessor extends EmbeddingProcessor {
 
     public static final String TYPE = "embed_text";
 
@@ -71,7 +67,10 @@ public final class EmbedTextProcessor extends AbstractBatchingProcessor {
 
     @Override
     public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
-        List<TextInput> inputs = collectInputs(documents);
+        Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
+        sourceFields.addAll(tokenFieldMap.keySet());
+        List<TextInput> inputs = readFields(documents, sourceFields, ignoreMissing, TYPE,
+            (document, field, text) -> new TextInput(document, field, text, fieldMap.get(field), tokenFieldMap.get(field)));
         if (inputs.isEmpty()) {
             handler.accept(documents);
             return;
@@ -90,60 +89,6 @@ public final class EmbedTextProcessor extends AbstractBatchingProcessor {
                 }
             });
         }
-    }
-
-    @Override
-    protected void subBatchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
-        batchExecute(documents, handler);
-    }
-
-    @Override
-    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
-        IngestDocumentWrapper wrapper = new IngestDocumentWrapper(0, 0, document, null);
-        batchExecute(List.of(wrapper), results -> handler.accept(wrapper.getException() == null ? document : null, wrapper.getException()));
-    }
-
-    @Override
-    public IngestDocument execute(IngestDocument document) throws Exception {
-        CompletableFuture<IngestDocument> result = new CompletableFuture<>();
-        execute(document, (doc, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-            } else {
-                result.complete(doc);
-            }
-        });
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-    }
-
-    /** Reads every mapped field of every document; a document with a bad field is failed here and contributes nothing. */
-    private List<TextInput> collectInputs(List<IngestDocumentWrapper> documents) {
-        Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
-        sourceFields.addAll(tokenFieldMap.keySet());
-        List<TextInput> inputs = new ArrayList<>();
-        for (IngestDocumentWrapper document : documents) {
-            if (document.getException() != null || document.getIngestDocument() == null) {
-                continue;
-            }
-            List<TextInput> ofDocument = new ArrayList<>();
-            try {
-                for (String field : sourceFields) {
-                    String text = TextFieldReader.read(document.getIngestDocument(), field, ignoreMissing, TYPE);
-                    if (text != null) {
-                        ofDocument.add(new TextInput(document, field, text, fieldMap.get(field), tokenFieldMap.get(field)));
-                    }
-                }
-            } catch (IllegalArgumentException e) {
-                document.update(document.getIngestDocument(), e);
-                continue;
-            }
-            inputs.addAll(ofDocument);
-        }
-        return inputs;
     }
 
     private void embed(List<TextInput> batch, TokenVectorBudget budget, Runnable done) {
@@ -199,13 +144,5 @@ public final class EmbedTextProcessor extends AbstractBatchingProcessor {
             ),
             RestStatus.TOO_MANY_REQUESTS
         );
-    }
-
-    private static void fail(IngestDocumentWrapper wrapper, Exception e) {
-        synchronized (wrapper) {
-            if (wrapper.getException() == null) {
-                wrapper.update(wrapper.getIngestDocument(), e);
-            }
-        }
     }
 }

@@ -2,88 +2,22 @@ package org.opensearch.multimodal.processor;
 
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchParseException;
-import org.opensearch.common.io.PathUtils;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.env.TestEnvironment;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageDecoder;
-import org.opensearch.multimodal.image.ImageInputs;
-import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.model.BuiltinModels;
-import org.opensearch.multimodal.model.InferenceDevice;
-import org.opensearch.multimodal.model.ModelRegistry;
-import org.opensearch.multimodal.model.NativeLibraries;
-import org.opensearch.multimodal.model.OnnxSessions;
-import org.opensearch.test.OpenSearchTestCase;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code embed_image} with the tiny-clip fixture model: good images embedded, each bad one failing its document alone. */
-public final class EmbedImageProcessorTests extends OpenSearchTestCase {
-
-    private static ModelRegistry registry;
-
-    private ExecutorService inferencePool;
-    private ScheduledExecutorService scheduler;
-    private ImageInputs images;
-    private InferenceService inference;
-
-    @BeforeClass
-    public static void loadModels() throws Exception {
-        NativeLibraries.configure(createTempDir());
-        Path clipRoot = PathUtils.get(EmbedImageProcessorTests.class.getResource("/models/tiny-clip").toURI()).getParent();
-        registry = new ModelRegistry(List.of(BuiltinModels.root(), clipRoot), new OnnxSessions(InferenceDevice.CPU));
-    }
-
-    @AfterClass
-    public static void closeModels() {
-        registry.close();
-        registry = null;
-    }
-
-    @Override
-    public void setUp() throws Exception {
-        super.setUp();
-        inferencePool = Executors.newFixedThreadPool(2);
-        scheduler = Executors.newSingleThreadScheduledExecutor();
-        Settings settings = Settings.builder().put("path.home", createTempDir()).build();
-        images = new ImageInputs(settings, TestEnvironment.newEnvironment(settings), scheduler, scheduler);
-        inference = new InferenceService(registry, inferencePool);
-    }
-
-    @Override
-    public void tearDown() throws Exception {
-        images.close();
-        inferencePool.shutdownNow();
-        scheduler.shutdownNow();
-        assertTrue(inferencePool.awaitTermination(10, TimeUnit.SECONDS));
-        assertTrue(scheduler.awaitTermination(10, TimeUnit.SECONDS));
-        super.tearDown();
-    }
-
-    private static byte[] fixture(String name) throws IOException {
-        try (InputStream in = EmbedImageProcessorTests.class.getResourceAsStream("/images/" + name)) {
-            return in.readAllBytes();
-        }
-    }
+public final class EmbedImageProcessorTests extends ImageProcessorTestCase {
 
     private static String base64(String name) throws IOException {
         return Base64.getEncoder().encodeToString(fixture(name));
@@ -91,21 +25,6 @@ public final class EmbedImageProcessorTests extends OpenSearchTestCase {
 
     private EmbedImageProcessor processor(Map<String, Object> config) {
         return new EmbedImageProcessorFactory(() -> inference, () -> images).create(Map.of(), "tag", null, new HashMap<>(config));
-    }
-
-    private static IngestDocumentWrapper doc(int slot, Map<String, Object> source) {
-        return new IngestDocumentWrapper(slot, 0, new IngestDocument(new HashMap<>(source), new HashMap<>()), null);
-    }
-
-    private static List<IngestDocumentWrapper> run(EmbedImageProcessor processor, List<IngestDocumentWrapper> documents) throws Exception {
-        AtomicReference<List<IngestDocumentWrapper>> results = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-        processor.batchExecute(documents, batch -> {
-            results.set(batch);
-            done.countDown();
-        });
-        assertTrue("the handler was not called", done.await(60, TimeUnit.SECONDS));
-        return results.get();
     }
 
     private static float[] vector(Object value) {

@@ -2,88 +2,20 @@ package org.opensearch.multimodal.processor;
 
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchParseException;
-import org.opensearch.common.io.PathUtils;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.env.TestEnvironment;
-import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageDecoder;
-import org.opensearch.multimodal.image.ImageInputs;
-import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.model.EncodingPurpose;
-import org.opensearch.multimodal.model.InferenceDevice;
-import org.opensearch.multimodal.model.ModelRegistry;
-import org.opensearch.multimodal.model.NativeLibraries;
-import org.opensearch.multimodal.model.OnnxSessions;
-import org.opensearch.test.OpenSearchTestCase;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code embed_product} with tiny-clip's two towers: the weighted, normalized sum, and the text-only / image-only cases. */
-public final class EmbedProductProcessorTests extends OpenSearchTestCase {
-
-    private static ModelRegistry registry;
-
-    private ExecutorService inferencePool;
-    private ScheduledExecutorService scheduler;
-    private ImageInputs images;
-    private InferenceService inference;
-
-    @BeforeClass
-    public static void loadModels() throws Exception {
-        NativeLibraries.configure(createTempDir());
-        Path clipRoot = PathUtils.get(EmbedProductProcessorTests.class.getResource("/models/tiny-clip").toURI()).getParent();
-        registry = new ModelRegistry(List.of(BuiltinModels.root(), clipRoot), new OnnxSessions(InferenceDevice.CPU));
-    }
-
-    @AfterClass
-    public static void closeModels() {
-        registry.close();
-        registry = null;
-    }
-
-    @Override
-    public void setUp() throws Exception {
-        super.setUp();
-        inferencePool = Executors.newFixedThreadPool(2);
-        scheduler = Executors.newSingleThreadScheduledExecutor();
-        Settings settings = Settings.builder().put("path.home", createTempDir()).build();
-        images = new ImageInputs(settings, TestEnvironment.newEnvironment(settings), scheduler, scheduler);
-        inference = new InferenceService(registry, inferencePool);
-    }
-
-    @Override
-    public void tearDown() throws Exception {
-        images.close();
-        inferencePool.shutdownNow();
-        scheduler.shutdownNow();
-        assertTrue(inferencePool.awaitTermination(10, TimeUnit.SECONDS));
-        assertTrue(scheduler.awaitTermination(10, TimeUnit.SECONDS));
-        super.tearDown();
-    }
-
-    private static byte[] fixture(String name) throws IOException {
-        try (InputStream in = EmbedProductProcessorTests.class.getResourceAsStream("/images/" + name)) {
-            return in.readAllBytes();
-        }
-    }
+public final class EmbedProductProcessorTests extends ImageProcessorTestCase {
 
     private EmbedProductProcessor processor(Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>(Map.of("text_model", "tiny-clip", "image_model", "tiny-clip",
@@ -91,21 +23,6 @@ public final class EmbedProductProcessorTests extends OpenSearchTestCase {
             "weights", Map.of("text", 0.25, "image", 0.75)));
         config.putAll(overrides);
         return new EmbedProductProcessorFactory(() -> inference, () -> images).create(Map.of(), "tag", null, config);
-    }
-
-    private static IngestDocumentWrapper doc(int slot, Map<String, Object> source) {
-        return new IngestDocumentWrapper(slot, 0, new IngestDocument(new HashMap<>(source), new HashMap<>()), null);
-    }
-
-    private static List<IngestDocumentWrapper> run(EmbedProductProcessor processor, List<IngestDocumentWrapper> documents) throws Exception {
-        AtomicReference<List<IngestDocumentWrapper>> results = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-        processor.batchExecute(documents, batch -> {
-            results.set(batch);
-            done.countDown();
-        });
-        assertTrue("the handler was not called", done.await(60, TimeUnit.SECONDS));
-        return results.get();
     }
 
     private static float[] vector(IngestDocumentWrapper document) {

@@ -12,14 +12,11 @@ import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.common.bytes.BytesArray;
-import org.opensearch.multimodal.demo.EmbeddedNode;
 import org.opensearch.multimodal.image.ImageDecoder;
 import org.opensearch.multimodal.image.ImagePreprocessor;
 import org.opensearch.multimodal.image.PreprocessorConfig;
 import org.opensearch.multimodal.model.BuiltinModels;
-import org.opensearch.multimodal.plugin.MultimodalPlugin;
 import org.opensearch.node.Node;
-import org.opensearch.transport.Netty4ModulePlugin;
 import org.opensearch.transport.client.Client;
 
 import java.io.InputStream;
@@ -116,20 +113,8 @@ public final class FashionImageBenchmark {
 
     /** Images/s with the vector field not indexed ({@code "index": false}), then indexed into HNSW. */
     private static double[] pipelineThroughput(Path home, Path models, Path data, List<FashionCatalog.Product> products, int threads) throws Exception {
-        Path modelRoot = Files.createDirectories(home.resolve("config/multimodal/models"));
-        BuiltinModels.installInto(modelRoot, models.resolve(MODEL));
-        Settings settings = Settings.builder()
-            .put("path.home", home.toString())
-            .put("path.data", home.resolve("data").toString())
-            .put("cluster.name", "image-bench")
-            .put("discovery.type", "single-node")
-            .put("network.host", "127.0.0.1")
-            .put("http.port", 9251)
-            .put("plugins.multimodal.inference.threads", threads)
-            .putList("plugins.multimodal.image.file.allowed_dirs", data.toString())
-            .build();
-        Node node = new EmbeddedNode(settings, List.of(MultimodalPlugin.class, Netty4ModulePlugin.class));
-        node.start();
+        Settings allowPhotos = Settings.builder().putList("plugins.multimodal.image.file.allowed_dirs", data.toString()).build();
+        Node node = BenchNode.start(home, models, MODEL, "image-bench", 9251, threads, allowPhotos);
         try {
             Client client = node.client();
             client.admin().cluster().preparePutPipeline("photos", new BytesArray("""

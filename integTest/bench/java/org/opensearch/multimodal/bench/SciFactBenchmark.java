@@ -1,7 +1,6 @@
 package org.opensearch.multimodal.bench;
 
 import org.opensearch.action.bulk.BulkRequestBuilder;
-import org.opensearch.analysis.common.CommonAnalysisModulePlugin;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
@@ -11,9 +10,6 @@ import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.MultiMatchQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
-import org.opensearch.multimodal.demo.EmbeddedNode;
-import org.opensearch.multimodal.model.BuiltinModels;
-import org.opensearch.multimodal.plugin.MultimodalPlugin;
 import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.query.DenseRetriever;
 import org.opensearch.multimodal.query.FusionSpec;
@@ -22,7 +18,6 @@ import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.node.Node;
 import org.opensearch.search.SearchHit;
-import org.opensearch.transport.Netty4ModulePlugin;
 import org.opensearch.transport.client.Client;
 
 import java.nio.file.Files;
@@ -78,7 +73,7 @@ public final class SciFactBenchmark {
         double raw = RawOnnxBaseline.throughput(models.resolve(MODEL), texts, BATCH_SIZE, threads);
         System.out.printf(Locale.ROOT, "raw ONNX Runtime:  %.2f docs/s%n", raw);
 
-        Node node = startNode(home, models, threads);
+        Node node = BenchNode.start(home, models, MODEL, "scifact-bench", 9250, threads, Settings.EMPTY);
         try {
             Client client = node.client();
             createIndex(client);
@@ -103,23 +98,6 @@ public final class SciFactBenchmark {
         retrievers.put("bm25", new LexicalRetriever(new MultiMatchQueryBuilder(text, "title", "text").type(MultiMatchQueryBuilder.Type.MOST_FIELDS), 100));
         retrievers.put("dense", new DenseRetriever("vec", MODEL, 100));
         return new MultimodalQueryBuilder(text, null, null, retrievers, fusion, null);
-    }
-
-    private static Node startNode(Path home, Path models, int threads) throws Exception {
-        Path modelRoot = Files.createDirectories(home.toAbsolutePath().resolve("config/multimodal/models"));
-        BuiltinModels.installInto(modelRoot, models.toAbsolutePath().resolve(MODEL));
-        Settings settings = Settings.builder()
-            .put("path.home", home.toAbsolutePath().toString())
-            .put("path.data", home.toAbsolutePath().resolve("data").toString())
-            .put("cluster.name", "scifact-bench")
-            .put("discovery.type", "single-node")
-            .put("network.host", "127.0.0.1")
-            .put("http.port", 9250)
-            .put("plugins.multimodal.inference.threads", threads)
-            .build();
-        Node node = new EmbeddedNode(settings, List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, CommonAnalysisModulePlugin.class));
-        node.start();
-        return node;
     }
 
     private static void createIndex(Client client) {

@@ -1,10 +1,7 @@
 package org.opensearch.multimodal.demo;
 
-import org.opensearch.action.bulk.BulkRequestBuilder;
-import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
-import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.multimodal.query.DenseRetriever;
@@ -15,7 +12,6 @@ import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -63,24 +59,7 @@ final class DemoCatalog {
 
     /** Indexes {@code products.jsonl}; each {@code image} is a path inside the directory the node allows. */
     static void ingest(Client client, Path catalog, PrintStream out) throws IOException {
-        List<String> lines = Files.readAllLines(catalog.resolve("products.jsonl")).stream().filter(l -> l.isBlank() == false).toList();
-        ProgressBar progress = new ProgressBar(out, "Embedding and indexing the product catalog", lines.size());
-        int chunk = 64;
-        for (int start = 0; start < lines.size(); start += chunk) {
-            BulkRequestBuilder bulk = client.prepareBulk();
-            List<String> part = lines.subList(start, Math.min(start + chunk, lines.size()));
-            for (String line : part) {
-                Map<String, Object> product = XContentHelper.convertToMap(new BytesArray(line), false, XContentType.JSON).v2();
-                bulk.add(client.prepareIndex(INDEX).setId(String.valueOf(product.get("id"))).setSource(product));
-            }
-            BulkResponse response = bulk.get();
-            if (response.hasFailures()) {
-                throw new IllegalStateException("demo catalog ingest failed: " + response.buildFailureMessage());
-            }
-            progress.advance(part.size());
-        }
-        progress.done();
-        client.admin().indices().prepareRefresh(INDEX).get();
+        JsonLinesIngest.index(client, INDEX, catalog.resolve("products.jsonl"), 64, "Embedding and indexing the product catalog", out);
     }
 
     static void runExamples(Client client, PrintStream out) {

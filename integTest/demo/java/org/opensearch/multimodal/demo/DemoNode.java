@@ -1,8 +1,6 @@
 package org.opensearch.multimodal.demo;
 
-import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.analysis.common.CommonAnalysisModulePlugin;
-import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentType;
@@ -141,24 +139,7 @@ public final class DemoNode {
     }
 
     private static void ingest(Client client, Path corpus) throws IOException {
-        List<String> lines = Files.readAllLines(corpus).stream().filter(line -> line.isBlank() == false).toList();
-        ProgressBar progress = new ProgressBar(out, "Embedding and indexing the demo corpus", lines.size());
-        int chunk = 16;
-        for (int start = 0; start < lines.size(); start += chunk) {
-            BulkRequestBuilder bulk = client.prepareBulk();
-            List<String> part = lines.subList(start, Math.min(start + chunk, lines.size()));
-            for (String line : part) {
-                Map<String, Object> doc = org.opensearch.common.xcontent.XContentHelper.convertToMap(new BytesArray(line), false, XContentType.JSON).v2();
-                bulk.add(client.prepareIndex(INDEX).setId(String.valueOf(doc.get("id"))).setSource(doc));
-            }
-            BulkResponse response = bulk.get();
-            if (response.hasFailures()) {
-                throw new IllegalStateException("demo ingest failed: " + response.buildFailureMessage());
-            }
-            progress.advance(part.size());
-        }
-        progress.done();
-        client.admin().indices().prepareRefresh(INDEX).get();
+        JsonLinesIngest.index(client, INDEX, corpus, 16, "Embedding and indexing the demo corpus", out);
     }
 
     private static void runExamples(Client client) {

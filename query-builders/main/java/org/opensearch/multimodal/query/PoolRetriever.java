@@ -31,6 +31,42 @@ interface PoolRetriever {
     /** The exact score of each of {@code pool} (global doc ids, increasing). */
     float[] score(IndexSearcher searcher, int[] pool) throws IOException;
 
+    /** The scores of one segment's pool documents, asked for in increasing doc order; {@code NaN} where there is none. */
+    @FunctionalInterface
+    interface LeafScores {
+        float score(int leafDoc) throws IOException;
+    }
+
+    /** Opens a segment for scoring; null when nothing in it can be scored. */
+    @FunctionalInterface
+    interface LeafScoresFactory {
+        LeafScores open(LeafReaderContext leaf) throws IOException;
+    }
+
+    /** Scores {@code pool} (global doc ids, increasing) segment by segment, {@code NaN} where the segment gives none. */
+    static float[] scoreByLeaf(IndexSearcher searcher, int[] pool, LeafScoresFactory factory) throws IOException {
+        float[] scores = new float[pool.length];
+        Arrays.fill(scores, Float.NaN);
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        int i = 0;
+        while (i < pool.length) {
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(pool[i], leaves));
+            int end = leaf.docBase + leaf.reader().maxDoc();
+            LeafScores leafScores = factory.open(leaf);
+            for (; i < pool.length && pool[i] < end; i++) {
+                if (leafScores != null) {
+                    scores[i] = leafScores.score(pool[i] - leaf.docBase);
+                }
+            }
+        }
+        return scores;
+    }
+
+    /** Moves {@code iterator} to {@code doc} if it can; true when it stands on it. */
+    static boolean advanceTo(DocIdSetIterator iterator, int doc) throws IOException {
+        return (iterator.docID() < doc ? iterator.advance(doc) : iterator.docID()) == doc;
+    }
+
     /** Top k by running {@code query} (its own scores), e.g. a KNN query or a lexical query with the filter. */
     static int[] topDocs(IndexSearcher searcher, Query query, int k) throws IOException {
         ScoreDoc[] hits = searcher.search(query, k).scoreDocs;
@@ -46,27 +82,14 @@ interface PoolRetriever {
 
         @Override
         public float[] score(IndexSearcher searcher, int[] pool) throws IOException {
-            float[] scores = new float[pool.length];
-            Arrays.fill(scores, Float.NaN);
-            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-            int i = 0;
-            while (i < pool.length) {
-                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(pool[i], leaves));
-                int end = leaf.docBase + leaf.reader().maxDoc();
+            return scoreByLeaf(searcher, pool, leaf -> {
                 FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
-                KnnVectorValues.DocIndexIterator iterator = values == null ? null : values.iterator();
-                for (; i < pool.length && pool[i] < end; i++) {
-                    if (iterator == null) {
-                        continue;
-                    }
-                    int doc = pool[i] - leaf.docBase;
-                    int at = iterator.docID() < doc ? iterator.advance(doc) : iterator.docID();
-                    if (at == doc) {
-                        scores[i] = similarity.compare(queryVector, values.vectorValue(iterator.index()));
-                    }
+                if (values == null) {
+                    return null;
                 }
-            }
-            return scores;
+                KnnVectorValues.DocIndexIterator iterator = values.iterator();
+                return doc -> advanceTo(iterator, doc) ? similarity.compare(queryVector, values.vectorValue(iterator.index())) : Float.NaN;
+            });
         }
     }
 
@@ -79,28 +102,15 @@ interface PoolRetriever {
 
         @Override
         public float[] score(IndexSearcher searcher, int[] pool) throws IOException {
-            float[] scores = new float[pool.length];
-            Arrays.fill(scores, Float.NaN);
             Weight weight = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE, 1f);
-            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-            int i = 0;
-            while (i < pool.length) {
-                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(pool[i], leaves));
-                int end = leaf.docBase + leaf.reader().maxDoc();
+            return scoreByLeaf(searcher, pool, leaf -> {
                 Scorer scorer = weight.scorer(leaf);
-                DocIdSetIterator iterator = scorer == null ? null : scorer.iterator();
-                for (; i < pool.length && pool[i] < end; i++) {
-                    if (iterator == null) {
-                        continue;
-                    }
-                    int doc = pool[i] - leaf.docBase;
-                    int at = iterator.docID() < doc ? iterator.advance(doc) : iterator.docID();
-                    if (at == doc) {
-                        scores[i] = scorer.score();
-                    }
+                if (scorer == null) {
+                    return null;
                 }
-            }
-            return scores;
+                DocIdSetIterator iterator = scorer.iterator();
+                return doc -> advanceTo(iterator, doc) ? scorer.score() : Float.NaN;
+            });
         }
     }
 }

@@ -1,0 +1,109 @@
+package org.opensearch.multimodal.processor;
+
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.ingest.AbstractBatchingProcessor;
+import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.IngestDocumentWrapper;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * What the embedding processors share: a whole bulk goes through {@link #batchExecute} at once (the processor cuts its
+ * own batches), a single document is a bulk of one, and a document fails once, with the first error it meets.
+ */
+abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
+
+    /** Builds one input of a processor from a document, a source field and the field's value. */
+    @FunctionalInterface
+    interface InputFactory<T> {
+        T create(IngestDocumentWrapper document, String field, String value);
+    }
+
+    EmbeddingProcessor(String tag, String description, int batchSize) {
+        super(tag, description, batchSize);
+    }
+
+    @Override
+    protected void subBatchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        batchExecute(documents, handler);
+    }
+
+    @Override
+    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        IngestDocumentWrapper wrapper = new IngestDocumentWrapper(0, 0, document, null);
+        batchExecute(List.of(wrapper), results -> handler.accept(wrapper.getException() == null ? document : null, wrapper.getException()));
+    }
+
+    @Override
+    public IngestDocument execute(IngestDocument document) throws Exception {
+        CompletableFuture<IngestDocument> result = new CompletableFuture<>();
+        execute(document, (doc, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(doc);
+            }
+        });
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /**
+     * One input per non-empty string value of each of {@code fields} in each document still alive; a document with a
+     * field of the wrong kind (or missing, unless {@code ignoreMissing}) is failed here and contributes nothing.
+     */
+    static <T> List<T> readFields(
+        List<IngestDocumentWrapper> documents,
+        Collection<String> fields,
+        boolean ignoreMissing,
+        String processorType,
+        InputFactory<T> factory
+    ) {
+        List<T> inputs = new ArrayList<>();
+        for (IngestDocumentWrapper document : documents) {
+            if (document.getException() != null || document.getIngestDocument() == null) {
+                continue;
+            }
+            List<T> ofDocument = new ArrayList<>();
+            try {
+                for (String field : fields) {
+                    String value = TextFieldReader.read(document.getIngestDocument(), field, ignoreMissing, processorType);
+                    if (value != null) {
+                        ofDocument.add(factory.create(document, field, value));
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                document.update(document.getIngestDocument(), e);
+                continue;
+            }
+            inputs.addAll(ofDocument);
+        }
+        return inputs;
+    }
+
+    /** Fails the document with {@code e} unless it already failed; batches of one document may end on several threads. */
+    static void fail(IngestDocumentWrapper wrapper, Exception e) {
+        synchronized (wrapper) {
+            if (wrapper.getException() == null) {
+                wrapper.update(wrapper.getIngestDocument(), e);
+            }
+        }
+    }
+
+    /** Fails the document with the cause's status and a reason that names the processor and the field. */
+    static void failField(IngestDocumentWrapper wrapper, String processorType, String field, Throwable cause) {
+        String reason = String.format(Locale.ROOT, "[%s] field [%s]: %s", processorType, field, cause.getMessage());
+        fail(wrapper, new OpenSearchStatusException(reason, ExceptionsHelper.status(cause), cause));
+    }
+}
