@@ -6,13 +6,17 @@ import org.opensearch.multimodal.demo.EmbeddedNode;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
 import org.opensearch.node.Node;
+import org.opensearch.painless.PainlessModulePlugin;
 import org.opensearch.transport.Netty4ModulePlugin;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** One embedded node for a benchmark: the plugin, netty4, the common analyzers, one built-in model in its config. */
+/**
+ * One embedded node for a benchmark: the plugin, netty4, the common analyzers, painless (for comparisons with what users
+ * script today), one built-in model in its config.
+ */
 final class BenchNode {
 
     private BenchNode() {}
@@ -32,7 +36,7 @@ final class BenchNode {
             .put("plugins.multimodal.inference.threads", inferenceThreads)
             .put(extra)
             .build();
-        Node node = new EmbeddedNode(settings, List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, CommonAnalysisModulePlugin.class));
+        Node node = new EmbeddedNode(settings, List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, CommonAnalysisModulePlugin.class, PainlessModulePlugin.class));
         node.start();
         return node;
     }

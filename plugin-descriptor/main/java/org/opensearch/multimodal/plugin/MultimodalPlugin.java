@@ -32,7 +32,9 @@ import org.opensearch.multimodal.processor.EmbedProductProcessorFactory;
 import org.opensearch.multimodal.processor.EmbedTextProcessor;
 import org.opensearch.multimodal.processor.EmbedTextProcessorFactory;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.QueryEncoder;
+import org.opensearch.multimodal.query.TokenMemory;
 import org.opensearch.multimodal.rest.RestEmbedAction;
 import org.opensearch.multimodal.rest.RestListModelsAction;
 import org.opensearch.multimodal.settings.MultimodalSettings;
@@ -116,9 +118,10 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         registry.set(models);
         InferenceService service = new InferenceService(models, threadPool.executor(MultimodalSettings.INFERENCE_THREAD_POOL));
         inference.set(service);
-        QueryEncoder.initialize(service);
         limits.set(new RequestLimits(environment.settings(), clusterService.getClusterSettings()));
         images.set(new ImageInputs(environment.settings(), environment, threadPool.executor(ThreadPool.Names.GENERIC), threadPool.scheduler()));
+        QueryEncoder.initialize(service, images.get());
+        TokenMemory.initialize(limits.get()::tokenVectorBytesPerRequest);
         return List.of(models, service, limits.get(), images.get());
     }
 
@@ -167,6 +170,17 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
     @Override
     public List<QuerySpec<?>> getQueries() {
         return List.of(new QuerySpec<>(MultimodalQueryBuilder.NAME, MultimodalQueryBuilder::new, MultimodalQueryBuilder::fromXContent));
+    }
+
+    @Override
+    public List<RescorerSpec<?>> getRescorers() {
+        return List.of(
+            new RescorerSpec<>(
+                LateInteractionRescorerBuilder.PARSE_FIELD,
+                LateInteractionRescorerBuilder::new,
+                LateInteractionRescorerBuilder::fromXContent
+            )
+        );
     }
 
     @Override

@@ -5,7 +5,6 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.multimodal.math.Fusion;
 import org.opensearch.multimodal.math.ScoreNormalization;
 
 import java.io.IOException;
@@ -16,18 +15,23 @@ import java.util.Map;
 
 /**
  * How the retrievers' scores of the pool become one score:
- * {@code {"rrf": {"rank_constant": 60, "weights": {"bm25": 1, "text": 1}}}} or
- * {@code {"linear": {"normalization": "min_max", "weights": {...}}}}. A retriever without a weight weighs 1.
+ * {@code {"rrf": {"rank_constant": 60, "weights": {"bm25": 1, "text": 1}}}},
+ * {@code {"linear": {"normalization": "min_max", "weights": {...}}}} (a retriever without a weight weighs 1), or
+ * {@code {"gqr": {...}}} ({@link GqrSpec}).
  */
-public record FusionSpec(String method, int rankConstant, ScoreNormalization normalization, Map<String, Float> weights) {
+public record FusionSpec(String method, int rankConstant, ScoreNormalization normalization, Map<String, Float> weights, GqrSpec gqr) {
 
     public static final String RRF = "rrf";
     public static final String LINEAR = "linear";
+    public static final String GQR = "gqr";
     static final int DEFAULT_RANK_CONSTANT = 60;
 
     public FusionSpec {
-        if (RRF.equals(method) == false && LINEAR.equals(method) == false) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion] unknown method [%s], expected one of [rrf, linear]", method));
+        if (RRF.equals(method) == false && LINEAR.equals(method) == false && GQR.equals(method) == false) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion] unknown method [%s], expected one of [rrf, linear, gqr]", method));
+        }
+        if (GQR.equals(method) != (gqr != null)) {
+            throw new IllegalArgumentException("[fusion.gqr] needs its parameters, and only gqr has them");
         }
         if (rankConstant < 1) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.rrf.rank_constant] must be at least 1, got [%d]", rankConstant));
@@ -40,42 +44,63 @@ public record FusionSpec(String method, int rankConstant, ScoreNormalization nor
         weights = Map.copyOf(weights);
     }
 
+    /** Reciprocal rank or linear fusion. */
+    public FusionSpec(String method, int rankConstant, ScoreNormalization normalization, Map<String, Float> weights) {
+        this(method, rankConstant, normalization, weights, null);
+    }
+
+    /** Guided Query Refinement. */
+    public static FusionSpec gqr(GqrSpec gqr) {
+        return new FusionSpec(GQR, DEFAULT_RANK_CONSTANT, gqr.normalization(), Map.of(), gqr);
+    }
+
     /** Reciprocal rank fusion with rank constant 60 and equal weights: the default when several retrievers are given. */
     public static FusionSpec defaultRrf() {
         return new FusionSpec(RRF, DEFAULT_RANK_CONSTANT, ScoreNormalization.MIN_MAX, Map.of());
     }
 
-    /** An error naming a weighted retriever that the query does not have. */
-    void checkRetrievers(java.util.Set<String> names) {
+    /** An error naming a retriever that the query does not have, or a primary that cannot be refined. */
+    void checkRetrievers(Map<String, ? extends RetrieverSpec> retrievers) {
         for (String name : weights.keySet()) {
-            if (names.contains(name) == false) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.%s.weights] names retriever [%s], which [retrievers] does not have %s", method, name, names));
+            if (retrievers.containsKey(name) == false) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.%s.weights] names retriever [%s], which [retrievers] does not have %s", method, name, retrievers.keySet()));
+            }
+        }
+        if (gqr == null) {
+            return;
+        }
+        RetrieverSpec primary = retrievers.get(gqr.primary());
+        if (primary == null) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.gqr.primary] names retriever [%s], which [retrievers] does not have %s", gqr.primary(), retrievers.keySet()));
+        }
+        if (primary instanceof LexicalRetriever) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[fusion.gqr.primary] retriever [%s] is lexical: it has no query vector to refine, so it can only be complementary", gqr.primary())
+            );
+        }
+        for (String name : gqr.complementary()) {
+            if (retrievers.containsKey(name) == false) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.gqr.complementary] names retriever [%s], which [retrievers] does not have %s", name, retrievers.keySet()));
             }
         }
     }
 
-    HybridRetrievalQuery.FusionFunction function(List<String> retrieverOrder) {
-        float[] w = new float[retrieverOrder.size()];
-        for (int r = 0; r < w.length; r++) {
-            w[r] = weights.getOrDefault(retrieverOrder.get(r), 1f);
+    PoolFusion function(Map<String, ? extends RetrieverSpec> retrievers) {
+        if (gqr != null) {
+            boolean multiVector = retrievers.get(gqr.primary()) instanceof MultiVectorRetriever;
+            return new GqrFusion(gqr.primary(), gqr.complementaryOf(retrievers.keySet()), gqr.poolK(), gqr.parameters(multiVector));
         }
-        return new HybridRetrievalQuery.FusionFunction() {
-            @Override
-            public float[] apply(float[][] scores) {
-                return RRF.equals(method) ? Fusion.reciprocalRank(scores, w, rankConstant) : Fusion.linear(scores, w, normalization);
-            }
-
-            @Override
-            public String describe() {
-                return RRF.equals(method)
-                    ? String.format(Locale.ROOT, "rrf(rank_constant %d, weights %s)", rankConstant, weights)
-                    : String.format(Locale.ROOT, "linear(%s, weights %s)", normalization, weights);
-            }
-        };
+        return new ScoreFusion(RRF.equals(method), rankConstant, normalization, weights);
     }
 
     FusionSpec(StreamInput in) throws IOException {
-        this(in.readString(), in.readVInt(), ScoreNormalization.valueOf(in.readString()), in.readMap(StreamInput::readString, StreamInput::readFloat));
+        this(
+            in.readString(),
+            in.readVInt(),
+            ScoreNormalization.valueOf(in.readString()),
+            in.readMap(StreamInput::readString, StreamInput::readFloat),
+            in.readBoolean() ? new GqrSpec(in) : null
+        );
     }
 
     void writeTo(StreamOutput out) throws IOException {
@@ -83,11 +108,17 @@ public record FusionSpec(String method, int rankConstant, ScoreNormalization nor
         out.writeVInt(rankConstant);
         out.writeString(normalization.name());
         out.writeMap(weights, StreamOutput::writeString, StreamOutput::writeFloat);
+        out.writeBoolean(gqr != null);
+        if (gqr != null) {
+            gqr.writeTo(out);
+        }
     }
 
     void toXContent(XContentBuilder builder) throws IOException {
         builder.startObject("fusion").startObject(method);
-        if (RRF.equals(method)) {
+        if (gqr != null) {
+            gqr.toXContent(builder);
+        } else if (RRF.equals(method)) {
             builder.field("rank_constant", rankConstant);
         } else {
             builder.field("normalization", normalization.toString());
@@ -102,12 +133,19 @@ public record FusionSpec(String method, int rankConstant, ScoreNormalization nor
     static FusionSpec parse(XContentParser parser) throws IOException {
         Map<String, Object> body = parser.map();
         if (body.size() != 1) {
-            throw new ParsingException(parser.getTokenLocation(), "[fusion] must name exactly one method: [rrf] or [linear]");
+            throw new ParsingException(parser.getTokenLocation(), "[fusion] must name exactly one method: [rrf], [linear] or [gqr]");
         }
         String method = body.keySet().iterator().next();
         Map<?, ?> options = body.get(method) instanceof Map<?, ?> map ? map : null;
         if (options == null) {
             throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[fusion.%s] must be an object", method));
+        }
+        if (GQR.equals(method)) {
+            try {
+                return gqr(GqrSpec.parse(options));
+            } catch (IllegalArgumentException e) {
+                throw new ParsingException(parser.getTokenLocation(), e.getMessage());
+            }
         }
         int rankConstant = DEFAULT_RANK_CONSTANT;
         ScoreNormalization normalization = ScoreNormalization.MIN_MAX;

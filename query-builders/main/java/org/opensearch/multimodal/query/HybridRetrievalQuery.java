@@ -8,12 +8,10 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Weight;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * A shard's hybrid retrieval (DESIGN.md §4), done when the query is rewritten against the shard's reader: each
@@ -22,15 +20,10 @@ import java.util.function.Function;
  */
 final class HybridRetrievalQuery extends Query {
 
-    /** Fuses {@code scores[retriever][poolDoc]} into one score per pool document. */
-    interface FusionFunction extends Function<float[][], float[]> {
-        String describe();
-    }
-
     private final List<PoolRetriever> retrievers;
-    private final FusionFunction fusion;
+    private final PoolFusion fusion;
 
-    HybridRetrievalQuery(List<PoolRetriever> retrievers, FusionFunction fusion) {
+    HybridRetrievalQuery(List<PoolRetriever> retrievers, PoolFusion fusion) {
         this.retrievers = List.copyOf(retrievers);
         this.fusion = fusion;
     }
@@ -53,7 +46,8 @@ final class HybridRetrievalQuery extends Query {
         for (int r = 0; r < retrievers.size(); r++) {
             scores[r] = retrievers.get(r).score(inner, pool);
         }
-        float[] fused = fusion.apply(scores);
+        PoolFusion.Fused result = fusion.fuse(inner, pool, retrievers, scores);
+        float[] fused = result.scores();
         // Lucene needs non-negative scores; a shift keeps the order (only z_score fusion can go below zero)
         float lowest = 0f;
         for (float f : fused) {
@@ -64,20 +58,15 @@ final class HybridRetrievalQuery extends Query {
         for (int i = 0; i < shifted.length; i++) {
             shifted[i] += shift;
         }
-        return new PoolScoresQuery(searcher.getIndexReader().getContext().id(), pool, shifted, i -> explain(scores, i, fused[i], shift), fusion.describe());
+        return new PoolScoresQuery(searcher.getIndexReader().getContext().id(), pool, shifted, i -> explain(result, i, shift), fusion.describe());
     }
 
-    private Explanation explain(float[][] scores, int doc, float fused, float shift) {
-        List<Explanation> details = new ArrayList<>();
-        for (int r = 0; r < retrievers.size(); r++) {
-            float score = scores[r][doc];
-            String name = retrievers.get(r).name();
-            details.add(Float.isNaN(score)
-                ? Explanation.noMatch(String.format(Locale.ROOT, "retriever [%s] cannot score this document", name))
-                : Explanation.match(score, String.format(Locale.ROOT, "retriever [%s] raw score", name)));
+    private static Explanation explain(PoolFusion.Fused result, int i, float shift) {
+        Explanation fused = result.explain().apply(i);
+        if (shift == 0) {
+            return fused;
         }
-        String what = shift > 0 ? String.format(Locale.ROOT, "fused score %s, shifted by %s to be non-negative", fused, shift) : "fused score";
-        return Explanation.match(fused + shift, what, details);
+        return Explanation.match(fused.getValue().floatValue() + shift, String.format(Locale.ROOT, "fused score shifted by %s to be non-negative", shift), fused);
     }
 
     @Override

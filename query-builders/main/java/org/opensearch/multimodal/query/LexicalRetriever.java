@@ -32,6 +32,11 @@ public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSp
         }
     }
 
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
     LexicalRetriever(StreamInput in) throws IOException {
         this(in.readNamedWriteable(QueryBuilder.class), in.readVInt());
     }

@@ -18,7 +18,8 @@ import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
-import org.opensearch.multimodal.mapper.VectorParsing;
+import org.opensearch.multimodal.mapper.MultiVectorFieldMapper.MultiVectorFieldType;
+import org.opensearch.multimodal.model.ModelManifest;
 import org.opensearch.multimodal.math.VectorMath;
 
 import java.io.IOException;
@@ -44,16 +45,17 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     public static final String NAME = "multimodal";
 
     private final String queryText;
+    private final String queryImage;
     private final float[] queryVector;
     private final LikeDocument like;
     private final Map<String, RetrieverSpec> retrievers;
     /** How several retrievers' scores are combined; null with a single retriever that needs no fusion. */
     private final FusionSpec fusion;
     private final QueryBuilder filter;
-    /** Query text vectors by model id, filled by the coordinating node's rewrite. */
-    private final Map<String, float[]> textVectors;
+    /** The query text's and image's vectors, filled by the coordinating node's rewrite. */
+    private final QueryVectors vectors;
     /** Encodings in flight during a rewrite; never serialized. */
-    private final Map<String, SetOnce<float[]>> pendingVectors;
+    private final List<SetOnce<QueryVectors>> pendingVectors;
     /** The liked document's vectors by retriever field, filled by the coordinating node's rewrite. */
     private final Map<String, float[]> likeVectors;
     /** The liked document's vectors while they are being fetched; never serialized. */
@@ -61,6 +63,19 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
 
     public MultimodalQueryBuilder(String queryText, float[] queryVector, Map<String, ? extends RetrieverSpec> retrievers, QueryBuilder filter) {
         this(queryText, queryVector, null, retrievers, filter);
+    }
+
+    /** With {@code queryImage} (base64, data URI, URL or path) beside or instead of {@code queryText}. */
+    public MultimodalQueryBuilder(
+        String queryText,
+        String queryImage,
+        float[] queryVector,
+        LikeDocument like,
+        Map<String, ? extends RetrieverSpec> retrievers,
+        FusionSpec fusion,
+        QueryBuilder filter
+    ) {
+        this(queryText, queryImage, queryVector, like, retrievers, fusion, filter, QueryVectors.EMPTY, List.of(), Map.of(), null);
     }
 
     /** {@code queryVector} (or else {@code queryText}, encoded) or {@code like} gives the query vector. */
@@ -83,52 +98,34 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         FusionSpec fusion,
         QueryBuilder filter
     ) {
-        this(queryText, queryVector, like, retrievers, fusion, filter, Map.of(), Map.of(), Map.of(), null);
+        this(queryText, null, queryVector, like, retrievers, fusion, filter);
     }
 
     private MultimodalQueryBuilder(
         String queryText,
+        String queryImage,
         float[] queryVector,
         LikeDocument like,
         Map<String, ? extends RetrieverSpec> retrievers,
         FusionSpec fusion,
         QueryBuilder filter,
-        Map<String, float[]> textVectors,
-        Map<String, SetOnce<float[]>> pendingVectors,
+        QueryVectors vectors,
+        List<SetOnce<QueryVectors>> pendingVectors,
         Map<String, float[]> likeVectors,
         SetOnce<Map<String, float[]>> pendingLike
     ) {
-        if (retrievers == null || retrievers.isEmpty()) {
-            throw new IllegalArgumentException("[retrievers] must name at least one retriever");
-        }
-        if (queryText == null && queryVector == null && like == null) {
-            throw new IllegalArgumentException("[multimodal] needs [query_text], [query_vector] or [like]");
-        }
-        if (like != null && (queryText != null || queryVector != null)) {
-            throw new IllegalArgumentException("[like] searches with the liked document's own vectors: give it without [query_text] and [query_vector]");
-        }
-        if (queryVector != null) {
-            VectorParsing.checkVector(queryVector, queryVector.length, "query_vector", queryVector.length);
-        }
-        if (queryText != null && queryVector == null) {
-            for (Map.Entry<String, ? extends RetrieverSpec> retriever : retrievers.entrySet()) {
-                if (retriever.getValue() instanceof DenseRetriever dense && dense.model() == null) {
-                    throw new IllegalArgumentException(
-                        String.format(Locale.ROOT, "[retrievers.%s.dense.model] is required to encode [query_text]", retriever.getKey())
-                    );
-                }
-            }
+        QueryInputsCheck.check(queryText, queryImage, queryVector, like, retrievers);
+        if (fusion != null) {
+            fusion.checkRetrievers(retrievers);
         }
         this.queryText = queryText;
+        this.queryImage = queryImage;
         this.queryVector = queryVector;
-        if (fusion != null) {
-            fusion.checkRetrievers(retrievers.keySet());
-        }
         this.like = like;
         this.retrievers = new LinkedHashMap<>(retrievers);
         this.fusion = fusion;
         this.filter = filter;
-        this.textVectors = textVectors;
+        this.vectors = vectors;
         this.pendingVectors = pendingVectors;
         this.likeVectors = likeVectors;
         this.pendingLike = pendingLike;
@@ -137,6 +134,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     public MultimodalQueryBuilder(StreamInput in) throws IOException {
         super(in);
         this.queryText = in.readOptionalString();
+        this.queryImage = in.readOptionalString();
         this.queryVector = in.readBoolean() ? in.readFloatArray() : null;
         this.like = in.readBoolean() ? new LikeDocument(in) : null;
         int retrieverCount = in.readVInt();
@@ -146,8 +144,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         }
         this.fusion = in.readBoolean() ? new FusionSpec(in) : null;
         this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
-        this.textVectors = in.readMap(StreamInput::readString, StreamInput::readFloatArray);
-        this.pendingVectors = Map.of();
+        this.vectors = QueryVectors.read(in);
+        this.pendingVectors = List.of();
         this.likeVectors = in.readMap(StreamInput::readString, StreamInput::readFloatArray);
         this.pendingLike = null;
     }
@@ -158,6 +156,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             throw new IllegalStateException("the multimodal query must be rewritten (its text encoded) before it is sent");
         }
         out.writeOptionalString(queryText);
+        out.writeOptionalString(queryImage);
         out.writeBoolean(queryVector != null);
         if (queryVector != null) {
             out.writeFloatArray(queryVector);
@@ -176,7 +175,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             fusion.writeTo(out);
         }
         out.writeOptionalNamedWriteable(filter);
-        out.writeMap(textVectors, StreamOutput::writeString, StreamOutput::writeFloatArray);
+        vectors.writeTo(out);
         out.writeMap(likeVectors, StreamOutput::writeString, StreamOutput::writeFloatArray);
     }
 
@@ -204,9 +203,18 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         return filter;
     }
 
+    public String queryImage() {
+        return queryImage;
+    }
+
     /** The encoded query text of {@code model}, once the rewrite has encoded it. */
     public float[] textVector(String model) {
-        return textVectors.get(model);
+        return vectors.dense(DenseRetriever.TEXT_INPUT, model);
+    }
+
+    /** The query's token vectors from {@code model}, once the rewrite has encoded them. */
+    public float[][] tokenVectors(String model) {
+        return vectors.tokens().get(model);
     }
 
     @Override
@@ -219,6 +227,9 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         builder.startObject(NAME);
         if (queryText != null) {
             builder.field("query_text", queryText);
+        }
+        if (queryImage != null) {
+            builder.field("query_image", queryImage);
         }
         if (queryVector != null) {
             builder.array("query_vector", queryVector);
@@ -245,6 +256,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
 
     public static MultimodalQueryBuilder fromXContent(XContentParser parser) throws IOException {
         String queryText = null;
+        String queryImage = null;
         float[] queryVector = null;
         LikeDocument like = null;
         Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
@@ -271,6 +283,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             } else if (token.isValue()) {
                 switch (key) {
                     case "query_text" -> queryText = parser.text();
+                    case "query_image" -> queryImage = parser.text();
                     case "boost" -> boost = parser.floatValue();
                     case "_name" -> queryName = parser.text();
                     default -> throw unknown(parser, key);
@@ -280,7 +293,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             }
         }
         try {
-            return new MultimodalQueryBuilder(queryText, queryVector, like, retrievers, fusion, filter).boost(boost).queryName(queryName);
+            return new MultimodalQueryBuilder(queryText, queryImage, queryVector, like, retrievers, fusion, filter).boost(boost).queryName(queryName);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }
@@ -317,16 +330,20 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 );
             }
             String type = parser.currentName();
-            if (DenseRetriever.TYPE.equals(type) == false && LexicalRetriever.TYPE.equals(type) == false) {
+            if (DenseRetriever.TYPE.equals(type) == false && LexicalRetriever.TYPE.equals(type) == false && MultiVectorRetriever.TYPE.equals(type) == false) {
                 throw new ParsingException(
                     parser.getTokenLocation(),
-                    String.format(Locale.ROOT, "[retrievers.%s] unknown retriever type [%s], expected one of [dense, lexical]", name, type)
+                    String.format(Locale.ROOT, "[retrievers.%s] unknown retriever type [%s], expected one of [dense, lexical, multi_vector]", name, type)
                 );
             }
             if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
                 throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.%s] must be an object", name, type));
             }
-            RetrieverSpec retriever = DenseRetriever.TYPE.equals(type) ? DenseRetriever.parse(parser, name) : LexicalRetriever.parse(parser, name);
+            RetrieverSpec retriever = switch (type) {
+                case DenseRetriever.TYPE -> DenseRetriever.parse(parser, name);
+                case LexicalRetriever.TYPE -> LexicalRetriever.parse(parser, name);
+                default -> MultiVectorRetriever.parse(parser, name);
+            };
             if (parser.nextToken() != XContentParser.Token.END_OBJECT) {
                 throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s] must have exactly one type", name));
             }
@@ -345,7 +362,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         if (filter != null) {
             QueryBuilder rewrittenFilter = filter.rewrite(context);
             if (rewrittenFilter != filter) {
-                return copy(rewrittenFilter, textVectors, pendingVectors, likeVectors, pendingLike);
+                return copy(rewrittenFilter, retrievers, vectors, pendingVectors, likeVectors, pendingLike);
             }
         }
         Map<String, RetrieverSpec> rewrittenRetrievers = new LinkedHashMap<>();
@@ -362,23 +379,21 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             rewrittenRetrievers.put(retriever.getKey(), spec);
         }
         if (changed) {
-            return new MultimodalQueryBuilder(queryText, queryVector, like, rewrittenRetrievers, fusion, filter, textVectors, pendingVectors,
-                likeVectors, pendingLike).boost(boost).queryName(queryName);
+            return copy(filter, rewrittenRetrievers, vectors, pendingVectors, likeVectors, pendingLike);
         }
         if (pendingVectors.isEmpty() == false) {
-            Map<String, float[]> encoded = new TreeMap<>(textVectors);
-            for (Map.Entry<String, SetOnce<float[]>> pending : pendingVectors.entrySet()) {
-                float[] vector = pending.getValue().get();
-                if (vector == null) {
+            QueryVectors encoded = vectors;
+            for (SetOnce<QueryVectors> pending : pendingVectors) {
+                if (pending.get() == null) {
                     return this;
                 }
-                encoded.put(pending.getKey(), vector);
+                encoded = encoded.with(pending.get());
             }
-            return copy(filter, encoded, Map.of(), likeVectors, null);
+            return copy(filter, retrievers, encoded, List.of(), likeVectors, null);
         }
         if (pendingLike != null) {
             Map<String, float[]> fetched = pendingLike.get();
-            return fetched == null ? this : copy(filter, textVectors, Map.of(), fetched, null);
+            return fetched == null ? this : copy(filter, retrievers, vectors, List.of(), fetched, null);
         }
         if (like != null && likeVectors.isEmpty()) {
             // the liked document's vectors are read once, on the coordinating node, like query text is encoded
@@ -387,37 +402,73 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             context.registerAsyncAction(
                 (client, listener) -> LikeVectors.fetch(client, like, fields, ActionListenerAdapters.setting(fetching, listener))
             );
-            return copy(filter, textVectors, Map.of(), likeVectors, fetching);
+            return copy(filter, retrievers, vectors, List.of(), likeVectors, fetching);
         }
-        Map<String, SetOnce<float[]>> toEncode = new TreeMap<>();
-        if (queryText != null && queryVector == null) {
-            for (Map.Entry<String, DenseRetriever> retriever : denseRetrievers().entrySet()) {
-                String model = retriever.getValue().model();
-                if (textVectors.containsKey(model) == false && toEncode.containsKey(model) == false) {
-                    QueryEncoder.requireModel(model, "retrievers." + retriever.getKey() + ".dense.model");
-                    toEncode.put(model, new SetOnce<>());
+        List<SetOnce<QueryVectors>> encoding = registerEncodings(context);
+        return encoding.isEmpty() ? this : copy(filter, retrievers, vectors, encoding, likeVectors, null);
+    }
+
+    /** Starts every encoding the retrievers need that is not done yet: per model, text (pooled and/or tokens) and image. */
+    private List<SetOnce<QueryVectors>> registerEncodings(QueryRewriteContext context) {
+        if (queryVector != null || like != null) {
+            return List.of();
+        }
+        Map<String, boolean[]> textModels = new TreeMap<>(); // model -> {pooled vector, token vectors}
+        Map<String, String> imageModels = new TreeMap<>();
+        for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
+            String parameter = "retrievers." + named.getKey() + "." + named.getValue().type();
+            if (named.getValue() instanceof DenseRetriever dense) {
+                String input = dense.inputFor(queryText != null);
+                if (vectors.hasDense(input, dense.model())) {
+                    continue;
                 }
+                ModelManifest manifest = QueryEncoder.requireModel(dense.model(), parameter + ".model");
+                if (DenseRetriever.IMAGE_INPUT.equals(input)) {
+                    requireKind(manifest.kind().hasImage(), parameter, dense.model(), "images");
+                    imageModels.put(dense.model(), parameter);
+                } else {
+                    requireKind(manifest.kind().hasText(), parameter, dense.model(), "text");
+                    textModels.computeIfAbsent(dense.model(), m -> new boolean[2])[0] = true;
+                }
+            } else if (named.getValue() instanceof MultiVectorRetriever multi && vectors.tokens().containsKey(multi.model()) == false) {
+                ModelManifest manifest = QueryEncoder.requireModel(multi.model(), parameter + ".model");
+                requireKind(manifest.kind().hasText(), parameter, multi.model(), "text");
+                textModels.computeIfAbsent(multi.model(), m -> new boolean[2])[1] = true;
             }
         }
-        if (toEncode.isEmpty()) {
-            return this;
-        }
-        for (Map.Entry<String, SetOnce<float[]>> pending : toEncode.entrySet()) {
+        List<SetOnce<QueryVectors>> pending = new ArrayList<>();
+        for (Map.Entry<String, boolean[]> model : textModels.entrySet()) {
+            SetOnce<QueryVectors> result = new SetOnce<>();
+            pending.add(result);
+            boolean dense = model.getValue()[0];
+            boolean tokens = model.getValue()[1];
             context.registerAsyncAction(
-                (client, listener) -> QueryEncoder.encode(pending.getKey(), queryText, ActionListenerAdapters.setting(pending.getValue(), listener))
+                (client, listener) -> QueryEncoder.encodeText(model.getKey(), queryText, dense, tokens, ActionListenerAdapters.setting(result, listener))
             );
         }
-        return copy(filter, textVectors, toEncode, likeVectors, null);
+        for (String model : imageModels.keySet()) {
+            SetOnce<QueryVectors> result = new SetOnce<>();
+            pending.add(result);
+            context.registerAsyncAction((client, listener) -> QueryEncoder.encodeImage(model, queryImage, ActionListenerAdapters.setting(result, listener)));
+        }
+        return pending;
+    }
+
+    private static void requireKind(boolean supported, String parameter, String model, String what) {
+        if (supported == false) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "[%s.model] model [%s] does not encode %s", parameter, model, what));
+        }
     }
 
     private MultimodalQueryBuilder copy(
         QueryBuilder newFilter,
-        Map<String, float[]> vectors,
-        Map<String, SetOnce<float[]>> pending,
+        Map<String, RetrieverSpec> newRetrievers,
+        QueryVectors encoded,
+        List<SetOnce<QueryVectors>> pending,
         Map<String, float[]> liked,
         SetOnce<Map<String, float[]>> likePending
     ) {
-        return new MultimodalQueryBuilder(queryText, queryVector, like, retrievers, fusion, newFilter, vectors, pending, liked, likePending)
+        return new MultimodalQueryBuilder(queryText, queryImage, queryVector, like, newRetrievers, fusion, newFilter, encoded, pending, liked, likePending)
             .boost(boost)
             .queryName(queryName);
     }
@@ -450,6 +501,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
             if (named.getValue() instanceof DenseRetriever dense) {
                 pool.add(denseRetriever(named.getKey(), dense, context, filterQuery));
+            } else if (named.getValue() instanceof MultiVectorRetriever multi) {
+                pool.add(multiVectorRetriever(named.getKey(), multi, context));
             } else {
                 LexicalRetriever lexical = (LexicalRetriever) named.getValue();
                 BooleanQuery.Builder query = new BooleanQuery.Builder().add(lexical.query().toQuery(context), BooleanClause.Occur.MUST);
@@ -460,7 +513,49 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             }
         }
         FusionSpec fusionSpec = fusion == null ? FusionSpec.defaultRrf() : fusion;
-        return new HybridRetrievalQuery(pool, fusionSpec.function(List.copyOf(retrievers.keySet())));
+        if (fusionSpec.gqr() != null) {
+            for (PoolRetriever retriever : pool) {
+                if (retriever.name().equals(fusionSpec.gqr().primary()) && retriever instanceof PoolRetriever.Dense dense
+                    && dense.similarity() == org.apache.lucene.index.VectorSimilarityFunction.EUCLIDEAN) {
+                    throw new IllegalArgumentException(
+                        String.format(Locale.ROOT, "[fusion.gqr.primary] retriever [%s] searches [%s] by l2_norm; GQR refines inner-product scores (cosine or dot_product fields)", dense.name(), dense.field())
+                    );
+                }
+            }
+        }
+        return new HybridRetrievalQuery(pool, fusionSpec.function(retrievers));
+    }
+
+    /** A multi_vector retriever on its field: checks the field and the query token vectors' dims. */
+    private PoolRetriever.MultiVector multiVectorRetriever(String name, MultiVectorRetriever retriever, QueryShardContext context) {
+        String parameter = "retrievers." + name + ".multi_vector";
+        MappedFieldType fieldType = context.fieldMapper(retriever.field());
+        if (fieldType == null) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[%s.field] field [%s] does not exist in index [%s]", parameter, retriever.field(), context.index().getName())
+            );
+        }
+        if (fieldType instanceof MultiVectorFieldType == false) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[%s.field] field [%s] is of type [%s], not [multi_vector]", parameter, retriever.field(), fieldType.typeName())
+            );
+        }
+        float[][] tokens = vectors.tokens().get(retriever.model());
+        if (tokens == null) {
+            throw new IllegalStateException(
+                String.format(Locale.ROOT, "[%s.model] the query's token vectors were not encoded with [%s] before reaching the shard", parameter, retriever.model())
+            );
+        }
+        int dims = ((MultiVectorFieldType) fieldType).dims();
+        if (tokens.length > 0 && tokens[0].length != dims) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[%s.model] model [%s] produces %d dims but field [%s] has %d", parameter, retriever.model(), tokens[0].length, retriever.field(), dims)
+            );
+        }
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "[%s] [query_text] has no tokens to score with", parameter));
+        }
+        return new PoolRetriever.MultiVector(name, retriever.field(), tokens, TokenMemory.ofNode());
     }
 
     /** A dense retriever on its field: checks the field and the vector, and builds its KNN query with the filter inside. */
@@ -509,10 +604,10 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             }
             source = String.format(Locale.ROOT, "[like] document [%s/%s] has", like.index(), like.id());
         } else {
-            vector = textVectors.get(retriever.model());
+            vector = vectors.dense(retriever.inputFor(queryText != null), retriever.model());
             if (vector == null) {
                 throw new IllegalStateException(
-                    String.format(Locale.ROOT, "[%s.model] the query text was not encoded with model [%s] before reaching the shard", parameter, retriever.model())
+                    String.format(Locale.ROOT, "[%s.model] the query was not encoded with model [%s] before reaching the shard", parameter, retriever.model())
                 );
             }
             source = String.format(Locale.ROOT, "[%s.model] model [%s] produces", parameter, retriever.model());
@@ -531,14 +626,15 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     @Override
     protected boolean doEquals(MultimodalQueryBuilder other) {
         return Objects.equals(queryText, other.queryText)
+            && Objects.equals(queryImage, other.queryImage)
             && Arrays.equals(queryVector, other.queryVector)
             && Objects.equals(like, other.like)
             && vectorsEqual(likeVectors, other.likeVectors)
             && retrievers.equals(other.retrievers)
             && Objects.equals(fusion, other.fusion)
             && Objects.equals(filter, other.filter)
-            && vectorsEqual(textVectors, other.textVectors)
-            && pendingVectors.keySet().equals(other.pendingVectors.keySet());
+            && vectors.equals(other.vectors)
+            && pendingVectors.size() == other.pendingVectors.size();
     }
 
     private static boolean vectorsEqual(Map<String, float[]> a, Map<String, float[]> b) {
@@ -555,6 +651,6 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(queryText, Arrays.hashCode(queryVector), like, retrievers, fusion, filter, textVectors.keySet());
+        return Objects.hash(queryText, queryImage, Arrays.hashCode(queryVector), like, retrievers, fusion, filter, vectors);
     }
 }

@@ -1,5 +1,7 @@
 package org.opensearch.multimodal.query;
 
+import org.apache.lucene.document.LateInteractionField;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
@@ -12,6 +14,9 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.VectorUtil;
+import org.opensearch.multimodal.math.MaxSim;
+import org.opensearch.multimodal.math.RefinablePrimary;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -73,8 +78,24 @@ interface PoolRetriever {
         return Arrays.stream(hits).mapToInt(h -> h.doc).toArray();
     }
 
+    /**
+     * A retriever whose score is a differentiable function of query parameters z, so it can be the primary of Guided
+     * Query Refinement: single-vector {@code <z, d>} or multi-vector MaxSim.
+     */
+    interface Refinable extends PoolRetriever {
+
+        /** The starting parameters z0: the query vector, or the query token matrix flattened. */
+        float[] queryParameters();
+
+        /** The primary as a function of z over {@code docs} (global ids, increasing; each must have a vector). */
+        RefinablePrimary primary(IndexSearcher searcher, int[] docs) throws IOException;
+
+        /** Scores {@code docs} with parameters {@code z}, {@code NaN} where a document has no vector. */
+        float[] scoreWith(IndexSearcher searcher, int[] docs, float[] z) throws IOException;
+    }
+
     /** A dense retriever: its KNN query proposes, the stored vectors score the pool exactly with the field's similarity. */
-    record Dense(String name, String field, float[] queryVector, VectorSimilarityFunction similarity, Query knnQuery, int k) implements PoolRetriever {
+    record Dense(String name, String field, float[] queryVector, VectorSimilarityFunction similarity, Query knnQuery, int k) implements Refinable {
         @Override
         public int[] topK(IndexSearcher searcher) throws IOException {
             return topDocs(searcher, knnQuery, k);
@@ -89,6 +110,109 @@ interface PoolRetriever {
                 }
                 KnnVectorValues.DocIndexIterator iterator = values.iterator();
                 return doc -> advanceTo(iterator, doc) ? similarity.compare(queryVector, values.vectorValue(iterator.index())) : Float.NaN;
+            });
+        }
+
+        @Override
+        public float[] queryParameters() {
+            return queryVector.clone();
+        }
+
+        @Override
+        public RefinablePrimary primary(IndexSearcher searcher, int[] docs) throws IOException {
+            float[][] vectors = new float[docs.length][];
+            int[] position = {0};
+            scoreByLeaf(searcher, docs, leaf -> {
+                FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
+                KnnVectorValues.DocIndexIterator iterator = values == null ? null : values.iterator();
+                return doc -> {
+                    int i = position[0]++;
+                    if (iterator == null || advanceTo(iterator, doc) == false) {
+                        throw new IllegalStateException("GQR candidate without a vector in [" + field + "]");
+                    }
+                    vectors[i] = values.vectorValue(iterator.index()).clone();
+                    return 0f;
+                };
+            });
+            return RefinablePrimary.singleVector(vectors);
+        }
+
+        @Override
+        public float[] scoreWith(IndexSearcher searcher, int[] docs, float[] z) throws IOException {
+            return scoreByLeaf(searcher, docs, leaf -> {
+                FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
+                if (values == null) {
+                    return null;
+                }
+                KnnVectorValues.DocIndexIterator iterator = values.iterator();
+                return doc -> advanceTo(iterator, doc) ? VectorUtil.dotProduct(z, values.vectorValue(iterator.index())) : Float.NaN;
+            });
+        }
+    }
+
+    /**
+     * A late-interaction retriever: proposes nothing, scores each pool document by MaxSim of the query's token vectors
+     * against the document's {@code multi_vector} field ({@link LateInteractionField}, rows L2-normalized).
+     */
+    record MultiVector(String name, String field, float[][] queryTokens, TokenMemory memory) implements Refinable {
+        @Override
+        public int[] topK(IndexSearcher searcher) {
+            return new int[0];
+        }
+
+        @Override
+        public float[] score(IndexSearcher searcher, int[] pool) throws IOException {
+            return scoreWithRows(searcher, pool, queryTokens);
+        }
+
+        @Override
+        public float[] queryParameters() {
+            int dims = queryTokens[0].length;
+            float[] z = new float[queryTokens.length * dims];
+            for (int t = 0; t < queryTokens.length; t++) {
+                System.arraycopy(queryTokens[t], 0, z, t * dims, dims);
+            }
+            return z;
+        }
+
+        @Override
+        public RefinablePrimary primary(IndexSearcher searcher, int[] docs) throws IOException {
+            float[][][] tokens = new float[docs.length][][];
+            int[] position = {0};
+            int dims = queryTokens[0].length;
+            TokenMemory.Reservation reservation = memory.reservation();
+            scoreByLeaf(searcher, docs, leaf -> {
+                BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
+                return doc -> {
+                    int i = position[0]++;
+                    if (values == null || values.advanceExact(doc) == false) {
+                        throw new IllegalStateException("GQR candidate without token vectors in [" + field + "]");
+                    }
+                    tokens[i] = LateInteractionField.decode(values.binaryValue());
+                    reservation.reserve(tokens[i].length, dims, field);
+                    return 0f;
+                };
+            });
+            return RefinablePrimary.multiVector(tokens, queryTokens.length, queryTokens.length, dims);
+        }
+
+        @Override
+        public float[] scoreWith(IndexSearcher searcher, int[] docs, float[] z) throws IOException {
+            int dims = queryTokens[0].length;
+            float[][] rows = new float[queryTokens.length][];
+            for (int t = 0; t < rows.length; t++) {
+                rows[t] = java.util.Arrays.copyOfRange(z, t * dims, (t + 1) * dims);
+            }
+            return scoreWithRows(searcher, docs, rows);
+        }
+
+        private float[] scoreWithRows(IndexSearcher searcher, int[] docs, float[][] rows) throws IOException {
+            return scoreByLeaf(searcher, docs, leaf -> {
+                BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
+                if (values == null) {
+                    return null;
+                }
+                return doc -> values.advanceExact(doc) ? MaxSim.score(rows, rows.length, LateInteractionField.decode(values.binaryValue())) : Float.NaN;
             });
         }
     }

@@ -17,12 +17,12 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
-import org.opensearch.multimodal.math.Fusion;
 import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Hybrid retrieval on a real Lucene index spread over several segments: the pool is the union of each retriever's
@@ -57,18 +57,8 @@ public final class HybridRetrievalQueryTests extends OpenSearchTestCase {
         );
     }
 
-    private static HybridRetrievalQuery.FusionFunction rrf() {
-        return new HybridRetrievalQuery.FusionFunction() {
-            @Override
-            public float[] apply(float[][] scores) {
-                return Fusion.reciprocalRank(scores, new float[] { 1f, 1f }, 60);
-            }
-
-            @Override
-            public String describe() {
-                return "rrf";
-            }
-        };
+    private static PoolFusion rrf() {
+        return new ScoreFusion(true, 60, ScoreNormalization.MIN_MAX, Map.of());
     }
 
     public void testThePoolIsTheUnionScoredByEveryRetrieverAndFusedByRank() throws IOException {
@@ -127,17 +117,7 @@ public final class HybridRetrievalQueryTests extends OpenSearchTestCase {
             }
             try (DirectoryReader reader = DirectoryReader.open(directory)) {
                 IndexSearcher searcher = new IndexSearcher(reader);
-                HybridRetrievalQuery.FusionFunction zScore = new HybridRetrievalQuery.FusionFunction() {
-                    @Override
-                    public float[] apply(float[][] scores) {
-                        return Fusion.linear(scores, new float[] { 1f, 1f }, ScoreNormalization.Z_SCORE);
-                    }
-
-                    @Override
-                    public String describe() {
-                        return "linear z_score";
-                    }
-                };
+                PoolFusion zScore = new ScoreFusion(false, 60, ScoreNormalization.Z_SCORE, Map.of());
                 TopDocs top = searcher.search(new HybridRetrievalQuery(retrievers(), zScore), 10);
                 for (ScoreDoc hit : top.scoreDocs) {
                     assertTrue("Lucene scores are never negative: " + hit.score, hit.score >= 0f);

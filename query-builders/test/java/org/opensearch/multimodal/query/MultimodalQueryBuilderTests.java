@@ -249,4 +249,86 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
             "[query_vector] must be an array of numbers"
         );
     }
+
+    private static final String THREE_RETRIEVERS = "\"retrievers\": {\"bm25\": {\"lexical\": {\"match\": {\"title\": \"x\"}}}, "
+        + "\"text\": {\"dense\": {\"field\": \"v\", \"model\": \"" + MODEL + "\", \"k\": 50}}, "
+        + "\"tokens\": {\"multi_vector\": {\"field\": \"t\", \"model\": \"" + MODEL + "\"}}}";
+
+    private MultimodalQueryBuilder roundTrips(MultimodalQueryBuilder parsed) throws IOException {
+        assertEquals(parsed, parse(Strings.toString(MediaTypeRegistry.JSON, parsed)));
+        NamedWriteableRegistry registry = new NamedWriteableRegistry(searchModule.getNamedWriteables());
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            out.writeNamedWriteable(parsed);
+            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry)) {
+                MultimodalQueryBuilder read = (MultimodalQueryBuilder) in.readNamedWriteable(QueryBuilder.class);
+                assertEquals(parsed, read);
+                return read;
+            }
+        }
+    }
+
+    public void testGqrWithAMultiVectorPrimaryRoundTripsAndTakesItsKindsDefaults() throws IOException {
+        MultimodalQueryBuilder parsed = parseMultimodal("{\"query_text\": \"x\", " + THREE_RETRIEVERS
+            + ", \"fusion\": {\"gqr\": {\"primary\": \"tokens\", \"complementary\": [\"bm25\", \"text\"], \"pool_k\": 12, \"alpha\": 0.25}}}");
+        assertEquals(new MultiVectorRetriever("t", MODEL), parsed.retrievers().get("tokens"));
+        GqrSpec gqr = parsed.fusion().gqr();
+        assertEquals("tokens", gqr.primary());
+        assertEquals(List.of("bm25", "text"), gqr.complementary());
+        assertEquals(12, gqr.poolK());
+        assertEquals(0.25f, gqr.alpha(), 0f);
+        assertEquals("DESIGN.md §5 multi-vector defaults", 50, gqr.parameters(true).steps());
+        assertEquals(1e-4f, gqr.parameters(true).learningRate(), 0f);
+        assertEquals("single-vector defaults", 10, gqr.parameters(false).steps());
+        assertEquals(1e-3f, gqr.parameters(false).learningRate(), 0f);
+        roundTrips(parsed);
+
+        MultimodalQueryBuilder dense = parseMultimodal("{\"query_text\": \"x\", " + THREE_RETRIEVERS
+            + ", \"fusion\": {\"gqr\": {\"primary\": \"text\", \"steps\": 0, \"learning_rate\": 0.01, \"temperature\": 2, \"normalization\": \"none\"}}}");
+        assertEquals(0, dense.fusion().gqr().parameters(false).steps());
+        assertEquals(List.of("bm25", "tokens"), dense.fusion().gqr().complementaryOf(dense.retrievers().keySet()));
+        roundTrips(dense);
+    }
+
+    public void testGqrErrorsNameTheParameter() {
+        String prefix = "{\"query_text\": \"x\", " + THREE_RETRIEVERS + ", \"fusion\": {\"gqr\": {";
+        assertMessageContains(parseError(prefix + "\"primary\": \"bm25\"}}}"), "[fusion.gqr.primary] retriever [bm25] is lexical");
+        assertMessageContains(parseError(prefix + "\"primary\": \"nope\"}}}"), "[fusion.gqr.primary] names retriever [nope]");
+        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"complementary\": [\"bm9\"]}}}"), "[fusion.gqr.complementary] names retriever [bm9]");
+        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"complementary\": [\"bm25\", \"bm25\"]}}}"), "names [bm25] twice");
+        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"pool_k\": 0}}}"), "[fusion.gqr.pool_k] must be between 1 and 10000");
+        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"pool_k\": 10001}}}"), "[fusion.gqr.pool_k]");
+        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"steps\": 1001}}}"), "[fusion.gqr.steps] must be between 0 and 1000");
+        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"temperature\": 0}}}"), "[fusion.gqr.temperature] must be > 0");
+        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"alpha\": 1.5}}}"), "[fusion.gqr.alpha] must be between 0 and 1");
+        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"alpha\": -0.1}}}"), "[fusion.gqr.alpha]");
+        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"learning_rate\": 0}}}"), "[fusion.gqr.learning_rate]");
+        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"normalization\": \"z_score\"}}}"), "[fusion.gqr.normalization]");
+        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"bogus\": 1}}}"), "[fusion.gqr] unknown parameter [bogus]");
+        assertMessageContains(parseError(prefix + "\"complementary\": [\"bm25\"]}}}"), "[fusion.gqr.primary] is required");
+    }
+
+    public void testMultiVectorRetrieverNeedsTextAndARetrieverThatProposesCandidates() {
+        String tokensOnly = "\"retrievers\": {\"tokens\": {\"multi_vector\": {\"field\": \"t\", \"model\": \"" + MODEL + "\"}}}";
+        assertMessageContains(parseError("{\"query_text\": \"x\", " + tokensOnly + "}"), "add a dense or lexical retriever");
+        assertMessageContains(parseError("{\"query_vector\": [1, 2], " + THREE_RETRIEVERS + "}"), "[retrievers.tokens.multi_vector] needs [query_text]");
+        assertMessageContains(parseError("{\"query_text\": \"x\", \"retrievers\": {\"a\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "
+            + "\"t\": {\"multi_vector\": {\"field\": \"t\"}}}}"), "[multi_vector] retriever needs [model]");
+        assertMessageContains(parseError("{\"query_text\": \"x\", \"retrievers\": {\"a\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "
+            + "\"t\": {\"multi_vector\": {\"field\": \"t\", \"model\": \"m\", \"k\": 5}}}}"), "[retrievers.t.multi_vector] unknown parameter [k]");
+    }
+
+    public void testQueryImageFeedsImageInputRetrievers() throws IOException {
+        MultimodalQueryBuilder parsed = parseMultimodal("{\"query_text\": \"red dress\", \"query_image\": \"https://example.com/a.jpg\", \"retrievers\": {"
+            + "\"text\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "
+            + "\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\", \"input\": \"image\"}}}}");
+        assertEquals("https://example.com/a.jpg", parsed.queryImage());
+        assertEquals("image", ((DenseRetriever) parsed.retrievers().get("image")).input());
+        roundTrips(parsed);
+        MultimodalQueryBuilder imageOnly = parseMultimodal("{\"query_image\": \"/9j/4AAQ\", \"retrievers\": {\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\"}}}}");
+        assertEquals("an image-only query encodes its image", "image", ((DenseRetriever) imageOnly.retrievers().get("image")).inputFor(false));
+        assertMessageContains(parseError("{\"query_text\": \"x\", \"retrievers\": {\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\", \"input\": \"image\"}}}}"),
+            "[retrievers.image.dense.input] is [image] but the query has no [query_image]");
+        assertMessageContains(parseError("{\"query_text\": \"x\", \"retrievers\": {\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\", \"input\": \"audio\"}}}}"),
+            "[input] must be [text] or [image]");
+    }
 }

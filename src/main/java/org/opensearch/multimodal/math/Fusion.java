@@ -43,7 +43,7 @@ public final class Fusion {
     }
 
     /** 1-based competition ranks of the scores, higher first; 0 for {@code NaN}. O(n log n): pools can be large. */
-    static int[] ranks(float[] scores) {
+    public static int[] ranks(float[] scores) {
         Integer[] order = new Integer[scores.length];
         int scored = 0;
         for (int i = 0; i < scores.length; i++) {

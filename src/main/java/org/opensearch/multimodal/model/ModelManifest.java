@@ -22,6 +22,7 @@ public record ModelManifest(
     boolean normalize,
     String outputName,
     String queryPrefix,
+    String queryTokenPrefix,
     String documentPrefix,
     int maxTokens,
     int dims,
@@ -71,6 +72,7 @@ public record ModelManifest(
             Boolean.parseBoolean(String.valueOf(manifest.getOrDefault("normalize", true))),
             stringOr(manifest, "text_output", stringOr(manifest, "output", "last_hidden_state")),
             stringOr(manifest, "query_prefix", ""),
+            stringOr(manifest, "query_token_prefix", ""),
             stringOr(manifest, "document_prefix", ""),
             ((Number) maxTokens).intValue(),
             ((Number) dims).intValue(),
@@ -83,7 +85,11 @@ public record ModelManifest(
     }
 
     public String prefix(EncodingPurpose purpose) {
-        return purpose == EncodingPurpose.QUERY ? queryPrefix : documentPrefix;
+        return switch (purpose) {
+            case QUERY -> queryPrefix;
+            case QUERY_TOKENS -> queryTokenPrefix;
+            case DOCUMENT -> documentPrefix;
+        };
     }
 
     private static String stringOr(Map<String, Object> map, String key, String fallback) {

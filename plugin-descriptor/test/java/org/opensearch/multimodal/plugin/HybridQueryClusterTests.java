@@ -1,0 +1,234 @@
+package org.opensearch.multimodal.plugin;
+
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.action.search.SearchRequestBuilder;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.common.io.PathUtils;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.index.query.MultiMatchQueryBuilder;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.math.ScoreNormalization;
+import org.opensearch.multimodal.model.BuiltinModels;
+import org.opensearch.multimodal.query.DenseRetriever;
+import org.opensearch.multimodal.query.FusionSpec;
+import org.opensearch.multimodal.query.GqrSpec;
+import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
+import org.opensearch.multimodal.query.LateInteractionScoreMode;
+import org.opensearch.multimodal.query.LexicalRetriever;
+import org.opensearch.multimodal.query.MultiVectorRetriever;
+import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.RetrieverSpec;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.search.SearchHit;
+import org.opensearch.search.aggregations.AggregationBuilders;
+import org.opensearch.search.aggregations.bucket.terms.Terms;
+import org.opensearch.test.OpenSearchIntegTestCase;
+
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo corpus (48 paragraphs, 8 topics) embedded by the real bge-small model with token vectors, searched by every
+ * fusion, GQR with a dense and a multi-vector primary, and the late_interaction rescorer, on 1 and on 3 shards.
+ */
+@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 2, numClientNodes = 0)
+public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
+
+    private static final String MODEL = "bge-small-en-v1.5";
+    private static final String QUERY = "how do plants turn light into energy";
+
+    @Override
+    protected Collection<Class<? extends Plugin>> nodePlugins() {
+        return List.of(MultimodalPlugin.class);
+    }
+
+    @Override
+    protected Path nodeConfigPath(int nodeOrdinal) {
+        try {
+            Path config = Files.createTempDirectory(PathUtils.get(System.getProperty("java.io.tmpdir")), "node-config");
+            BuiltinModels.installInto(Files.createDirectories(config.resolve("multimodal/models")), BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The corpus in {@code index} with {@code shards} shards: body_vec and body_tokens from one pass per batch. */
+    private void indexCorpus(String index, int shards) throws IOException {
+        String pipeline = """
+            {"processors": [{"embed_text": {"model": "bge-small-en-v1.5", "field_map": {"body": "body_vec"},
+              "token_field_map": {"body": "body_tokens"}, "batch_size": 16}}]}""";
+        assertAcked(client().admin().cluster().preparePutPipeline("corpus", new BytesArray(pipeline), XContentType.JSON).get());
+        String mapping = """
+            {"_source": {"excludes": ["body_tokens"]}, "properties": {
+              "title": {"type": "text"}, "body": {"type": "text"}, "topic": {"type": "keyword"},
+              "body_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
+              "body_tokens": {"type": "multi_vector", "dims": 384}}}""";
+        assertAcked(prepareCreate(index).setSettings(Map.of("index.number_of_shards", shards, "index.number_of_replicas", 0, "index.default_pipeline", "corpus")).setMapping(mapping));
+        BulkRequestBuilder bulk = client().prepareBulk();
+        Path corpus = Path.of(System.getProperty("tests.demo.corpus", "integTest/demo/corpus/docs.jsonl"));
+        for (String line : Files.readAllLines(corpus, StandardCharsets.UTF_8)) {
+            if (line.isBlank() == false) {
+                String id = line.replaceAll("^\\{\"id\": \"(\\d+)\".*$", "$1");
+                bulk.add(client().prepareIndex(index).setId(id).setSource(line, XContentType.JSON));
+            }
+        }
+        assertFalse(bulk.get().buildFailureMessage(), bulk.get().hasFailures());
+        refresh(index);
+    }
+
+    private static Map<String, RetrieverSpec> retrievers(int k) {
+        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
+        retrievers.put("bm25", new LexicalRetriever(new MultiMatchQueryBuilder(QUERY, "title", "body"), k));
+        retrievers.put("text", new DenseRetriever("body_vec", MODEL, k));
+        retrievers.put("tokens", new MultiVectorRetriever("body_tokens", MODEL));
+        return retrievers;
+    }
+
+    private static MultimodalQueryBuilder query(int k, FusionSpec fusion) {
+        return new MultimodalQueryBuilder(QUERY, null, null, retrievers(k), fusion, null);
+    }
+
+    private static GqrSpec gqr(String primary, Integer steps) {
+        return new GqrSpec(primary, List.of(), 10, steps, null, 1f, 0.5f, ScoreNormalization.MIN_MAX);
+    }
+
+    private static List<String> ids(SearchResponse response) {
+        return Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
+    }
+
+    private SearchResponse search(String index, MultimodalQueryBuilder query, int size) {
+        return client().prepareSearch(index).setQuery(query).setSize(size).get();
+    }
+
+    public void testEveryFusionAndGqrFindPhotosynthesisAndExplainTheirArithmetic() throws IOException {
+        indexCorpus("one", 1);
+        FusionSpec linear = new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.MIN_MAX, Map.of());
+        for (FusionSpec fusion : List.of(FusionSpec.defaultRrf(), linear, FusionSpec.gqr(gqr("text", null)), FusionSpec.gqr(gqr("tokens", null)))) {
+            SearchResponse response = client().prepareSearch("one").setQuery(query(10, fusion)).setSize(5).setExplain(true).get();
+            assertEquals(fusion.method() + ": " + ids(response), "34", response.getHits().getAt(0).getId());
+            String explanation = response.getHits().getAt(0).getExplanation().toString();
+            assertTrue(explanation, explanation.contains("retriever [bm25] raw score"));
+            if (fusion.gqr() != null) {
+                assertTrue(explanation, explanation.contains("primary [" + fusion.gqr().primary() + "] score before refinement"));
+                assertTrue(explanation, explanation.contains("KL(target || primary)"));
+            } else {
+                assertTrue(explanation, explanation.contains(fusion.method().equals("rrf") ? "rank_constant 60 + rank 1" : "min_max normalized score"));
+            }
+        }
+    }
+
+    public void testGqrWithZeroStepsRanksThePoolByThePrimaryAlone() throws IOException {
+        indexCorpus("zero", 1);
+        FusionSpec onlyTokens = new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.NONE, Map.of("bm25", 0f, "text", 0f));
+        List<String> byMaxSim = ids(search("zero", query(10, onlyTokens), 20));
+        List<String> gqrStill = ids(search("zero", query(10, FusionSpec.gqr(gqr("tokens", 0))), 20));
+        assertEquals(byMaxSim, gqrStill);
+    }
+
+    public void testPagingAggregationsAndProfileWorkOnGqr() throws IOException {
+        indexCorpus("paged", 1);
+        MultimodalQueryBuilder gqr = query(10, FusionSpec.gqr(gqr("tokens", null)));
+        List<String> all = ids(search("paged", gqr, 50));
+        SearchResponse page = client().prepareSearch("paged").setQuery(gqr).setFrom(2).setSize(3).setProfile(true)
+            .addAggregation(AggregationBuilders.terms("topics").field("topic")).get();
+        assertEquals(all.subList(2, 5), ids(page));
+        assertEquals("the total is the pool", all.size(), page.getHits().getTotalHits().value());
+        Terms topics = page.getAggregations().get("topics");
+        assertEquals(all.size(), topics.getBuckets().stream().mapToLong(Terms.Bucket::getDocCount).sum());
+        assertFalse(page.getProfileResults().isEmpty());
+    }
+
+    public void testLateInteractionRescorerReranksTheWindowByMaxSim() throws IOException {
+        indexCorpus("rescored", 1);
+        MultimodalQueryBuilder dense = new MultimodalQueryBuilder(QUERY, null, Map.of("text", new DenseRetriever("body_vec", MODEL, 10)), null);
+        LateInteractionRescorerBuilder rescorer = new LateInteractionRescorerBuilder("body_tokens", QUERY, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f);
+        long before = inferenceCalls();
+        SearchRequestBuilder request = client().prepareSearch("rescored").setQuery(dense).setSize(10).addRescorer(rescorer, 10).setExplain(true);
+        SearchResponse rescored = request.get();
+        assertEquals("one pass for the dense vector, one for the query tokens (without the query prefix)", before + 2, inferenceCalls());
+        SearchHit[] hits = rescored.getHits().getHits();
+        assertEquals(10, hits.length);
+        for (int i = 0; i < hits.length; i++) {
+            assertTrue("MaxSim is a mean of cosines: " + hits[i].getScore(), hits[i].getScore() > 0 && hits[i].getScore() <= 1.0001f);
+            assertTrue(hits[i].getExplanation().toString(), hits[i].getExplanation().toString().contains("MaxSim of"));
+            if (i > 0) {
+                assertTrue("ranked by MaxSim", hits[i - 1].getScore() >= hits[i].getScore());
+            }
+        }
+        assertEquals("34", hits[0].getId());
+        // the same scores as the multi_vector retriever gives those documents
+        FusionSpec onlyTokens = new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.NONE, Map.of("bm25", 0f, "text", 0f));
+        SearchResponse maxSim = client().prepareSearch("rescored").setQuery(query(10, onlyTokens)).setSize(50).get();
+        Map<String, Float> tokenScores = new java.util.HashMap<>();
+        for (SearchHit hit : maxSim.getHits().getHits()) {
+            tokenScores.put(hit.getId(), hit.getScore());
+        }
+        for (SearchHit hit : hits) {
+            assertEquals(hit.getId(), tokenScores.get(hit.getId()), hit.getScore(), 1e-5f);
+        }
+    }
+
+    public void testOneShardAndThreeShardsAgreeWhereThePoolsMustBeEqual() throws IOException {
+        indexCorpus("single", 1);
+        indexCorpus("three", 3);
+        // k covers every document of every shard, so each shard's pool is all its documents: fused scores are the same
+        FusionSpec linear = new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.NONE, Map.of("bm25", 0f));
+        assertEquals(ids(search("single", query(48, linear), 10)), ids(search("three", query(48, linear), 10)));
+        // GQR's candidate set is each shard's top pool_k, so per-shard refinement legitimately differs: measured, not equal
+        MultimodalQueryBuilder gqr = query(10, FusionSpec.gqr(gqr("tokens", null)));
+        List<String> one = ids(search("single", gqr, 10));
+        List<String> three = ids(search("three", gqr, 10));
+        long overlap = one.stream().filter(three::contains).count();
+        logger.info("GQR top-10 overlap, 1 shard vs 3 shards: {}/10 ({} vs {})", overlap, one, three);
+        assertEquals("the best document is the same", one.get(0), three.get(0));
+        assertTrue("top-10 overlap " + overlap, overlap >= 7);
+    }
+
+    public void testErrorsNameTheParameter() throws IOException {
+        indexCorpus("errors", 1);
+        Map<String, RetrieverSpec> wrongField = new LinkedHashMap<>();
+        wrongField.put("text", new DenseRetriever("body_vec", MODEL, 10));
+        wrongField.put("tokens", new MultiVectorRetriever("body_vec", MODEL));
+        assertError(client().prepareSearch("errors").setQuery(new MultimodalQueryBuilder(QUERY, null, null, wrongField, null, null)),
+            "[retrievers.tokens.multi_vector.field] field [body_vec] is of type [dense_vector], not [multi_vector]");
+        MultimodalQueryBuilder dense = new MultimodalQueryBuilder(QUERY, null, Map.of("text", new DenseRetriever("body_vec", MODEL, 10)), null);
+        assertError(client().prepareSearch("errors").setQuery(dense)
+            .addRescorer(new LateInteractionRescorerBuilder("body_vec", QUERY, MODEL, null, 1f, 1f), 10),
+            "[late_interaction.field] field [body_vec] is of type [dense_vector], not [multi_vector]");
+        assertError(client().prepareSearch("errors").setQuery(dense)
+            .addRescorer(new LateInteractionRescorerBuilder("body_tokens", QUERY, MODEL, null, 1f, 1f), 10_001),
+            "[rescore.window_size]");
+        assertError(client().prepareSearch("errors").setQuery(dense)
+            .addRescorer(new LateInteractionRescorerBuilder("body_tokens", QUERY, "no-such-model", null, 1f, 1f), 10),
+            "no-such-model");
+    }
+
+    private static void assertError(SearchRequestBuilder request, String expected) {
+        Exception e = expectThrows(Exception.class, request::get);
+        String message = ExceptionsHelper.unwrapCause(e).getMessage() + " / " + e;
+        assertTrue(message, message.contains(expected) || ExceptionsHelper.stackTrace(e).contains(expected));
+        assertEquals(e.toString(), 400, ExceptionsHelper.status(e).getStatus());
+    }
+
+    private long inferenceCalls() {
+        long calls = 0;
+        for (InferenceService service : internalCluster().getInstances(InferenceService.class)) {
+            calls += service.calls();
+        }
+        return calls;
+    }
+}

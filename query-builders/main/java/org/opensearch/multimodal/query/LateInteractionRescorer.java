@@ -1,0 +1,126 @@
+package org.opensearch.multimodal.query;
+
+import org.apache.lucene.document.LateInteractionField;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.LateInteractionFloatValuesSource;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.opensearch.multimodal.math.MaxSim;
+import org.opensearch.search.rescore.RescoreContext;
+import org.opensearch.search.rescore.Rescorer;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The {@code late_interaction} rescorer, in each shard's query phase: the top {@code window_size} hits get MaxSim of the
+ * query's token vectors against their {@code multi_vector} field, read and scored with Lucene's late-interaction
+ * machinery ({@link LateInteractionFloatValuesSource}, {@link org.apache.lucene.search.LateInteractionRescorer}); hits
+ * without token vectors, and those past the window, keep their weighted first-pass score, as OpenSearch's query
+ * rescorer does.
+ */
+final class LateInteractionRescorer implements Rescorer {
+
+    static final LateInteractionRescorer INSTANCE = new LateInteractionRescorer();
+
+    /** What one shard's rescoring needs: the field, the query's token vectors and how to combine. */
+    static final class Context extends RescoreContext {
+        final String field;
+        final float[][] queryTokens;
+        final LateInteractionScoreMode scoreMode;
+        final float queryWeight;
+        final float rescoreQueryWeight;
+
+        Context(int windowSize, String field, float[][] queryTokens, LateInteractionScoreMode scoreMode, float queryWeight, float rescoreQueryWeight) {
+            super(windowSize, INSTANCE);
+            this.field = field;
+            this.queryTokens = queryTokens;
+            this.scoreMode = scoreMode;
+            this.queryWeight = queryWeight;
+            this.rescoreQueryWeight = rescoreQueryWeight;
+        }
+
+        float combine(float firstPass, boolean present, double maxSim) {
+            return present ? scoreMode.combine(firstPass * queryWeight, (float) maxSim * rescoreQueryWeight) : firstPass * queryWeight;
+        }
+    }
+
+    @Override
+    public TopDocs rescore(TopDocs topDocs, IndexSearcher searcher, RescoreContext rescoreContext) throws IOException {
+        if (topDocs == null || topDocs.scoreDocs.length == 0) {
+            return topDocs;
+        }
+        Context context = (Context) rescoreContext;
+        int window = Math.min(context.getWindowSize(), topDocs.scoreDocs.length);
+        ScoreDoc[] firstPass = Arrays.copyOf(topDocs.scoreDocs, window);
+        Set<Integer> rescored = new HashSet<>();
+        for (ScoreDoc hit : firstPass) {
+            rescored.add(hit.doc);
+        }
+        context.setRescoredDocs(rescored);
+        LateInteractionFloatValuesSource maxSim = new LateInteractionFloatValuesSource(
+            context.field,
+            context.queryTokens,
+            VectorSimilarityFunction.DOT_PRODUCT,
+            AverageMaxSim.INSTANCE
+        );
+        org.apache.lucene.search.Rescorer lucene = new org.apache.lucene.search.LateInteractionRescorer(maxSim) {
+            @Override
+            protected float combine(float firstPassScore, boolean valuePresent, double sourceValue) {
+                return context.combine(firstPassScore, valuePresent, sourceValue);
+            }
+        };
+        TopDocs window2 = lucene.rescore(searcher, new TopDocs(topDocs.totalHits, firstPass), window);
+        ScoreDoc[] all = topDocs.scoreDocs;
+        System.arraycopy(window2.scoreDocs, 0, all, 0, window2.scoreDocs.length);
+        if (all.length > window) {
+            for (int i = window; i < all.length; i++) {
+                all[i].score *= context.queryWeight;
+            }
+            Arrays.sort(all, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
+        }
+        return topDocs;
+    }
+
+    @Override
+    public Explanation explain(int topLevelDocId, IndexSearcher searcher, RescoreContext rescoreContext, Explanation sourceExplanation)
+        throws IOException {
+        Context context = (Context) rescoreContext;
+        if (sourceExplanation == null || sourceExplanation.isMatch() == false) {
+            return Explanation.noMatch("first pass did not match");
+        }
+        float first = sourceExplanation.getValue().floatValue() * context.queryWeight;
+        Explanation firstPass = Explanation.match(first, "first pass score * query_weight " + context.queryWeight, sourceExplanation);
+        if (context.isRescored(topLevelDocId) == false) {
+            return firstPass;
+        }
+        LeafReaderContext leaf = searcher.getIndexReader().leaves().get(ReaderUtil.subIndex(topLevelDocId, searcher.getIndexReader().leaves()));
+        BinaryDocValues values = leaf.reader().getBinaryDocValues(context.field);
+        if (values == null || values.advanceExact(topLevelDocId - leaf.docBase) == false) {
+            return Explanation.match(first, String.format(Locale.ROOT, "no token vectors in [%s]: first pass score kept", context.field), firstPass);
+        }
+        float[][] document = LateInteractionField.decode(values.binaryValue());
+        float maxSim = MaxSim.score(context.queryTokens, context.queryTokens.length, document);
+        Explanation second = Explanation.match(
+            maxSim * context.rescoreQueryWeight,
+            String.format(
+                Locale.ROOT,
+                "MaxSim of %d query tokens over %d document tokens in [%s] = %s, * rescore_query_weight %s",
+                context.queryTokens.length,
+                document.length,
+                context.field,
+                maxSim,
+                context.rescoreQueryWeight
+            )
+        );
+        return Explanation.match(context.combine(sourceExplanation.getValue().floatValue(), true, maxSim), "late_interaction " + context.scoreMode + " of:", firstPass, second);
+    }
+}

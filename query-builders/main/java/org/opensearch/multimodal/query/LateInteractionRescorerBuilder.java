@@ -1,0 +1,261 @@
+package org.opensearch.multimodal.query;
+
+import org.apache.lucene.util.SetOnce;
+import org.opensearch.core.ParseField;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.mapper.MappedFieldType;
+import org.opensearch.index.query.QueryRewriteContext;
+import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.multimodal.mapper.MultiVectorFieldMapper.MultiVectorFieldType;
+import org.opensearch.search.rescore.RescoreContext;
+import org.opensearch.search.rescore.RescorerBuilder;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The {@code late_interaction} rescore section:
+ * <pre>{"rescore": {"window_size": 100, "late_interaction": {"field": "body_tokens", "query_text": "...",
+ *   "model": "bge-small-en-v1.5", "score_mode": "replace", "query_weight": 1.0, "rescore_query_weight": 1.0}}}</pre>
+ * The query's token vectors are encoded once, on the coordinating node, during the rewrite (without the model's query
+ * instruction prefix: DESIGN.md §8); each shard then rescores its top {@code window_size} hits by MaxSim.
+ * {@code score_mode} defaults to {@code replace}: the window is ranked by MaxSim.
+ */
+public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateInteractionRescorerBuilder> {
+
+    public static final String NAME = "late_interaction";
+    public static final ParseField PARSE_FIELD = new ParseField(NAME);
+    static final int MAX_WINDOW = 10_000;
+
+    private final String field;
+    private final String queryText;
+    private final String model;
+    private final LateInteractionScoreMode scoreMode;
+    private final float queryWeight;
+    private final float rescoreQueryWeight;
+    /** The query token vectors, once the coordinating node has encoded them. */
+    private final float[][] queryTokens;
+    /** The encoding in flight during the rewrite; never serialized. */
+    private final SetOnce<QueryVectors> pending;
+
+    public LateInteractionRescorerBuilder(String field, String queryText, String model, LateInteractionScoreMode scoreMode, float queryWeight, float rescoreQueryWeight) {
+        this(field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight, null, null);
+    }
+
+    private LateInteractionRescorerBuilder(
+        String field,
+        String queryText,
+        String model,
+        LateInteractionScoreMode scoreMode,
+        float queryWeight,
+        float rescoreQueryWeight,
+        float[][] queryTokens,
+        SetOnce<QueryVectors> pending
+    ) {
+        if (field == null || field.isBlank()) {
+            throw new IllegalArgumentException("[late_interaction.field] is required: a multi_vector field");
+        }
+        if (queryText == null || queryText.isBlank()) {
+            throw new IllegalArgumentException("[late_interaction.query_text] is required");
+        }
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("[late_interaction.model] is required to encode [query_text]");
+        }
+        checkWeight(queryWeight, "query_weight");
+        checkWeight(rescoreQueryWeight, "rescore_query_weight");
+        this.field = field;
+        this.queryText = queryText;
+        this.model = model;
+        this.scoreMode = scoreMode == null ? LateInteractionScoreMode.REPLACE : scoreMode;
+        this.queryWeight = queryWeight;
+        this.rescoreQueryWeight = rescoreQueryWeight;
+        this.queryTokens = queryTokens;
+        this.pending = pending;
+    }
+
+    private static void checkWeight(float weight, String name) {
+        if (Float.isFinite(weight) == false) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "[late_interaction.%s] must be a finite number, got [%s]", name, weight));
+        }
+    }
+
+    public LateInteractionRescorerBuilder(StreamInput in) throws IOException {
+        super(in);
+        this.field = in.readString();
+        this.queryText = in.readString();
+        this.model = in.readString();
+        this.scoreMode = in.readEnum(LateInteractionScoreMode.class);
+        this.queryWeight = in.readFloat();
+        this.rescoreQueryWeight = in.readFloat();
+        if (in.readBoolean()) {
+            this.queryTokens = new float[in.readVInt()][];
+            for (int t = 0; t < queryTokens.length; t++) {
+                queryTokens[t] = in.readFloatArray();
+            }
+        } else {
+            this.queryTokens = null;
+        }
+        this.pending = null;
+    }
+
+    @Override
+    protected void doWriteTo(StreamOutput out) throws IOException {
+        if (pending != null) {
+            throw new IllegalStateException("the late_interaction rescorer must be rewritten (its query encoded) before it is sent");
+        }
+        out.writeString(field);
+        out.writeString(queryText);
+        out.writeString(model);
+        out.writeEnum(scoreMode);
+        out.writeFloat(queryWeight);
+        out.writeFloat(rescoreQueryWeight);
+        out.writeBoolean(queryTokens != null);
+        if (queryTokens != null) {
+            out.writeVInt(queryTokens.length);
+            for (float[] row : queryTokens) {
+                out.writeFloatArray(row);
+            }
+        }
+    }
+
+    @Override
+    public String getWriteableName() {
+        return NAME;
+    }
+
+    @Override
+    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject(NAME)
+            .field("field", field)
+            .field("query_text", queryText)
+            .field("model", model)
+            .field("score_mode", scoreMode.toString())
+            .field("query_weight", queryWeight)
+            .field("rescore_query_weight", rescoreQueryWeight)
+            .endObject();
+    }
+
+    public static LateInteractionRescorerBuilder fromXContent(XContentParser parser) throws IOException {
+        String field = null;
+        String queryText = null;
+        String model = null;
+        LateInteractionScoreMode scoreMode = null;
+        float queryWeight = 1f;
+        float rescoreQueryWeight = 1f;
+        String key = null;
+        try {
+            for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+                if (token == XContentParser.Token.FIELD_NAME) {
+                    key = parser.currentName();
+                } else if (token.isValue()) {
+                    switch (key) {
+                        case "field" -> field = parser.text();
+                        case "query_text" -> queryText = parser.text();
+                        case "model" -> model = parser.text();
+                        case "score_mode" -> scoreMode = LateInteractionScoreMode.parse(parser.text());
+                        case "query_weight" -> queryWeight = parser.floatValue();
+                        case "rescore_query_weight" -> rescoreQueryWeight = parser.floatValue();
+                        default -> throw new IllegalArgumentException(String.format(Locale.ROOT, "[%s] unknown parameter [%s]", NAME, key));
+                    }
+                } else {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "[%s.%s] must be a value", NAME, key));
+                }
+            }
+            return new LateInteractionRescorerBuilder(field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight);
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public LateInteractionRescorerBuilder rewrite(QueryRewriteContext context) {
+        checkWindow();
+        if (queryTokens != null) {
+            return this;
+        }
+        if (pending != null) {
+            QueryVectors encoded = pending.get();
+            return encoded == null ? this : copy(encoded.tokens().get(model), null);
+        }
+        if (QueryEncoder.requireModel(model, "late_interaction.model").kind().hasText() == false) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "[late_interaction.model] model [%s] does not encode text", model));
+        }
+        SetOnce<QueryVectors> encoding = new SetOnce<>();
+        context.registerAsyncAction(
+            (client, listener) -> QueryEncoder.encodeText(model, queryText, false, true, ActionListenerAdapters.setting(encoding, listener))
+        );
+        return copy(null, encoding);
+    }
+
+    private LateInteractionRescorerBuilder copy(float[][] tokens, SetOnce<QueryVectors> encoding) {
+        LateInteractionRescorerBuilder copy = new LateInteractionRescorerBuilder(field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight, tokens, encoding);
+        if (windowSize != null) {
+            copy.windowSize(windowSize);
+        }
+        return copy;
+    }
+
+    private void checkWindow() {
+        if (windowSize != null && (windowSize < 1 || windowSize > MAX_WINDOW)) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[rescore.window_size] of [%s] must be between 1 and %d, got [%d]", NAME, MAX_WINDOW, windowSize)
+            );
+        }
+    }
+
+    @Override
+    protected RescoreContext innerBuildContext(int windowSize, QueryShardContext context) {
+        checkWindow();
+        if (queryTokens == null) {
+            throw new IllegalStateException("[late_interaction] the query's token vectors were not encoded before reaching the shard");
+        }
+        MappedFieldType fieldType = context.fieldMapper(field);
+        if (fieldType == null) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[late_interaction.field] field [%s] does not exist in index [%s]", field, context.index().getName())
+            );
+        }
+        if (fieldType instanceof MultiVectorFieldType == false) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[late_interaction.field] field [%s] is of type [%s], not [multi_vector]", field, fieldType.typeName())
+            );
+        }
+        if (queryTokens.length == 0) {
+            throw new IllegalArgumentException("[late_interaction.query_text] has no tokens to score with");
+        }
+        int dims = ((MultiVectorFieldType) fieldType).dims();
+        if (queryTokens[0].length != dims) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[late_interaction.model] model [%s] produces %d dims but field [%s] has %d", model, queryTokens[0].length, field, dims)
+            );
+        }
+        return new LateInteractionRescorer.Context(windowSize, field, queryTokens, scoreMode, queryWeight, rescoreQueryWeight);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (super.equals(other) == false) {
+            return false;
+        }
+        LateInteractionRescorerBuilder that = (LateInteractionRescorerBuilder) other;
+        return field.equals(that.field)
+            && queryText.equals(that.queryText)
+            && model.equals(that.model)
+            && scoreMode == that.scoreMode
+            && queryWeight == that.queryWeight
+            && rescoreQueryWeight == that.rescoreQueryWeight
+            && Arrays.deepEquals(queryTokens, that.queryTokens)
+            && (pending == null) == (that.pending == null);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight, queryTokens == null);
+    }
+}

@@ -1,0 +1,79 @@
+package org.opensearch.multimodal.query;
+
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * A late-interaction retriever over a {@code multi_vector} field: it scores every pool document by MaxSim against the
+ * query's token vectors (encoded by {@code model} from {@code query_text}). It has no index, so it proposes no
+ * candidates: other retrievers fill the pool.
+ */
+public record MultiVectorRetriever(String field, String model) implements RetrieverSpec {
+
+    public static final String TYPE = "multi_vector";
+
+    public MultiVectorRetriever {
+        if (field == null || field.isBlank()) {
+            throw new IllegalArgumentException("[multi_vector] retriever needs [field]");
+        }
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("[multi_vector] retriever needs [model] to encode the query's token vectors");
+        }
+    }
+
+    MultiVectorRetriever(StreamInput in) throws IOException {
+        this(in.readString(), in.readString());
+    }
+
+    @Override
+    public int k() {
+        return 0;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        out.writeString(field);
+        out.writeString(model);
+    }
+
+    @Override
+    public void toXContent(XContentBuilder builder) throws IOException {
+        builder.startObject(TYPE).field("field", field).field("model", model).endObject();
+    }
+
+    static MultiVectorRetriever parse(XContentParser parser, String name) throws IOException {
+        String field = null;
+        String model = null;
+        String key = null;
+        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+            if (token == XContentParser.Token.FIELD_NAME) {
+                key = parser.currentName();
+            } else if (token.isValue() && "field".equals(key)) {
+                field = parser.text();
+            } else if (token.isValue() && "model".equals(key)) {
+                model = parser.text();
+            } else {
+                throw new ParsingException(
+                    parser.getTokenLocation(),
+                    String.format(Locale.ROOT, "[retrievers.%s.multi_vector] unknown parameter [%s]", name, key)
+                );
+            }
+        }
+        try {
+            return new MultiVectorRetriever(field, model);
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s] %s", name, e.getMessage()));
+        }
+    }
+}

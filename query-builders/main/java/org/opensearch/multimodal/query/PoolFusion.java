@@ -1,0 +1,23 @@
+package org.opensearch.multimodal.query;
+
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/** Turns one shard's pool, scored by every retriever, into one score per pool document, with each document's arithmetic. */
+interface PoolFusion {
+
+    /**
+     * @param pool global doc ids, increasing
+     * @param scores {@code scores[retriever][i]}, {@code NaN} where a retriever cannot score pool document i
+     */
+    Fused fuse(IndexSearcher searcher, int[] pool, List<PoolRetriever> retrievers, float[][] scores) throws IOException;
+
+    String describe();
+
+    /** The fused scores (any sign, higher is better) and, for explain, how pool document i got its score. */
+    record Fused(float[] scores, IntFunction<Explanation> explain) {}
+}

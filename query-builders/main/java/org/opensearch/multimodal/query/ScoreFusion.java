@@ -1,0 +1,73 @@
+package org.opensearch.multimodal.query;
+
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+import org.opensearch.multimodal.math.Fusion;
+import org.opensearch.multimodal.math.ScoreNormalization;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** RRF or normalized linear fusion of the pool's scores ({@link Fusion}); explain shows each retriever's share. */
+final class ScoreFusion implements PoolFusion {
+
+    private final boolean rrf;
+    private final int rankConstant;
+    private final ScoreNormalization normalization;
+    private final Map<String, Float> weights;
+
+    ScoreFusion(boolean rrf, int rankConstant, ScoreNormalization normalization, Map<String, Float> weights) {
+        this.rrf = rrf;
+        this.rankConstant = rankConstant;
+        this.normalization = normalization;
+        this.weights = weights;
+    }
+
+    @Override
+    public Fused fuse(IndexSearcher searcher, int[] pool, List<PoolRetriever> retrievers, float[][] scores) {
+        float[] w = new float[retrievers.size()];
+        for (int r = 0; r < w.length; r++) {
+            w[r] = weights.getOrDefault(retrievers.get(r).name(), 1f);
+        }
+        float[] fused = rrf ? Fusion.reciprocalRank(scores, w, rankConstant) : Fusion.linear(scores, w, normalization);
+        // per retriever: its rank (rrf) or its normalized score (linear), only computed again when explain asks
+        return new Fused(fused, i -> {
+            List<Explanation> details = new ArrayList<>();
+            for (int r = 0; r < retrievers.size(); r++) {
+                details.add(share(retrievers.get(r).name(), scores[r], i, w[r]));
+            }
+            return Explanation.match(fused[i], describe() + ", sum of:", details);
+        });
+    }
+
+    private Explanation share(String name, float[] scores, int i, float weight) {
+        float raw = scores[i];
+        if (Float.isNaN(raw)) {
+            return Explanation.noMatch(String.format(Locale.ROOT, "retriever [%s] cannot score this document: adds 0", name));
+        }
+        Explanation rawScore = Explanation.match(raw, String.format(Locale.ROOT, "retriever [%s] raw score", name));
+        if (rrf) {
+            int rank = Fusion.ranks(scores)[i];
+            return Explanation.match(
+                weight / (rankConstant + rank),
+                String.format(Locale.ROOT, "retriever [%s]: weight %s / (rank_constant %d + rank %d in the pool)", name, weight, rankConstant, rank),
+                rawScore
+            );
+        }
+        float normalized = normalization.apply(scores)[i];
+        return Explanation.match(
+            weight * normalized,
+            String.format(Locale.ROOT, "retriever [%s]: weight %s * %s normalized score %s", name, weight, normalization, normalized),
+            rawScore
+        );
+    }
+
+    @Override
+    public String describe() {
+        return rrf
+            ? String.format(Locale.ROOT, "rrf(rank_constant %d, weights %s)", rankConstant, weights)
+            : String.format(Locale.ROOT, "linear(%s, weights %s)", normalization, weights);
+    }
+}
