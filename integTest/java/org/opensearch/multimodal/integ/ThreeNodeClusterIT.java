@@ -160,4 +160,40 @@ public final class ThreeNodeClusterIT {
         }
         assertEquals(history.body(), 4, DemoCorpus.hitIds(history).size());
     }
+
+    @Test
+    public void gqrAndTheLateInteractionRescorerRunInEachShardsQueryPhase() throws IOException {
+        String gqr = """
+            {"size": 3, "from": 1, "explain": true, "profile": true,
+             "aggs": {"topics": {"terms": {"field": "topic"}}},
+             "query": {"multimodal": {"query_text": "how do plants turn light into food",
+              "retrievers": {"bm25": {"lexical": {"multi_match": {"query": "plants light food", "fields": ["title", "body"]}}},
+                             "text": {"dense": {"field": "body_vec", "model": "bge-small-en-v1.5", "k": 10}},
+                             "tokens": {"multi_vector": {"field": "body_tokens", "model": "bge-small-en-v1.5"}}},
+              "fusion": {"gqr": {"primary": "tokens", "complementary": ["bm25", "text"], "pool_k": 10}}}},
+             "rescore": {"window_size": 10, "late_interaction": {"field": "body_tokens", "query_text": "how do plants turn light into food",
+              "model": "bge-small-en-v1.5", "score_mode": "total", "query_weight": 0.5, "rescore_query_weight": 1.0}}}""";
+        RestClientHelper.Response fromCoordinator = cluster.client(NODES - 1).post("/" + INDEX + "/_search", gqr).assertSuccess();
+        String body = fromCoordinator.body();
+        assertEquals("from 1, size 3", 3, DemoCorpus.hitIds(fromCoordinator).size());
+        assertTrue(body, body.contains("score before refinement") && body.contains("KL(target || primary)"));
+        assertTrue("the rescorer's arithmetic in explain: " + body, body.contains("MaxSim of") && body.contains("late_interaction total of"));
+        assertTrue("profile per shard", body.contains("\"profile\"") && body.contains("rewrite_time"));
+        assertTrue("aggregations over the pools", body.contains("\"topics\"") && body.contains("nature"));
+        assertEquals("the same hits from a data node", DemoCorpus.hitIds(cluster.client(0).post("/" + INDEX + "/_search", gqr)), DemoCorpus.hitIds(fromCoordinator));
+
+        String first = gqr.replace("\"size\": 3, \"from\": 1", "\"size\": 1");
+        assertEquals("34", DemoCorpus.hitIds(cluster.client(NODES - 1).post("/" + INDEX + "/_search", first)).get(0));
+
+        assertBadRequest(gqr.replace("\"primary\": \"tokens\", \"complementary\": [\"bm25\", \"text\"]", "\"primary\": \"bm25\""), "[fusion.gqr.primary] retriever [bm25] is lexical");
+        assertBadRequest(gqr.replace("\"pool_k\": 10", "\"pool_k\": 10, \"steps\": 1001"), "[fusion.gqr.steps]");
+        assertBadRequest(gqr.replace("\"window_size\": 10", "\"window_size\": 10001"), "[rescore.window_size]");
+        assertBadRequest(gqr.replace("\"field\": \"body_tokens\", \"model\"", "\"field\": \"body_vec\", \"model\""), "not [multi_vector]");
+    }
+
+    private static void assertBadRequest(String search, String expected) throws IOException {
+        RestClientHelper.Response response = cluster.client(NODES - 1).post("/" + INDEX + "/_search", search);
+        assertEquals(response.body(), 400, response.status());
+        assertTrue(response.body(), response.body().contains(expected));
+    }
 }

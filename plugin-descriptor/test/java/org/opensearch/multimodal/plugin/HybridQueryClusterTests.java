@@ -103,7 +103,11 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
     }
 
     private static GqrSpec gqr(String primary, Integer steps) {
-        return new GqrSpec(primary, List.of(), 10, steps, null, 1f, 0.5f, ScoreNormalization.MIN_MAX);
+        return gqr(primary, steps, 10);
+    }
+
+    private static GqrSpec gqr(String primary, Integer steps, int poolK) {
+        return new GqrSpec(primary, List.of(), poolK, steps, null, 1f, 0.5f, ScoreNormalization.MIN_MAX);
     }
 
     private static List<String> ids(SearchResponse response) {
@@ -131,12 +135,16 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
         }
     }
 
-    public void testGqrWithZeroStepsRanksThePoolByThePrimaryAlone() throws IOException {
+    public void testGqrWithZeroStepsRanksTheCandidatesByThePrimaryAlone() throws IOException {
         indexCorpus("zero", 1);
         FusionSpec onlyTokens = new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.NONE, Map.of("bm25", 0f, "text", 0f));
-        List<String> byMaxSim = ids(search("zero", query(10, onlyTokens), 20));
-        List<String> gqrStill = ids(search("zero", query(10, FusionSpec.gqr(gqr("tokens", 0))), 20));
-        assertEquals(byMaxSim, gqrStill);
+        List<String> byMaxSim = ids(search("zero", query(10, onlyTokens), 50));
+        // pool_k covering the whole pool: the candidates are the pool, ranked by MaxSim alone
+        assertEquals(byMaxSim, ids(search("zero", query(10, FusionSpec.gqr(gqr("tokens", 0, 48))), 50)));
+        // default pool_k 10: the candidates first, each part in MaxSim order
+        List<String> candidatesFirst = ids(search("zero", query(10, FusionSpec.gqr(gqr("tokens", 0))), 50));
+        assertEquals(java.util.Set.copyOf(byMaxSim), java.util.Set.copyOf(candidatesFirst));
+        assertEquals(byMaxSim.get(0), candidatesFirst.get(0));
     }
 
     public void testPagingAggregationsAndProfileWorkOnGqr() throws IOException {

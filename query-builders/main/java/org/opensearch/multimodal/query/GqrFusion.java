@@ -16,10 +16,14 @@ import java.util.TreeSet;
 /**
  * Guided Query Refinement over a shard's pool (DESIGN.md §5): the candidate set C is the primary's and each
  * complementary retriever's top {@code pool_k} in the pool; a few Adam steps move the primary's query toward the
- * target built from all of them on C; then the whole pool is ranked by the primary's score with the refined query
- * (documents the primary cannot score last). With {@code steps 0} that is the pool ranked by the primary alone.
+ * target built from all of them on C; C is ranked by the primary's score with the refined query, and the rest of the pool
+ * follows in the primary's own order (documents it cannot score last). With {@code steps 0}, C is ranked by the primary
+ * alone.
  */
 final class GqrFusion implements PoolFusion {
+
+    /** How far below C's lowest refined score the rest of the pool starts. */
+    private static final float TAIL_GAP = 1e-3f;
 
     private final String primary;
     private final List<String> complementary;
@@ -62,42 +66,42 @@ final class GqrFusion implements PoolFusion {
             result = GuidedQueryRefinement.refine(z0, function, compScores, parameters);
         }
 
-        // every pool document by the refined primary: C's scores are known, the rest are scored once with z_N
-        float[] refined = new float[pool.length];
-        boolean[] candidate = new boolean[pool.length];
-        for (int i = 0; i < inC.length; i++) {
-            refined[inC[i]] = result.scores()[i];
-            candidate[inC[i]] = true;
-        }
-        int[] rest = java.util.stream.IntStream.range(0, pool.length).filter(i -> candidate[i] == false).toArray();
-        float[] restScores = refinable.scoreWith(searcher, Arrays.stream(rest).map(i -> pool[i]).toArray(), result.z());
-        for (int r = 0; r < rest.length; r++) {
-            refined[rest[r]] = restScores[r];
-        }
-        float lowest = Float.POSITIVE_INFINITY;
-        for (float s : refined) {
-            if (Float.isNaN(s) == false) {
-                lowest = Math.min(lowest, s);
-            }
-        }
-        float unscorable = lowest == Float.POSITIVE_INFINITY ? 0f : lowest - 1f;
-        float[] fused = refined.clone();
-        for (int i = 0; i < fused.length; i++) {
-            if (Float.isNaN(fused[i])) {
-                fused[i] = unscorable;
-            }
-        }
+        // C first, by the refined primary; then the rest of the pool by the primary's own score, below C (the
+        // refined query is only shaped on C, so it is not trusted elsewhere); documents it cannot score last
         int[] positionInC = new int[pool.length];
         Arrays.fill(positionInC, -1);
+        float lowestInC = Float.POSITIVE_INFINITY;
         for (int i = 0; i < inC.length; i++) {
             positionInC[inC[i]] = i;
+            lowestInC = Math.min(lowestInC, result.scores()[i]);
         }
-        return new Fused(fused, i -> explain(searcher, pool, retrievers, scores, p, comp, compScores, positionInC, result, refined, fused, i));
+        float highestRest = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < pool.length; i++) {
+            if (positionInC[i] < 0 && Float.isNaN(scores[p][i]) == false) {
+                highestRest = Math.max(highestRest, scores[p][i]);
+            }
+        }
+        float restShift = inC.length == 0 || highestRest == Float.NEGATIVE_INFINITY ? 0f : lowestInC - TAIL_GAP - highestRest;
+        float[] fused = new float[pool.length];
+        float lowest = Float.POSITIVE_INFINITY;
+        for (int i = 0; i < pool.length; i++) {
+            fused[i] = positionInC[i] >= 0 ? result.scores()[positionInC[i]] : scores[p][i] + restShift;
+            if (Float.isNaN(fused[i]) == false) {
+                lowest = Math.min(lowest, fused[i]);
+            }
+        }
+        for (int i = 0; i < pool.length; i++) {
+            if (Float.isNaN(fused[i])) {
+                fused[i] = lowest == Float.POSITIVE_INFINITY ? 0f : lowest - 1f;
+            }
+        }
+        Refinement refinement = new Refinement(pool.length, retrievers, scores, p, comp, compScores, positionInC, result, restShift, fused);
+        return new Fused(fused, i -> explain(refinement, i));
     }
 
-    private Explanation explain(
-        IndexSearcher searcher,
-        int[] pool,
+    /** One shard's refinement, kept for explain. */
+    private record Refinement(
+        int poolSize,
         List<PoolRetriever> retrievers,
         float[][] scores,
         int p,
@@ -105,62 +109,65 @@ final class GqrFusion implements PoolFusion {
         float[][] compScores,
         int[] positionInC,
         GuidedQueryRefinement.Result result,
-        float[] refined,
-        float[] fused,
-        int i
-    ) {
-        if (Float.isNaN(refined[i])) {
-            return Explanation.match(fused[i], String.format(Locale.ROOT, "gqr: primary [%s] cannot score this document: ranked last", primary));
+        float restShift,
+        float[] fused
+    ) {}
+
+    private Explanation explain(Refinement r, int i) {
+        float raw = r.scores()[r.p()][i];
+        if (Float.isNaN(raw)) {
+            return Explanation.match(r.fused()[i], String.format(Locale.ROOT, "%s: primary [%s] cannot score this document: ranked last", describe(), primary));
+        }
+        int c = r.positionInC()[i];
+        if (c < 0) {
+            return Explanation.match(
+                r.fused()[i],
+                String.format(
+                    Locale.ROOT,
+                    "%s: outside the %d candidates, ranked after them by retriever [%s]'s own score, shifted by %s",
+                    describe(),
+                    r.result().initialScores().length,
+                    primary,
+                    r.restShift()
+                ),
+                Explanation.match(raw, String.format(Locale.ROOT, "retriever [%s] raw score", primary))
+            );
         }
         List<Explanation> details = new ArrayList<>();
-        int c = positionInC[i];
-        float before;
-        if (c >= 0) {
-            before = result.initialScores()[c];
-        } else {
-            try {
-                before = ((PoolRetriever.Refinable) retrievers.get(p)).scoreWith(searcher, new int[] { pool[i] }, ((PoolRetriever.Refinable) retrievers.get(p)).queryParameters())[0];
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        details.add(Explanation.match(before, String.format(Locale.ROOT, "primary [%s] score before refinement", primary)));
-        details.add(Explanation.match(scores[p][i], String.format(Locale.ROOT, "retriever [%s] raw score", primary)));
-        for (int j = 0; j < comp.length; j++) {
-            String name = retrievers.get(comp[j]).name();
-            float raw = scores[comp[j]][i];
-            if (Float.isNaN(raw)) {
+        details.add(Explanation.match(r.result().initialScores()[c], String.format(Locale.ROOT, "primary [%s] score before refinement", primary)));
+        details.add(Explanation.match(raw, String.format(Locale.ROOT, "retriever [%s] raw score", primary)));
+        for (int j = 0; j < r.comp().length; j++) {
+            String name = r.retrievers().get(r.comp()[j]).name();
+            float complementary = r.scores()[r.comp()[j]][i];
+            if (Float.isNaN(complementary)) {
                 details.add(Explanation.noMatch(String.format(Locale.ROOT, "complementary retriever [%s] cannot score this document", name)));
-            } else if (c >= 0) {
-                float normalized = parameters.normalization().apply(compScores[j])[c];
+            } else {
+                float normalized = parameters.normalization().apply(r.compScores()[j])[c];
                 details.add(
                     Explanation.match(
-                        raw,
-                        String.format(Locale.ROOT, "complementary retriever [%s] raw score (%s over the candidate set: %s)", name, parameters.normalization(), normalized)
+                        complementary,
+                        String.format(Locale.ROOT, "complementary retriever [%s] raw score (%s over the candidates: %s)", name, parameters.normalization(), normalized)
                     )
                 );
-            } else {
-                details.add(Explanation.match(raw, String.format(Locale.ROOT, "complementary retriever [%s] raw score", name)));
             }
         }
-        double[] losses = result.losses();
+        double[] losses = r.result().losses();
         details.add(
             Explanation.match(
                 (float) losses[losses.length - 1],
                 String.format(
                     Locale.ROOT,
                     "KL(target || primary) over the %d candidates: %s before, %s after %d steps",
-                    result.initialScores().length,
+                    r.result().initialScores().length,
                     losses[0],
                     losses[losses.length - 1],
                     parameters.steps()
                 )
             )
         );
-        String where = c >= 0 ? "in the candidate set" : "outside the candidate set, scored with the refined query";
         return Explanation.match(
-            fused[i],
-            String.format(Locale.ROOT, "%s: primary [%s] score with the refined query (%s)", describe(), primary, where),
+            r.fused()[i],
+            String.format(Locale.ROOT, "%s: primary [%s] score with the refined query, in the candidate set", describe(), primary),
             details
         );
     }

@@ -14,7 +14,6 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
-import org.apache.lucene.util.VectorUtil;
 import org.opensearch.multimodal.math.MaxSim;
 import org.opensearch.multimodal.math.RefinablePrimary;
 
@@ -89,9 +88,6 @@ interface PoolRetriever {
 
         /** The primary as a function of z over {@code docs} (global ids, increasing; each must have a vector). */
         RefinablePrimary primary(IndexSearcher searcher, int[] docs) throws IOException;
-
-        /** Scores {@code docs} with parameters {@code z}, {@code NaN} where a document has no vector. */
-        float[] scoreWith(IndexSearcher searcher, int[] docs, float[] z) throws IOException;
     }
 
     /** A dense retriever: its KNN query proposes, the stored vectors score the pool exactly with the field's similarity. */
@@ -136,18 +132,6 @@ interface PoolRetriever {
             });
             return RefinablePrimary.singleVector(vectors);
         }
-
-        @Override
-        public float[] scoreWith(IndexSearcher searcher, int[] docs, float[] z) throws IOException {
-            return scoreByLeaf(searcher, docs, leaf -> {
-                FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
-                if (values == null) {
-                    return null;
-                }
-                KnnVectorValues.DocIndexIterator iterator = values.iterator();
-                return doc -> advanceTo(iterator, doc) ? VectorUtil.dotProduct(z, values.vectorValue(iterator.index())) : Float.NaN;
-            });
-        }
     }
 
     /**
@@ -162,7 +146,15 @@ interface PoolRetriever {
 
         @Override
         public float[] score(IndexSearcher searcher, int[] pool) throws IOException {
-            return scoreWithRows(searcher, pool, queryTokens);
+            return scoreByLeaf(searcher, pool, leaf -> {
+                BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
+                if (values == null) {
+                    return null;
+                }
+                return doc -> values.advanceExact(doc)
+                    ? MaxSim.score(queryTokens, queryTokens.length, LateInteractionField.decode(values.binaryValue()))
+                    : Float.NaN;
+            });
         }
 
         @Override
@@ -194,26 +186,6 @@ interface PoolRetriever {
                 };
             });
             return RefinablePrimary.multiVector(tokens, queryTokens.length, queryTokens.length, dims);
-        }
-
-        @Override
-        public float[] scoreWith(IndexSearcher searcher, int[] docs, float[] z) throws IOException {
-            int dims = queryTokens[0].length;
-            float[][] rows = new float[queryTokens.length][];
-            for (int t = 0; t < rows.length; t++) {
-                rows[t] = java.util.Arrays.copyOfRange(z, t * dims, (t + 1) * dims);
-            }
-            return scoreWithRows(searcher, docs, rows);
-        }
-
-        private float[] scoreWithRows(IndexSearcher searcher, int[] docs, float[][] rows) throws IOException {
-            return scoreByLeaf(searcher, docs, leaf -> {
-                BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
-                if (values == null) {
-                    return null;
-                }
-                return doc -> values.advanceExact(doc) ? MaxSim.score(rows, rows.length, LateInteractionField.decode(values.binaryValue())) : Float.NaN;
-            });
         }
     }
 

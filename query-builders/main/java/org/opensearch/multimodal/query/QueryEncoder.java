@@ -7,7 +7,6 @@ import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ModelManifest;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -72,10 +71,6 @@ public final class QueryEncoder {
 
     private static Exception unwrap(Exception e) {
         return e instanceof java.util.concurrent.CompletionException && e.getCause() instanceof Exception cause ? cause : e;
-    }
-
-    static String describe(String input, String model) {
-        return String.format(Locale.ROOT, "%s with model [%s]", input, model);
     }
 
     private static InferenceService service() {

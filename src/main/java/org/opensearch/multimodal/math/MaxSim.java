@@ -26,6 +26,26 @@ public final class MaxSim {
         return sum / queryRows;
     }
 
+    /** {@link #score}, also writing each query row's best document token into {@code best} (one pass for both). */
+    public static float scoreAndBestTokens(float[][] query, int queryRows, float[][] document, int[] best) {
+        if (queryRows == 0 || document.length == 0) {
+            return 0f;
+        }
+        float sum = 0f;
+        for (int t = 0; t < queryRows; t++) {
+            float top = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < document.length; j++) {
+                float dot = VectorUtil.dotProduct(query[t], document[j]);
+                if (dot > top) {
+                    top = dot;
+                    best[t] = j;
+                }
+            }
+            sum += top;
+        }
+        return sum / queryRows;
+    }
+
     /** For each of the first {@code queryRows} query rows, the index of the document token it matches best. */
     public static int[] bestTokens(float[][] query, int queryRows, float[][] document) {
         int[] best = new int[queryRows];

@@ -5,6 +5,7 @@ import org.apache.lucene.util.VectorUtil;
 /**
  * The primary retriever of Guided Query Refinement as a differentiable function of the query parameters z: its score
  * of every pool document, and the gradient of a weighted sum of those scores. Encoders are frozen: only z moves.
+ * An instance serves one refinement on one thread: the multi-vector one keeps the argmax of its last scoring.
  */
 public interface RefinablePrimary {
 
@@ -47,28 +48,34 @@ public interface RefinablePrimary {
      */
     static RefinablePrimary multiVector(float[][][] documents, int rows, int realRows, int dims) {
         return new RefinablePrimary() {
+            // the argmax found while scoring z: the gradient at the same z needs exactly it, so it is not searched twice
+            private final int[][] best = new int[documents.length][realRows];
+            private float[] scoredZ;
+
             @Override
             public float[] scores(float[] z) {
                 float[][] query = matrix(z);
                 float[] scores = new float[documents.length];
                 for (int i = 0; i < documents.length; i++) {
-                    scores[i] = MaxSim.score(query, realRows, documents[i]);
+                    scores[i] = MaxSim.scoreAndBestTokens(query, realRows, documents[i], best[i]);
                 }
+                scoredZ = z.clone();
                 return scores;
             }
 
             @Override
             public void weightedGradient(float[] z, float[] weights, float[] out) {
+                if (java.util.Arrays.equals(z, scoredZ) == false) {
+                    scores(z);
+                }
                 java.util.Arrays.fill(out, 0f);
-                float[][] query = matrix(z);
                 for (int i = 0; i < documents.length; i++) {
                     if (documents[i].length == 0) {
                         continue;
                     }
-                    int[] best = MaxSim.bestTokens(query, realRows, documents[i]);
                     float w = weights[i] / realRows;
                     for (int t = 0; t < realRows; t++) {
-                        float[] token = documents[i][best[t]];
+                        float[] token = documents[i][best[i][t]];
                         int offset = t * dims;
                         for (int k = 0; k < dims; k++) {
                             out[offset + k] += w * token[k];

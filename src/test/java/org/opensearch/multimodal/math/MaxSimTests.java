@@ -45,6 +45,9 @@ public final class MaxSimTests extends OpenSearchTestCase {
                 viaBest += VectorMath.dot(query[t], document[best[t]]);
             }
             assertEquals("the best tokens give the score", reference(query, rows, document), viaBest / rows, 1e-5);
+            int[] bestInOnePass = new int[rows];
+            assertEquals(MaxSim.score(query, rows, document), MaxSim.scoreAndBestTokens(query, rows, document, bestInOnePass), 0f);
+            assertArrayEquals("one pass finds the same tokens", best, bestInOnePass);
         }
     }
 
