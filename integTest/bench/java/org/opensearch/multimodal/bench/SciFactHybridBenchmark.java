@@ -450,6 +450,7 @@ public final class SciFactHybridBenchmark {
 
         InferenceService inference = node.injector().getInstance(InferenceService.class);
         double[] ours = new double[queries.size()];
+        double[] oursProduction = new double[queries.size()];
         double[] painless = new double[queries.size()];
         int sameTop10 = 0;
         double maxScoreDiff = 0;
@@ -465,6 +466,12 @@ public final class SciFactHybridBenchmark {
                     .addRescorer(new LateInteractionRescorerBuilder("tokens_src", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), K).get();
                 double oursMs = (System.nanoTime() - start) / 1e6;
 
+                // the same window on the benchmark's main index, mapped as we recommend: tokens kept out of _source
+                start = System.nanoTime();
+                client.prepareSearch(INDEX).setQuery(first).setSize(10).setFetchSource(false)
+                    .addRescorer(new LateInteractionRescorerBuilder("tokens", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), K).get();
+                double oursProductionMs = (System.nanoTime() - start) / 1e6;
+
                 // one document is |q| x |d| x 384 loop statements, past painless's default budget of 1,000,000 per run
                 Script script = new Script(ScriptType.INLINE, "painless", PAINLESS_MAX_SIM, Map.of("max_loop_counter", "1000000000"), Map.of("q", queryTokens));
                 start = System.nanoTime();
@@ -474,6 +481,7 @@ public final class SciFactHybridBenchmark {
                 double painlessMs = (System.nanoTime() - start) / 1e6;
                 if (round == 1) {
                     ours[q] = oursMs;
+                    oursProduction[q] = oursProductionMs;
                     painless[q] = painlessMs;
                     if (ids(oursResponse).equals(ids(painlessResponse))) {
                         sameTop10++;
@@ -483,16 +491,22 @@ public final class SciFactHybridBenchmark {
             }
         }
         double[] perQuery = new double[queries.size()];
+        double[] perQueryProduction = new double[queries.size()];
         for (int i = 0; i < perQuery.length; i++) {
             perQuery[i] = painless[i] / ours[i];
+            perQueryProduction[i] = painless[i] / oursProduction[i];
         }
         Arrays.sort(perQuery);
+        Arrays.sort(perQueryProduction);
         Arrays.sort(ours);
+        Arrays.sort(oursProduction);
         Arrays.sort(painless);
         System.out.printf(Locale.ROOT, "  same top 10 on %d/%d queries; largest top-1 score difference %.2e%n", sameTop10, queries.size(), maxScoreDiff);
-        System.out.printf(Locale.ROOT, "  ours (late_interaction, incl. encoding the query tokens): p50 %.1f ms, max %.1f ms%n", percentile(ours, 50), ours[ours.length - 1]);
+        System.out.printf(Locale.ROOT, "  ours (late_interaction, incl. encoding the query tokens), same index:  p50 %.1f ms, max %.1f ms%n", percentile(ours, 50), ours[ours.length - 1]);
+        System.out.printf(Locale.ROOT, "  ours, main index (tokens not in _source, so fetching hits is cheap):   p50 %.1f ms, max %.1f ms%n", percentile(oursProduction, 50), oursProduction[oursProduction.length - 1]);
         System.out.printf(Locale.ROOT, "  painless script_score over _source (query tokens given):  p50 %.1f ms, max %.1f ms%n", percentile(painless, 50), painless[painless.length - 1]);
-        System.out.printf(Locale.ROOT, "  painless / ours: p50 of per-query ratios %.1fx, min %.1fx%n", percentile(perQuery, 50), perQuery[0]);
+        System.out.printf(Locale.ROOT, "  painless / ours, same index: p50 of per-query ratios %.1fx, min %.1fx%n", percentile(perQuery, 50), perQuery[0]);
+        System.out.printf(Locale.ROOT, "  painless / ours on the main index: p50 of per-query ratios %.1fx, min %.1fx%n", percentile(perQueryProduction, 50), perQueryProduction[0]);
     }
 
     private static List<List<Float>> queryTokens(InferenceService inference, String text) {
