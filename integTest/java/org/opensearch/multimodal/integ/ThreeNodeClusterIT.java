@@ -182,6 +182,12 @@ public final class ThreeNodeClusterIT {
         assertTrue("aggregations over the pools", body.contains("\"topics\"") && body.contains("nature"));
         assertEquals("the same hits from a data node", DemoCorpus.hitIds(cluster.client(0).post("/" + INDEX + "/_search", gqr)), DemoCorpus.hitIds(fromCoordinator));
 
+        String linear = gqr.replace("\"gqr\": {\"primary\": \"tokens\", \"complementary\": [\"bm25\", \"text\"], \"pool_k\": 10}",
+            "\"linear\": {\"normalization\": \"z_score\", \"weights\": {\"bm25\": 0.3, \"text\": 0.3, \"tokens\": 0.4}}");
+        RestClientHelper.Response linearResponse = cluster.client(NODES - 1).post("/" + INDEX + "/_search", linear).assertSuccess();
+        assertTrue(linearResponse.body(), linearResponse.body().contains("z_score normalized score"));
+        assertEquals("linear fusion, the same from any node", DemoCorpus.hitIds(cluster.client(1).post("/" + INDEX + "/_search", linear)), DemoCorpus.hitIds(linearResponse));
+
         String first = gqr.replace("\"size\": 3, \"from\": 1", "\"size\": 1");
         assertEquals("34", DemoCorpus.hitIds(cluster.client(NODES - 1).post("/" + INDEX + "/_search", first)).get(0));
 

@@ -185,7 +185,7 @@ public final class SciFactHybridBenchmark {
         return new MultiMatchQueryBuilder(text, "title", "text").type(MultiMatchQueryBuilder.Type.MOST_FIELDS);
     }
 
-    private static Map<String, RetrieverSpec> pool(String text, boolean tokens) {
+    static Map<String, RetrieverSpec> pool(String text, boolean tokens) {
         Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
         retrievers.put("bm25", new LexicalRetriever(bm25(text), K));
         retrievers.put("dense", new DenseRetriever("vec", MODEL, K));

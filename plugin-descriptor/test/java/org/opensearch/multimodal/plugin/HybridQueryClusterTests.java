@@ -152,12 +152,20 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
         MultimodalQueryBuilder gqr = query(10, FusionSpec.gqr(gqr("tokens", null)));
         List<String> all = ids(search("paged", gqr, 50));
         SearchResponse page = client().prepareSearch("paged").setQuery(gqr).setFrom(2).setSize(3).setProfile(true)
-            .addAggregation(AggregationBuilders.terms("topics").field("topic")).get();
+            .addAggregation(AggregationBuilders.terms("topics").field("topic"))
+            .highlighter(new org.opensearch.search.fetch.subphase.highlight.HighlightBuilder().field("body")
+                .highlightQuery(QueryBuilders.matchQuery("body", "light energy plants")))
+            .get();
         assertEquals(all.subList(2, 5), ids(page));
         assertEquals("the total is the pool", all.size(), page.getHits().getTotalHits().value());
         Terms topics = page.getAggregations().get("topics");
         assertEquals(all.size(), topics.getBuckets().stream().mapToLong(Terms.Bucket::getDocCount).sum());
         assertFalse(page.getProfileResults().isEmpty());
+        SearchResponse first = client().prepareSearch("paged").setQuery(gqr).setSize(1)
+            .highlighter(new org.opensearch.search.fetch.subphase.highlight.HighlightBuilder().field("body")
+                .highlightQuery(QueryBuilders.matchQuery("body", "light energy plants")))
+            .get();
+        assertTrue("highlighting through highlight_query", first.getHits().getAt(0).getHighlightFields().get("body").fragments()[0].string().contains("<em>"));
     }
 
     public void testLateInteractionRescorerReranksTheWindowByMaxSim() throws IOException {
