@@ -62,7 +62,7 @@ public final class SingleNodeIT {
         List<Object> plugins = client.get("/_cat/plugins?format=json").assertSuccess().list();
         assertTrue(plugins + "\n" + cluster.logTails(), plugins.stream().anyMatch(p -> DistributionCluster.PLUGIN_NAME.equals(((Map<?, ?>) p).get("component"))));
 
-        List<?> models = (List<?>) client.get("/_plugins/_multimodal/models").assertSuccess().map().get("models");
+        List<?> models = nodeModels(client.get("/_plugins/_multimodal/models").assertSuccess().map());
         Map<?, ?> builtin = model(models, DemoCorpus.MODEL);
         Map<?, ?> operator = model(models, OPERATOR_MODEL);
         assertEquals(384, builtin.get("dims"));
@@ -73,6 +73,16 @@ public final class SingleNodeIT {
             ((String) operator.get("path")).startsWith(cluster.configDir(0).toRealPath().toString()));
         assertEquals("dims come from the operator's config.json", 384, operator.get("dims"));
         assertEquals("mean", String.valueOf(operator.get("pooling")).toLowerCase(java.util.Locale.ROOT));
+        assertTrue(operator.toString(), ((List<?>) operator.get("files")).containsAll(List.of("model.onnx", "tokenizer.json")));
+
+        List<?> one = nodeModels(client.get("/_plugins/_multimodal/models/" + OPERATOR_MODEL).assertSuccess().map());
+        assertEquals("GET models/{id} lists just that model", 1, one.size());
+        RestClientHelper.Response unknown = client.get("/_plugins/_multimodal/models/no-such-model");
+        assertEquals(unknown.body(), 404, unknown.status());
+        assertTrue(unknown.body(), unknown.body().contains("[no-such-model]"));
+
+        String cat = client.get("/_cat/multimodal_models?v").assertSuccess().body();
+        assertTrue(cat, cat.startsWith("node") && cat.contains("kind") && cat.contains(OPERATOR_MODEL) && cat.contains(DemoCorpus.MODEL));
     }
 
     @Test
@@ -92,7 +102,7 @@ public final class SingleNodeIT {
         assertTrue("one vector per real token, no [CLS]/[SEP]: " + tokens.size(), tokens.size() > 3 && tokens.size() < 20);
         assertEquals(384, ((List<?>) tokens.get(0)).size());
         assertEquals("models load on first use, and now it is loaded", true,
-            model((List<?>) client.get("/_plugins/_multimodal/models").map().get("models"), OPERATOR_MODEL).get("loaded"));
+            model(nodeModels(client.get("/_plugins/_multimodal/models").map()), OPERATOR_MODEL).get("loaded"));
     }
 
     @Test
@@ -196,6 +206,13 @@ public final class SingleNodeIT {
             sum += a[i] * b[i];
         }
         return sum;
+    }
+
+    /** The models of the one node, from the nodes-API shape {@code {"nodes": {"<id>": {"models": [...]}}}}. */
+    private static List<?> nodeModels(Map<String, Object> response) {
+        Map<?, ?> nodes = (Map<?, ?>) response.get("nodes");
+        assertEquals(response.toString(), 1, nodes.size());
+        return (List<?>) ((Map<?, ?>) nodes.values().iterator().next()).get("models");
     }
 
     private static Map<?, ?> model(List<?> models, String id) {

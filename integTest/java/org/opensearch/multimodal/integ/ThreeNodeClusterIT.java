@@ -98,6 +98,19 @@ public final class ThreeNodeClusterIT {
             }
         }
         assertEquals(cluster.logTails(), nodes, withPlugin);
+
+        // the models API answers for every node, through the transport action, from any node
+        Map<String, Object> models = cluster.client(NODES - 1).get("/_plugins/_multimodal/models/" + DemoCorpus.MODEL).assertSuccess().map();
+        assertEquals(models.toString(), Map.of("total", 3, "successful", 3, "failed", 0), models.get("_nodes"));
+        Set<String> reporting = new TreeSet<>();
+        for (Object node : ((Map<?, ?>) models.get("nodes")).values()) {
+            reporting.add((String) ((Map<?, ?>) node).get("name"));
+            assertEquals(node.toString(), 1, ((List<?>) ((Map<?, ?>) node).get("models")).size());
+        }
+        assertEquals(nodes, reporting);
+        String firstNodeId = (String) ((Map<?, ?>) models.get("nodes")).keySet().iterator().next();
+        Map<String, Object> one = cluster.client(0).get("/_plugins/_multimodal/models?nodes=" + firstNodeId).assertSuccess().map();
+        assertEquals("?nodes= asks only that node", Set.of(firstNodeId), ((Map<?, ?>) one.get("nodes")).keySet());
     }
 
     @Test

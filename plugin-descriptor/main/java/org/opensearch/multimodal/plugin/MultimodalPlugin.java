@@ -36,7 +36,12 @@ import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.QueryEncoder;
 import org.opensearch.multimodal.query.TokenMemory;
 import org.opensearch.multimodal.rest.RestEmbedAction;
+import org.opensearch.multimodal.rest.ListModelsAction;
+import org.opensearch.multimodal.rest.RestCatModelsAction;
 import org.opensearch.multimodal.rest.RestListModelsAction;
+import org.opensearch.multimodal.rest.TransportListModelsAction;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.plugins.ActionPlugin;
@@ -193,7 +198,12 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         IndexNameExpressionResolver indexNameExpressionResolver,
         Supplier<DiscoveryNodes> nodesInCluster
     ) {
-        return List.of(new RestListModelsAction(inference::get), new RestEmbedAction(inference::get, limits::get));
+        return List.of(new RestListModelsAction(), new RestCatModelsAction(), new RestEmbedAction(inference::get, limits::get));
+    }
+
+    @Override
+    public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
+        return List.of(new ActionHandler<>(ListModelsAction.INSTANCE, TransportListModelsAction.class));
     }
 
     @Override

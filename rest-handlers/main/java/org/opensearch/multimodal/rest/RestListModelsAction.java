@@ -1,25 +1,24 @@
 package org.opensearch.multimodal.rest;
 
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.core.common.Strings;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
-import org.opensearch.multimodal.inference.InferenceService;
-import org.opensearch.multimodal.model.ModelInfo;
 import org.opensearch.rest.BaseRestHandler;
-import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
+import org.opensearch.rest.RestResponse;
+import org.opensearch.rest.action.RestActions;
 import org.opensearch.transport.client.node.NodeClient;
 
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.Locale;
 
-/** {@code GET /_plugins/_multimodal/models}: the models of the node that answers, and whether each is loaded. */
+/**
+ * {@code GET /_plugins/_multimodal/models} and {@code GET /_plugins/_multimodal/models/{id}}: every node's models (or
+ * those of {@code ?nodes=}), through the {@link ListModelsAction} transport action. A model id no asked node has is a
+ * 404.
+ */
 public final class RestListModelsAction extends BaseRestHandler {
-
-    private final Supplier<InferenceService> inference;
-
-    public RestListModelsAction(Supplier<InferenceService> inference) {
-        this.inference = inference;
-    }
 
     @Override
     public String getName() {
@@ -28,28 +27,28 @@ public final class RestListModelsAction extends BaseRestHandler {
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.GET, MultimodalPaths.BASE + "/models"));
+        return List.of(
+            new Route(RestRequest.Method.GET, MultimodalPaths.BASE + "/models"),
+            new Route(RestRequest.Method.GET, MultimodalPaths.BASE + "/models/{id}")
+        );
     }
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        return channel -> {
-            XContentBuilder builder = channel.newBuilder();
-            builder.startObject().startArray("models");
-            for (ModelInfo info : inference.get().registry().list()) {
-                builder.startObject()
-                    .field("id", info.manifest().id())
-                    .field("kind", info.manifest().kind().toString())
-                    .field("dims", info.manifest().dims())
-                    .field("max_tokens", info.manifest().maxTokens())
-                    .field("pooling", info.manifest().pooling().toString())
-                    .field("device", info.device())
-                    .field("loaded", info.loaded())
-                    .field("path", info.path())
-                    .endObject();
+        String modelId = request.param("id");
+        String[] nodes = Strings.splitStringByCommaToArray(request.param("nodes", "_all"));
+        ListModelsRequest listRequest = new ListModelsRequest(modelId, nodes);
+        return channel -> client.execute(ListModelsAction.INSTANCE, listRequest, new RestActions.NodesResponseRestListener<>(channel) {
+            @Override
+            public RestResponse buildResponse(ListModelsResponse response, XContentBuilder builder) throws Exception {
+                if (modelId != null && response.getNodes().stream().allMatch(node -> node.models().isEmpty())) {
+                    throw new OpenSearchStatusException(
+                        String.format(Locale.ROOT, "model [%s] is on none of the nodes asked", modelId),
+                        RestStatus.NOT_FOUND
+                    );
+                }
+                return super.buildResponse(response, builder);
             }
-            builder.endArray().endObject();
-            channel.sendResponse(new BytesRestResponse(RestStatus.OK, builder));
-        };
+        });
     }
 }

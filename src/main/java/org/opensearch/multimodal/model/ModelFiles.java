@@ -61,4 +61,25 @@ public record ModelFiles(Path directory, Path textModel, Path tokenizer, Path vi
         }
         return real;
     }
+
+    /** The files this model reads, by name relative to its directory. */
+    public java.util.List<Path> all() {
+        return java.util.stream.Stream.of(textModel, tokenizer, visionModel, preprocessorConfig).filter(java.util.Objects::nonNull).distinct().toList();
+    }
+
+    /** Bytes of the ONNX files the loaded encoders read. */
+    public long onnxBytes(boolean text, boolean image) {
+        long bytes = 0;
+        java.util.Set<Path> counted = new java.util.HashSet<>();
+        for (Path onnx : java.util.Arrays.asList(text ? textModel : null, image ? visionModel : null)) {
+            if (onnx != null && counted.add(onnx)) {
+                try {
+                    bytes += java.nio.file.Files.size(onnx);
+                } catch (java.io.IOException e) {
+                    // a file gone since loading: the session still holds it, its size is just unknown now
+                }
+            }
+        }
+        return bytes;
+    }
 }

@@ -1,4 +1,10 @@
 package org.opensearch.multimodal.model;
 
-/** What the models API reports about one model. */
-public record ModelInfo(ModelManifest manifest, String path, String device, boolean loaded) {}
+import java.util.List;
+
+/**
+ * What the models API reports about one model on one node: its manifest, directory and files, the device it runs on,
+ * whether it is loaded, the bytes of its loaded ONNX files (what its sessions hold, to a first approximation) and how
+ * long loading took.
+ */
+public record ModelInfo(ModelManifest manifest, String path, List<String> files, String device, boolean loaded, long loadedBytes, long loadMillis) {}

@@ -91,7 +91,18 @@ public final class ModelRegistry implements Closeable {
     public List<ModelInfo> list() {
         List<ModelInfo> infos = new ArrayList<>();
         for (Entry entry : entries.values()) {
-            infos.add(new ModelInfo(entry.manifest, entry.files.directory().toString(), sessions.effectiveDevice(), entry.loaded()));
+            List<String> files = entry.files.all().stream().map(f -> entry.files.directory().relativize(f).toString()).toList();
+            infos.add(
+                new ModelInfo(
+                    entry.manifest,
+                    entry.files.directory().toString(),
+                    files,
+                    sessions.effectiveDevice(),
+                    entry.loaded(),
+                    entry.files.onnxBytes(entry.text != null, entry.image != null),
+                    entry.loadMillis
+                )
+            );
         }
         return infos;
     }
@@ -138,6 +149,8 @@ public final class ModelRegistry implements Closeable {
         private final ModelFiles files;
         private volatile TextModel text;
         private volatile ImageModel image;
+        /** Time spent loading its encoders, in milliseconds. */
+        private volatile long loadMillis;
 
         private Entry(ModelManifest manifest, ModelFiles files) {
             this.manifest = manifest;
@@ -155,8 +168,10 @@ public final class ModelRegistry implements Closeable {
             }
             synchronized (this) {
                 if (text == null) {
+                    long start = System.nanoTime();
                     try {
                         text = TextModel.load(manifest, files, sessions);
+                        loadMillis += (System.nanoTime() - start) / 1_000_000;
                         logger.info("loaded text encoder of model [{}] from [{}] on [{}]", manifest.id(), files.directory(), text.device());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
@@ -173,8 +188,10 @@ public final class ModelRegistry implements Closeable {
             }
             synchronized (this) {
                 if (image == null) {
+                    long start = System.nanoTime();
                     try {
                         image = ImageModel.load(manifest, files, sessions);
+                        loadMillis += (System.nanoTime() - start) / 1_000_000;
                         logger.info("loaded image encoder of model [{}] from [{}]", manifest.id(), files.directory());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);

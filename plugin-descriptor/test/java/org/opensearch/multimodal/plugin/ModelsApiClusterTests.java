@@ -1,0 +1,84 @@
+package org.opensearch.multimodal.plugin;
+
+import org.opensearch.common.io.PathUtils;
+import org.opensearch.multimodal.model.BuiltinModels;
+import org.opensearch.multimodal.rest.ListModelsAction;
+import org.opensearch.multimodal.rest.ListModelsRequest;
+import org.opensearch.multimodal.rest.ListModelsResponse;
+import org.opensearch.multimodal.rest.ModelReport;
+import org.opensearch.multimodal.rest.NodeModels;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.test.OpenSearchIntegTestCase;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The models transport action across nodes whose model directories differ: node 0 also has an operator's CLIP-style
+ * model in its config, so each node must report its own models, not the answering node's.
+ */
+@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.TEST, numDataNodes = 0, numClientNodes = 0)
+public class ModelsApiClusterTests extends OpenSearchIntegTestCase {
+
+    private static final String CLIP = "tiny-clip";
+
+    @Override
+    protected Collection<Class<? extends Plugin>> nodePlugins() {
+        return List.of(MultimodalPlugin.class);
+    }
+
+    @Override
+    protected Path nodeConfigPath(int nodeOrdinal) {
+        try {
+            Path config = Files.createTempDirectory(PathUtils.get(System.getProperty("java.io.tmpdir")), "node-config");
+            Path models = Files.createDirectories(config.resolve("multimodal/models"));
+            BuiltinModels.installInto(models, BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
+            if (nodeOrdinal == 0) {
+                BuiltinModels.installInto(models, PathUtils.get("src/test/resources/models", CLIP).toAbsolutePath());
+            }
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, List<String>> modelsByNode(ListModelsResponse response) {
+        return response.getNodes().stream().collect(Collectors.toMap(n -> n.getNode().getName(), n -> n.models().stream().map(ModelReport::id).toList()));
+    }
+
+    public void testEveryNodeReportsItsOwnModels() {
+        String withClip = internalCluster().startNode();
+        String plain = internalCluster().startNode();
+        for (String answering : List.of(withClip, plain)) {
+            ListModelsResponse response = internalCluster().client(answering).execute(ListModelsAction.INSTANCE, new ListModelsRequest((String) null)).actionGet();
+            assertFalse(response.failures().toString(), response.hasFailures());
+            Map<String, List<String>> byNode = modelsByNode(response);
+            assertEquals(2, byNode.size());
+            assertEquals(List.of(BuiltinModels.BGE_SMALL, CLIP), byNode.get(withClip));
+            assertEquals(List.of(BuiltinModels.BGE_SMALL), byNode.get(plain));
+        }
+        ModelReport clip = internalCluster().client(plain).execute(ListModelsAction.INSTANCE, new ListModelsRequest(CLIP)).actionGet().getNodes().stream()
+            .filter(n -> n.getNode().getName().equals(withClip)).findFirst().orElseThrow().models().get(0);
+        assertEquals("clip", clip.kind());
+        assertFalse("models load on first use", clip.loaded());
+        assertEquals("nothing held before loading", 0L, clip.loadedBytes());
+        assertTrue(clip.files().toString(), clip.files().contains("tokenizer.json") && clip.files().contains("preprocessor_config.json"));
+
+        internalCluster().getInstance(org.opensearch.multimodal.inference.InferenceService.class, withClip).registry().textModel(CLIP);
+        ModelReport loaded = internalCluster().client(plain).execute(ListModelsAction.INSTANCE, new ListModelsRequest(CLIP, withClip)).actionGet().getNodes().get(0).models().get(0);
+        assertTrue("loaded once used", loaded.loaded());
+        assertTrue("the loaded text tower's bytes", loaded.loadedBytes() > 0);
+
+        ListModelsResponse onlyOne = internalCluster().client(withClip).execute(ListModelsAction.INSTANCE, new ListModelsRequest(BuiltinModels.BGE_SMALL, plain)).actionGet();
+        assertEquals("?nodes= asks only those nodes", 1, onlyOne.getNodes().size());
+        NodeModels node = onlyOne.getNodes().get(0);
+        assertEquals(plain, node.getNode().getName());
+        assertEquals(List.of(BuiltinModels.BGE_SMALL), node.models().stream().map(ModelReport::id).toList());
+    }
+}
