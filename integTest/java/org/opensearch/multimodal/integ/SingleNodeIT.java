@@ -86,6 +86,28 @@ public final class SingleNodeIT {
     }
 
     @Test
+    public void modelsLoadAndUnloadOverRestAndABrokenDirectoryIsAClear400() throws IOException {
+        Map<String, Object> loaded = client.post("/_plugins/_multimodal/models/" + OPERATOR_MODEL + "/_load", null).assertSuccess().map();
+        Map<?, ?> node = (Map<?, ?>) ((Map<?, ?>) loaded.get("nodes")).values().iterator().next();
+        assertEquals(loaded.toString(), true, ((Map<?, ?>) node.get("model")).get("loaded"));
+        Map<String, Object> unloaded = client.post("/_plugins/_multimodal/models/" + OPERATOR_MODEL + "/_unload", null).assertSuccess().map();
+        node = (Map<?, ?>) ((Map<?, ?>) unloaded.get("nodes")).values().iterator().next();
+        assertEquals(unloaded.toString(), false, ((Map<?, ?>) node.get("model")).get("loaded"));
+
+        // dropped into the running node's config without its tokenizer: a 400 naming the file, and the node carries on
+        Path broken = Files.createDirectories(cluster.configDir(0).resolve("multimodal").resolve("models").resolve("half-copied"));
+        Path builtin = Path.of(System.getProperty("tests.models.dir", "target/models")).resolve(DemoCorpus.MODEL);
+        Files.copy(builtin.resolve("model.onnx"), broken.resolve("model.onnx"));
+        Files.writeString(broken.resolve("multimodal-model.json"), "{\"kind\": \"text\", \"dims\": 384}", StandardCharsets.UTF_8);
+        RestClientHelper.Response refused = client.post("/_plugins/_multimodal/models/half-copied/_load", null);
+        assertEquals(refused.body(), 400, refused.status());
+        assertTrue(refused.body(), refused.body().contains("tokenizer.json"));
+        RestClientHelper.Response unknown = client.post("/_plugins/_multimodal/models/never-there/_load", null);
+        assertEquals(unknown.body(), 404, unknown.status());
+        assertEquals("the node is healthy and still embeds", 384, embed(DemoCorpus.MODEL, "still here").length);
+    }
+
+    @Test
     public void operatorModelEmbedsWithNoJavaChange() throws IOException {
         String text = "Plants capture sunlight with chlorophyll.";
         float[] mean = embed(OPERATOR_MODEL, text);

@@ -37,6 +37,10 @@ import org.opensearch.multimodal.query.QueryEncoder;
 import org.opensearch.multimodal.query.TokenMemory;
 import org.opensearch.multimodal.rest.RestEmbedAction;
 import org.opensearch.multimodal.rest.ListModelsAction;
+import org.opensearch.multimodal.rest.LoadModelAction;
+import org.opensearch.multimodal.rest.RestModelLifecycleAction;
+import org.opensearch.multimodal.rest.TransportModelLifecycleAction;
+import org.opensearch.multimodal.rest.UnloadModelAction;
 import org.opensearch.multimodal.rest.RestCatModelsAction;
 import org.opensearch.multimodal.rest.RestListModelsAction;
 import org.opensearch.multimodal.rest.TransportListModelsAction;
@@ -198,12 +202,21 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         IndexNameExpressionResolver indexNameExpressionResolver,
         Supplier<DiscoveryNodes> nodesInCluster
     ) {
-        return List.of(new RestListModelsAction(), new RestCatModelsAction(), new RestEmbedAction(inference::get, limits::get));
+        return List.of(
+            new RestListModelsAction(),
+            new RestModelLifecycleAction(),
+            new RestCatModelsAction(),
+            new RestEmbedAction(inference::get, limits::get)
+        );
     }
 
     @Override
     public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
-        return List.of(new ActionHandler<>(ListModelsAction.INSTANCE, TransportListModelsAction.class));
+        return List.of(
+            new ActionHandler<>(ListModelsAction.INSTANCE, TransportListModelsAction.class),
+            new ActionHandler<>(LoadModelAction.INSTANCE, TransportModelLifecycleAction.Load.class),
+            new ActionHandler<>(UnloadModelAction.INSTANCE, TransportModelLifecycleAction.Unload.class)
+        );
     }
 
     @Override

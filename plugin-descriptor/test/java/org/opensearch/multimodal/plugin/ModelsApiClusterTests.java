@@ -5,6 +5,10 @@ import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.rest.ListModelsAction;
 import org.opensearch.multimodal.rest.ListModelsRequest;
 import org.opensearch.multimodal.rest.ListModelsResponse;
+import org.opensearch.multimodal.rest.LoadModelAction;
+import org.opensearch.multimodal.rest.ModelLifecycleRequest;
+import org.opensearch.multimodal.rest.ModelLifecycleResponse;
+import org.opensearch.multimodal.rest.UnloadModelAction;
 import org.opensearch.multimodal.rest.ModelReport;
 import org.opensearch.multimodal.rest.NodeModels;
 import org.opensearch.plugins.Plugin;
@@ -80,5 +84,38 @@ public class ModelsApiClusterTests extends OpenSearchIntegTestCase {
         NodeModels node = onlyOne.getNodes().get(0);
         assertEquals(plain, node.getNode().getName());
         assertEquals(List.of(BuiltinModels.BGE_SMALL), node.models().stream().map(ModelReport::id).toList());
+    }
+
+    public void testLoadAndUnloadOnEveryNodeOrOnlyWhereAsked() throws IOException {
+        String withClip = internalCluster().startNode();
+        String plain = internalCluster().startNode();
+        ModelLifecycleResponse loaded = internalCluster().client(plain)
+            .execute(LoadModelAction.INSTANCE, new ModelLifecycleRequest(BuiltinModels.BGE_SMALL, new String[0])).actionGet();
+        assertEquals(loaded.failures().toString(), 2, loaded.getNodes().size());
+        for (NodeModels node : loaded.getNodes()) {
+            assertTrue(node.getNode().getName(), node.models().get(0).loaded());
+        }
+        // the CLIP model is on one node only: loading it everywhere loads it there and fails alone on the other node
+        ModelLifecycleResponse partly = internalCluster().client(plain)
+            .execute(LoadModelAction.INSTANCE, new ModelLifecycleRequest(CLIP, new String[0])).actionGet();
+        assertEquals(List.of(withClip), partly.getNodes().stream().map(n -> n.getNode().getName()).toList());
+        assertEquals(1, partly.failures().size());
+        assertTrue(partly.failures().get(0).toString(), org.opensearch.ExceptionsHelper.stackTrace(partly.failures().get(0)).contains("unknown model [tiny-clip]"));
+
+        ModelLifecycleResponse unloaded = internalCluster().client(withClip)
+            .execute(UnloadModelAction.INSTANCE, new ModelLifecycleRequest(BuiltinModels.BGE_SMALL, new String[] { plain })).actionGet();
+        assertEquals(1, unloaded.getNodes().size());
+        assertFalse(unloaded.getNodes().get(0).models().get(0).loaded());
+        Map<String, Boolean> state = internalCluster().client(withClip).execute(ListModelsAction.INSTANCE, new ListModelsRequest(BuiltinModels.BGE_SMALL))
+            .actionGet().getNodes().stream().collect(Collectors.toMap(n -> n.getNode().getName(), n -> n.models().get(0).loaded()));
+        assertEquals("unloaded only where asked", Map.of(withClip, true, plain, false), state);
+
+        // a model directory dropped into one node's config while it runs: loaded there with no restart
+        Path config = internalCluster().getInstance(org.opensearch.env.Environment.class, plain).configDir();
+        BuiltinModels.installInto(config.resolve("multimodal/models"), PathUtils.get("src/test/resources/models", "tiny-clip-combined").toAbsolutePath());
+        ModelLifecycleResponse dropped = internalCluster().client(withClip)
+            .execute(LoadModelAction.INSTANCE, new ModelLifecycleRequest("tiny-clip-combined", new String[] { plain })).actionGet();
+        assertFalse(dropped.failures().toString(), dropped.hasFailures());
+        assertTrue(dropped.getNodes().get(0).models().get(0).loaded());
     }
 }

@@ -35,10 +35,13 @@ public final class ImageModel implements Closeable {
     private final OnnxSessions sessions;
     private final ImagePreprocessor preprocessor;
     private final String inputName;
+    /** Calls in flight hold the session open; {@link #close} frees it after the last one. */
+    private final UseGate gate;
 
     private ImageModel(ModelManifest manifest, OrtSession session, OnnxSessions sessions, ImagePreprocessor preprocessor, String inputName) {
         this.manifest = manifest;
         this.session = session;
+        this.gate = new UseGate(manifest.id(), this::release);
         this.sessions = sessions;
         this.preprocessor = preprocessor;
         this.inputName = inputName;
@@ -108,6 +111,15 @@ public final class ImageModel implements Closeable {
 
     /** As {@link #encode}, for images already made into tensors. */
     public ImageEmbeddings encodeTensors(List<PixelTensor> tensors, boolean withPatches) {
+        gate.enter();
+        try {
+            return encodeEntered(tensors, withPatches);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private ImageEmbeddings encodeEntered(List<PixelTensor> tensors, boolean withPatches) {
         if (withPatches && hasPatchVectors() == false) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "model [%s] names no [patch_output], so it gives no patch vectors", manifest.id()));
         }
@@ -183,8 +195,13 @@ public final class ImageModel implements Closeable {
         return values;
     }
 
+    /** Unloads: the session is freed once the calls in flight are done; later calls fail with a 503. */
     @Override
     public void close() {
+        gate.close();
+    }
+
+    private void release() {
         try {
             session.close();
         } catch (OrtException e) {

@@ -10,7 +10,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,28 +19,87 @@ import java.util.TreeMap;
 /**
  * The models of this node: every directory with a {@code multimodal-model.json} under the configured roots
  * (the plugin's built-in {@code models/}, then the node's {@code config/multimodal/models/}, which may override a
- * built-in id). Discovered at start; each model is loaded on first use.
+ * built-in id). Discovered at start and again by {@link #load}, so a directory dropped into the config needs no
+ * restart; each model is loaded on first use or by {@link #load}, and {@link #unload} frees it.
  */
 public final class ModelRegistry implements Closeable {
 
     private static final Logger logger = LogManager.getLogger(ModelRegistry.class);
 
-    private final Map<String, Entry> entries;
+    private final List<Path> roots;
+    private final Map<String, Entry> entries = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Model directories that could not be read at the last scan, by directory name: why. */
+    private final Map<String, String> broken = new java.util.concurrent.ConcurrentHashMap<>();
     private final OnnxSessions sessions;
 
     public ModelRegistry(List<Path> roots, OnnxSessions sessions) {
+        this.roots = List.copyOf(roots);
         this.sessions = sessions;
+        rescan();
+        logger.info("multimodal models on this node: {}", new TreeMap<>(entries).keySet());
+    }
+
+    /** Discovers the model directories again: new ones are added; a model not loaded is replaced by what is on disk. */
+    public synchronized void rescan() {
         Map<String, Entry> found = new TreeMap<>();
+        Map<String, String> failures = new TreeMap<>();
         for (Path root : roots) {
-            for (Entry entry : discover(root)) {
+            for (Entry entry : discover(root, failures)) {
                 Entry previous = found.put(entry.manifest.id(), entry);
                 if (previous != null) {
                     logger.info("model [{}] in [{}] overrides the one in [{}]", entry.manifest.id(), entry.files.directory(), previous.files.directory());
                 }
             }
         }
-        this.entries = new LinkedHashMap<>(found);
-        logger.info("multimodal models on this node: {}", entries.keySet());
+        for (Map.Entry<String, Entry> model : found.entrySet()) {
+            Entry current = entries.get(model.getKey());
+            if (current == null || current.loaded() == false) {
+                entries.put(model.getKey(), model.getValue());
+            }
+        }
+        broken.clear();
+        broken.putAll(failures);
+    }
+
+    /**
+     * Loads every encoder of {@code id} now (discovering new directories first) and checks that it gives vectors of
+     * the declared dims. A model directory that cannot be read or does not work is an {@link IllegalArgumentException}
+     * naming the file and the reason; the node is left as it was.
+     */
+    public ModelInfo load(String id) {
+        rescan();
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            String reason = broken.get(id);
+            if (reason != null) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "model directory [%s] cannot be loaded: %s", id, reason));
+            }
+            throw new org.opensearch.ResourceNotFoundException(String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, new TreeMap<>(entries).keySet()));
+        }
+        try {
+            if (entry.manifest.kind().hasText()) {
+                ModelProbe.checkText(entry.text(sessions), entry.files);
+            }
+            if (entry.manifest.kind().hasImage()) {
+                ModelProbe.checkImage(entry.image(sessions), entry.files);
+            }
+        } catch (RuntimeException e) {
+            entry.close();
+            Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "model [%s] cannot be loaded: %s", id, cause.getMessage()), e);
+        }
+        return info(entry);
+    }
+
+    /** Frees {@code id}'s encoders (calls in flight finish first); true when it was loaded. */
+    public boolean unload(String id) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            throw new org.opensearch.ResourceNotFoundException(String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, new TreeMap<>(entries).keySet()));
+        }
+        boolean wasLoaded = entry.loaded();
+        entry.close();
+        return wasLoaded;
     }
 
     public Optional<ModelManifest> manifest(String id) {
@@ -90,21 +148,23 @@ public final class ModelRegistry implements Closeable {
 
     public List<ModelInfo> list() {
         List<ModelInfo> infos = new ArrayList<>();
-        for (Entry entry : entries.values()) {
-            List<String> files = entry.files.all().stream().map(f -> entry.files.directory().relativize(f).toString()).toList();
-            infos.add(
-                new ModelInfo(
-                    entry.manifest,
-                    entry.files.directory().toString(),
-                    files,
-                    sessions.effectiveDevice(),
-                    entry.loaded(),
-                    entry.files.onnxBytes(entry.text != null, entry.image != null),
-                    entry.loadMillis
-                )
-            );
+        for (Entry entry : new TreeMap<>(entries).values()) {
+            infos.add(info(entry));
         }
         return infos;
+    }
+
+    private ModelInfo info(Entry entry) {
+        List<String> files = entry.files.all().stream().map(f -> entry.files.directory().relativize(f).toString()).toList();
+        return new ModelInfo(
+            entry.manifest,
+            entry.files.directory().toString(),
+            files,
+            sessions.effectiveDevice(),
+            entry.loaded(),
+            entry.files.onnxBytes(entry.text != null, entry.image != null),
+            entry.loadMillis
+        );
     }
 
     @Override
@@ -114,7 +174,7 @@ public final class ModelRegistry implements Closeable {
         }
     }
 
-    private static List<Entry> discover(Path root) {
+    private static List<Entry> discover(Path root, Map<String, String> failures) {
         List<Entry> found = new ArrayList<>();
         if (Files.isDirectory(root) == false) {
             return found;
@@ -134,6 +194,7 @@ public final class ModelRegistry implements Closeable {
                     found.add(new Entry(manifest, ModelFiles.locate(dir, manifest.kind())));
                 } catch (IOException | RuntimeException e) {
                     // one broken model directory must not keep the node, or the other models, from starting
+                    failures.put(dir.getFileName().toString(), e.getMessage());
                     logger.warn(String.format(Locale.ROOT, "skipping model directory [%s]: %s", dir, e.getMessage()), e);
                 }
             }
@@ -201,13 +262,17 @@ public final class ModelRegistry implements Closeable {
             }
         }
 
+        /** Unloads; a later use loads again. */
         private synchronized void close() {
             if (text != null) {
                 text.close();
+                text = null;
             }
             if (image != null) {
                 image.close();
+                image = null;
             }
+            loadMillis = 0;
         }
     }
 }

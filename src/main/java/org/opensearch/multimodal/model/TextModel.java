@@ -35,12 +35,15 @@ public final class TextModel implements Closeable {
     private final HuggingFaceTokenizer tokenizer;
     private final OrtSession session;
     private final OnnxSessions sessions;
+    /** Calls in flight hold the session open; {@link #close} frees it after the last one. */
+    private final UseGate gate;
 
     private TextModel(ModelManifest manifest, HuggingFaceTokenizer tokenizer, OrtSession session, OnnxSessions sessions) {
         this.manifest = manifest;
         this.tokenizer = tokenizer;
         this.session = session;
         this.sessions = sessions;
+        this.gate = new UseGate(manifest.id(), this::release);
     }
 
     public static TextModel load(ModelManifest manifest, ModelFiles files, OnnxSessions sessions) throws IOException {
@@ -75,7 +78,12 @@ public final class TextModel implements Closeable {
 
     /** Token ids per text, with prefix and special tokens, truncated to the model's limit; used to sort inputs by length. */
     public int tokenCount(String text, EncodingPurpose purpose) {
-        return tokenize(List.of(text), purpose)[0].getIds().length;
+        gate.enter();
+        try {
+            return tokenize(List.of(text), purpose)[0].getIds().length;
+        } finally {
+            gate.exit();
+        }
     }
 
     /**
@@ -83,6 +91,15 @@ public final class TextModel implements Closeable {
      * (then in consecutive runs that each stay under it). Texts longer than the model's limit are truncated.
      */
     public TextEmbeddings encode(List<String> texts, EncodingPurpose purpose, boolean withTokenVectors) {
+        gate.enter();
+        try {
+            return encodeEntered(texts, purpose, withTokenVectors);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private TextEmbeddings encodeEntered(List<String> texts, EncodingPurpose purpose, boolean withTokenVectors) {
         if (texts.isEmpty()) {
             return new TextEmbeddings(new float[0][], withTokenVectors ? new float[0][][] : null);
         }
@@ -224,8 +241,13 @@ public final class TextModel implements Closeable {
         }
     }
 
+    /** Unloads: the session is freed once the calls in flight are done; later calls fail with a 503. */
     @Override
     public void close() {
+        gate.close();
+    }
+
+    private void release() {
         try {
             session.close();
         } catch (OrtException e) {

@@ -163,4 +163,64 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
             assertEquals(BuiltinModels.ALL, ids(registry));
         }
     }
+
+    public void testLoadFindsADirectoryDroppedInAfterStartAndUnloadFreesIt() throws IOException {
+        Path root = createTempDir();
+        try (ModelRegistry registry = registry(root)) {
+            assertEquals(List.of(), ids(registry));
+            modelDir(root, "late", manifest("late", "cls", ""), true);
+            ModelInfo loaded = registry.load("late");
+            assertTrue("loaded with no restart", loaded.loaded());
+            assertTrue(loaded.loadedBytes() > 1_000_000);
+            TextModel model = registry.textModel("late");
+            assertTrue(registry.unload("late"));
+            assertFalse(info(registry, "late").loaded());
+            org.opensearch.OpenSearchStatusException gone = expectThrows(
+                org.opensearch.OpenSearchStatusException.class,
+                () -> model.encode(List.of(TEXT), EncodingPurpose.DOCUMENT, false)
+            );
+            assertEquals("a call after unloading is a clear 503, not a freed session", 503, gone.status().getStatus());
+            assertEquals("used again, it loads again", 384, registry.textModel("late").encode(List.of(TEXT), EncodingPurpose.DOCUMENT, false).vectors()[0].length);
+            expectThrows(org.opensearch.ResourceNotFoundException.class, () -> registry.unload("nope"));
+            expectThrows(org.opensearch.ResourceNotFoundException.class, () -> registry.load("nope"));
+        }
+    }
+
+    public void testBadModelDirectoriesFailToLoadNamingTheFileAndLeaveTheRestWorking() throws IOException {
+        Path root = createTempDir();
+        modelDir(root, "good", manifest("good", "cls", ""), true);
+        try (ModelRegistry registry = registry(root)) {
+            Path noTokenizer = modelDir(root, "no-tokenizer", manifest("no-tokenizer", "cls", ""), true);
+            Files.delete(noTokenizer.resolve("tokenizer.json"));
+            assertMessage(expectThrows(IllegalArgumentException.class, () -> registry.load("no-tokenizer")), "tokenizer.json");
+
+            Path notOnnx = modelDir(root, "not-onnx", manifest("not-onnx", "cls", ""), false);
+            Files.writeString(notOnnx.resolve("model.onnx"), "this is not an ONNX graph");
+            assertMessage(expectThrows(IllegalArgumentException.class, () -> registry.load("not-onnx")), "model.onnx");
+
+            modelDir(root, "wrong-dims", manifest("wrong-dims", "cls", "").replace("}", ",\"dims\":100}"), true);
+            IllegalArgumentException wrongDims = expectThrows(IllegalArgumentException.class, () -> registry.load("wrong-dims"));
+            assertMessage(wrongDims, "[model.onnx]");
+            assertMessage(wrongDims, "has shape [1, 5, 384], expected [batch, seq, 100]");
+            assertFalse("a failed load holds nothing", info(registry, "wrong-dims").loaded());
+            assertTrue("the other models are untouched", registry.load("good").loaded());
+        }
+    }
+
+    public void testUnloadWaitsForCallsInFlight() {
+        int[] released = { 0 };
+        UseGate gate = new UseGate("m", () -> released[0]++);
+        gate.enter();
+        gate.close();
+        assertEquals("still in use: not freed yet", 0, released[0]);
+        gate.exit();
+        assertEquals("freed when the last call is done", 1, released[0]);
+        gate.close();
+        assertEquals("once", 1, released[0]);
+        expectThrows(org.opensearch.OpenSearchStatusException.class, gate::enter);
+    }
+
+    private static void assertMessage(Exception e, String expected) {
+        assertTrue(e.getMessage() + " should contain " + expected, e.getMessage().contains(expected));
+    }
 }
