@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 /**
@@ -95,6 +96,27 @@ public final class ImageIngestIT {
         try (InputStream in = ImageIngestIT.class.getResourceAsStream("/images/" + fixture)) {
             return Base64.getEncoder().encodeToString(in.readAllBytes());
         }
+    }
+
+    @Test
+    public void embedApiTakesImagesUnderTheSameGuard() throws IOException {
+        Map<String, Object> embedded = client.post("/_plugins/_multimodal/_embed", Map.of("model", "tiny-clip",
+            "images", List.of(base64("upright.png"), url("/images/upright.webp")), "token_vectors", true)).assertSuccess().map();
+        List<?> embeddings = (List<?>) embedded.get("embeddings");
+        assertEquals(2, embeddings.size());
+        for (Object embedding : embeddings) {
+            assertEquals(6, ((List<?>) ((Map<?, ?>) embedding).get("vector")).size());
+            assertFalse("patch vectors asked for", ((List<?>) ((Map<?, ?>) embedding).get("patch_vectors")).isEmpty());
+        }
+        RestClientHelper.Response blocked = client.post("/_plugins/_multimodal/_embed", Map.of("model", "tiny-clip",
+            "images", List.of(base64("upright.png"), "http://169.254.169.254/latest/meta-data/")));
+        assertEquals(blocked.body(), 403, blocked.status());
+        assertTrue(blocked.body(), blocked.body().contains("[images][1]"));
+        RestClientHelper.Response corrupt = client.post("/_plugins/_multimodal/_embed", Map.of("model", "tiny-clip", "images", List.of(base64("corrupt.png"))));
+        assertEquals(corrupt.body(), 400, corrupt.status());
+        RestClientHelper.Response both = client.post("/_plugins/_multimodal/_embed", Map.of("model", "tiny-clip", "images", List.of("x"), "texts", List.of("y")));
+        assertEquals(both.body(), 400, both.status());
+        assertTrue(both.body(), both.body().contains("exactly one of [texts] and [images]"));
     }
 
     @Test

@@ -206,7 +206,7 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
             new RestListModelsAction(),
             new RestModelLifecycleAction(),
             new RestCatModelsAction(),
-            new RestEmbedAction(inference::get, limits::get)
+            new RestEmbedAction(inference::get, limits::get, images::get)
         );
     }
 

@@ -4,6 +4,7 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.model.EncodingPurpose;
@@ -23,17 +24,21 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code POST /_plugins/_multimodal/_embed} {@code {"model": "...", "texts": ["..."], "token_vectors": false, "purpose": "document"}}:
- * the vectors a model gives, for clients and debugging.
+ * {@code POST /_plugins/_multimodal/_embed} {@code {"model": "...", "texts": ["..."] | "images": ["<base64 | data URI | URL | path>"],
+ * "token_vectors": false, "purpose": "document"}}: the vectors a model gives, for clients and debugging. Images are
+ * loaded under the same {@code plugins.multimodal.image.*} limits and address guard as the ingest processors;
+ * {@code token_vectors} gives an image's patch vectors.
  */
 public final class RestEmbedAction extends BaseRestHandler {
 
     private final Supplier<InferenceService> inference;
     private final Supplier<RequestLimits> limits;
+    private final Supplier<ImageInputs> images;
 
-    public RestEmbedAction(Supplier<InferenceService> inference, Supplier<RequestLimits> limits) {
+    public RestEmbedAction(Supplier<InferenceService> inference, Supplier<RequestLimits> limits, Supplier<ImageInputs> images) {
         this.inference = inference;
         this.limits = limits;
+        this.images = images;
     }
 
     @Override
@@ -54,6 +59,9 @@ public final class RestEmbedAction extends BaseRestHandler {
         }
         TokenVectorBudget budget = new TokenVectorBudget(limits.get().tokenVectorBytesPerRequest());
         inference.get().registry().requireManifest(embed.model(), "model");
+        if (embed.images() != null) {
+            return channel -> embedImages(embed, budget, channel);
+        }
         return channel -> inference.get()
             .encodeText(embed.model(), embed.texts(), embed.purpose(), embed.tokenVectors(), new ActionListener<>() {
                 @Override
@@ -76,6 +84,49 @@ public final class RestEmbedAction extends BaseRestHandler {
                     }
                 }
             });
+    }
+
+    private void embedImages(EmbedRequest embed, TokenVectorBudget budget, RestChannel channel) {
+        ImageInputs inputs = images.get();
+        List<java.util.concurrent.CompletableFuture<byte[]>> loading = embed.images().stream().map(inputs::load).toList();
+        java.util.concurrent.CompletableFuture.allOf(loading.toArray(new java.util.concurrent.CompletableFuture<?>[0])).whenComplete((done, ignored) -> {
+            List<byte[]> bytes = new java.util.ArrayList<>();
+            for (int i = 0; i < loading.size(); i++) {
+                try {
+                    bytes.add(loading.get(i).join());
+                } catch (java.util.concurrent.CompletionException e) {
+                    fail(channel, itemFailure(i, e.getCause() instanceof Exception cause ? cause : e));
+                    return;
+                }
+            }
+            inference.get().encodeImages(embed.model(), bytes, inputs::decode, embed.tokenVectors(), ActionListener.wrap(batch -> {
+                for (int i = 0; i < batch.size(); i++) {
+                    if (batch.failed(i)) {
+                        fail(channel, itemFailure(i, batch.failures()[i]));
+                        return;
+                    }
+                }
+                if (batch.patchVectors() != null) {
+                    checkTokenVectorsFit(new TextEmbeddings(batch.vectors(), batch.patchVectors()), budget);
+                }
+                channel.sendResponse(new BytesRestResponse(RestStatus.OK, render(channel, embed, new TextEmbeddings(batch.vectors(), batch.patchVectors()))));
+            }, e -> fail(channel, e)));
+        });
+    }
+
+    /** One image's failure as the request's, naming which image: its status is kept (400, 403, 408, 413, 415). */
+    private static Exception itemFailure(int index, Exception cause) {
+        RestStatus status = org.opensearch.ExceptionsHelper.status(cause);
+        return new org.opensearch.OpenSearchStatusException(String.format(Locale.ROOT, "[images][%d] %s", index, cause.getMessage()), status, cause);
+    }
+
+    private static void fail(RestChannel channel, Exception e) {
+        try {
+            channel.sendResponse(new BytesRestResponse(channel, e));
+        } catch (IOException inner) {
+            inner.addSuppressed(e);
+            throw new IllegalStateException(inner);
+        }
     }
 
     /** The response must not hold more token vectors than the node allows one request: they are rendered as JSON. */
@@ -103,7 +154,7 @@ public final class RestEmbedAction extends BaseRestHandler {
         for (int i = 0; i < embeddings.size(); i++) {
             builder.startObject().array("vector", embeddings.vectors()[i]);
             if (embeddings.hasTokenVectors()) {
-                builder.startArray("token_vectors");
+                builder.startArray(embed.images() != null ? "patch_vectors" : "token_vectors");
                 for (float[] token : embeddings.tokenVectors()[i]) {
                     builder.value(token);
                 }
@@ -115,28 +166,32 @@ public final class RestEmbedAction extends BaseRestHandler {
     }
 
     /** The parsed body of an {@code _embed} request. */
-    record EmbedRequest(String model, List<String> texts, boolean tokenVectors, EncodingPurpose purpose) {
+    record EmbedRequest(String model, List<String> texts, List<String> images, boolean tokenVectors, EncodingPurpose purpose) {
 
         static EmbedRequest parse(Map<String, Object> body, int maxTexts) {
             for (String key : body.keySet()) {
-                if (List.of("model", "texts", "token_vectors", "purpose").contains(key) == false) {
+                if (List.of("model", "texts", "images", "token_vectors", "purpose").contains(key) == false) {
                     throw new IllegalArgumentException(String.format(Locale.ROOT, "[_embed] unknown parameter [%s]", key));
                 }
             }
             if (!(body.get("model") instanceof String model)) {
                 throw new IllegalArgumentException("[model] is required and must be a string");
             }
-            if (!(body.get("texts") instanceof List<?> texts) || texts.isEmpty()) {
-                throw new IllegalArgumentException("[texts] is required: a non-empty array of strings");
+            if (body.containsKey("texts") == body.containsKey("images")) {
+                throw new IllegalArgumentException("[_embed] needs exactly one of [texts] and [images]");
+            }
+            String inputs = body.containsKey("texts") ? "texts" : "images";
+            if (!(body.get(inputs) instanceof List<?> texts) || texts.isEmpty()) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "[%s] must be a non-empty array of strings", inputs));
             }
             if (texts.size() > maxTexts) {
                 throw new IllegalArgumentException(
-                    String.format(Locale.ROOT, "[texts] has %d texts; at most %d (plugins.multimodal.embed.max_texts)", texts.size(), maxTexts)
+                    String.format(Locale.ROOT, "[%s] has %d items; at most %d (plugins.multimodal.embed.max_texts)", inputs, texts.size(), maxTexts)
                 );
             }
             for (int i = 0; i < texts.size(); i++) {
                 if (texts.get(i) instanceof String == false) {
-                    throw new IllegalArgumentException(String.format(Locale.ROOT, "[texts][%d] must be a string", i));
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "[%s][%d] must be a string", inputs, i));
                 }
             }
             Object tokens = body.getOrDefault("token_vectors", false);
@@ -153,7 +208,10 @@ public final class RestEmbedAction extends BaseRestHandler {
             };
             @SuppressWarnings("unchecked")
             List<String> strings = (List<String>) texts;
-            return new EmbedRequest(model, List.copyOf(strings), (Boolean) tokens, parsedPurpose);
+            List<String> values = List.copyOf(strings);
+            return "texts".equals(inputs)
+                ? new EmbedRequest(model, values, null, (Boolean) tokens, parsedPurpose)
+                : new EmbedRequest(model, null, values, (Boolean) tokens, parsedPurpose);
         }
     }
 }

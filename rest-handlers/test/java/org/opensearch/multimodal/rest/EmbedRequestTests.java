@@ -34,7 +34,11 @@ public final class EmbedRequestTests extends OpenSearchTestCase {
     public void testEachMalformedPartIsNamed() {
         assertTrue(error(Map.of("texts", List.of("a"))).contains("[model]"));
         assertTrue(error(Map.of("model", 7, "texts", List.of("a"))).contains("[model]"));
-        assertTrue(error(Map.of("model", "m")).contains("[texts]"));
+        assertTrue(error(Map.of("model", "m")).contains("exactly one of [texts] and [images]"));
+        assertTrue(error(Map.of("model", "m", "images", List.of("a", 3))).contains("[images][1]"));
+        EmbedRequest images = EmbedRequest.parse(Map.of("model", "m", "images", List.of("aGk=")), MAX_TEXTS);
+        assertEquals(List.of("aGk="), images.images());
+        assertNull(images.texts());
         assertTrue(error(Map.of("model", "m", "texts", "a")).contains("[texts]"));
         assertTrue(error(Map.of("model", "m", "texts", List.of())).contains("[texts]"));
         assertTrue(error(Map.of("model", "m", "texts", List.of("a", 2))).contains("[texts][1]"));
