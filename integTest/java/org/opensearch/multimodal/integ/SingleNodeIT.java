@@ -108,6 +108,20 @@ public final class SingleNodeIT {
     }
 
     @Test
+    public void statsReportInferenceIngestAndQueriesPerNode() throws IOException {
+        client.post("/" + INDEX + "/_search", DemoCorpus.semanticSearch("how do plants turn light into food", 3, null)).assertSuccess();
+        for (String path : List.of("/_plugins/_multimodal/stats", "/_plugins/_multimodal/_local/stats")) {
+            Map<String, Object> stats = client.get(path).assertSuccess().map();
+            Map<?, ?> node = (Map<?, ?>) ((Map<?, ?>) stats.get("nodes")).values().iterator().next();
+            Map<?, ?> model = (Map<?, ?>) ((Map<?, ?>) node.get("models")).get(DemoCorpus.MODEL);
+            assertTrue(stats.toString(), ((Number) model.get("inference_calls")).longValue() > 0);
+            assertTrue(stats.toString(), ((Map<?, ?>) model.get("latency_ms")).containsKey("p99"));
+            assertTrue(stats.toString(), ((Map<?, ?>) ((Map<?, ?>) node.get("ingest")).get("documents_embedded")).containsKey("embed_text"));
+            assertTrue(stats.toString(), node.containsKey("inference_pool") && node.containsKey("queries"));
+        }
+    }
+
+    @Test
     public void operatorModelEmbedsWithNoJavaChange() throws IOException {
         String text = "Plants capture sunlight with chlorophyll.";
         float[] mean = embed(OPERATOR_MODEL, text);

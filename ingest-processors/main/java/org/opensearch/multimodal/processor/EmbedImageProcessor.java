@@ -45,7 +45,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         InferenceService inference,
         ImageInputs images
     ) {
-        super(tag, description, batchSize);
+        super(tag, description, batchSize, inference.stats());
         this.modelId = modelId;
         this.fieldMap = fieldMap;
         this.patchFieldMap = patchFieldMap;
@@ -60,7 +60,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
     }
 
     @Override
-    public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+    protected void embedBatch(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
         Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
         sourceFields.addAll(patchFieldMap.keySet());
         List<ImageFieldInput> inputs = readFields(documents, sourceFields, ignoreMissing, TYPE,

@@ -53,7 +53,7 @@ public final class EmbedProductProcessor extends EmbeddingProcessor {
         InferenceService inference,
         ImageInputs images
     ) {
-        super(tag, description, batchSize);
+        super(tag, description, batchSize, inference.stats());
         this.textModel = textModel;
         this.imageModel = imageModel;
         this.textFields = textFields;
@@ -72,7 +72,7 @@ public final class EmbedProductProcessor extends EmbeddingProcessor {
     }
 
     @Override
-    public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+    protected void embedBatch(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
         List<ProductInput> products = collect(documents);
         if (products.isEmpty()) {
             handler.accept(documents);

@@ -51,7 +51,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
         InferenceService inference,
         Supplier<ByteSizeValue> tokenVectorLimit
     ) {
-        super(tag, description, batchSize);
+        super(tag, description, batchSize, inference.stats());
         this.modelId = modelId;
         this.fieldMap = fieldMap;
         this.tokenFieldMap = tokenFieldMap;
@@ -66,7 +66,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
     }
 
     @Override
-    public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+    protected void embedBatch(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
         Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
         sourceFields.addAll(tokenFieldMap.keySet());
         List<TextInput> inputs = readFields(documents, sourceFields, ignoreMissing, TYPE,

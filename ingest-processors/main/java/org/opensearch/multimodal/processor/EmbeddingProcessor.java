@@ -6,6 +6,8 @@ import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 
+import org.opensearch.multimodal.stats.MultimodalStats;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,8 +29,19 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
         T create(IngestDocumentWrapper document, String field, String value);
     }
 
-    EmbeddingProcessor(String tag, String description, int batchSize) {
+    private final MultimodalStats stats;
+
+    EmbeddingProcessor(String tag, String description, int batchSize, MultimodalStats stats) {
         super(tag, description, batchSize);
+        this.stats = stats;
+    }
+
+    /** Embeds a whole bulk's documents, cutting them into its own batches; fails documents one by one. */
+    protected abstract void embedBatch(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler);
+
+    @Override
+    public final void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        embedBatch(documents, counted(documents, handler));
     }
 
     @Override
@@ -40,6 +53,30 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
     public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
         IngestDocumentWrapper wrapper = new IngestDocumentWrapper(0, 0, document, null);
         batchExecute(List.of(wrapper), results -> handler.accept(wrapper.getException() == null ? document : null, wrapper.getException()));
+    }
+
+    /** Counts, once the batch is done, the documents it embedded and those it failed (by reason). */
+    private Consumer<List<IngestDocumentWrapper>> counted(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        boolean[] aliveBefore = new boolean[documents.size()];
+        for (int i = 0; i < aliveBefore.length; i++) {
+            aliveBefore[i] = documents.get(i).getException() == null && documents.get(i).getIngestDocument() != null;
+        }
+        return results -> {
+            int embedded = 0;
+            for (int i = 0; i < aliveBefore.length; i++) {
+                if (aliveBefore[i] == false) {
+                    continue;
+                }
+                Exception failure = documents.get(i).getException();
+                if (failure == null) {
+                    embedded++;
+                } else {
+                    stats.documentFailed(getType(), failure);
+                }
+            }
+            stats.documentsEmbedded(getType(), embedded);
+            handler.accept(results);
+        };
     }
 
     @Override

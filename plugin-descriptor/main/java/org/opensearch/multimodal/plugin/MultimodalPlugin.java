@@ -39,6 +39,9 @@ import org.opensearch.multimodal.rest.RestEmbedAction;
 import org.opensearch.multimodal.rest.ListModelsAction;
 import org.opensearch.multimodal.rest.LoadModelAction;
 import org.opensearch.multimodal.rest.RestModelLifecycleAction;
+import org.opensearch.multimodal.rest.RestStatsAction;
+import org.opensearch.multimodal.rest.StatsAction;
+import org.opensearch.multimodal.rest.TransportStatsAction;
 import org.opensearch.multimodal.rest.TransportModelLifecycleAction;
 import org.opensearch.multimodal.rest.UnloadModelAction;
 import org.opensearch.multimodal.rest.RestCatModelsAction;
@@ -205,6 +208,7 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         return List.of(
             new RestListModelsAction(),
             new RestModelLifecycleAction(),
+            new RestStatsAction(),
             new RestCatModelsAction(),
             new RestEmbedAction(inference::get, limits::get, images::get)
         );
@@ -215,7 +219,8 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         return List.of(
             new ActionHandler<>(ListModelsAction.INSTANCE, TransportListModelsAction.class),
             new ActionHandler<>(LoadModelAction.INSTANCE, TransportModelLifecycleAction.Load.class),
-            new ActionHandler<>(UnloadModelAction.INSTANCE, TransportModelLifecycleAction.Unload.class)
+            new ActionHandler<>(UnloadModelAction.INSTANCE, TransportModelLifecycleAction.Unload.class),
+            new ActionHandler<>(StatsAction.INSTANCE, TransportStatsAction.class)
         );
     }
 

@@ -247,4 +247,39 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
         }
         return calls;
     }
+
+    @SuppressWarnings("unchecked")
+    private static long sum(org.opensearch.multimodal.rest.StatsResponse stats, String... path) {
+        long total = 0;
+        for (org.opensearch.multimodal.rest.NodeStats node : stats.getNodes()) {
+            Object value = node.stats();
+            for (String key : path) {
+                value = value instanceof Map<?, ?> map ? map.get(key) : null;
+            }
+            total += value == null ? 0 : ((Number) value).longValue();
+        }
+        return total;
+    }
+
+    public void testStatsCountInferenceIngestAndQueriesOnEveryNode() throws IOException {
+        indexCorpus("counted", 2);
+        expectThrows(Exception.class, () -> client().prepareIndex("counted").setId("bad").setSource(Map.of("body", 42)).get()); // fails in embed_text
+        search("counted", query(10, FusionSpec.gqr(gqr("tokens", null))), 5);
+        search("counted", query(10, FusionSpec.defaultRrf()), 5);
+        client().prepareSearch("counted").setQuery(new MultimodalQueryBuilder(QUERY, null, Map.of("text", new DenseRetriever("body_vec", MODEL, 10)), null))
+            .addRescorer(new LateInteractionRescorerBuilder("body_tokens", QUERY, MODEL, null, 1f, 1f), 10).get();
+
+        org.opensearch.multimodal.rest.StatsResponse stats = client().execute(
+            org.opensearch.multimodal.rest.StatsAction.INSTANCE, new org.opensearch.multimodal.rest.StatsRequest()).actionGet();
+        assertEquals("every node answers", internalCluster().size(), stats.getNodes().size());
+        assertTrue("the corpus's forward passes", sum(stats, "models", MODEL, "inference_calls") >= 4);
+        assertTrue("every corpus text and query", sum(stats, "models", MODEL, "items") >= 48 + 4);
+        assertTrue(sum(stats, "ingest", "documents_embedded", "embed_text") >= 48);
+        assertEquals("failures by reason", 1, sum(stats, "ingest", "documents_failed", "embed_text: 400 IllegalArgumentException"));
+        assertTrue("one GQR query per shard", sum(stats, "queries", "by_fusion", "gqr") >= 2);
+        assertTrue(sum(stats, "queries", "by_fusion", "rrf") >= 2);
+        assertTrue(sum(stats, "queries", "gqr", "steps") >= 2 * 50);
+        assertTrue("the rescorer's windows", sum(stats, "queries", "late_interaction_rescore", "documents_rescored") >= 10);
+        assertTrue(sum(stats, "inference_pool", "completed") > 0);
+    }
 }

@@ -62,8 +62,10 @@ final class GqrFusion implements PoolFusion {
         if (inC.length == 0) {
             result = new GuidedQueryRefinement.Result(z0, new float[0], new float[0], new double[] { 0 });
         } else {
+            long start = System.nanoTime();
             RefinablePrimary function = refinable.primary(searcher, cDocs);
             result = GuidedQueryRefinement.refine(z0, function, compScores, parameters);
+            QueryEncoder.stats().gqr(parameters.steps(), System.nanoTime() - start);
         }
 
         // C first, by the refined primary; then the rest of the pool by the primary's own score, below C (the
@@ -194,6 +196,11 @@ final class GqrFusion implements PoolFusion {
             }
         }
         throw new IllegalStateException("no retriever [" + name + "] in the pool");
+    }
+
+    @Override
+    public String method() {
+        return FusionSpec.GQR;
     }
 
     @Override

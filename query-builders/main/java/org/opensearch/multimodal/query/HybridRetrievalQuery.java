@@ -47,6 +47,7 @@ final class HybridRetrievalQuery extends Query {
             scores[r] = retrievers.get(r).score(inner, pool);
         }
         PoolFusion.Fused result = fusion.fuse(inner, pool, retrievers, scores);
+        QueryEncoder.stats().query(fusion.method());
         float[] fused = result.scores();
         // Lucene needs non-negative scores; a shift keeps the order (only z_score fusion can go below zero)
         float lowest = 0f;

@@ -59,6 +59,7 @@ final class LateInteractionRescorer implements Rescorer {
             return topDocs;
         }
         Context context = (Context) rescoreContext;
+        long start = System.nanoTime();
         int window = Math.min(context.getWindowSize(), topDocs.scoreDocs.length);
         ScoreDoc[] firstPass = Arrays.copyOf(topDocs.scoreDocs, window);
         Set<Integer> rescored = new HashSet<>();
@@ -87,6 +88,7 @@ final class LateInteractionRescorer implements Rescorer {
             }
             Arrays.sort(all, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
         }
+        QueryEncoder.stats().rescore(window, System.nanoTime() - start);
         return topDocs;
     }
 

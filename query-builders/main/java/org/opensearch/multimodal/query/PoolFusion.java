@@ -18,6 +18,9 @@ interface PoolFusion {
 
     String describe();
 
+    /** {@code rrf}, {@code linear} or {@code gqr}: how the stats API counts it. */
+    String method();
+
     /** The fused scores (any sign, higher is better) and, for explain, how pool document i got its score. */
     record Fused(float[] scores, IntFunction<Explanation> explain) {}
 }

@@ -5,6 +5,7 @@ import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ModelManifest;
+import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,15 @@ public final class QueryEncoder {
     public static void initialize(InferenceService service, ImageInputs imageInputs) {
         inference = service;
         images = imageInputs;
+    }
+
+    /** Counters of queries that run on a node without the plugin's services (unit tests): kept, never reported. */
+    private static final MultimodalStats UNATTACHED = new MultimodalStats();
+
+    /** The node's query counters. */
+    static MultimodalStats stats() {
+        InferenceService service = inference;
+        return service == null ? UNATTACHED : service.stats();
     }
 
     static ModelManifest requireModel(String model, String parameter) {

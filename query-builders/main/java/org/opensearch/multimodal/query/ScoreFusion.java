@@ -65,6 +65,11 @@ final class ScoreFusion implements PoolFusion {
     }
 
     @Override
+    public String method() {
+        return rrf ? FusionSpec.RRF : FusionSpec.LINEAR;
+    }
+
+    @Override
     public String describe() {
         return rrf
             ? String.format(Locale.ROOT, "rrf(rank_constant %d, weights %s)", rankConstant, weights)

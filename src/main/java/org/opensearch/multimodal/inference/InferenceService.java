@@ -5,6 +5,7 @@ import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ImageEmbeddings;
 import org.opensearch.multimodal.model.ImageModel;
 import org.opensearch.multimodal.model.ModelRegistry;
+import org.opensearch.multimodal.stats.MultimodalStats;
 import org.opensearch.multimodal.model.TextEmbeddings;
 import org.opensearch.multimodal.model.TextModel;
 
@@ -25,6 +26,7 @@ public final class InferenceService {
     private final ExecutorService executor;
     private final LongAdder calls = new LongAdder();
     private final LongAdder items = new LongAdder();
+    private final MultimodalStats stats = new MultimodalStats();
 
     public InferenceService(ModelRegistry registry, ExecutorService executor) {
         this.registry = registry;
@@ -33,6 +35,11 @@ public final class InferenceService {
 
     public ModelRegistry registry() {
         return registry;
+    }
+
+    /** This node's inference, ingest and query counters. */
+    public MultimodalStats stats() {
+        return stats;
     }
 
     /** Forward passes run so far on this node. */
@@ -99,7 +106,15 @@ public final class InferenceService {
         if (decoded.isEmpty() == false) {
             calls.increment();
             items.add(decoded.size());
-            ImageEmbeddings embeddings = model.encodeTensors(decoded, withPatches);
+            long start = System.nanoTime();
+            ImageEmbeddings embeddings;
+            try {
+                embeddings = model.encodeTensors(decoded, withPatches);
+            } catch (RuntimeException e) {
+                stats.model(model.manifest().id()).error(MultimodalStats.cause(e));
+                throw e;
+            }
+            stats.model(model.manifest().id()).call(decoded.size(), System.nanoTime() - start);
             for (int i = 0; i < n; i++) {
                 if (slot[i] >= 0) {
                     vectors[i] = embeddings.vectors()[slot[i]];
@@ -132,12 +147,15 @@ public final class InferenceService {
                 TextEmbeddings embeddings;
                 calls.increment();
                 items.add(texts.size());
+                long start = System.nanoTime();
                 try {
                     embeddings = model.encode(texts, purpose, withTokenVectors);
                 } catch (RuntimeException e) {
+                    stats.model(modelId).error(MultimodalStats.cause(e));
                     listener.onFailure(e);
                     return;
                 }
+                stats.model(modelId).call(texts.size(), System.nanoTime() - start);
                 listener.onResponse(embeddings);
             });
         } catch (RuntimeException rejected) {

@@ -1,0 +1,65 @@
+package org.opensearch.multimodal.stats;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** One model's inference on one node: calls, items, batch sizes, latency and errors by cause. */
+public final class ModelStats {
+
+    /** Batch size buckets: 1, 2, 3-4, 5-8, ... 129-256, more. */
+    private static final int BATCH_BUCKETS = 10;
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder items = new LongAdder();
+    private final LongAdder[] batchSizes = new LongAdder[BATCH_BUCKETS];
+    private final LatencyHistogram latency = new LatencyHistogram();
+    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+    public ModelStats() {
+        for (int i = 0; i < BATCH_BUCKETS; i++) {
+            batchSizes[i] = new LongAdder();
+        }
+    }
+
+    public void call(int batchSize, long nanos) {
+        calls.increment();
+        items.add(batchSize);
+        int bucket = batchSize <= 1 ? 0 : Math.min(BATCH_BUCKETS - 1, 64 - Long.numberOfLeadingZeros(batchSize - 1));
+        batchSizes[bucket].increment();
+        latency.record(nanos);
+    }
+
+    public void error(String cause) {
+        errors.computeIfAbsent(cause, c -> new LongAdder()).increment();
+    }
+
+    public long calls() {
+        return calls.sum();
+    }
+
+    public long items() {
+        return items.sum();
+    }
+
+    Map<String, Object> snapshot() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("inference_calls", calls.sum());
+        out.put("items", items.sum());
+        Map<String, Object> histogram = new LinkedHashMap<>();
+        for (int i = 0; i < BATCH_BUCKETS; i++) {
+            long count = batchSizes[i].sum();
+            if (count > 0) {
+                histogram.put(i == BATCH_BUCKETS - 1 ? ">" + (1 << (i - 1)) : "<=" + (1 << i), count);
+            }
+        }
+        out.put("batch_size", histogram);
+        out.put("latency_ms", Map.of("p50", latency.percentileMillis(50), "p90", latency.percentileMillis(90), "p99", latency.percentileMillis(99)));
+        out.put("time_in_millis", latency.totalMillis());
+        Map<String, Object> byCause = new TreeMap<>();
+        errors.forEach((cause, count) -> byCause.put(cause, count.sum()));
+        out.put("errors", byCause);
+        return out;
+    }
+}

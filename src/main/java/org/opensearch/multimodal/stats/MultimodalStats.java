@@ -1,0 +1,87 @@
+package org.opensearch.multimodal.stats;
+
+import org.opensearch.ExceptionsHelper;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * This node's counters: inference per model, ingest documents embedded and failed by reason, queries by fusion, GQR
+ * and late-interaction rescoring. Every update is a lock-free add.
+ */
+public final class MultimodalStats {
+
+    private final Map<String, ModelStats> models = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> embedded = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> fusions = new ConcurrentHashMap<>();
+    private final LongAdder gqrSteps = new LongAdder();
+    private final LatencyHistogram gqrTime = new LatencyHistogram();
+    private final LongAdder rescoredDocuments = new LongAdder();
+    private final LatencyHistogram rescoreTime = new LatencyHistogram();
+
+    public ModelStats model(String id) {
+        return models.computeIfAbsent(id, m -> new ModelStats());
+    }
+
+    /** Why an inference call or a document failed: its HTTP status and exception type. */
+    public static String cause(Throwable e) {
+        Throwable root = ExceptionsHelper.unwrapCause(e);
+        return ExceptionsHelper.status(root).getStatus() + " " + root.getClass().getSimpleName();
+    }
+
+    public void documentsEmbedded(String processor, int count) {
+        embedded.computeIfAbsent(processor, p -> new LongAdder()).add(count);
+    }
+
+    public void documentFailed(String processor, Throwable e) {
+        failed.computeIfAbsent(processor + ": " + cause(e), p -> new LongAdder()).increment();
+    }
+
+    public void query(String fusion) {
+        fusions.computeIfAbsent(fusion, f -> new LongAdder()).increment();
+    }
+
+    public void gqr(int steps, long nanos) {
+        gqrSteps.add(steps);
+        gqrTime.record(nanos);
+    }
+
+    public void rescore(int window, long nanos) {
+        rescoredDocuments.add(window);
+        rescoreTime.record(nanos);
+    }
+
+    /** Everything, as the stats API prints it. */
+    public Map<String, Object> snapshot() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> perModel = new TreeMap<>();
+        models.forEach((id, stats) -> perModel.put(id, stats.snapshot()));
+        out.put("models", perModel);
+        out.put("ingest", Map.of("documents_embedded", sums(embedded), "documents_failed", sums(failed)));
+        Map<String, Object> queries = new LinkedHashMap<>();
+        queries.put("by_fusion", sums(fusions));
+        queries.put("gqr", timing(gqrTime, "steps", gqrSteps.sum()));
+        queries.put("late_interaction_rescore", timing(rescoreTime, "documents_rescored", rescoredDocuments.sum()));
+        out.put("queries", queries);
+        return out;
+    }
+
+    private static Map<String, Object> timing(LatencyHistogram histogram, String countName, long count) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", histogram.count());
+        out.put(countName, count);
+        out.put("time_in_millis", histogram.totalMillis());
+        out.put("latency_ms", Map.of("p50", histogram.percentileMillis(50), "p90", histogram.percentileMillis(90), "p99", histogram.percentileMillis(99)));
+        return out;
+    }
+
+    private static Map<String, Object> sums(Map<String, LongAdder> counters) {
+        Map<String, Object> out = new TreeMap<>();
+        counters.forEach((key, value) -> out.put(key, value.sum()));
+        return out;
+    }
+}
