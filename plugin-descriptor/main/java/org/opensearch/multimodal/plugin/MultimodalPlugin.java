@@ -130,6 +130,8 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         registry.set(models);
         InferenceService service = new InferenceService(models, threadPool.executor(MultimodalSettings.INFERENCE_THREAD_POOL));
         inference.set(service);
+        service.stats().setEnabled(MultimodalSettings.STATS_ENABLED.get(environment.settings()));
+        clusterService.getClusterSettings().addSettingsUpdateConsumer(MultimodalSettings.STATS_ENABLED, service.stats()::setEnabled);
         limits.set(new RequestLimits(environment.settings(), clusterService.getClusterSettings()));
         images.set(new ImageInputs(environment.settings(), environment, threadPool.executor(ThreadPool.Names.GENERIC), threadPool.scheduler()));
         QueryEncoder.initialize(service, images.get());

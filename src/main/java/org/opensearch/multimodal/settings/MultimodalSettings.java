@@ -48,6 +48,14 @@ public final class MultimodalSettings {
     );
 
     /** Most texts one {@code _embed} request may carry. */
+    /** Whether the stats API's counters are kept (dynamic): off, every counter stands still. */
+    public static final Setting<Boolean> STATS_ENABLED = Setting.boolSetting(
+        "plugins.multimodal.stats.enabled",
+        true,
+        Property.NodeScope,
+        Property.Dynamic
+    );
+
     public static final Setting<Integer> EMBED_MAX_TEXTS = Setting.intSetting(
         "plugins.multimodal.embed.max_texts",
         256,
@@ -146,6 +154,7 @@ public final class MultimodalSettings {
             INFERENCE_DEVICE,
             MAX_VECTORS_PER_DOCUMENT,
             EMBED_MAX_TEXTS,
+            STATS_ENABLED,
             TOKEN_VECTOR_BYTES_PER_REQUEST,
             IMAGE_MAX_BYTES,
             IMAGE_MAX_PIXELS,

@@ -17,13 +17,24 @@ public final class ModelStats {
     private final LatencyHistogram latency = new LatencyHistogram();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
 
+    private final boolean counting;
+
     public ModelStats() {
+        this(true);
+    }
+
+    /** {@code counting} false: an instance that ignores every update (stats disabled). */
+    ModelStats(boolean counting) {
+        this.counting = counting;
         for (int i = 0; i < BATCH_BUCKETS; i++) {
             batchSizes[i] = new LongAdder();
         }
     }
 
     public void call(int batchSize, long nanos) {
+        if (counting == false) {
+            return;
+        }
         calls.increment();
         items.add(batchSize);
         int bucket = batchSize <= 1 ? 0 : Math.min(BATCH_BUCKETS - 1, 64 - Long.numberOfLeadingZeros(batchSize - 1));
@@ -32,6 +43,9 @@ public final class ModelStats {
     }
 
     public void error(String cause) {
+        if (counting == false) {
+            return;
+        }
         errors.computeIfAbsent(cause, c -> new LongAdder()).increment();
     }
 

@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class MultimodalStats {
 
+    /** Unattached stats for calls that must not count. */
+    private static final ModelStats DISCARDED = new ModelStats(false);
+
+    private volatile boolean enabled = true;
     private final Map<String, ModelStats> models = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> embedded = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
@@ -23,8 +27,13 @@ public final class MultimodalStats {
     private final LongAdder rescoredDocuments = new LongAdder();
     private final LatencyHistogram rescoreTime = new LatencyHistogram();
 
+    /** {@code plugins.multimodal.stats.enabled}: off, nothing is counted (what the overhead benchmark compares). */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
     public ModelStats model(String id) {
-        return models.computeIfAbsent(id, m -> new ModelStats());
+        return enabled ? models.computeIfAbsent(id, m -> new ModelStats()) : DISCARDED;
     }
 
     /** Why an inference call or a document failed: its HTTP status and exception type. */
@@ -34,23 +43,38 @@ public final class MultimodalStats {
     }
 
     public void documentsEmbedded(String processor, int count) {
+        if (enabled == false) {
+            return;
+        }
         embedded.computeIfAbsent(processor, p -> new LongAdder()).add(count);
     }
 
     public void documentFailed(String processor, Throwable e) {
+        if (enabled == false) {
+            return;
+        }
         failed.computeIfAbsent(processor + ": " + cause(e), p -> new LongAdder()).increment();
     }
 
     public void query(String fusion) {
+        if (enabled == false) {
+            return;
+        }
         fusions.computeIfAbsent(fusion, f -> new LongAdder()).increment();
     }
 
     public void gqr(int steps, long nanos) {
+        if (enabled == false) {
+            return;
+        }
         gqrSteps.add(steps);
         gqrTime.record(nanos);
     }
 
     public void rescore(int window, long nanos) {
+        if (enabled == false) {
+            return;
+        }
         rescoredDocuments.add(window);
         rescoreTime.record(nanos);
     }
