@@ -36,7 +36,9 @@ import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.QueryEncoder;
 import org.opensearch.multimodal.query.TokenMemory;
 import org.opensearch.multimodal.rest.RestEmbedAction;
+import org.opensearch.multimodal.rest.EmbedAction;
 import org.opensearch.multimodal.rest.ListModelsAction;
+import org.opensearch.multimodal.rest.TransportEmbedAction;
 import org.opensearch.multimodal.rest.LoadModelAction;
 import org.opensearch.multimodal.rest.RestModelLifecycleAction;
 import org.opensearch.multimodal.rest.RestStatsAction;
@@ -212,7 +214,7 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
             new RestModelLifecycleAction(),
             new RestStatsAction(),
             new RestCatModelsAction(),
-            new RestEmbedAction(inference::get, limits::get, images::get)
+            new RestEmbedAction(limits::get)
         );
     }
 
@@ -222,7 +224,8 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
             new ActionHandler<>(ListModelsAction.INSTANCE, TransportListModelsAction.class),
             new ActionHandler<>(LoadModelAction.INSTANCE, TransportModelLifecycleAction.Load.class),
             new ActionHandler<>(UnloadModelAction.INSTANCE, TransportModelLifecycleAction.Unload.class),
-            new ActionHandler<>(StatsAction.INSTANCE, TransportStatsAction.class)
+            new ActionHandler<>(StatsAction.INSTANCE, TransportStatsAction.class),
+            new ActionHandler<>(EmbedAction.INSTANCE, TransportEmbedAction.class)
         );
     }
 

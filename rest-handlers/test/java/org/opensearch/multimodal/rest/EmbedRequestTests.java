@@ -1,7 +1,6 @@
 package org.opensearch.multimodal.rest;
 
 import org.opensearch.multimodal.model.EncodingPurpose;
-import org.opensearch.multimodal.rest.RestEmbedAction.EmbedRequest;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.Collections;
@@ -51,5 +50,24 @@ public final class EmbedRequestTests extends OpenSearchTestCase {
         String message = error(Map.of("model", "m", "texts", Collections.nCopies(MAX_TEXTS + 1, "a")));
         assertTrue(message, message.contains("plugins.multimodal.embed.max_texts"));
         assertTrue(message, message.contains("at most " + MAX_TEXTS));
+    }
+
+    public void testRequestAndResponseCrossTheTransportLayerIntact() throws java.io.IOException {
+        EmbedRequest images = EmbedRequest.parse(Map.of("model", "m", "images", List.of("aGk=", "https://example.com/a.jpg"), "token_vectors", true), MAX_TEXTS);
+        try (org.opensearch.common.io.stream.BytesStreamOutput out = new org.opensearch.common.io.stream.BytesStreamOutput()) {
+            new EmbedAction.Request(images).writeTo(out);
+            assertEquals(images, new EmbedAction.Request(out.bytes().streamInput()).embed());
+        }
+        float[][] vectors = { { 1f, 2f }, { 3f, 4f } };
+        float[][][] patches = { { { 0.5f, 0.5f } }, { { 1f, 0f }, { 0f, 1f } } };
+        try (org.opensearch.common.io.stream.BytesStreamOutput out = new org.opensearch.common.io.stream.BytesStreamOutput()) {
+            new EmbedAction.Response("m", true, vectors, patches).writeTo(out);
+            EmbedAction.Response read = new EmbedAction.Response(out.bytes().streamInput());
+            assertArrayEquals(vectors, read.vectors());
+            org.opensearch.core.xcontent.XContentBuilder json = org.opensearch.common.xcontent.XContentFactory.jsonBuilder();
+            read.render(json);
+            assertEquals("{\"model\":\"m\",\"embeddings\":[{\"vector\":[1.0,2.0],\"patch_vectors\":[[0.5,0.5]]},"
+                + "{\"vector\":[3.0,4.0],\"patch_vectors\":[[1.0,0.0],[0.0,1.0]]}]}", json.toString());
+        }
     }
 }

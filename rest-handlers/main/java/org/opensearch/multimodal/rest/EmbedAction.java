@@ -1,0 +1,99 @@
+package org.opensearch.multimodal.rest;
+
+import org.opensearch.action.ActionType;
+
+/** Embeds texts or images on the node that receives the call: {@code cluster:admin/opensearch/multimodal/embed}. */
+public final class EmbedAction extends ActionType<EmbedAction.Response> {
+
+    public static final String NAME = "cluster:admin/opensearch/multimodal/embed";
+    public static final EmbedAction INSTANCE = new EmbedAction();
+
+    private EmbedAction() {
+        super(NAME, Response::new);
+    }
+
+    /** The request: the parsed {@code _embed} body. */
+    public static final class Request extends org.opensearch.action.ActionRequest {
+        private final EmbedRequest embed;
+
+        public Request(EmbedRequest embed) {
+            this.embed = embed;
+        }
+
+        public Request(org.opensearch.core.common.io.stream.StreamInput in) throws java.io.IOException {
+            super(in);
+            this.embed = new EmbedRequest(in);
+        }
+
+        @Override
+        public void writeTo(org.opensearch.core.common.io.stream.StreamOutput out) throws java.io.IOException {
+            super.writeTo(out);
+            embed.writeTo(out);
+        }
+
+        public EmbedRequest embed() {
+            return embed;
+        }
+
+        @Override
+        public org.opensearch.action.ActionRequestValidationException validate() {
+            return null;
+        }
+    }
+
+    /** One vector per input, and its token (text) or patch (image) vectors when asked for. */
+    public static final class Response extends org.opensearch.core.action.ActionResponse {
+        private final String model;
+        private final boolean images;
+        private final float[][] vectors;
+        private final float[][][] tokens;
+
+        Response(String model, boolean images, float[][] vectors, float[][][] tokens) {
+            this.model = model;
+            this.images = images;
+            this.vectors = vectors;
+            this.tokens = tokens;
+        }
+
+        public Response(org.opensearch.core.common.io.stream.StreamInput in) throws java.io.IOException {
+            super(in);
+            this.model = in.readString();
+            this.images = in.readBoolean();
+            this.vectors = in.readArray(org.opensearch.core.common.io.stream.StreamInput::readFloatArray, float[][]::new);
+            this.tokens = in.readBoolean()
+                ? in.readArray(stream -> stream.readArray(org.opensearch.core.common.io.stream.StreamInput::readFloatArray, float[][]::new), float[][][]::new)
+                : null;
+        }
+
+        @Override
+        public void writeTo(org.opensearch.core.common.io.stream.StreamOutput out) throws java.io.IOException {
+            out.writeString(model);
+            out.writeBoolean(images);
+            out.writeArray(org.opensearch.core.common.io.stream.StreamOutput::writeFloatArray, vectors);
+            out.writeBoolean(tokens != null);
+            if (tokens != null) {
+                out.writeArray((stream, rows) -> stream.writeArray(org.opensearch.core.common.io.stream.StreamOutput::writeFloatArray, rows), tokens);
+            }
+        }
+
+        public float[][] vectors() {
+            return vectors;
+        }
+
+        void render(org.opensearch.core.xcontent.XContentBuilder builder) throws java.io.IOException {
+            builder.startObject().field("model", model).startArray("embeddings");
+            for (int i = 0; i < vectors.length; i++) {
+                builder.startObject().array("vector", vectors[i]);
+                if (tokens != null) {
+                    builder.startArray(images ? "patch_vectors" : "token_vectors");
+                    for (float[] token : tokens[i]) {
+                        builder.value(token);
+                    }
+                    builder.endArray();
+                }
+                builder.endObject();
+            }
+            builder.endArray().endObject();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.opensearch.multimodal.rest;
+
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.action.support.HandledTransportAction;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.multimodal.image.ImageInputs;
+import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.TokenVectorBudget;
+import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.multimodal.settings.RequestLimits;
+import org.opensearch.tasks.Task;
+import org.opensearch.transport.TransportService;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Embeds an {@code _embed} request's texts (one forward pass per batch) or images (loaded under the node's image
+ * limits and address guard); a response's token vectors must fit the node's per-request budget.
+ */
+public final class TransportEmbedAction extends HandledTransportAction<EmbedAction.Request, EmbedAction.Response> {
+
+    private final InferenceService inference;
+    private final RequestLimits limits;
+    private final ImageInputs images;
+
+    @Inject
+    public TransportEmbedAction(
+        TransportService transportService,
+        ActionFilters actionFilters,
+        InferenceService inference,
+        RequestLimits limits,
+        ImageInputs images
+    ) {
+        super(EmbedAction.NAME, transportService, actionFilters, EmbedAction.Request::new);
+        this.inference = inference;
+        this.limits = limits;
+        this.images = images;
+    }
+
+    @Override
+    protected void doExecute(Task task, EmbedAction.Request request, ActionListener<EmbedAction.Response> listener) {
+        EmbedRequest embed = request.embed();
+        TokenVectorBudget budget = new TokenVectorBudget(limits.tokenVectorBytesPerRequest());
+        try {
+            inference.registry().requireManifest(embed.model(), "model");
+        } catch (RuntimeException e) {
+            listener.onFailure(e);
+            return;
+        }
+        if (embed.images() == null) {
+            inference.encodeText(embed.model(), embed.texts(), embed.purpose(), embed.tokenVectors(), ActionListener.wrap(embeddings -> {
+                checkTokenVectorsFit(embeddings.tokenVectors(), budget);
+                listener.onResponse(new EmbedAction.Response(embed.model(), false, embeddings.vectors(), embeddings.tokenVectors()));
+            }, listener::onFailure));
+            return;
+        }
+        List<CompletableFuture<byte[]>> loading = embed.images().stream().map(images::load).toList();
+        CompletableFuture.allOf(loading.toArray(new CompletableFuture<?>[0])).whenComplete((done, ignored) -> {
+            List<byte[]> bytes = new ArrayList<>();
+            for (int i = 0; i < loading.size(); i++) {
+                try {
+                    bytes.add(loading.get(i).join());
+                } catch (CompletionException e) {
+                    listener.onFailure(itemFailure(i, e.getCause() instanceof Exception cause ? cause : e));
+                    return;
+                }
+            }
+            inference.encodeImages(embed.model(), bytes, images::decode, embed.tokenVectors(), ActionListener.wrap(batch -> {
+                for (int i = 0; i < batch.size(); i++) {
+                    if (batch.failed(i)) {
+                        listener.onFailure(itemFailure(i, batch.failures()[i]));
+                        return;
+                    }
+                }
+                checkTokenVectorsFit(batch.patchVectors(), budget);
+                listener.onResponse(new EmbedAction.Response(embed.model(), true, batch.vectors(), batch.patchVectors()));
+            }, listener::onFailure));
+        });
+    }
+
+    /** One image's failure as the request's, naming which image: its status is kept (400, 403, 408, 413, 415). */
+    private static Exception itemFailure(int index, Exception cause) {
+        RestStatus status = ExceptionsHelper.status(cause);
+        return new OpenSearchStatusException(String.format(Locale.ROOT, "[images][%d] %s", index, cause.getMessage()), status, cause);
+    }
+
+    /** The response must not hold more token vectors than the node allows one request: they are rendered as JSON. */
+    private static void checkTokenVectorsFit(float[][][] tokenVectors, TokenVectorBudget budget) {
+        if (tokenVectors == null) {
+            return;
+        }
+        for (float[][] tokens : tokenVectors) {
+            if (tokens.length > 0 && budget.tryReserve(tokens.length, tokens[0].length) == false) {
+                throw new IllegalArgumentException(
+                    String.format(
+                        Locale.ROOT,
+                        "[token_vectors] the token vectors of these inputs would take more than [%s] (%s); send fewer or smaller ones",
+                        MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey(),
+                        budget.limit()
+                    )
+                );
+            }
+        }
+    }
+}
