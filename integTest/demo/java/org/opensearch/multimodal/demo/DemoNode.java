@@ -81,6 +81,8 @@ public final class DemoNode {
         out.printf(Locale.ROOT, "%nOpenSearch is listening on http://127.0.0.1:%d  (indices: %s, %s)%n", options.port(), INDEX, DemoCatalog.INDEX);
         out.println("Try it yourself:");
         out.printf(Locale.ROOT, "  curl -s 'http://127.0.0.1:%d/_plugins/_multimodal/models?pretty'%n", options.port());
+        out.printf(Locale.ROOT, "  curl -s 'http://127.0.0.1:%d/_cat/multimodal_models?v'%n", options.port());
+        out.printf(Locale.ROOT, "  curl -s 'http://127.0.0.1:%d/_plugins/_multimodal/stats?pretty'%n", options.port());
         out.printf(
             Locale.ROOT,
             "  curl -s -H 'Content-Type: application/json' 'http://127.0.0.1:%d/%s/_search?pretty' -d '%s'%n",
