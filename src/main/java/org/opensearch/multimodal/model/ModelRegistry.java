@@ -53,8 +53,12 @@ public final class ModelRegistry implements Closeable {
         }
         for (Map.Entry<String, Entry> model : found.entrySet()) {
             Entry current = entries.get(model.getKey());
-            if (current == null || current.loaded() == false) {
-                entries.put(model.getKey(), model.getValue());
+            Entry onDisk = model.getValue();
+            // an entry is only replaced when its files changed on disk and it is not loaded: a loaded (or loading)
+            // entry keeps its sessions, so none is ever left open outside the registry
+            boolean changed = current == null || current.manifest.equals(onDisk.manifest) == false || current.files.equals(onDisk.files) == false;
+            if (changed && (current == null || current.loaded() == false)) {
+                entries.put(model.getKey(), onDisk);
             }
         }
         broken.clear();
