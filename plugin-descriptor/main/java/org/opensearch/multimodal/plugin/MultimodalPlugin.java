@@ -1,6 +1,7 @@
 package org.opensearch.multimodal.plugin;
 
 import org.apache.lucene.util.SetOnce;
+import org.opensearch.action.ActionRequest;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -9,15 +10,16 @@ import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
 import org.opensearch.index.IndexSettings;
 import org.opensearch.index.codec.CodecServiceFactory;
-import org.opensearch.multimodal.codec.VectorFieldCodecService;
 import org.opensearch.index.mapper.Mapper;
 import org.opensearch.ingest.Processor;
+import org.opensearch.multimodal.codec.VectorFieldCodecService;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper;
@@ -31,26 +33,24 @@ import org.opensearch.multimodal.processor.EmbedProductProcessor;
 import org.opensearch.multimodal.processor.EmbedProductProcessorFactory;
 import org.opensearch.multimodal.processor.EmbedTextProcessor;
 import org.opensearch.multimodal.processor.EmbedTextProcessorFactory;
-import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
+import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.multimodal.query.QueryEncoder;
 import org.opensearch.multimodal.query.TokenMemory;
-import org.opensearch.multimodal.rest.RestEmbedAction;
 import org.opensearch.multimodal.rest.EmbedAction;
 import org.opensearch.multimodal.rest.ListModelsAction;
-import org.opensearch.multimodal.rest.TransportEmbedAction;
 import org.opensearch.multimodal.rest.LoadModelAction;
+import org.opensearch.multimodal.rest.RestCatModelsAction;
+import org.opensearch.multimodal.rest.RestEmbedAction;
+import org.opensearch.multimodal.rest.RestListModelsAction;
 import org.opensearch.multimodal.rest.RestModelLifecycleAction;
 import org.opensearch.multimodal.rest.RestStatsAction;
 import org.opensearch.multimodal.rest.StatsAction;
+import org.opensearch.multimodal.rest.TransportEmbedAction;
+import org.opensearch.multimodal.rest.TransportModelsAction;
+
 import org.opensearch.multimodal.rest.TransportStatsAction;
-import org.opensearch.multimodal.rest.TransportModelLifecycleAction;
 import org.opensearch.multimodal.rest.UnloadModelAction;
-import org.opensearch.multimodal.rest.RestCatModelsAction;
-import org.opensearch.multimodal.rest.RestListModelsAction;
-import org.opensearch.multimodal.rest.TransportListModelsAction;
-import org.opensearch.action.ActionRequest;
-import org.opensearch.core.action.ActionResponse;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.plugins.ActionPlugin;
@@ -221,9 +221,9 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
     @Override
     public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
         return List.of(
-            new ActionHandler<>(ListModelsAction.INSTANCE, TransportListModelsAction.class),
-            new ActionHandler<>(LoadModelAction.INSTANCE, TransportModelLifecycleAction.Load.class),
-            new ActionHandler<>(UnloadModelAction.INSTANCE, TransportModelLifecycleAction.Unload.class),
+            new ActionHandler<>(ListModelsAction.INSTANCE, TransportModelsAction.ListModels.class),
+            new ActionHandler<>(LoadModelAction.INSTANCE, TransportModelsAction.Load.class),
+            new ActionHandler<>(UnloadModelAction.INSTANCE, TransportModelsAction.Unload.class),
             new ActionHandler<>(StatsAction.INSTANCE, TransportStatsAction.class),
             new ActionHandler<>(EmbedAction.INSTANCE, TransportEmbedAction.class)
         );

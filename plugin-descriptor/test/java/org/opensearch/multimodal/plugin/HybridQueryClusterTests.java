@@ -4,7 +4,6 @@ import org.opensearch.ExceptionsHelper;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.search.SearchRequestBuilder;
 import org.opensearch.action.search.SearchResponse;
-import org.opensearch.common.io.PathUtils;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.MultiMatchQueryBuilder;
@@ -30,7 +29,6 @@ import org.opensearch.test.OpenSearchIntegTestCase;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,13 +55,7 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
 
     @Override
     protected Path nodeConfigPath(int nodeOrdinal) {
-        try {
-            Path config = Files.createTempDirectory(PathUtils.get(System.getProperty("java.io.tmpdir")), "node-config");
-            BuiltinModels.installInto(Files.createDirectories(config.resolve("multimodal/models")), BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
-            return config;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return BuiltinModels.nodeConfigWith(BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
     }
 
     /** The corpus in {@code index} with {@code shards} shards: body_vec and body_tokens from one pass per batch. */

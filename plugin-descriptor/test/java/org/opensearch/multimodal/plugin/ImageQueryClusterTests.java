@@ -18,7 +18,6 @@ import org.opensearch.test.OpenSearchIntegTestCase;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -46,16 +45,7 @@ public class ImageQueryClusterTests extends OpenSearchIntegTestCase {
 
     @Override
     protected Path nodeConfigPath(int nodeOrdinal) {
-        try {
-            Path config = Files.createTempDirectory(PathUtils.get(System.getProperty("java.io.tmpdir")), "node-config");
-            Path models = Files.createDirectories(config.resolve("multimodal/models"));
-            for (String model : BuiltinModels.ALL) {
-                BuiltinModels.installInto(models, BuiltinModels.root().resolve(model));
-            }
-            return config;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return BuiltinModels.nodeConfigWith(BuiltinModels.ALL.stream().map(BuiltinModels.root()::resolve).toArray(Path[]::new));
     }
 
     private static String photo(String id) throws IOException {

@@ -4,7 +4,6 @@ import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchResponse;
-import org.opensearch.common.io.PathUtils;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.rest.RestStatus;
@@ -21,9 +20,6 @@ import org.opensearch.test.OpenSearchIntegTestCase;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertHitCount;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -44,15 +40,7 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
     /** Each node reads the built-in model from its config directory, as an operator-added model would be. */
     @Override
     protected Path nodeConfigPath(int nodeOrdinal) {
-        try {
-            // outside Lucene's mock filesystem, which cannot hold links to the real model files
-            Path config = Files.createTempDirectory(PathUtils.get(System.getProperty("java.io.tmpdir")), "node-config");
-            Path models = Files.createDirectories(config.resolve("multimodal").resolve("models"));
-            BuiltinModels.installInto(models, BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
-            return config;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return BuiltinModels.nodeConfigWith(BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
     }
 
     private void createPipelineAndIndex() {

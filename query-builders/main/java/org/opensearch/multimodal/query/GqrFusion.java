@@ -97,13 +97,12 @@ final class GqrFusion implements PoolFusion {
                 fused[i] = lowest == Float.POSITIVE_INFINITY ? 0f : lowest - 1f;
             }
         }
-        Refinement refinement = new Refinement(pool.length, retrievers, scores, p, comp, compScores, positionInC, result, restShift, fused);
+        Refinement refinement = new Refinement(retrievers, scores, p, comp, compScores, positionInC, result, restShift, fused);
         return new Fused(fused, i -> explain(refinement, i));
     }
 
     /** One shard's refinement, kept for explain. */
     private record Refinement(
-        int poolSize,
         List<PoolRetriever> retrievers,
         float[][] scores,
         int p,

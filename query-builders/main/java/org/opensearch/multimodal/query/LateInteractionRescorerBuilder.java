@@ -7,7 +7,6 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.multimodal.mapper.MultiVectorFieldMapper.MultiVectorFieldType;
@@ -212,29 +211,8 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
     @Override
     protected RescoreContext innerBuildContext(int windowSize, QueryShardContext context) {
         checkWindow();
-        if (queryTokens == null) {
-            throw new IllegalStateException("[late_interaction] the query's token vectors were not encoded before reaching the shard");
-        }
-        MappedFieldType fieldType = context.fieldMapper(field);
-        if (fieldType == null) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[late_interaction.field] field [%s] does not exist in index [%s]", field, context.index().getName())
-            );
-        }
-        if (fieldType instanceof MultiVectorFieldType == false) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[late_interaction.field] field [%s] is of type [%s], not [multi_vector]", field, fieldType.typeName())
-            );
-        }
-        if (queryTokens.length == 0) {
-            throw new IllegalArgumentException("[late_interaction.query_text] has no tokens to score with");
-        }
-        int dims = ((MultiVectorFieldType) fieldType).dims();
-        if (queryTokens[0].length != dims) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[late_interaction.model] model [%s] produces %d dims but field [%s] has %d", model, queryTokens[0].length, field, dims)
-            );
-        }
+        MultiVectorFieldType fieldType = ShardFields.require(context, "late_interaction.field", field, MultiVectorFieldType.class, "multi_vector");
+        ShardFields.requireTokens(queryTokens, fieldType.dims(), "late_interaction", model, field);
         return new LateInteractionRescorer.Context(windowSize, field, queryTokens, scoreMode, queryWeight, rescoreQueryWeight);
     }
 

@@ -12,7 +12,6 @@ import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.mapper.IdFieldMapper;
-import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryRewriteContext;
@@ -529,56 +528,15 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     /** A multi_vector retriever on its field: checks the field and the query token vectors' dims. */
     private PoolRetriever.MultiVector multiVectorRetriever(String name, MultiVectorRetriever retriever, QueryShardContext context) {
         String parameter = "retrievers." + name + ".multi_vector";
-        MappedFieldType fieldType = context.fieldMapper(retriever.field());
-        if (fieldType == null) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[%s.field] field [%s] does not exist in index [%s]", parameter, retriever.field(), context.index().getName())
-            );
-        }
-        if (fieldType instanceof MultiVectorFieldType == false) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[%s.field] field [%s] is of type [%s], not [multi_vector]", parameter, retriever.field(), fieldType.typeName())
-            );
-        }
-        float[][] tokens = vectors.tokens().get(retriever.model());
-        if (tokens == null) {
-            throw new IllegalStateException(
-                String.format(Locale.ROOT, "[%s.model] the query's token vectors were not encoded with [%s] before reaching the shard", parameter, retriever.model())
-            );
-        }
-        int dims = ((MultiVectorFieldType) fieldType).dims();
-        if (tokens.length > 0 && tokens[0].length != dims) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[%s.model] model [%s] produces %d dims but field [%s] has %d", parameter, retriever.model(), tokens[0].length, retriever.field(), dims)
-            );
-        }
-        if (tokens.length == 0) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "[%s] [query_text] has no tokens to score with", parameter));
-        }
+        MultiVectorFieldType field = ShardFields.require(context, parameter + ".field", retriever.field(), MultiVectorFieldType.class, "multi_vector");
+        float[][] tokens = ShardFields.requireTokens(vectors.tokens().get(retriever.model()), field.dims(), parameter, retriever.model(), retriever.field());
         return new PoolRetriever.MultiVector(name, retriever.field(), tokens, TokenMemory.ofNode());
     }
 
     /** A dense retriever on its field: checks the field and the vector, and builds its KNN query with the filter inside. */
     private PoolRetriever.Dense denseRetriever(String name, DenseRetriever retriever, QueryShardContext context, Query filterQuery) {
         String parameter = "retrievers." + name + ".dense";
-        MappedFieldType fieldType = context.fieldMapper(retriever.field());
-        if (fieldType == null) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[%s.field] field [%s] does not exist in index [%s]", parameter, retriever.field(), context.index().getName())
-            );
-        }
-        if (fieldType instanceof DenseVectorFieldType == false) {
-            throw new IllegalArgumentException(
-                String.format(
-                    Locale.ROOT,
-                    "[%s.field] field [%s] is of type [%s], not [dense_vector]",
-                    parameter,
-                    retriever.field(),
-                    fieldType.typeName()
-                )
-            );
-        }
-        DenseVectorFieldType vectorField = (DenseVectorFieldType) fieldType;
+        DenseVectorFieldType vectorField = ShardFields.require(context, parameter + ".field", retriever.field(), DenseVectorFieldType.class, "dense_vector");
         if (vectorField.isSearchable() == false) {
             throw new IllegalArgumentException(
                 String.format(Locale.ROOT, "[%s.field] field [%s] is not indexed (\"index\": false)", parameter, retriever.field())

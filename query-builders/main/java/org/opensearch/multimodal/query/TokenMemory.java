@@ -2,6 +2,7 @@ package org.opensearch.multimodal.query;
 
 import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
+import org.opensearch.multimodal.settings.MultimodalSettings;
 
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  */
 public final class TokenMemory {
 
-    static final String SETTING = "plugins.multimodal.token_vectors.max_bytes_per_request";
+    static final String SETTING = MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey();
     private static volatile Supplier<ByteSizeValue> nodeLimit = () -> new ByteSizeValue(64, ByteSizeUnit.MB);
 
     private final ByteSizeValue limit;

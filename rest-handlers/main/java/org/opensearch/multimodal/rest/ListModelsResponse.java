@@ -1,11 +1,8 @@
 package org.opensearch.multimodal.rest;
 
 import org.opensearch.action.FailedNodeException;
-import org.opensearch.action.support.nodes.BaseNodesResponse;
 import org.opensearch.cluster.ClusterName;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.core.common.io.stream.StreamOutput;
-import org.opensearch.core.xcontent.ToXContentFragment;
 import org.opensearch.core.xcontent.XContentBuilder;
 
 import java.io.IOException;
@@ -15,7 +12,7 @@ import java.util.List;
  * Every asked node's models, in the shape of OpenSearch's nodes APIs:
  * {@code {"_nodes": {...}, "cluster_name": "...", "nodes": {"<node id>": {"name": "...", "models": [...]}}}}.
  */
-public final class ListModelsResponse extends BaseNodesResponse<NodeModels> implements ToXContentFragment {
+public final class ListModelsResponse extends NodeModelsResponse {
 
     ListModelsResponse(ClusterName clusterName, List<NodeModels> nodes, List<FailedNodeException> failures) {
         super(clusterName, nodes, failures);
@@ -23,16 +20,6 @@ public final class ListModelsResponse extends BaseNodesResponse<NodeModels> impl
 
     public ListModelsResponse(StreamInput in) throws IOException {
         super(in);
-    }
-
-    @Override
-    protected List<NodeModels> readNodesFrom(StreamInput in) throws IOException {
-        return in.readList(NodeModels::new);
-    }
-
-    @Override
-    protected void writeNodesTo(StreamOutput out, List<NodeModels> nodes) throws IOException {
-        out.writeList(nodes);
     }
 
     @Override

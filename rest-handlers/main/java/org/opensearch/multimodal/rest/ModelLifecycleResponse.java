@@ -1,18 +1,15 @@
 package org.opensearch.multimodal.rest;
 
 import org.opensearch.action.FailedNodeException;
-import org.opensearch.action.support.nodes.BaseNodesResponse;
 import org.opensearch.cluster.ClusterName;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.core.common.io.stream.StreamOutput;
-import org.opensearch.core.xcontent.ToXContentFragment;
 import org.opensearch.core.xcontent.XContentBuilder;
 
 import java.io.IOException;
 import java.util.List;
 
 /** The model on each node after loading or unloading it: {@code "nodes": {"<id>": {"name": ..., "model": {...}}}}. */
-public final class ModelLifecycleResponse extends BaseNodesResponse<NodeModels> implements ToXContentFragment {
+public final class ModelLifecycleResponse extends NodeModelsResponse {
 
     ModelLifecycleResponse(ClusterName clusterName, List<NodeModels> nodes, List<FailedNodeException> failures) {
         super(clusterName, nodes, failures);
@@ -20,16 +17,6 @@ public final class ModelLifecycleResponse extends BaseNodesResponse<NodeModels> 
 
     public ModelLifecycleResponse(StreamInput in) throws IOException {
         super(in);
-    }
-
-    @Override
-    protected List<NodeModels> readNodesFrom(StreamInput in) throws IOException {
-        return in.readList(NodeModels::new);
-    }
-
-    @Override
-    protected void writeNodesTo(StreamOutput out, List<NodeModels> nodes) throws IOException {
-        out.writeList(nodes);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.opensearch.multimodal.rest;
 
 import org.opensearch.common.Table;
-import org.opensearch.core.common.Strings;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.RestResponse;
@@ -32,7 +31,7 @@ public final class RestCatModelsAction extends AbstractCatAction {
 
     @Override
     protected RestChannelConsumer doCatRequest(RestRequest request, NodeClient client) {
-        ListModelsRequest listRequest = new ListModelsRequest(request.param("id"), Strings.splitStringByCommaToArray(request.param("nodes", "_all")));
+        ModelsRequest listRequest = ModelsRequest.of(request);
         return channel -> client.execute(ListModelsAction.INSTANCE, listRequest, new RestResponseListener<ListModelsResponse>(channel) {
             @Override
             public RestResponse buildResponse(ListModelsResponse response) throws Exception {

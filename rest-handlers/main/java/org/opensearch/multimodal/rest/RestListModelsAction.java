@@ -1,7 +1,6 @@
 package org.opensearch.multimodal.rest;
 
 import org.opensearch.OpenSearchStatusException;
-import org.opensearch.core.common.Strings;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.rest.BaseRestHandler;
@@ -36,8 +35,7 @@ public final class RestListModelsAction extends BaseRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
         String modelId = request.param("id");
-        String[] nodes = Strings.splitStringByCommaToArray(request.param("nodes", "_all"));
-        ListModelsRequest listRequest = new ListModelsRequest(modelId, nodes);
+        ModelsRequest listRequest = ModelsRequest.of(request);
         return channel -> client.execute(ListModelsAction.INSTANCE, listRequest, new RestActions.NodesResponseRestListener<>(channel) {
             @Override
             public RestResponse buildResponse(ListModelsResponse response, XContentBuilder builder) throws Exception {

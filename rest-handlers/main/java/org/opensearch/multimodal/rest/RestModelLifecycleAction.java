@@ -2,7 +2,6 @@ package org.opensearch.multimodal.rest;
 
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.action.FailedNodeException;
-import org.opensearch.core.common.Strings;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
@@ -36,7 +35,7 @@ public final class RestModelLifecycleAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        ModelLifecycleRequest lifecycle = new ModelLifecycleRequest(request.param("id"), Strings.splitStringByCommaToArray(request.param("nodes", "_all")));
+        ModelsRequest lifecycle = ModelsRequest.of(request);
         boolean load = request.path().endsWith("/_load");
         return channel -> client.execute(
             load ? LoadModelAction.INSTANCE : UnloadModelAction.INSTANCE,

@@ -49,16 +49,7 @@ public final class MaxSim {
     /** For each of the first {@code queryRows} query rows, the index of the document token it matches best. */
     public static int[] bestTokens(float[][] query, int queryRows, float[][] document) {
         int[] best = new int[queryRows];
-        for (int t = 0; t < queryRows; t++) {
-            float top = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < document.length; j++) {
-                float dot = VectorUtil.dotProduct(query[t], document[j]);
-                if (dot > top) {
-                    top = dot;
-                    best[t] = j;
-                }
-            }
-        }
+        scoreAndBestTokens(query, queryRows, document, best);
         return best;
     }
 }

@@ -47,6 +47,23 @@ public final class BuiltinModels {
         return target;
     }
 
+    /**
+     * A fresh node config directory with the model directories {@code models} in its {@code multimodal/models}, for
+     * in-JVM cluster tests ({@code nodeConfigPath}); outside Lucene's mock file system, which cannot hold the links.
+     */
+    public static Path nodeConfigWith(Path... models) {
+        try {
+            Path config = Files.createTempDirectory(PathUtils.get(System.getProperty("java.io.tmpdir")), "node-config");
+            Path modelsRoot = Files.createDirectories(config.resolve("multimodal").resolve("models"));
+            for (Path model : models) {
+                installInto(modelsRoot, model);
+            }
+            return config;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A hard link to {@code file} at {@code target}, or a copy where the file system has no hard links. */
     public static void linkOrCopy(Path file, Path target) throws IOException {
         try {
