@@ -5,6 +5,9 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 /**
@@ -105,6 +109,34 @@ public final class SingleNodeIT {
         RestClientHelper.Response unknown = client.post("/_plugins/_multimodal/models/never-there/_load", null);
         assertEquals(unknown.body(), 404, unknown.status());
         assertEquals("the node is healthy and still embeds", 384, embed(DemoCorpus.MODEL, "still here").length);
+    }
+
+    @Test
+    public void searchPageIsServedFromThePluginAndLoadsNothingFromElsewhere() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        Map<String, String> types = Map.of("", "text/html", "/search-page.js", "text/javascript", "/search-page.css", "text/css");
+        for (Map.Entry<String, String> asset : types.entrySet()) {
+            HttpResponse<String> page = http.send(
+                HttpRequest.newBuilder(cluster.httpUri(0).resolve("/_plugins/_multimodal/ui" + asset.getKey())).GET().build(),
+                HttpResponse.BodyHandlers.ofString()
+            );
+            assertEquals(asset.getKey(), 200, page.statusCode());
+            assertTrue(page.headers().toString(), page.headers().firstValue("content-type").orElse("").startsWith(asset.getValue()));
+            String policy = page.headers().firstValue("content-security-policy").orElse("");
+            assertTrue("scripts, styles and calls only from this node: " + policy,
+                policy.contains("script-src 'self'") && policy.contains("style-src 'self'") && policy.contains("connect-src 'self'"));
+            assertFalse("no CDN, font or remote script: " + asset.getKey(),
+                page.body().matches("(?s).*(src|href)=\"(https?:)?//.*|.*@import.*|.*url\\((https?:)?//.*"));
+        }
+        HttpResponse<String> index = http.send(
+            HttpRequest.newBuilder(cluster.httpUri(0).resolve("/_plugins/_multimodal/ui?index=demo-docs&q=bread")).GET().build(),
+            HttpResponse.BodyHandlers.ofString()
+        );
+        assertTrue("a deep link serves the page", index.statusCode() == 200 && index.body().contains("id=\"drop-zone\""));
+        for (String outside : List.of("/_plugins/_multimodal/ui/opensearch.yml", "/_plugins/_multimodal/ui/..%2F..%2Fconfig%2Fopensearch.yml")) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(cluster.httpUri(0).resolve(outside)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("only the page's own files: " + outside, 404, refused.statusCode());
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.opensearch.transport.client.Client;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,12 +25,14 @@ import java.util.Map;
 /**
  * What keeping the stats costs, side by side in one run: SciFact documents through embed_text in bulks that alternate
  * {@code plugins.multimodal.stats.enabled} true / false, then the test queries (RRF of BM25 and dense) alternating the
- * same way. Arguments: {@code --data ../shared/data/scifact --models target/models --home target/bench [--docs 800]}.
+ * same way, several rounds each. Arguments: {@code --data ../shared/data/scifact --models target/models --home target/bench
+ * [--docs 800] [--ingest-rounds 3] [--query-rounds 5]}.
  */
 public final class StatsOverheadBenchmark {
 
     private static final String INDEX = "stats_overhead";
     private static final int BULK = 25;
+    private static final int QUERY_BLOCK = 20;
 
     private StatsOverheadBenchmark() {}
 
@@ -39,6 +42,8 @@ public final class StatsOverheadBenchmark {
         Path models = Path.of(args.get(args.indexOf("--models") + 1));
         Path home = Path.of(args.get(args.indexOf("--home") + 1));
         int docs = args.contains("--docs") ? Integer.parseInt(args.get(args.indexOf("--docs") + 1)) : 800;
+        int ingestRounds = args.contains("--ingest-rounds") ? Integer.parseInt(args.get(args.indexOf("--ingest-rounds") + 1)) : 3;
+        int queryRounds = args.contains("--query-rounds") ? Integer.parseInt(args.get(args.indexOf("--query-rounds") + 1)) : 5;
         if (Files.isDirectory(data) == false) {
             System.out.println("SciFact data not found at " + data.toAbsolutePath() + "; nothing to measure.");
             return;
@@ -60,10 +65,28 @@ public final class StatsOverheadBenchmark {
                       "vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"}}}""").get();
 
             List<SciFact.Doc> corpus = sciFact.corpus().subList(0, Math.min(docs, sciFact.corpus().size()));
-            long[] nanos = new long[2];
-            int[] count = new int[2];
-            for (int from = 0, bulk = 0; from < corpus.size(); from += BULK, bulk++) {
-                int mode = bulk % 2; // 0: stats on, 1: off
+            measureIngest(client, corpus, ingestRounds);
+            measureQueries(client, List.copyOf(sciFact.queries().values()), queryRounds);
+        } finally {
+            node.close();
+        }
+    }
+
+    /**
+     * The corpus {@code rounds} times (the same ids again, so later rounds update), in bulks of {@link #BULK} whose stats
+     * mode alternates on/off, the first of each pair alternating too. Each (on, off) pair of neighbouring bulks gives a
+     * throughput ratio; their median and the ratio of the totals are reported.
+     */
+    private static void measureIngest(Client client, List<SciFact.Doc> corpus, int rounds) {
+        long[] nanos = new long[2];
+        int[] count = new int[2];
+        List<Double> pairRatios = new ArrayList<>();
+        double[] pair = new double[2];
+        int bulkNumber = 0;
+        for (int round = 0; round < rounds; round++) {
+            for (int from = 0; from < corpus.size(); from += BULK, bulkNumber++) {
+                int pairIndex = bulkNumber / 2;
+                int mode = (bulkNumber + pairIndex) % 2; // 0: on, 1: off; the pair's first mode alternates
                 setStats(client, mode == 0);
                 BulkRequestBuilder request = client.prepareBulk();
                 List<SciFact.Doc> slice = corpus.subList(from, Math.min(from + BULK, corpus.size()));
@@ -74,39 +97,65 @@ public final class StatsOverheadBenchmark {
                 if (request.get().hasFailures()) {
                     throw new IllegalStateException("bulk failed");
                 }
-                nanos[mode] += System.nanoTime() - start;
+                long elapsed = System.nanoTime() - start;
+                nanos[mode] += elapsed;
                 count[mode] += slice.size();
+                pair[mode] = slice.size() / (elapsed / 1e9);
+                if (bulkNumber % 2 == 1) {
+                    pairRatios.add(pair[0] / pair[1]);
+                }
             }
-            client.admin().indices().prepareRefresh(INDEX).get();
-            double on = count[0] / (nanos[0] / 1e9);
-            double off = count[1] / (nanos[1] / 1e9);
-            System.out.printf(Locale.ROOT, "ingest, bulks of %d alternating: stats on %.2f docs/s, off %.2f docs/s: on/off %.4f (overhead %.2f%%)%n", BULK, on, off, on / off, (1 - on / off) * 100);
+        }
+        client.admin().indices().prepareRefresh(INDEX).get();
+        double on = count[0] / (nanos[0] / 1e9);
+        double off = count[1] / (nanos[1] / 1e9);
+        System.out.printf(Locale.ROOT, "ingest, %d docs x %d rounds in bulks of %d alternating: stats on %.2f docs/s, off %.2f docs/s: "
+            + "throughput on/off %.4f; median of %d neighbouring-pair ratios %.4f%n",
+            corpus.size(), rounds, BULK, on, off, on / off, pairRatios.size(), median(pairRatios));
+    }
 
-            List<String> queries = List.copyOf(sciFact.queries().values());
-            double[][] ms = new double[2][queries.size()];
-            for (int round = 0; round < 2; round++) { // round 0 warms up
-                for (int q = 0; q < queries.size(); q++) {
-                    for (int k = 0; k < 2; k++) {
-                        int mode = (q + k) % 2;
-                        setStats(client, mode == 0);
+    /**
+     * Every query {@code rounds} times in each mode, in blocks of {@link #QUERY_BLOCK} queries run once with stats on and
+     * once off (the first mode alternating by block), so settings change per block, not per query. Per query and mode the
+     * median over rounds is kept (a GC pause or a noisy neighbour hits one run, not the median); reported: the ratio of
+     * the sums of those medians (the mean latency on/off) and the median per-query ratio. A first round warms up.
+     */
+    private static void measureQueries(Client client, List<String> queries, int rounds) {
+        double[][][] ms = new double[2][queries.size()][rounds];
+        for (int round = -1; round < rounds; round++) {
+            for (int block = 0; block * QUERY_BLOCK < queries.size(); block++) {
+                for (int k = 0; k < 2; k++) {
+                    int mode = (block + k + Math.max(round, 0)) % 2;
+                    setStats(client, mode == 0);
+                    for (int q = block * QUERY_BLOCK; q < Math.min((block + 1) * QUERY_BLOCK, queries.size()); q++) {
                         long start = System.nanoTime();
                         client.prepareSearch(INDEX).setQuery(rrf(queries.get(q))).setSize(10).setFetchSource(false).get();
-                        ms[mode][q] = (System.nanoTime() - start) / 1e6;
+                        if (round >= 0) {
+                            ms[mode][q][round] = (System.nanoTime() - start) / 1e6;
+                        }
                     }
                 }
             }
-            double[] perQuery = new double[queries.size()];
-            for (int q = 0; q < queries.size(); q++) {
-                perQuery[q] = ms[0][q] / ms[1][q];
-            }
-            Arrays.sort(perQuery);
-            double meanOn = Arrays.stream(ms[0]).average().orElse(0);
-            double meanOff = Arrays.stream(ms[1]).average().orElse(0);
-            System.out.printf(Locale.ROOT, "queries (RRF, BM25 + dense top 100), %d alternating: mean on %.2f ms, off %.2f ms: on/off %.4f; median per-query ratio %.4f%n",
-                queries.size(), meanOn, meanOff, meanOn / meanOff, perQuery[perQuery.length / 2]);
-        } finally {
-            node.close();
         }
+        double sumOn = 0;
+        double sumOff = 0;
+        List<Double> perQuery = new ArrayList<>();
+        for (int q = 0; q < queries.size(); q++) {
+            double on = median(Arrays.stream(ms[0][q]).boxed().toList());
+            double off = median(Arrays.stream(ms[1][q]).boxed().toList());
+            sumOn += on;
+            sumOff += off;
+            perQuery.add(on / off);
+        }
+        System.out.printf(Locale.ROOT, "queries (RRF, BM25 + dense top 100), %d x %d rounds per mode, blocks of %d alternating: "
+            + "mean of per-query medians on %.2f ms, off %.2f ms: on/off %.4f; median per-query ratio %.4f%n",
+            queries.size(), rounds, QUERY_BLOCK, sumOn / queries.size(), sumOff / queries.size(), sumOn / sumOff, median(perQuery));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static void setStats(Client client, boolean enabled) {

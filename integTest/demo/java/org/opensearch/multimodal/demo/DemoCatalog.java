@@ -12,7 +12,10 @@ import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +39,7 @@ final class DemoCatalog {
         String pipeline = """
             {"description": "titles, photos and whole products into bge-small's space",
              "processors": [
-               {"embed_text": {"model": "bge-small-en-v1.5", "field_map": {"title": "title_vec"}}},
+               {"embed_text": {"model": "bge-small-en-v1.5", "field_map": {"title": "title_vec"}, "token_field_map": {"title": "title_tokens"}}},
                {"embed_image": {"model": "fashion-image-demo", "field_map": {"image": "image_vec"}, "batch_size": 32}},
                {"embed_product": {"text_model": "bge-small-en-v1.5", "image_model": "fashion-image-demo",
                  "text_fields": ["title", "base_colour", "article_type", "gender"], "image_field": "image",
@@ -45,10 +48,12 @@ final class DemoCatalog {
         String mapping = """
             {"properties": {
               "title": {"type": "text"}, "image": {"type": "keyword", "index": false},
+              "thumbnail": {"type": "keyword", "index": false, "doc_values": false},
               "gender": {"type": "keyword"}, "article_type": {"type": "keyword"}, "base_colour": {"type": "keyword"},
               "title_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
               "image_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
-              "product_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"}}}""";
+              "product_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
+              "title_tokens": {"type": "multi_vector", "dims": 384}}}""";
         client.admin()
             .indices()
             .prepareCreate(INDEX)
@@ -57,9 +62,23 @@ final class DemoCatalog {
             .get();
     }
 
-    /** Indexes {@code products.jsonl}; each {@code image} is a path inside the directory the node allows. */
+    /**
+     * Indexes {@code products.jsonl}; each {@code image} is a path inside the directory the node allows, embedded by the
+     * pipeline. The photo also travels as a data URI in {@code thumbnail}, so a browser (the search page) can show it.
+     */
     static void ingest(Client client, Path catalog, PrintStream out) throws IOException {
-        JsonLinesIngest.index(client, INDEX, catalog.resolve("products.jsonl"), 64, "Embedding and indexing the product catalog", out);
+        JsonLinesIngest.index(client, INDEX, catalog.resolve("products.jsonl"), 64, "Embedding and indexing the product catalog", out, product -> {
+            product.put("thumbnail", jpegDataUri(catalog.resolve(String.valueOf(product.get("image")))));
+            return product;
+        });
+    }
+
+    private static String jpegDataUri(Path photo) {
+        try {
+            return "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(photo));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the catalog photo " + photo, e);
+        }
     }
 
     static void runExamples(Client client, PrintStream out) {

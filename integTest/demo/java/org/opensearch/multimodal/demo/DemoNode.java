@@ -79,6 +79,7 @@ public final class DemoNode {
         DemoCatalog.ingest(client, options.products(), out);
         DemoCatalog.runExamples(client, out);
         out.printf(Locale.ROOT, "%nOpenSearch is listening on http://127.0.0.1:%d  (indices: %s, %s)%n", options.port(), INDEX, DemoCatalog.INDEX);
+        out.printf(Locale.ROOT, "Search page: http://127.0.0.1:%d/_plugins/_multimodal/ui%n", options.port());
         out.println("Try it yourself:");
         out.printf(Locale.ROOT, "  curl -s 'http://127.0.0.1:%d/_plugins/_multimodal/models?pretty'%n", options.port());
         out.printf(Locale.ROOT, "  curl -s 'http://127.0.0.1:%d/_cat/multimodal_models?v'%n", options.port());

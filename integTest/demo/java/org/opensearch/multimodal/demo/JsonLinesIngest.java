@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** Indexes a JSON-lines file (one document per line, its {@code id} field as the id) in bulks, with a progress bar. */
 final class JsonLinesIngest {
@@ -20,6 +21,12 @@ final class JsonLinesIngest {
     private JsonLinesIngest() {}
 
     static void index(Client client, String index, Path jsonLines, int bulkSize, String label, PrintStream out) throws IOException {
+        index(client, index, jsonLines, bulkSize, label, out, UnaryOperator.identity());
+    }
+
+    /** As above, each document passed through {@code enrich} first (e.g. to add a field computed from a file). */
+    static void index(Client client, String index, Path jsonLines, int bulkSize, String label, PrintStream out, UnaryOperator<Map<String, Object>> enrich)
+        throws IOException {
         List<String> lines = Files.readAllLines(jsonLines).stream().filter(line -> line.isBlank() == false).toList();
         ProgressBar progress = new ProgressBar(out, label, lines.size());
         for (int start = 0; start < lines.size(); start += bulkSize) {
@@ -27,7 +34,7 @@ final class JsonLinesIngest {
             List<String> part = lines.subList(start, Math.min(start + bulkSize, lines.size()));
             for (String line : part) {
                 Map<String, Object> doc = XContentHelper.convertToMap(new BytesArray(line), false, XContentType.JSON).v2();
-                bulk.add(client.prepareIndex(index).setId(String.valueOf(doc.get("id"))).setSource(doc));
+                bulk.add(client.prepareIndex(index).setId(String.valueOf(doc.get("id"))).setSource(enrich.apply(doc)));
             }
             BulkResponse response = bulk.get();
             if (response.hasFailures()) {

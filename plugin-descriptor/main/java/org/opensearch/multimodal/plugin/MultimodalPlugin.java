@@ -44,6 +44,7 @@ import org.opensearch.multimodal.rest.RestCatModelsAction;
 import org.opensearch.multimodal.rest.RestEmbedAction;
 import org.opensearch.multimodal.rest.RestListModelsAction;
 import org.opensearch.multimodal.rest.RestModelLifecycleAction;
+import org.opensearch.multimodal.rest.RestSearchPageAction;
 import org.opensearch.multimodal.rest.RestStatsAction;
 import org.opensearch.multimodal.rest.StatsAction;
 import org.opensearch.multimodal.rest.TransportEmbedAction;
@@ -214,7 +215,8 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
             new RestModelLifecycleAction(),
             new RestStatsAction(),
             new RestCatModelsAction(),
-            new RestEmbedAction(limits::get)
+            new RestEmbedAction(limits::get),
+            new RestSearchPageAction()
         );
     }
 

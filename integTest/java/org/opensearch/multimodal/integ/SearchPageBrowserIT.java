@@ -1,0 +1,251 @@
+package org.opensearch.multimodal.integ;
+
+import org.junit.After;
+import org.junit.AfterClass;
+import org.junit.Assume;
+import org.junit.Before;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+/**
+ * The search page ({@code GET /_plugins/_multimodal/ui}) in a real browser: headless Chromium from Debian's
+ * {@code chromium} and {@code chromium-driver} packages, driven by Selenium, against the embedded demo node started
+ * as a person starts it. Each state is saved as a screenshot under {@code target/search-page/}. Where no Chromium or
+ * chromedriver can be found, every test is skipped with a message that says so.
+ */
+public final class SearchPageBrowserIT {
+
+    private static final String PRODUCTS = "demo-products";
+    private static final Path SCREENSHOTS = Path.of(System.getProperty("tests.screenshots.dir", "target/search-page"));
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static BrowserBinaries browser;
+    private static DemoProcess demo;
+    private ChromeDriver driver;
+
+    @BeforeClass
+    public static void startTheDemo() throws Exception {
+        browser = BrowserBinaries.find();
+        if (browser == null) {
+            String message = "SKIPPED SearchPageBrowserIT: no Chromium and chromedriver found ("
+                + BrowserBinaries.WHERE
+                + "); install them with: apt-get install -y --no-install-recommends chromium chromium-driver";
+            System.out.println(message);
+            Assume.assumeTrue(message, false);
+        }
+        Files.createDirectories(SCREENSHOTS);
+        demo = DemoProcess.start(Path.of(System.getProperty("tests.integ.dir", "target/integ")).resolve("search-page-demo").toAbsolutePath());
+    }
+
+    @AfterClass
+    public static void stopTheDemo() throws InterruptedException {
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    @Before
+    public void openThePage() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(browser.chromium().toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1200");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(browser.chromedriver().toFile()).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.get(demo.pageUrl());
+        new WebDriverWait(driver, WAIT).until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+        new Select(driver.findElement(By.id("index"))).selectByValue(PRODUCTS);
+    }
+
+    @After
+    public void closeTheBrowser() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @Test
+    public void typingBlackWatchShowsPhotosOfWatchesWithEachRetrieversScore() throws IOException {
+        search("black watch");
+        List<WebElement> hits = hits("pane-a");
+        assertTrue("at least 10 hits", hits.size() >= 10);
+        assertAtLeast("watches in the top 10", 9, titles(hits.subList(0, 10)), "watch");
+        for (WebElement hit : hits.subList(0, 10)) {
+            WebElement photo = hit.findElement(By.className("hit-photo"));
+            assertTrue("a catalog photo is shown", photo.getDomAttribute("src").startsWith("data:image/jpeg;base64,"));
+            assertTrue("the photo decoded in the browser", ((Number) js("return arguments[0].naturalWidth", photo)).intValue() > 0);
+        }
+        List<String> scored = hits.get(0).findElements(By.cssSelector("dd[data-retriever]")).stream().map(e -> e.getDomAttribute("data-retriever")).toList();
+        assertEquals(List.of("bm25", "image_vec", "product_vec", "title_vec"), scored);
+        for (WebElement score : hits.get(0).findElements(By.cssSelector("dd[data-retriever]"))) {
+            assertTrue("retriever " + score.getDomAttribute("data-retriever") + " scored the first hit: " + score.getText(), score.getText().matches("\\d+\\.\\d{4}"));
+        }
+        assertTrue(text("#pane-a .latency"), text("#pane-a .latency").matches("\\d+ ms in the cluster · \\d+ ms round trip"));
+        assertTrue(text("#pane-a .summary"), text("#pane-a .summary").contains("4 retrievers: RRF"));
+        screenshot("1-black-watch-rrf.png");
+    }
+
+    @Test
+    public void droppingAPhotoFindsThatProductAndSimilarOnes() throws IOException {
+        Path photo = Path.of(System.getProperty("tests.demo.dir", "integTest/demo")).resolve("products/images/10235.jpg");
+        int before = completedSearches();
+        js("""
+            const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], arguments[1], {type: 'image/jpeg'}));
+            const zone = document.getElementById('drop-zone');
+            zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+            zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));""",
+            Base64.getEncoder().encodeToString(Files.readAllBytes(photo)), "10235.jpg");
+        waitForSearchAfter(before);
+        assertEquals("10235.jpg", text("#photo-name"));
+        List<WebElement> hits = hits("pane-a");
+        assertEquals("the dropped photo's own product comes first", "10235", hits.get(0).getDomAttribute("data-id"));
+        assertAtLeast("watches among the next five", 4, titles(hits.subList(1, 6)), "watch");
+        List<String> scored = hits.get(0).findElements(By.cssSelector("dd[data-retriever]")).stream().map(e -> e.getDomAttribute("data-retriever")).toList();
+        assertEquals("only photo retrievers: there is no text", List.of("image_vec:photo", "product_vec:photo"), scored);
+        screenshot("2-dropped-photo.png");
+    }
+
+    @Test
+    public void switchingToGqrAndComparingWithRrfSideBySide() throws IOException {
+        search("black watch");
+        List<String> rrf = ids(hits("pane-a"));
+
+        int before = completedSearches();
+        new Select(driver.findElement(By.cssSelector("#pane-a .fusion"))).selectByValue("gqr");
+        waitForSearchAfter(before);
+        assertTrue(text("#pane-a .summary"), text("#pane-a .summary").contains("GQR, primary image_vec"));
+        List<WebElement> gqr = hits("pane-a");
+        assertAtLeast("watches in GQR's top 10", 9, titles(gqr.subList(0, 10)), "watch");
+        assertTrue("GQR shows the primary's score before and after refinement",
+            gqr.get(0).findElement(By.className("gqr-score")).getText().matches("\\d+\\.\\d{4} → \\d+\\.\\d{4}"));
+        screenshot("3-black-watch-gqr.png");
+
+        before = completedSearches();
+        new Select(driver.findElement(By.cssSelector("#pane-a .fusion"))).selectByValue("rrf");
+        waitForSearchAfter(before);
+        before = completedSearches();
+        driver.findElement(By.id("compare")).click();
+        waitForSearchAfter(before);
+        assertEquals("pane A still RRF", rrf, ids(hits("pane-a")));
+        assertTrue(text("#pane-b .summary"), text("#pane-b .summary").contains("GQR, primary image_vec"));
+        assertFalse(text("#pane-b .latency").isEmpty());
+        assertTrue(text("#pane-a .summary"), text("#pane-a .summary").matches(".* · \\d+ shared with B"));
+        for (WebElement hit : hits("pane-b")) {
+            String moved = hit.findElement(By.className("moved")).getText();
+            assertTrue(moved, moved.matches("(▲|▼)\\d+ vs A #\\d+|same as A|not in A"));
+        }
+        screenshot("4-rrf-vs-gqr-side-by-side.png");
+    }
+
+    @Test
+    public void lateInteractionRerankAddsMaxSim() throws IOException {
+        search("black watch");
+        int before = completedSearches();
+        driver.findElement(By.cssSelector("#pane-a .rerank")).click();
+        waitForSearchAfter(before);
+        List<WebElement> hits = hits("pane-a");
+        assertTrue(text("#pane-a .summary"), text("#pane-a .summary").contains("late-interaction rerank"));
+        assertTrue(hits.get(0).findElement(By.className("maxsim-score")).getText().matches("\\d+\\.\\d{4}"));
+        assertAtLeast("watches in the reranked top 10", 8, titles(hits.subList(0, 10)), "watch");
+        screenshot("5-black-watch-reranked.png");
+    }
+
+    @Test
+    public void errorsAreShownWithTheClustersReason() throws IOException {
+        int before = completedSearches();
+        js("""
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new TextEncoder().encode('not a photo')], 'broken.jpg', {type: 'image/jpeg'}));
+            document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));""");
+        waitForSearchAfter(before);
+        String error = text("#pane-a .error");
+        assertTrue(error, error.startsWith("415") && error.contains("none of JPEG, PNG, GIF, BMP, WebP"));
+        assertTrue("no stale hits", hits("pane-a").isEmpty());
+        screenshot("6-error-bad-image.png");
+
+        driver.findElement(By.id("photo-clear")).click();
+        search("black watch");
+        js("arguments[0].open = true", driver.findElement(By.cssSelector("#pane-a .request")));
+        WebElement request = driver.findElement(By.cssSelector("#pane-a .request-body"));
+        String edited = request.getDomProperty("value").replace("\"field\": \"title_vec\"", "\"field\": \"no_such_field\"");
+        js("arguments[0].value = arguments[1]", request, edited);
+        before = completedSearches();
+        driver.findElement(By.cssSelector("#pane-a .run-edited")).click();
+        waitForSearchAfter(before);
+        error = text("#pane-a .error");
+        assertTrue(error, error.startsWith("400") && error.contains("field [no_such_field] does not exist in index [demo-products]"));
+        screenshot("7-error-unknown-field.png");
+    }
+
+    private void search(String text) {
+        WebElement query = driver.findElement(By.id("query-text"));
+        query.clear();
+        query.sendKeys(text);
+        int before = completedSearches();
+        driver.findElement(By.id("search-button")).click();
+        waitForSearchAfter(before);
+        assertTrue("no error: " + text("#pane-a .error"), text("#pane-a .error").isEmpty());
+    }
+
+    private int completedSearches() {
+        String completed = driver.findElement(By.tagName("body")).getDomAttribute("data-completed");
+        return completed == null ? 0 : Integer.parseInt(completed);
+    }
+
+    private void waitForSearchAfter(int before) {
+        new WebDriverWait(driver, WAIT).until(d -> completedSearches() > before);
+    }
+
+    private List<WebElement> hits(String pane) {
+        return driver.findElements(By.cssSelector("#" + pane + " .hit"));
+    }
+
+    private static List<String> titles(List<WebElement> hits) {
+        return hits.stream().map(hit -> hit.findElement(By.className("hit-title")).getText()).toList();
+    }
+
+    private static List<String> ids(List<WebElement> hits) {
+        return hits.stream().map(hit -> hit.getDomAttribute("data-id")).toList();
+    }
+
+    private static void assertAtLeast(String what, int expected, List<String> titles, String word) {
+        long found = titles.stream().filter(title -> title.toLowerCase(java.util.Locale.ROOT).contains(word)).count();
+        assertTrue(what + ": " + found + " of " + titles, found >= expected);
+    }
+
+    private String text(String css) {
+        List<WebElement> found = driver.findElements(By.cssSelector(css));
+        return found.isEmpty() || found.get(0).isDisplayed() == false ? "" : found.get(0).getText();
+    }
+
+    private Object js(String script, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeScript(script, arguments);
+    }
+
+    private void screenshot(String name) throws IOException {
+        File shot = driver.getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -1,0 +1,644 @@
+// The multimodal search page. It reads the index's mapping, default pipeline and the cluster's models to work out
+// which retrievers the index supports, builds `multimodal` queries from what the person types or drops, and sends
+// them through the public _search API (so the cluster's security applies). No framework, no network beyond this node.
+'use strict';
+
+const PHOTO_KEYS = ['thumbnail', 'image', 'photo', 'picture', 'image_url', 'thumbnail_url'];
+const TITLE_KEYS = ['title', 'name', 'product_name', 'headline'];
+const RERANK_WINDOW = 50;
+
+const state = {
+  schema: null,      // what the chosen index offers (describeIndex)
+  photo: null,       // {dataUri, name} of the dropped photo
+  disabled: new Set(), // retriever names the person switched off
+  searched: false,
+  loading: Promise.resolve(), // the index being described
+  completed: 0,      // searches finished, exposed on <body data-completed> for tests and scripts
+  panes: [],
+};
+
+// ---------------------------------------------------------------- REST
+
+class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function callApi(method, path, body) {
+  const started = performance.now();
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {Accept: 'application/json'} : {Accept: 'application/json', 'Content-Type': 'application/json'},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new ApiError(0, `Cannot reach the cluster (${e.message})`);
+  }
+  const text = await response.text();
+  const elapsed = performance.now() - started;
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch (e) {
+    json = null;
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, describeFailure(response, json, text));
+  }
+  return {json, elapsed};
+}
+
+// OpenSearch errors: {"error": {"root_cause": [{"reason"}], "reason"}, "status"}; the root cause names the parameter.
+function describeFailure(response, json, text) {
+  let reason = text || response.statusText;
+  const error = json && json.error;
+  if (typeof error === 'string') {
+    reason = error;
+  } else if (error) {
+    const root = Array.isArray(error.root_cause) && error.root_cause.length > 0 ? error.root_cause[0] : null;
+    reason = (root && root.reason) || error.reason || JSON.stringify(error);
+    if (error.caused_by && error.caused_by.reason && !reason.includes(error.caused_by.reason) && root === null) {
+      reason += ': ' + error.caused_by.reason;
+    }
+  }
+  const denied = response.status === 401 || response.status === 403 && /security|permission|unauthori[sz]ed/i.test(reason);
+  return `${response.status} ${response.statusText || ''}: ${reason}${denied ? ' (the cluster\'s security refused this request)' : ''}`;
+}
+
+const encode = encodeURIComponent;
+
+// ---------------------------------------------------------------- what an index offers
+
+async function listIndices() {
+  const {json} = await callApi('GET', '/_cat/indices?format=json&h=index,docs.count&s=index&expand_wildcards=open');
+  return json.filter((row) => !row.index.startsWith('.'));
+}
+
+function flattenMapping(properties, prefix, into) {
+  for (const [name, definition] of Object.entries(properties || {})) {
+    const path = prefix + name;
+    if (definition.properties) {
+      flattenMapping(definition.properties, path + '.', into);
+      continue;
+    }
+    const type = definition.type || 'object';
+    if (type === 'text' || type === 'match_only_text') into.text.push(path);
+    else if (type === 'keyword') into.keyword.push(path);
+    else if (type === 'dense_vector') into.dense.push({name: path, dims: definition.dims, similarity: definition.similarity});
+    else if (type === 'multi_vector') into.multi.push({name: path, dims: definition.dims});
+  }
+  return into;
+}
+
+// Which model wrote which field, read from the index's ingest pipelines (embed_text, embed_image, embed_product).
+function fieldProducers(pipelines) {
+  const producers = {};
+  const textModels = [];
+  for (const pipeline of pipelines) {
+    for (const processor of pipeline.processors || []) {
+      const [type, config] = Object.entries(processor)[0] || [];
+      if (type === 'embed_text') {
+        textModels.push(config.model);
+        for (const target of Object.values(config.field_map || {})) producers[target] = {text: config.model};
+        for (const target of Object.values(config.token_field_map || {})) producers[target] = {text: config.model};
+      } else if (type === 'embed_image') {
+        for (const target of Object.values(config.field_map || {})) producers[target] = {image: config.model};
+      } else if (type === 'embed_product') {
+        textModels.push(config.text_model);
+        producers[config.target_field || 'product_vector'] = {text: config.text_model, image: config.image_model};
+      }
+    }
+  }
+  return {producers, textModels};
+}
+
+async function pipelinesOf(index) {
+  let settings;
+  try {
+    const {json} = await callApi('GET', `/${encode(index)}/_settings?flat_settings=true`);
+    settings = Object.values(json)[0].settings;
+  } catch (e) {
+    return []; // settings we may not read (security): models are then chosen by the fields' dims
+  }
+  const ids = ['index.default_pipeline', 'index.final_pipeline'].map((key) => settings[key]).filter((id) => id && id !== '_none');
+  const pipelines = [];
+  for (const id of ids) {
+    try {
+      const {json: found} = await callApi('GET', `/_ingest/pipeline/${encode(id)}`);
+      pipelines.push(...Object.values(found));
+    } catch (e) {
+      // a pipeline we may not read (security) or that is gone: its fields fall back to models by dims
+    }
+  }
+  return pipelines;
+}
+
+async function clusterModels() {
+  const models = {};
+  try {
+    const {json} = await callApi('GET', '/_plugins/_multimodal/models');
+    for (const node of Object.values(json.nodes || {})) {
+      for (const model of node.models || []) models[model.id] = {kind: String(model.kind).toLowerCase(), dims: model.dims};
+    }
+  } catch (e) {
+    // without the models API (permissions) only pipeline-named models are used
+  }
+  return models;
+}
+
+async function describeIndex(index) {
+  const {json} = await callApi('GET', `/${encode(index)}/_mapping`);
+  const mapping = Object.values(json)[0].mappings || {};
+  const fields = flattenMapping(mapping.properties, '', {text: [], keyword: [], dense: [], multi: []});
+  const [pipelines, models] = await Promise.all([pipelinesOf(index), clusterModels()]);
+  const {producers, textModels} = fieldProducers(pipelines);
+  const withDims = (dims, kinds) => Object.entries(models).filter(([, m]) => m.dims === dims && kinds.includes(m.kind)).map(([id]) => id);
+  const kindOf = (id) => (models[id] ? models[id].kind : null);
+
+  // The model that encodes a query of this input for the field: the one that wrote it, or, for a photo field whose
+  // image model lives in a text model's space, that text model; else any model of the field's dims.
+  function modelFor(field, input) {
+    const producer = producers[field.name] || {};
+    if (input === 'image') {
+      if (producer.image) return producer.image;
+      if (producer.text && kindOf(producer.text) === 'clip') return producer.text;
+      return producer.text ? null : withDims(field.dims, ['image', 'clip'])[0] || null;
+    }
+    if (producer.text) return producer.text;
+    if (producer.image && kindOf(producer.image) === 'clip') return producer.image;
+    const sameSpace = textModels.find((id) => !models[id] || models[id].dims === field.dims);
+    return sameSpace || withDims(field.dims, ['text', 'clip'])[0] || null;
+  }
+
+  const dense = fields.dense.map((field) => ({...field, textModel: modelFor(field, 'text'), imageModel: modelFor(field, 'image')}));
+  const multi = fields.multi.map((field) => ({...field, textModel: modelFor(field, 'text')})).filter((field) => field.textModel);
+  const title = TITLE_KEYS.find((key) => fields.text.includes(key) || fields.keyword.includes(key)) || fields.text[0] || null;
+  return {
+    index,
+    text: fields.text,
+    keyword: fields.keyword,
+    dense,
+    multi,
+    title,
+    snippet: fields.text.find((name) => name !== title) || null,
+    vectorFields: [...fields.dense, ...fields.multi].map((field) => field.name),
+  };
+}
+
+// ---------------------------------------------------------------- queries
+
+function queryInputs() {
+  return {text: document.getElementById('query-text').value.trim(), photo: state.photo};
+}
+
+// Every retriever the index supports for these inputs; the person may switch any off.
+function plannedRetrievers(schema, inputs) {
+  const k = Math.max(1, Math.min(10000, parseInt(document.getElementById('k').value, 10) || 50));
+  const planned = [];
+  if (inputs.text && schema.text.length > 0) {
+    planned.push({
+      name: 'bm25', kind: 'lexical', label: `BM25 over ${schema.text.join(', ')}`,
+      spec: {lexical: {query: {multi_match: {query: inputs.text, fields: schema.text}}, k}},
+    });
+  }
+  for (const field of schema.dense) {
+    if (inputs.text && field.textModel) {
+      planned.push({
+        name: field.name, kind: 'dense', label: `${field.name} ← text, ${field.textModel}`,
+        spec: {dense: {field: field.name, model: field.textModel, k, input: 'text'}},
+      });
+    }
+    if (inputs.photo && field.imageModel) {
+      planned.push({
+        name: `${field.name}:photo`, kind: 'dense', label: `${field.name} ← photo, ${field.imageModel}`,
+        spec: {dense: {field: field.name, model: field.imageModel, k, input: 'image'}},
+      });
+    }
+  }
+  return planned;
+}
+
+function activeRetrievers(schema, inputs) {
+  return plannedRetrievers(schema, inputs).filter((retriever) => !state.disabled.has(retriever.name));
+}
+
+function buildRequest(schema, inputs, settings) {
+  const retrievers = activeRetrievers(schema, inputs);
+  if (retrievers.length === 0) {
+    throw new ApiError(0, inputs.text || inputs.photo
+      ? `No retriever of index [${schema.index}] can use this input: switch one on, or type text / drop a photo`
+      : 'Type a query or drop a photo first');
+  }
+  const query = {retrievers: Object.fromEntries(retrievers.map((r) => [r.name, r.spec]))};
+  if (inputs.text) query.query_text = inputs.text;
+  if (inputs.photo) query.query_image = inputs.photo.dataUri;
+  if (retrievers.length > 1) {
+    if (settings.fusion === 'linear') query.fusion = {linear: {normalization: 'min_max'}};
+    else if (settings.fusion === 'gqr') query.fusion = {gqr: {primary: settings.primary || retrievers.find((r) => r.kind === 'dense').name}};
+    else query.fusion = {rrf: {}};
+  }
+  const size = Math.max(1, Math.min(100, parseInt(document.getElementById('size').value, 10) || 20));
+  const body = {size, explain: true, query: {multimodal: query}};
+  if (schema.vectorFields.length > 0) body._source = {excludes: schema.vectorFields};
+  const tokens = schema.multi[0];
+  if (settings.rerank && tokens && inputs.text) {
+    body.rescore = {
+      window_size: Math.max(RERANK_WINDOW, size),
+      late_interaction: {field: tokens.name, model: tokens.textModel, query_text: inputs.text},
+    };
+  }
+  return body;
+}
+
+// ---------------------------------------------------------------- explain -> per-retriever scores
+
+function walk(explanation, visit) {
+  if (!explanation) return;
+  visit(explanation);
+  for (const detail of explanation.details || []) walk(detail, visit);
+}
+
+function scoresOf(hit, retrieverNames) {
+  const scores = {retrievers: {}, refinedFrom: null, refinedTo: null, maxSim: null};
+  walk(hit._explanation, (e) => {
+    const description = e.description || '';
+    let m = /^(?:complementary )?retriever \[(.+?)\] raw score/.exec(description);
+    if (m && !(m[1] in scores.retrievers)) scores.retrievers[m[1]] = e.value;
+    m = /^primary \[(.+?)\] score before refinement/.exec(description);
+    if (m) scores.refinedFrom = e.value;
+    if (/score with the refined query/.test(description)) scores.refinedTo = e.value;
+    m = /^MaxSim of .* = (\S+),/.exec(description);
+    if (m) scores.maxSim = parseFloat(m[1]);
+    // one retriever and no fusion: the dense (kNN) query's own explanation carries its score
+    if (retrieverNames.length === 1 && /^within top/.test(description) && !(retrieverNames[0] in scores.retrievers)) {
+      scores.retrievers[retrieverNames[0]] = e.value;
+    }
+  });
+  return scores;
+}
+
+// ---------------------------------------------------------------- rendering
+
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+function photoOf(source) {
+  const candidates = [...PHOTO_KEYS.filter((key) => key in source), ...Object.keys(source)];
+  for (const key of candidates) {
+    const value = source[key];
+    if (typeof value !== 'string') continue;
+    if (/^data:image\/[a-z0-9.+-]+;base64,/i.test(value)) return value;
+    if (/^https?:\/\/\S+\.(?:jpe?g|png|gif|webp)(?:\?\S*)?$/i.test(value)) return value;
+  }
+  return null;
+}
+
+const formatScore = (value) => (value === null || value === undefined ? '–' : Number(value).toFixed(4));
+
+function hitCard(hit, schema, retrieverNames, rank) {
+  const source = hit._source || {};
+  const scores = scoresOf(hit, retrieverNames);
+  const photo = photoOf(source);
+  const title = (schema.title && source[schema.title]) || hit._id;
+  const card = el('article', {class: 'hit', 'data-id': hit._id, 'data-rank': String(rank)});
+  card.append(el('div', {class: 'rank', text: `#${rank}`}));
+  if (photo) {
+    card.append(el('img', {class: 'hit-photo', src: photo, alt: String(title), loading: 'lazy'}));
+  } else if (schema.snippet && typeof source[schema.snippet] === 'string') {
+    const text = source[schema.snippet];
+    card.append(el('p', {class: 'snippet', text: text.length > 240 ? text.slice(0, 240) + '…' : text}));
+  }
+  card.append(el('h3', {class: 'hit-title', text: String(title)}));
+  const facets = schema.keyword.filter((key) => typeof source[key] === 'string' && source[key].length < 40 && !photoOf({[key]: source[key]}));
+  if (facets.length > 0) card.append(el('p', {class: 'facets', text: facets.slice(0, 3).map((key) => source[key]).join(' · ')}));
+  const list = el('dl', {class: 'scores'});
+  list.append(el('dt', {text: 'score'}), el('dd', {class: 'final-score', text: formatScore(hit._score)}));
+  for (const name of retrieverNames) {
+    list.append(el('dt', {text: name}), el('dd', {'data-retriever': name, text: formatScore(scores.retrievers[name])}));
+  }
+  if (scores.refinedFrom !== null) {
+    list.append(el('dt', {text: 'GQR primary'}), el('dd', {class: 'gqr-score', text: `${formatScore(scores.refinedFrom)} → ${formatScore(scores.refinedTo)}`}));
+  }
+  if (scores.maxSim !== null) list.append(el('dt', {text: 'MaxSim'}), el('dd', {class: 'maxsim-score', text: formatScore(scores.maxSim)}));
+  card.append(list);
+  return card;
+}
+
+function describeSettings(body) {
+  const query = body.query.multimodal;
+  const names = Object.keys(query.retrievers);
+  let fusion = 'one retriever, no fusion';
+  if (query.fusion) {
+    const [method, config] = Object.entries(query.fusion)[0];
+    fusion = method === 'gqr' ? `GQR, primary ${config.primary}` : method === 'rrf' ? 'RRF' : 'linear (min-max)';
+  }
+  return `${names.length} retriever${names.length > 1 ? 's' : ''}: ${fusion}${body.rescore ? ', late-interaction rerank' : ''}`;
+}
+
+// ---------------------------------------------------------------- panes
+
+function createPane(label, defaults) {
+  const fragment = document.getElementById('pane-template').content.cloneNode(true);
+  const root = fragment.querySelector('.pane');
+  root.id = `pane-${label.toLowerCase()}`;
+  root.querySelector('.pane-label').textContent = label;
+  const pane = {
+    root,
+    fusion: root.querySelector('.fusion'),
+    primary: root.querySelector('.primary'),
+    primaryChoice: root.querySelector('.primary-choice'),
+    rerank: root.querySelector('.rerank'),
+    rerankNote: root.querySelector('.rerank-note'),
+    latency: root.querySelector('.latency'),
+    summary: root.querySelector('.summary'),
+    error: root.querySelector('.error'),
+    results: root.querySelector('.results'),
+    requestBody: root.querySelector('.request-body'),
+    hits: [],
+  };
+  pane.fusion.value = defaults.fusion;
+  pane.fusion.addEventListener('change', () => { refreshControls(); rerun(pane); });
+  pane.primary.addEventListener('change', () => rerun(pane));
+  pane.rerank.addEventListener('change', () => rerun(pane));
+  root.querySelector('.run-edited').addEventListener('click', () => runEdited(pane));
+  document.getElementById('panes').append(root);
+  return pane;
+}
+
+function settingsOf(pane) {
+  return {fusion: pane.fusion.value, primary: pane.primary.value, rerank: pane.rerank.checked};
+}
+
+function showError(node, message) {
+  node.textContent = message;
+  node.hidden = !message;
+}
+
+async function runPane(pane, body) {
+  showError(pane.error, '');
+  pane.requestBody.value = JSON.stringify(body, abbreviateImages, 2);
+  pane.root.classList.add('busy');
+  try {
+    const {json, elapsed} = await callApi('POST', `/${encode(state.schema.index)}/_search`, body);
+    const names = Object.keys(((body.query || {}).multimodal || {}).retrievers || {});
+    pane.hits = json.hits.hits;
+    pane.results.replaceChildren(...pane.hits.map((hit, i) => hitCard(hit, state.schema, names, i + 1)));
+    pane.latency.textContent = `${json.took} ms in the cluster · ${Math.round(elapsed)} ms round trip`;
+    const total = json.hits.total ? json.hits.total.value : pane.hits.length;
+    pane.summary.textContent = body.query && body.query.multimodal ? `${total} hits · ${describeSettings(body)}` : `${total} hits`;
+    if (pane.hits.length === 0) pane.results.replaceChildren(el('p', {class: 'note', text: 'No hits.'}));
+  } catch (e) {
+    pane.hits = [];
+    pane.results.replaceChildren();
+    pane.latency.textContent = '';
+    pane.summary.textContent = '';
+    showError(pane.error, e.message);
+  } finally {
+    pane.root.classList.remove('busy');
+  }
+}
+
+// The request view shows a data URI photo abbreviated; the full one is sent.
+function abbreviateImages(key, value) {
+  return key === 'query_image' && typeof value === 'string' && value.length > 80 ? value.slice(0, 60) + `…(${value.length} chars)` : value;
+}
+
+async function runEdited(pane) {
+  let body;
+  try {
+    body = JSON.parse(pane.requestBody.value);
+  } catch (e) {
+    showError(pane.error, `The request is not valid JSON: ${e.message}`);
+    return;
+  }
+  const photo = body.query && body.query.multimodal && body.query.multimodal.query_image;
+  if (typeof photo === 'string' && photo.includes('…(') && state.photo) body.query.multimodal.query_image = state.photo.dataUri;
+  await runPane(pane, body);
+  markDifferences();
+  document.body.dataset.completed = String(++state.completed);
+}
+
+async function rerun(pane) {
+  if (state.searched) {
+    await runSettings(pane);
+    markDifferences();
+    document.body.dataset.completed = String(++state.completed);
+  }
+}
+
+async function runSettings(pane) {
+  let body;
+  try {
+    body = buildRequest(state.schema, queryInputs(), settingsOf(pane));
+  } catch (e) {
+    showError(pane.error, e.message);
+    pane.results.replaceChildren();
+    return;
+  }
+  await runPane(pane, body);
+}
+
+async function search() {
+  await state.loading;
+  if (!state.schema) return;
+  state.searched = true;
+  for (const pane of visiblePanes()) await runSettings(pane); // one after the other: latencies stay comparable
+  markDifferences();
+  document.body.dataset.completed = String(++state.completed);
+}
+
+function visiblePanes() {
+  return state.panes.filter((pane) => !pane.root.hidden);
+}
+
+// Side by side: each hit says where the other setting ranked it.
+function markDifferences() {
+  for (const card of document.querySelectorAll('.hit .moved')) card.remove();
+  const panes = visiblePanes();
+  if (panes.length !== 2) return;
+  const ranks = panes.map((pane) => new Map(pane.hits.map((hit, i) => [hit._id, i + 1])));
+  panes.forEach((pane, p) => {
+    const other = ranks[1 - p];
+    const otherLabel = panes[1 - p].root.querySelector('.pane-label').textContent;
+    let shared = 0;
+    for (const card of pane.results.querySelectorAll('.hit')) {
+      const rank = Number(card.dataset.rank);
+      const otherRank = other.get(card.dataset.id);
+      let text;
+      let kind;
+      if (otherRank === undefined) {
+        text = `not in ${otherLabel}`;
+        kind = 'new';
+      } else {
+        shared++;
+        const delta = otherRank - rank;
+        text = delta === 0 ? `same as ${otherLabel}` : `${delta > 0 ? '▲' : '▼'}${Math.abs(delta)} vs ${otherLabel} #${otherRank}`;
+        kind = delta > 0 ? 'up' : delta < 0 ? 'down' : 'same';
+      }
+      card.querySelector('.rank').append(el('span', {class: `moved ${kind}`, text: ` ${text}`}));
+    }
+    if (pane.hits.length > 0) pane.summary.textContent = pane.summary.textContent.replace(/ · \d+ shared with .*$/, '') + ` · ${shared} shared with ${otherLabel}`;
+  });
+}
+
+// ---------------------------------------------------------------- controls
+
+function refreshControls() {
+  const schema = state.schema;
+  const container = document.getElementById('retrievers');
+  if (!schema) {
+    container.replaceChildren();
+    return;
+  }
+  const inputs = queryInputs();
+  const planned = plannedRetrievers(schema, inputs);
+  const chips = planned.map((retriever) => {
+    const box = el('input', {type: 'checkbox', 'data-retriever': retriever.name});
+    box.checked = !state.disabled.has(retriever.name);
+    box.addEventListener('change', () => {
+      if (box.checked) state.disabled.delete(retriever.name); else state.disabled.add(retriever.name);
+      refreshControls();
+    });
+    return el('label', {class: 'chip', title: JSON.stringify(retriever.spec)}, box, el('span', {text: ` ${retriever.name}`}), el('small', {text: ` ${retriever.label}`}));
+  });
+  const lead = el('span', {class: 'note', text: planned.length > 0 ? 'Retrievers:' : describeEmptyPlan(schema, inputs)});
+  container.replaceChildren(lead, ...chips);
+
+  const dense = planned.filter((r) => r.kind === 'dense' && !state.disabled.has(r.name));
+  for (const pane of state.panes) {
+    const chosen = pane.primary.value;
+    pane.primary.replaceChildren(...dense.map((r) => el('option', {value: r.name, text: r.name})));
+    if (dense.some((r) => r.name === chosen)) pane.primary.value = chosen;
+    pane.primaryChoice.hidden = pane.fusion.value !== 'gqr';
+    const tokens = schema.multi[0];
+    pane.rerank.disabled = !tokens || !inputs.text;
+    pane.rerankNote.textContent = !tokens
+      ? `(no multi_vector field in ${schema.index})`
+      : !inputs.text ? '(needs query text)' : `(${tokens.name}, top ${RERANK_WINDOW})`;
+  }
+}
+
+function describeEmptyPlan(schema, inputs) {
+  if (schema.dense.length === 0 && schema.text.length === 0) return `Index [${schema.index}] has no text or dense_vector fields to search.`;
+  if (!inputs.text && !inputs.photo) return 'Type a query or drop a photo.';
+  if (inputs.photo && !inputs.text) return `No dense_vector field of [${schema.index}] was embedded by an image model: photos cannot search it.`;
+  return `No retriever of [${schema.index}] can use this input.`;
+}
+
+async function chooseIndex(index) {
+  const pageError = document.getElementById('page-error');
+  showError(pageError, '');
+  state.schema = null;
+  state.disabled.clear();
+  try {
+    state.schema = await describeIndex(index);
+  } catch (e) {
+    showError(pageError, `Cannot read index [${index}]: ${e.message}`);
+  }
+  refreshControls();
+  for (const pane of state.panes) {
+    pane.hits = [];
+    pane.results.replaceChildren();
+    pane.latency.textContent = '';
+    pane.summary.textContent = '';
+    showError(pane.error, '');
+  }
+  state.searched = false;
+}
+
+function readPhoto(file) {
+  const pageError = document.getElementById('page-error');
+  showError(pageError, '');
+  if (!file) return;
+  if (file.type && !file.type.startsWith('image/')) {
+    showError(pageError, `${file.name} is not an image (${file.type}): drop a JPEG, PNG or WebP photo`);
+    return;
+  }
+  const reader = new FileReader();
+  reader.onload = () => {
+    state.photo = {dataUri: reader.result, name: file.name};
+    document.getElementById('photo-preview').src = reader.result;
+    document.getElementById('photo-name').textContent = file.name;
+    document.getElementById('photo-chosen').hidden = false;
+    document.getElementById('drop-hint').hidden = true;
+    refreshControls();
+    search();
+  };
+  reader.onerror = () => showError(pageError, `Cannot read ${file.name}: ${reader.error}`);
+  reader.readAsDataURL(file);
+}
+
+function clearPhoto() {
+  state.photo = null;
+  document.getElementById('photo-chosen').hidden = true;
+  document.getElementById('drop-hint').hidden = false;
+  document.getElementById('photo-input').value = '';
+  refreshControls();
+}
+
+function wireDropZone() {
+  const zone = document.getElementById('drop-zone');
+  for (const type of ['dragenter', 'dragover']) {
+    zone.addEventListener(type, (event) => { event.preventDefault(); zone.classList.add('dragging'); });
+  }
+  zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    zone.classList.remove('dragging');
+    readPhoto(event.dataTransfer.files[0]);
+  });
+  document.getElementById('photo-input').addEventListener('change', (event) => readPhoto(event.target.files[0]));
+  document.getElementById('photo-clear').addEventListener('click', clearPhoto);
+}
+
+async function start() {
+  state.panes = [createPane('A', {fusion: 'rrf'}), createPane('B', {fusion: 'gqr'})];
+  state.panes[1].root.hidden = true;
+  wireDropZone();
+  const params = new URLSearchParams(window.location.search);
+  const select = document.getElementById('index');
+  const queryText = document.getElementById('query-text');
+  queryText.value = params.get('q') || '';
+  let debounce = null;
+  queryText.addEventListener('input', () => { clearTimeout(debounce); debounce = setTimeout(refreshControls, 150); });
+  document.getElementById('k').addEventListener('change', refreshControls);
+  document.getElementById('compare').addEventListener('change', (event) => {
+    document.body.classList.toggle('comparing', event.target.checked);
+    state.panes[1].root.hidden = !event.target.checked;
+    if (state.searched) search();
+    else markDifferences();
+  });
+  document.getElementById('search-form').addEventListener('submit', (event) => { event.preventDefault(); refreshControls(); search(); });
+  select.addEventListener('change', () => { state.loading = chooseIndex(select.value); });
+  try {
+    const indices = await listIndices();
+    select.replaceChildren(...indices.map((row) => el('option', {value: row.index, text: `${row.index} (${row['docs.count']} docs)`})));
+    if (indices.length === 0) {
+      showError(document.getElementById('page-error'), 'This cluster has no open indices to search.');
+      return;
+    }
+    const wanted = params.get('index');
+    select.value = indices.some((row) => row.index === wanted) ? wanted : indices[0].index;
+    state.loading = chooseIndex(select.value);
+    await state.loading;
+    if (queryText.value) search();
+  } catch (e) {
+    showError(document.getElementById('page-error'), `Cannot list indices: ${e.message}`);
+  }
+  document.body.dataset.ready = 'true';
+}
+
+document.addEventListener('DOMContentLoaded', start);
