@@ -315,13 +315,12 @@ function hitCard(hit, schema, retrieverNames, rank) {
   const title = (schema.title && source[schema.title]) || hit._id;
   const card = el('article', {class: 'hit', 'data-id': hit._id, 'data-rank': String(rank)});
   card.append(el('div', {class: 'rank', text: `#${rank}`}));
-  if (photo) {
-    card.append(el('img', {class: 'hit-photo', src: photo, alt: String(title), loading: 'lazy'}));
-  } else if (schema.snippet && typeof source[schema.snippet] === 'string') {
+  if (photo) card.append(el('img', {class: 'hit-photo', src: photo, alt: String(title), loading: 'lazy'}));
+  card.append(el('h3', {class: 'hit-title', text: String(title)}));
+  if (!photo && schema.snippet && typeof source[schema.snippet] === 'string') {
     const text = source[schema.snippet];
     card.append(el('p', {class: 'snippet', text: text.length > 240 ? text.slice(0, 240) + '…' : text}));
   }
-  card.append(el('h3', {class: 'hit-title', text: String(title)}));
   const facets = schema.keyword.filter((key) => typeof source[key] === 'string' && source[key].length < 40 && !photoOf({[key]: source[key]}));
   if (facets.length > 0) card.append(el('p', {class: 'facets', text: facets.slice(0, 3).map((key) => source[key]).join(' · ')}));
   const list = el('dl', {class: 'scores'});

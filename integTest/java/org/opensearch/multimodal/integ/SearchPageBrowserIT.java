@@ -173,6 +173,29 @@ public final class SearchPageBrowserIT {
     }
 
     @Test
+    public void documentsWithoutPhotosShowSnippetsAndRerankOnTheirTokenVectors() throws IOException {
+        new Select(driver.findElement(By.id("index"))).selectByValue("demo-docs");
+        search("making bread at home");
+        List<WebElement> hits = hits("pane-a");
+        assertEquals("Sourdough bread", hits.get(0).findElement(By.className("hit-title")).getText());
+        assertTrue("a text snippet, not a photo", hits.get(0).findElements(By.className("hit-photo")).isEmpty());
+        assertTrue(hits.get(0).findElement(By.className("snippet")).getText().length() > 20);
+        int before = completedSearches();
+        driver.findElement(By.cssSelector("#pane-a .rerank")).click();
+        waitForSearchAfter(before);
+        assertTrue(text("#pane-a .summary"), text("#pane-a .summary").contains("late-interaction rerank"));
+        hits = hits("pane-a");
+        assertEquals("a cooking document first", "cooking", hits.get(0).findElement(By.className("facets")).getText());
+        double previous = Double.MAX_VALUE;
+        for (WebElement hit : hits) {
+            double maxSim = Double.parseDouble(hit.findElement(By.className("maxsim-score")).getText());
+            assertTrue("score_mode replace: the window is ordered by MaxSim", maxSim <= previous);
+            previous = maxSim;
+        }
+        screenshot("8-documents-reranked.png");
+    }
+
+    @Test
     public void errorsAreShownWithTheClustersReason() throws IOException {
         int before = completedSearches();
         js("""
