@@ -10,7 +10,7 @@ const RERANK_WINDOW = 50;
 const state = {
   schema: null,      // what the chosen index offers (describeIndex)
   photo: null,       // {dataUri, name} of the dropped photo
-  disabled: new Set(), // retriever names the person switched off
+  switched: new Set(), // retriever names the person switched away from their default (on, or off for MaxSim ones)
   searched: false,
   loading: Promise.resolve(), // the index being described
   completed: 0,      // searches finished, exposed on <body data-completed> for tests and scripts
@@ -220,11 +220,24 @@ function plannedRetrievers(schema, inputs) {
       });
     }
   }
+  // MaxSim over the pool costs a token matrix per candidate: offered, off until the person switches it on
+  for (const field of schema.multi) {
+    if (inputs.text) {
+      planned.push({
+        name: field.name, kind: 'multi_vector', offByDefault: true, label: `${field.name} MaxSim ← text, ${field.textModel}`,
+        spec: {multi_vector: {field: field.name, model: field.textModel}},
+      });
+    }
+  }
   return planned;
 }
 
+function isOn(retriever) {
+  return state.switched.has(retriever.name) === Boolean(retriever.offByDefault);
+}
+
 function activeRetrievers(schema, inputs) {
-  return plannedRetrievers(schema, inputs).filter((retriever) => !state.disabled.has(retriever.name));
+  return plannedRetrievers(schema, inputs).filter(isOn);
 }
 
 function buildRequest(schema, inputs, settings) {
@@ -239,7 +252,7 @@ function buildRequest(schema, inputs, settings) {
   if (inputs.photo) query.query_image = inputs.photo.dataUri;
   if (retrievers.length > 1) {
     if (settings.fusion === 'linear') query.fusion = {linear: {normalization: 'min_max'}};
-    else if (settings.fusion === 'gqr') query.fusion = {gqr: {primary: settings.primary || retrievers.find((r) => r.kind === 'dense').name}};
+    else if (settings.fusion === 'gqr') query.fusion = {gqr: {primary: settings.primary || retrievers.find((r) => r.kind !== 'lexical').name}};
     else query.fusion = {rrf: {}};
   }
   const size = Math.max(1, Math.min(100, parseInt(document.getElementById('size').value, 10) || 20));
@@ -506,21 +519,22 @@ function refreshControls() {
   const planned = plannedRetrievers(schema, inputs);
   const chips = planned.map((retriever) => {
     const box = el('input', {type: 'checkbox', 'data-retriever': retriever.name});
-    box.checked = !state.disabled.has(retriever.name);
+    box.checked = isOn(retriever);
     box.addEventListener('change', () => {
-      if (box.checked) state.disabled.delete(retriever.name); else state.disabled.add(retriever.name);
+      if (state.switched.has(retriever.name)) state.switched.delete(retriever.name); else state.switched.add(retriever.name);
       refreshControls();
+      if (state.searched) search();
     });
     return el('label', {class: 'chip', title: JSON.stringify(retriever.spec)}, box, el('span', {text: ` ${retriever.name}`}), el('small', {text: ` ${retriever.label}`}));
   });
   const lead = el('span', {class: 'note', text: planned.length > 0 ? 'Retrievers:' : describeEmptyPlan(schema, inputs)});
   container.replaceChildren(lead, ...chips);
 
-  const dense = planned.filter((r) => r.kind === 'dense' && !state.disabled.has(r.name));
+  const primaries = planned.filter((r) => r.kind !== 'lexical' && isOn(r));
   for (const pane of state.panes) {
     const chosen = pane.primary.value;
-    pane.primary.replaceChildren(...dense.map((r) => el('option', {value: r.name, text: r.name})));
-    if (dense.some((r) => r.name === chosen)) pane.primary.value = chosen;
+    pane.primary.replaceChildren(...primaries.map((r) => el('option', {value: r.name, text: r.name})));
+    if (primaries.some((r) => r.name === chosen)) pane.primary.value = chosen;
     pane.primaryChoice.hidden = pane.fusion.value !== 'gqr';
     const tokens = schema.multi[0];
     pane.rerank.disabled = !tokens || !inputs.text;
@@ -541,7 +555,7 @@ async function chooseIndex(index) {
   const pageError = document.getElementById('page-error');
   showError(pageError, '');
   state.schema = null;
-  state.disabled.clear();
+  state.switched.clear();
   try {
     state.schema = await describeIndex(index);
   } catch (e) {

@@ -55,6 +55,11 @@ public final class SearchPageBrowserIT {
             Assume.assumeTrue(message, false);
         }
         Files.createDirectories(SCREENSHOTS);
+        try (var old = Files.newDirectoryStream(SCREENSHOTS, "*.png")) {
+            for (Path shot : old) {
+                Files.delete(shot); // only this run's evidence stays
+            }
+        }
         demo = DemoProcess.start(Path.of(System.getProperty("tests.integ.dir", "target/integ")).resolve("search-page-demo").toAbsolutePath());
     }
 
@@ -157,6 +162,21 @@ public final class SearchPageBrowserIT {
             assertTrue(moved, moved.matches("(▲|▼)\\d+ vs A #\\d+|same as A|not in A"));
         }
         screenshot("4-rrf-vs-gqr-side-by-side.png");
+
+        // the multi-vector primary (DESIGN.md §5's main case): switch the MaxSim retriever on, make it B's primary
+        WebElement maxSim = driver.findElement(By.cssSelector("input[data-retriever='title_tokens']"));
+        assertFalse("MaxSim over the pool is off until asked for", maxSim.isSelected());
+        before = completedSearches();
+        maxSim.click();
+        waitForSearchAfter(before);
+        assertTrue(text("#pane-a .summary"), text("#pane-a .summary").contains("5 retrievers: RRF"));
+        before = completedSearches();
+        new Select(driver.findElement(By.cssSelector("#pane-b .primary"))).selectByValue("title_tokens");
+        waitForSearchAfter(before);
+        assertTrue(text("#pane-b .error"), text("#pane-b .error").isEmpty());
+        assertTrue(text("#pane-b .summary"), text("#pane-b .summary").contains("5 retrievers: GQR, primary title_tokens"));
+        assertAtLeast("watches in the multi-vector GQR's top 10", 8, titles(hits("pane-b").subList(0, 10)), "watch");
+        screenshot("5-gqr-multi-vector-primary.png");
     }
 
     @Test
@@ -169,7 +189,7 @@ public final class SearchPageBrowserIT {
         assertTrue(text("#pane-a .summary"), text("#pane-a .summary").contains("late-interaction rerank"));
         assertTrue(hits.get(0).findElement(By.className("maxsim-score")).getText().matches("\\d+\\.\\d{4}"));
         assertAtLeast("watches in the reranked top 10", 8, titles(hits.subList(0, 10)), "watch");
-        screenshot("5-black-watch-reranked.png");
+        screenshot("6-black-watch-reranked.png");
     }
 
     @Test
@@ -192,7 +212,7 @@ public final class SearchPageBrowserIT {
             assertTrue("score_mode replace: the window is ordered by MaxSim", maxSim <= previous);
             previous = maxSim;
         }
-        screenshot("8-documents-reranked.png");
+        screenshot("9-documents-reranked.png");
     }
 
     @Test
@@ -206,7 +226,7 @@ public final class SearchPageBrowserIT {
         String error = text("#pane-a .error");
         assertTrue(error, error.startsWith("415") && error.contains("none of JPEG, PNG, GIF, BMP, WebP"));
         assertTrue("no stale hits", hits("pane-a").isEmpty());
-        screenshot("6-error-bad-image.png");
+        screenshot("7-error-bad-image.png");
 
         driver.findElement(By.id("photo-clear")).click();
         search("black watch");
@@ -219,7 +239,7 @@ public final class SearchPageBrowserIT {
         waitForSearchAfter(before);
         error = text("#pane-a .error");
         assertTrue(error, error.startsWith("400") && error.contains("field [no_such_field] does not exist in index [demo-products]"));
-        screenshot("7-error-unknown-field.png");
+        screenshot("8-error-unknown-field.png");
     }
 
     private void search(String text) {
