@@ -82,6 +82,7 @@ public final class ModelRegistry implements Closeable {
         }
         try {
             if (entry.manifest.kind().hasText()) {
+                TokenizerVocabulary.check(entry.files);
                 ModelProbe.checkText(entry.text(sessions), entry.files);
             }
             if (entry.manifest.kind().hasImage()) {

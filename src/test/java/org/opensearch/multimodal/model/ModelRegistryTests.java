@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** Models are described by files: a directory with a manifest, config.json, model.onnx and tokenizer.json. */
@@ -204,6 +205,39 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
             assertMessage(wrongDims, "has shape [1, 5, 384], expected [batch, seq, 100]");
             assertFalse("a failed load holds nothing", info(registry, "wrong-dims").loaded());
             assertTrue("the other models are untouched", registry.load("good").loaded());
+        }
+    }
+
+    public void testATokenizerForAnotherVocabularyIsRefusedAtLoadNamingTheFile() throws IOException {
+        Path root = createTempDir();
+        try (ModelRegistry registry = registry(root)) {
+            // bge's tokenizer with every vocabulary id moved past the end of bge's 30,522-row embedding table
+            Path declared = modelDir(root, "other-vocab", manifest("other-vocab", "cls", ""), true);
+            Files.writeString(declared.resolve("config.json"), "{\"hidden_size\": 384, \"vocab_size\": 30522}");
+            shiftVocabulary(declared.resolve("tokenizer.json"), 40_000);
+            IllegalArgumentException refused = expectThrows(IllegalArgumentException.class, () -> registry.load("other-vocab"));
+            assertMessage(refused, "[tokenizer.json] gives token ids up to 70521, but [config.json] gives the model a vocabulary of 30522");
+            assertFalse(info(registry, "other-vocab").loaded());
+
+            // without vocab_size in config.json the probe sentence is the check: ONNX Runtime refuses the ids
+            Path undeclared = modelDir(root, "other-vocab-2", manifest("other-vocab-2", "cls", ""), true);
+            shiftVocabulary(undeclared.resolve("tokenizer.json"), 40_000);
+            IllegalArgumentException probed = expectThrows(IllegalArgumentException.class, () -> registry.load("other-vocab-2"));
+            assertMessage(probed, "[model.onnx] with [tokenizer.json] fails on a probe sentence");
+            assertFalse(info(registry, "other-vocab-2").loaded());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void shiftVocabulary(Path tokenizerJson, int by) throws IOException {
+        Map<String, Object> tokenizer;
+        try (var in = Files.newInputStream(tokenizerJson)) {
+            tokenizer = org.opensearch.common.xcontent.XContentHelper.convertToMap(org.opensearch.common.xcontent.json.JsonXContent.jsonXContent, in, true);
+        }
+        Map<String, Object> vocab = (Map<String, Object>) ((Map<String, Object>) tokenizer.get("model")).get("vocab");
+        vocab.replaceAll((token, id) -> ((Number) id).intValue() + by);
+        try (var builder = org.opensearch.common.xcontent.XContentFactory.jsonBuilder()) {
+            Files.writeString(tokenizerJson, builder.map(tokenizer).toString());
         }
     }
 
