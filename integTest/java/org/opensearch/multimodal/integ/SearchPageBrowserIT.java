@@ -18,11 +18,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -112,17 +115,8 @@ public final class SearchPageBrowserIT {
 
     @Test
     public void droppingAPhotoFindsThatProductAndSimilarOnes() throws IOException {
-        Path photo = Path.of(System.getProperty("tests.demo.dir", "integTest/demo")).resolve("products/images/10235.jpg");
-        int before = completedSearches();
-        js("""
-            const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([bytes], arguments[1], {type: 'image/jpeg'}));
-            const zone = document.getElementById('drop-zone');
-            zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
-            zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));""",
-            Base64.getEncoder().encodeToString(Files.readAllBytes(photo)), "10235.jpg");
-        waitForSearchAfter(before);
+        byte[] photo = Files.readAllBytes(Path.of(System.getProperty("tests.demo.dir", "integTest/demo")).resolve("products/images/10235.jpg"));
+        dropPhoto(photo, "10235.jpg");
         assertEquals("10235.jpg", text("#photo-name"));
         List<WebElement> hits = hits("pane-a");
         assertEquals("the dropped photo's own product comes first", "10235", hits.get(0).getDomAttribute("data-id"));
@@ -130,6 +124,20 @@ public final class SearchPageBrowserIT {
         List<String> scored = hits.get(0).findElements(By.cssSelector("dd[data-retriever]")).stream().map(e -> e.getDomAttribute("data-retriever")).toList();
         assertEquals("only photo retrievers: there is no text", List.of("image_vec:photo", "product_vec:photo"), scored);
         screenshot("2-dropped-photo.png");
+
+        // words alone, then words and the photo: every text and every photo retriever fused, the photo's product higher
+        driver.findElement(By.id("photo-clear")).click();
+        search("black watch");
+        assertTrue(text("#pane-a .summary"), text("#pane-a .summary").contains("4 retrievers: RRF"));
+        int wordsAlone = ids(hits("pane-a")).indexOf("10235");
+        dropPhoto(photo, "10235.jpg");
+        assertTrue(text("#pane-a .summary"), text("#pane-a .summary").contains("6 retrievers: RRF"));
+        hits = hits("pane-a");
+        int withPhoto = ids(hits).indexOf("10235");
+        assertTrue("with the photo the photo's product ranks higher: #" + (withPhoto + 1) + " vs #" + (wordsAlone + 1) + " for the words alone",
+            withPhoto >= 0 && (wordsAlone < 0 || withPhoto < wordsAlone));
+        assertAtLeast("watches in the top 10", 9, titles(hits.subList(0, 10)), "watch");
+        screenshot("2b-photo-and-text.png");
     }
 
     @Test
@@ -217,12 +225,7 @@ public final class SearchPageBrowserIT {
 
     @Test
     public void errorsAreShownWithTheClustersReason() throws IOException {
-        int before = completedSearches();
-        js("""
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([new TextEncoder().encode('not a photo')], 'broken.jpg', {type: 'image/jpeg'}));
-            document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));""");
-        waitForSearchAfter(before);
+        dropPhoto("not a photo".getBytes(StandardCharsets.UTF_8), "broken.jpg");
         String error = text("#pane-a .error");
         assertTrue(error, error.startsWith("415") && error.contains("none of JPEG, PNG, GIF, BMP, WebP"));
         assertTrue("no stale hits", hits("pane-a").isEmpty());
@@ -234,12 +237,26 @@ public final class SearchPageBrowserIT {
         WebElement request = driver.findElement(By.cssSelector("#pane-a .request-body"));
         String edited = request.getDomProperty("value").replace("\"field\": \"title_vec\"", "\"field\": \"no_such_field\"");
         js("arguments[0].value = arguments[1]", request, edited);
-        before = completedSearches();
+        int before = completedSearches();
         driver.findElement(By.cssSelector("#pane-a .run-edited")).click();
         waitForSearchAfter(before);
         error = text("#pane-a .error");
         assertTrue(error, error.startsWith("400") && error.contains("field [no_such_field] does not exist in index [demo-products]"));
         screenshot("8-error-unknown-field.png");
+    }
+
+    /** What a drag and drop of a JPEG file onto the drop zone delivers to the page; the page then searches. */
+    private void dropPhoto(byte[] bytes, String name) {
+        int before = completedSearches();
+        js("""
+            const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], arguments[1], {type: 'image/jpeg'}));
+            const zone = document.getElementById('drop-zone');
+            zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+            zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));""",
+            Base64.getEncoder().encodeToString(bytes), name);
+        waitForSearchAfter(before);
     }
 
     private void search(String text) {
@@ -274,7 +291,7 @@ public final class SearchPageBrowserIT {
     }
 
     private static void assertAtLeast(String what, int expected, List<String> titles, String word) {
-        long found = titles.stream().filter(title -> title.toLowerCase(java.util.Locale.ROOT).contains(word)).count();
+        long found = titles.stream().filter(title -> title.toLowerCase(Locale.ROOT).contains(word)).count();
         assertTrue(what + ": " + found + " of " + titles, found >= expected);
     }
 
@@ -289,6 +306,6 @@ public final class SearchPageBrowserIT {
 
     private void screenshot(String name) throws IOException {
         File shot = driver.getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
 }
