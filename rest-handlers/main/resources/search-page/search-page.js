@@ -13,7 +13,7 @@ const state = {
   switched: new Set(), // retriever names the person switched away from their default (on, or off for MaxSim ones)
   searched: false,
   loading: Promise.resolve(), // the index being described
-  completed: 0,      // searches finished, exposed on <body data-completed> for tests and scripts
+  completed: 0,      // searches finished (finishRound)
   panes: [],
 };
 
@@ -439,6 +439,11 @@ async function runEdited(pane) {
   const photo = body.query && body.query.multimodal && body.query.multimodal.query_image;
   if (typeof photo === 'string' && photo.includes('…(') && state.photo) body.query.multimodal.query_image = state.photo.dataUri;
   await runPane(pane, body);
+  finishRound();
+}
+
+// After any search: compare the panes, and count it on <body data-completed> for tests and scripts.
+function finishRound() {
   markDifferences();
   document.body.dataset.completed = String(++state.completed);
 }
@@ -446,8 +451,7 @@ async function runEdited(pane) {
 async function rerun(pane) {
   if (state.searched) {
     await runSettings(pane);
-    markDifferences();
-    document.body.dataset.completed = String(++state.completed);
+    finishRound();
   }
 }
 
@@ -468,8 +472,7 @@ async function search() {
   if (!state.schema) return;
   state.searched = true;
   for (const pane of visiblePanes()) await runSettings(pane); // one after the other: latencies stay comparable
-  markDifferences();
-  document.body.dataset.completed = String(++state.completed);
+  finishRound();
 }
 
 function visiblePanes() {

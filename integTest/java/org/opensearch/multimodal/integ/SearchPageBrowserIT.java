@@ -103,7 +103,7 @@ public final class SearchPageBrowserIT {
             assertTrue("a catalog photo is shown", photo.getDomAttribute("src").startsWith("data:image/jpeg;base64,"));
             assertTrue("the photo decoded in the browser", ((Number) js("return arguments[0].naturalWidth", photo)).intValue() > 0);
         }
-        List<String> scored = hits.get(0).findElements(By.cssSelector("dd[data-retriever]")).stream().map(e -> e.getDomAttribute("data-retriever")).toList();
+        List<String> scored = scoredRetrievers(hits.get(0));
         assertEquals(List.of("bm25", "image_vec", "product_vec", "title_vec"), scored);
         for (WebElement score : hits.get(0).findElements(By.cssSelector("dd[data-retriever]"))) {
             assertTrue("retriever " + score.getDomAttribute("data-retriever") + " scored the first hit: " + score.getText(), score.getText().matches("\\d+\\.\\d{4}"));
@@ -121,7 +121,7 @@ public final class SearchPageBrowserIT {
         List<WebElement> hits = hits("pane-a");
         assertEquals("the dropped photo's own product comes first", "10235", hits.get(0).getDomAttribute("data-id"));
         assertAtLeast("watches among the next five", 4, titles(hits.subList(1, 6)), "watch");
-        List<String> scored = hits.get(0).findElements(By.cssSelector("dd[data-retriever]")).stream().map(e -> e.getDomAttribute("data-retriever")).toList();
+        List<String> scored = scoredRetrievers(hits.get(0));
         assertEquals("only photo retrievers: there is no text", List.of("image_vec:photo", "product_vec:photo"), scored);
         screenshot("2-dropped-photo.png");
 
@@ -284,6 +284,11 @@ public final class SearchPageBrowserIT {
 
     private static List<String> titles(List<WebElement> hits) {
         return hits.stream().map(hit -> hit.findElement(By.className("hit-title")).getText()).toList();
+    }
+
+    /** The retrievers whose score a hit card lists, in order. */
+    private static List<String> scoredRetrievers(WebElement hit) {
+        return hit.findElements(By.cssSelector("dd[data-retriever]")).stream().map(e -> e.getDomAttribute("data-retriever")).toList();
     }
 
     private static List<String> ids(List<WebElement> hits) {

@@ -25,6 +25,11 @@ record SciFact(List<Doc> corpus, Map<String, String> queries, Map<String, Map<St
         String titleAndText() {
             return title.isEmpty() ? text : title + " " + text;
         }
+
+        /** The benchmarks' document: title and abstract for BM25, both together for the embedding processor. */
+        Map<String, Object> source() {
+            return Map.of("title", title, "text", text, "title_text", titleAndText());
+        }
     }
 
     static SciFact load(Path dir) throws IOException {

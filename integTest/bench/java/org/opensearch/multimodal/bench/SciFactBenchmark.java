@@ -1,10 +1,7 @@
 package org.opensearch.multimodal.bench;
 
-import org.opensearch.action.bulk.BulkRequestBuilder;
-import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
-import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.MultiMatchQueryBuilder;
@@ -23,6 +20,7 @@ import org.opensearch.transport.client.Client;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,7 +43,9 @@ public final class SciFactBenchmark {
 
     private SciFactBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] rawArgs) throws Exception {
+        // -Dbench.args="--docs 1200" arrives as one argument
+        String[] args = Arrays.stream(rawArgs).flatMap(a -> Arrays.stream(a.trim().split("\\s+"))).toArray(String[]::new);
         Path data = Path.of("../shared/data/scifact");
         Path models = Path.of("target/models");
         Path home = Path.of("target/bench");
@@ -132,19 +132,7 @@ public final class SciFactBenchmark {
 
     /** Returns documents per second through the pipeline. */
     private static double ingest(Client client, List<SciFact.Doc> corpus) {
-        long start = System.nanoTime();
-        for (int from = 0; from < corpus.size(); from += BULK_SIZE) {
-            BulkRequestBuilder bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(30));
-            for (SciFact.Doc doc : corpus.subList(from, Math.min(from + BULK_SIZE, corpus.size()))) {
-                bulk.add(client.prepareIndex(INDEX).setId(doc.id()).setSource(Map.of("title", doc.title(), "text", doc.text(), "title_text", doc.titleAndText())));
-            }
-            BulkResponse response = bulk.get();
-            if (response.hasFailures()) {
-                throw new IllegalStateException(response.buildFailureMessage());
-            }
-            System.out.printf(Locale.ROOT, "  indexed %d/%d%n", Math.min(from + BULK_SIZE, corpus.size()), corpus.size());
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = SciFactIngest.index(client, INDEX, corpus, BULK_SIZE);
         client.admin().indices().prepareRefresh(INDEX).get();
         return corpus.size() / seconds;
     }

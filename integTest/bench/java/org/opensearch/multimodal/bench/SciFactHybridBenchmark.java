@@ -157,22 +157,8 @@ public final class SciFactHybridBenchmark {
             .put("index.default_pipeline", "scifact-tokens")
             .put("index.similarity.default.type", "BM25").put("index.similarity.default.k1", 0.9).put("index.similarity.default.b", 0.4))
             .setMapping(mapping).get();
-        long start = System.nanoTime();
         List<SciFact.Doc> corpus = sciFact.corpus();
-        for (int from = 0; from < corpus.size(); from += BULK_SIZE) {
-            BulkRequestBuilder bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(30));
-            for (SciFact.Doc doc : corpus.subList(from, Math.min(from + BULK_SIZE, corpus.size()))) {
-                bulk.add(client.prepareIndex(INDEX).setId(doc.id()).setSource(Map.of("title", doc.title(), "text", doc.text(), "title_text", doc.titleAndText())));
-            }
-            BulkResponse response = bulk.get();
-            if (response.hasFailures()) {
-                throw new IllegalStateException(response.buildFailureMessage());
-            }
-            if ((from / BULK_SIZE) % 10 == 0) {
-                System.out.printf(Locale.ROOT, "  indexed %d/%d%n", Math.min(from + BULK_SIZE, corpus.size()), corpus.size());
-            }
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = SciFactIngest.index(client, INDEX, corpus, BULK_SIZE);
         client.admin().indices().prepareRefresh(INDEX).get();
         client.admin().indices().prepareForceMerge(INDEX).setMaxNumSegments(1).get();
         System.out.printf(Locale.ROOT, "indexed %d docs with dense and token vectors: %.2f docs/s%n", corpus.size(), corpus.size() / seconds);

@@ -97,7 +97,8 @@ public record ModelManifest(
         return value == null ? fallback : value.toString();
     }
 
-    private static Map<String, Object> readJson(Path file) throws IOException {
+    /** A model directory's JSON file as a map (manifest, config.json, tokenizer.json). */
+    static Map<String, Object> readJson(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return XContentHelper.convertToMap(JsonXContent.jsonXContent, in, false);
         }

@@ -1,10 +1,6 @@
 package org.opensearch.multimodal.model;
 
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.json.JsonXContent;
-
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,8 +65,8 @@ final class TokenizerVocabulary {
     }
 
     private static Map<String, Object> readJson(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return XContentHelper.convertToMap(JsonXContent.jsonXContent, in, false);
+        try {
+            return ModelManifest.readJson(file);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "[%s] is not readable JSON: %s", file.getFileName(), e.getMessage()), e);
         }
