@@ -36,6 +36,37 @@ final class DemoProcess implements AutoCloseable {
     }
 
     static DemoProcess start(Path home) throws IOException, InterruptedException {
+        Process process = launch(home, freePort(), builtModels());
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> copyOutput(process, home.resolve("demo.out"), ready), "demo-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return new DemoProcess(process, ready.get(240, TimeUnit.SECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the demo did not become ready; see " + home.resolve("demo.out"), e);
+        }
+    }
+
+    /** What a demo that stopped by itself printed (stdout and stderr together) and its exit status. */
+    record Exit(int status, List<String> output) {}
+
+    /** Runs the demo on {@code port} with the built-in models from {@code models} until it exits by itself. */
+    static Exit runUntilExit(Path home, int port, Path models) throws IOException, InterruptedException {
+        Process process = launch(home, port, models);
+        List<String> output;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            output = in.lines().toList();
+        }
+        if (process.waitFor(240, TimeUnit.SECONDS) == false) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the demo did not exit; it printed: " + output);
+        }
+        return new Exit(process.exitValue(), output);
+    }
+
+    private static Process launch(Path home, int port, Path models) throws IOException {
         Files.createDirectories(home);
         Path demoDir = Path.of(System.getProperty("tests.demo.dir", "integTest/demo"));
         String javaBinary = Path.of(System.getProperty("tests.opensearch.java.home", System.getProperty("java.home")), "bin", "java").toString();
@@ -50,26 +81,16 @@ final class DemoProcess implements AutoCloseable {
                 "--add-modules=jdk.incubator.vector",
                 "org.opensearch.multimodal.demo.DemoNode",
                 "--home", home.toString(),
-                "--models", System.getProperty("tests.models.dir", "target/models"),
+                "--models", models.toString(),
                 "--corpus", demoDir.resolve("corpus").resolve("docs.jsonl").toString(),
                 "--products", demoDir.resolve("products").toString(),
-                "--port", String.valueOf(freePort())
+                "--port", String.valueOf(port)
             )
         ).redirectErrorStream(true);
         // the classpath travels in the environment: ONNX Runtime's native init fails on a very long command line
         String dependencies = Files.readString(Path.of(System.getProperty("tests.node.classpath.file", "target/node.classpath"))).trim();
         builder.environment().put("CLASSPATH", System.getProperty("tests.node.classpath") + File.pathSeparator + dependencies);
-        Process process = builder.start();
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> copyOutput(process, home.resolve("demo.out"), ready), "demo-output");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            return new DemoProcess(process, ready.get(240, TimeUnit.SECONDS));
-        } catch (ExecutionException | TimeoutException e) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the demo did not become ready; see " + home.resolve("demo.out"), e);
-        }
+        return builder.start();
     }
 
     /** Copies the demo's output to a file; completes {@code ready} with the page URL once the demo waits for Ctrl-C. */
@@ -95,7 +116,12 @@ final class DemoProcess implements AutoCloseable {
         ready.completeExceptionally(new IllegalStateException("the demo's output ended before it was ready"));
     }
 
-    private static int freePort() throws IOException {
+    /** The built-in models as the build unpacked them. */
+    static Path builtModels() {
+        return Path.of(System.getProperty("tests.models.dir", "target/models"));
+    }
+
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

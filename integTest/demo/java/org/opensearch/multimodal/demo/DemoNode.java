@@ -41,8 +41,17 @@ public final class DemoNode {
 
     private DemoNode() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         DemoOptions options = DemoOptions.parse(args);
+        try {
+            run(options);
+        } catch (Throwable failure) {
+            String portAdvice = ", or choose another port: -Ddemo.port=" + (options.port() + 1);
+            System.exit(LaunchFailure.report("The demo", portAdvice, failure, options.home().toAbsolutePath().resolve("logs")));
+        }
+    }
+
+    private static void run(DemoOptions options) throws Exception {
         Path home = options.home().toAbsolutePath();
         prepareConfig(home, options.models());
         Settings settings = Settings.builder()
