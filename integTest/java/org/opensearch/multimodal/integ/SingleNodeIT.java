@@ -149,7 +149,11 @@ public final class SingleNodeIT {
             assertTrue(stats.toString(), ((Number) model.get("inference_calls")).longValue() > 0);
             assertTrue(stats.toString(), ((Map<?, ?>) model.get("latency_ms")).containsKey("p99"));
             assertTrue(stats.toString(), ((Map<?, ?>) ((Map<?, ?>) node.get("ingest")).get("documents_embedded")).containsKey("embed_text"));
-            assertTrue(stats.toString(), node.containsKey("inference_pool") && node.containsKey("queries"));
+            assertTrue(stats.toString(), node.containsKey("queries"));
+            Map<?, ?> pools = (Map<?, ?>) node.get("inference_pools");
+            assertEquals(stats.toString(), "multimodal_inference", ((Map<?, ?>) pools.get("index")).get("thread_pool"));
+            assertEquals(stats.toString(), "multimodal_search_inference", ((Map<?, ?>) pools.get("search")).get("thread_pool"));
+            assertTrue(stats.toString(), ((Map<?, ?>) ((Map<?, ?>) pools.get("index")).get("wait")).containsKey("time_in_millis"));
         }
     }
 

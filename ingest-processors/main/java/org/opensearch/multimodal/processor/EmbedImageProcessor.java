@@ -5,6 +5,7 @@ import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.ImageBatch;
+import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.inference.InferenceService;
 
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
                 return;
             }
             boolean withPatches = loaded.stream().anyMatch(input -> input.patchField() != null);
-            inference.encodeImages(modelId, bytes, images::decode, withPatches, ActionListener.wrap(result -> {
+            inference.encodeImages(Workload.INDEX, modelId, bytes, images::decode, withPatches, ActionListener.wrap(result -> {
                 write(loaded, result);
                 done.run();
             }, e -> {

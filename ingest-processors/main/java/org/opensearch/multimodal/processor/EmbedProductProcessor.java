@@ -5,6 +5,7 @@ import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.ImageBatch;
+import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.model.EncodingPurpose;
@@ -104,7 +105,7 @@ public final class EmbedProductProcessor extends EmbeddingProcessor {
             List<Integer> batch = slots.subList(start, Math.min(start + batchSize, slots.size()));
             CompletableFuture<Void> done = new CompletableFuture<>();
             List<String> texts = batch.stream().map(i -> products.get(i).text()).toList();
-            inference.encodeText(textModel, texts, EncodingPurpose.DOCUMENT, false, ActionListener.wrap(embeddings -> {
+            inference.encodeText(Workload.INDEX, textModel, texts, EncodingPurpose.DOCUMENT, false, ActionListener.wrap(embeddings -> {
                 for (int j = 0; j < batch.size(); j++) {
                     out[batch.get(j)] = embeddings.vectors()[j];
                 }
@@ -152,7 +153,7 @@ public final class EmbedProductProcessor extends EmbeddingProcessor {
                 done.run();
                 return;
             }
-            inference.encodeImages(imageModel, bytes, images::decode, false, ActionListener.wrap((ImageBatch result) -> {
+            inference.encodeImages(Workload.INDEX, imageModel, bytes, images::decode, false, ActionListener.wrap((ImageBatch result) -> {
                 for (int j = 0; j < loaded.size(); j++) {
                     if (result.failed(j)) {
                         fail(products.get(loaded.get(j)), imageField, result.failures()[j]);

@@ -7,6 +7,7 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.TextEmbeddings;
@@ -94,7 +95,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
     private void embed(List<TextInput> batch, TokenVectorBudget budget, Runnable done) {
         boolean withTokens = batch.stream().anyMatch(TextInput::wantsTokenVectors);
         List<String> texts = batch.stream().map(TextInput::text).toList();
-        inference.encodeText(modelId, texts, EncodingPurpose.DOCUMENT, withTokens, ActionListener.wrap(embeddings -> {
+        inference.encodeText(Workload.INDEX, modelId, texts, EncodingPurpose.DOCUMENT, withTokens, ActionListener.wrap(embeddings -> {
             write(batch, embeddings, budget);
             done.run();
         }, e -> {

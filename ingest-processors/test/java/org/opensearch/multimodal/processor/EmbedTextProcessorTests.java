@@ -8,6 +8,7 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.SingleExecutorInference;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.model.EncodingPurpose;
@@ -112,7 +113,7 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
     private static Run run(Map<String, Object> config, List<IngestDocumentWrapper> documents, Settings nodeSettings) throws Exception {
         CountingExecutor executor = new CountingExecutor(Executors.newFixedThreadPool(2));
         try {
-            EmbedTextProcessor processor = processor(new InferenceService(registry, executor), config, nodeSettings);
+            EmbedTextProcessor processor = processor(SingleExecutorInference.create(registry, executor), config, nodeSettings);
             AtomicInteger handlerCalls = new AtomicInteger();
             AtomicReference<List<IngestDocumentWrapper>> results = new AtomicReference<>();
             CountDownLatch done = new CountDownLatch(1);
@@ -171,7 +172,7 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
     // ---- factory
 
     public void testFactoryRejectsAnUnknownModelNamingTheParameterAndTheModels() {
-        InferenceService inference = new InferenceService(registry, null);
+        InferenceService inference = SingleExecutorInference.create(registry, null);
         OpenSearchParseException e = expectThrows(
             OpenSearchParseException.class,
             () -> processor(inference, Map.of("model", "no-such-model", "field_map", Map.of("text", "vec")))
@@ -181,7 +182,7 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
     }
 
     public void testFactoryRequiresAFieldMap() {
-        InferenceService inference = new InferenceService(registry, null);
+        InferenceService inference = SingleExecutorInference.create(registry, null);
         OpenSearchParseException missing = expectThrows(
             OpenSearchParseException.class,
             () -> processor(inference, Map.of("model", BuiltinModels.BGE_SMALL))
@@ -195,7 +196,7 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
     }
 
     public void testFactoryRejectsBatchSizeOutOfRange() {
-        InferenceService inference = new InferenceService(registry, null);
+        InferenceService inference = SingleExecutorInference.create(registry, null);
         for (int batchSize : new int[] { 0, 5000 }) {
             OpenSearchParseException e = expectThrows(
                 OpenSearchParseException.class,
@@ -207,7 +208,7 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
     }
 
     public void testFactoryRejectsANonStringTarget() {
-        InferenceService inference = new InferenceService(registry, null);
+        InferenceService inference = SingleExecutorInference.create(registry, null);
         OpenSearchParseException e = expectThrows(
             OpenSearchParseException.class,
             () -> processor(inference, Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", 5)))
@@ -361,7 +362,7 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             EmbedTextProcessor processor = processor(
-                new InferenceService(registry, executor),
+                SingleExecutorInference.create(registry, executor),
                 Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec"))
             );
             IngestDocument document = new IngestDocument(nested("text", "one document"), new HashMap<>());

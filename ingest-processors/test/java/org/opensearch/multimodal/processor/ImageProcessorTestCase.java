@@ -7,6 +7,7 @@ import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.SingleExecutorInference;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.model.InferenceDevice;
 import org.opensearch.multimodal.model.ModelRegistry;
@@ -62,7 +63,7 @@ public abstract class ImageProcessorTestCase extends OpenSearchTestCase {
         scheduler = Executors.newSingleThreadScheduledExecutor();
         Settings settings = Settings.builder().put("path.home", createTempDir()).build();
         images = new ImageInputs(settings, TestEnvironment.newEnvironment(settings), scheduler, scheduler);
-        inference = new InferenceService(registry, inferencePool);
+        inference = SingleExecutorInference.create(registry, inferencePool);
     }
 
     @Override

@@ -21,22 +21,24 @@ final class BenchNode {
 
     private BenchNode() {}
 
+    /** {@code inferenceThreads} 0: the node's default for {@code plugins.multimodal.inference.threads}. */
     static Node start(Path home, Path models, String model, String clusterName, int httpPort, int inferenceThreads, Settings extra)
         throws Exception {
         Path absoluteHome = home.toAbsolutePath();
         Path modelRoot = Files.createDirectories(absoluteHome.resolve("config/multimodal/models"));
         BuiltinModels.installInto(modelRoot, models.toAbsolutePath().resolve(model));
-        Settings settings = Settings.builder()
+        Settings.Builder settings = Settings.builder()
             .put("path.home", absoluteHome.toString())
             .put("path.data", absoluteHome.resolve("data").toString())
             .put("cluster.name", clusterName)
             .put("discovery.type", "single-node")
             .put("network.host", "127.0.0.1")
-            .put("http.port", httpPort)
-            .put("plugins.multimodal.inference.threads", inferenceThreads)
-            .put(extra)
-            .build();
-        Node node = new EmbeddedNode(settings, List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, CommonAnalysisModulePlugin.class, PainlessModulePlugin.class));
+            .put("http.port", httpPort);
+        if (inferenceThreads > 0) {
+            settings.put("plugins.multimodal.inference.threads", inferenceThreads);
+        }
+        settings.put(extra);
+        Node node = new EmbeddedNode(settings.build(), List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, CommonAnalysisModulePlugin.class, PainlessModulePlugin.class));
         node.start();
         return node;
     }

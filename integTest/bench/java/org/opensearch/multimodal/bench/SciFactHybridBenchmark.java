@@ -13,6 +13,7 @@ import org.opensearch.index.query.MultiMatchQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.TextEmbeddings;
@@ -497,7 +498,7 @@ public final class SciFactHybridBenchmark {
 
     private static List<List<Float>> queryTokens(InferenceService inference, String text) {
         PlainActionFuture<TextEmbeddings> future = PlainActionFuture.newFuture();
-        inference.encodeText(MODEL, List.of(text), EncodingPurpose.QUERY_TOKENS, true, future);
+        inference.encodeText(Workload.SEARCH, MODEL, List.of(text), EncodingPurpose.QUERY_TOKENS, true, future);
         List<List<Float>> rows = new ArrayList<>();
         for (float[] row : future.actionGet().tokenVectors()[0]) {
             List<Float> values = new ArrayList<>(row.length);
@@ -552,7 +553,7 @@ public final class SciFactHybridBenchmark {
             List<String> pooled = ids(response);
             double tokens = 0;
             PlainActionFuture<TextEmbeddings> future = PlainActionFuture.newFuture();
-            inference.encodeText(MODEL, pooled.stream().limit(20).map(d -> byId.get(d).titleAndText()).toList(), EncodingPurpose.DOCUMENT, true, future);
+            inference.encodeText(Workload.INDEX, MODEL, pooled.stream().limit(20).map(d -> byId.get(d).titleAndText()).toList(), EncodingPurpose.DOCUMENT, true, future);
             for (float[][] doc : future.actionGet().tokenVectors()) {
                 tokens += doc.length;
             }

@@ -63,7 +63,6 @@ public final class DemoNode {
             .put("discovery.type", "single-node")
             .put("network.host", "127.0.0.1")
             .put("http.port", options.port())
-            .put("plugins.multimodal.inference.threads", Math.max(1, Runtime.getRuntime().availableProcessors()))
             // the catalog's photos are given as paths: the node may read images from that directory only
             .putList("plugins.multimodal.image.file.allowed_dirs", options.products().toAbsolutePath().toString())
             .build();

@@ -22,6 +22,7 @@ import org.opensearch.ingest.Processor;
 import org.opensearch.multimodal.codec.VectorFieldCodecService;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper;
 import org.opensearch.multimodal.mapper.MultiVectorFieldMapper;
 import org.opensearch.multimodal.model.ModelRegistry;
@@ -74,9 +75,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /** The entry point OpenSearch loads: wires the model runtime into ingest, mappings, search and REST. */
@@ -100,18 +103,18 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         return MultimodalSettings.all();
     }
 
+    /** Index-time and query-time inference each get a pool of their own (see {@link Workload}). */
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings nodeSettings) {
-        String name = MultimodalSettings.INFERENCE_THREAD_POOL;
         return List.of(
-            new FixedExecutorBuilder(
-                nodeSettings,
-                name,
-                MultimodalSettings.INFERENCE_THREADS.get(nodeSettings),
-                MultimodalSettings.INFERENCE_QUEUE_SIZE.get(nodeSettings),
-                "thread_pool." + name
-            )
+            inferencePool(nodeSettings, Workload.INDEX, MultimodalSettings.INFERENCE_THREADS, MultimodalSettings.INFERENCE_QUEUE_SIZE),
+            inferencePool(nodeSettings, Workload.SEARCH, MultimodalSettings.SEARCH_INFERENCE_THREADS, MultimodalSettings.SEARCH_INFERENCE_QUEUE_SIZE)
         );
+    }
+
+    private static ExecutorBuilder<?> inferencePool(Settings nodeSettings, Workload workload, Setting<Integer> threads, Setting<Integer> queueSize) {
+        String name = workload.threadPool();
+        return new FixedExecutorBuilder(nodeSettings, name, threads.get(nodeSettings), queueSize.get(nodeSettings), "thread_pool." + name);
     }
 
     @Override
@@ -131,7 +134,11 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         NativeLibraries.configure(environment.tmpDir());
         ModelRegistry models = new ModelRegistry(modelRoots(environment), new OnnxSessions(MultimodalSettings.INFERENCE_DEVICE.get(settings)));
         registry.set(models);
-        InferenceService service = new InferenceService(models, threadPool.executor(MultimodalSettings.INFERENCE_THREAD_POOL));
+        Map<Workload, ExecutorService> pools = new EnumMap<>(Workload.class);
+        for (Workload workload : Workload.values()) {
+            pools.put(workload, threadPool.executor(workload.threadPool()));
+        }
+        InferenceService service = new InferenceService(models, pools);
         inference.set(service);
         service.stats().setEnabled(MultimodalSettings.STATS_ENABLED.get(environment.settings()));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(MultimodalSettings.STATS_ENABLED, service.stats()::setEnabled);

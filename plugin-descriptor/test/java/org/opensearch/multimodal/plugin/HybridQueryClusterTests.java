@@ -272,6 +272,7 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
         assertTrue(sum(stats, "queries", "by_fusion", "rrf") >= 2);
         assertTrue(sum(stats, "queries", "gqr", "steps") >= 2 * 50);
         assertTrue("the rescorer's windows", sum(stats, "queries", "late_interaction_rescore", "documents_rescored") >= 10);
-        assertTrue(sum(stats, "inference_pool", "completed") > 0);
+        assertTrue("the corpus through the index-time pool", sum(stats, "inference_pools", "index", "completed") > 0);
+        assertTrue("the queries through the query-time pool", sum(stats, "inference_pools", "search", "completed") >= 3);
     }
 }

@@ -3,6 +3,7 @@ package org.opensearch.multimodal.query;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ModelManifest;
 import org.opensearch.multimodal.stats.MultimodalStats;
@@ -51,7 +52,7 @@ public final class QueryEncoder {
             return;
         }
         EncodingPurpose purpose = dense ? EncodingPurpose.QUERY : EncodingPurpose.QUERY_TOKENS;
-        service().encodeText(model, List.of(text), purpose, tokens, ActionListener.map(listener, embeddings -> new QueryVectors(
+        service().encodeText(Workload.SEARCH, model, List.of(text), purpose, tokens, ActionListener.map(listener, embeddings -> new QueryVectors(
             dense ? Map.of(QueryVectors.denseKey(DenseRetriever.TEXT_INPUT, model), embeddings.vectors()[0]) : Map.of(),
             tokens ? Map.of(model, embeddings.tokenVectors()[0]) : Map.of()
         )));
@@ -69,7 +70,7 @@ public final class QueryEncoder {
                 listener.onFailure(failure instanceof Exception e ? unwrap(e) : new RuntimeException(failure));
                 return;
             }
-            service().encodeImages(model, List.of(bytes), inputs::decode, false, ActionListener.wrap(batch -> {
+            service().encodeImages(Workload.SEARCH, model, List.of(bytes), inputs::decode, false, ActionListener.wrap(batch -> {
                 if (batch.failed(0)) {
                     listener.onFailure(batch.failures()[0]);
                 } else {

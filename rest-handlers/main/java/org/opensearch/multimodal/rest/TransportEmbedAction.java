@@ -10,6 +10,7 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.TokenVectorBudget;
+import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.tasks.Task;
@@ -45,9 +46,21 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
         this.images = images;
     }
 
+    /**
+     * An {@code _embed} call of at most this many texts or images is interactive (a client encoding a query, someone
+     * trying a model) and runs with queries; a larger one is bulk work and runs with ingest.
+     */
+    static final int MAX_SEARCH_SIDE_ITEMS = 8;
+
+    static Workload workload(EmbedRequest embed) {
+        int items = embed.images() == null ? embed.texts().size() : embed.images().size();
+        return items <= MAX_SEARCH_SIDE_ITEMS ? Workload.SEARCH : Workload.INDEX;
+    }
+
     @Override
     protected void doExecute(Task task, EmbedAction.Request request, ActionListener<EmbedAction.Response> listener) {
         EmbedRequest embed = request.embed();
+        Workload workload = workload(embed);
         TokenVectorBudget budget = new TokenVectorBudget(limits.tokenVectorBytesPerRequest());
         try {
             inference.registry().requireManifest(embed.model(), "model");
@@ -56,7 +69,7 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
             return;
         }
         if (embed.images() == null) {
-            inference.encodeText(embed.model(), embed.texts(), embed.purpose(), embed.tokenVectors(), ActionListener.wrap(embeddings -> {
+            inference.encodeText(workload, embed.model(), embed.texts(), embed.purpose(), embed.tokenVectors(), ActionListener.wrap(embeddings -> {
                 checkTokenVectorsFit(embeddings.tokenVectors(), budget);
                 listener.onResponse(new EmbedAction.Response(embed.model(), false, embeddings.vectors(), embeddings.tokenVectors()));
             }, listener::onFailure));
@@ -73,7 +86,7 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
                     return;
                 }
             }
-            inference.encodeImages(embed.model(), bytes, images::decode, embed.tokenVectors(), ActionListener.wrap(batch -> {
+            inference.encodeImages(workload, embed.model(), bytes, images::decode, embed.tokenVectors(), ActionListener.wrap(batch -> {
                 for (int i = 0; i < batch.size(); i++) {
                     if (batch.failed(i)) {
                         listener.onFailure(itemFailure(i, batch.failures()[i]));

@@ -7,7 +7,7 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.multimodal.inference.InferenceService;
-import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.threadpool.ThreadPoolStats;
 import org.opensearch.transport.TransportRequest;
@@ -53,14 +53,23 @@ public final class TransportStatsAction extends TransportNodesAction<StatsReques
     @Override
     protected NodeStats nodeOperation(NodeRequest request) {
         Map<String, Object> stats = new LinkedHashMap<>();
-        for (ThreadPoolStats.Stats pool : threadPool.stats()) {
-            if (pool.getName().equals(MultimodalSettings.INFERENCE_THREAD_POOL)) {
-                stats.put(
-                    "inference_pool",
-                    Map.of("threads", pool.getThreads(), "active", pool.getActive(), "queue", pool.getQueue(), "rejected", pool.getRejected(), "completed", pool.getCompleted())
-                );
+        Map<String, Object> pools = new LinkedHashMap<>();
+        for (Workload workload : Workload.values()) {
+            for (ThreadPoolStats.Stats pool : threadPool.stats()) {
+                if (pool.getName().equals(workload.threadPool())) {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("thread_pool", pool.getName());
+                    out.put("threads", pool.getThreads());
+                    out.put("active", pool.getActive());
+                    out.put("queue", pool.getQueue());
+                    out.put("rejected", pool.getRejected());
+                    out.put("completed", pool.getCompleted());
+                    out.put("wait", inference.stats().poolWait(workload.statsName()));
+                    pools.put(workload.statsName(), out);
+                }
             }
         }
+        stats.put("inference_pools", pools);
         stats.putAll(inference.stats().snapshot());
         return new NodeStats(clusterService.localNode(), stats);
     }

@@ -11,26 +11,33 @@ import org.opensearch.multimodal.model.TextModel;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * Runs model inference on the plugin's own thread pool, so ingest, search and transport threads never block on a
- * forward pass.
+ * Runs model inference on the plugin's own thread pools, so ingest, search and transport threads never block on a
+ * forward pass: one pool per {@link Workload}, so query-time encoding never queues behind index-time batches.
  */
 public final class InferenceService {
 
     private final ModelRegistry registry;
-    private final ExecutorService executor;
+    private final Map<Workload, ExecutorService> executors;
     private final LongAdder calls = new LongAdder();
     private final LongAdder items = new LongAdder();
     private final MultimodalStats stats = new MultimodalStats();
 
-    public InferenceService(ModelRegistry registry, ExecutorService executor) {
+    public InferenceService(ModelRegistry registry, Map<Workload, ExecutorService> executors) {
         this.registry = registry;
-        this.executor = executor;
+        this.executors = new EnumMap<>(executors);
+        for (Workload workload : Workload.values()) {
+            if (this.executors.containsKey(workload) == false) {
+                throw new IllegalArgumentException("no executor for " + workload);
+            }
+        }
     }
 
     public ModelRegistry registry() {
@@ -54,9 +61,10 @@ public final class InferenceService {
 
     /**
      * Decodes {@code images} (an image that does not decode gets its failure) and encodes the rest with one forward pass
-     * of {@code modelId}, then calls {@code listener} on an inference thread.
+     * of {@code modelId} on {@code workload}'s pool, then calls {@code listener} on that inference thread.
      */
     public void encodeImages(
+        Workload workload,
         String modelId,
         List<byte[]> images,
         Function<byte[], BufferedImage> decoder,
@@ -71,7 +79,7 @@ public final class InferenceService {
             return;
         }
         try {
-            executor.execute(() -> {
+            submit(workload, () -> {
                 ImageBatch batch;
                 try {
                     batch = decodeAndEncode(model, images, decoder, withPatchVectors);
@@ -84,6 +92,15 @@ public final class InferenceService {
         } catch (RuntimeException rejected) {
             listener.onFailure(rejected);
         }
+    }
+
+    /** Runs {@code work} on {@code workload}'s pool, counting how long it waited there for a thread. */
+    private void submit(Workload workload, Runnable work) {
+        long queued = System.nanoTime();
+        executors.get(workload).execute(() -> {
+            stats.poolWait(workload.statsName(), System.nanoTime() - queued);
+            work.run();
+        });
     }
 
     private ImageBatch decodeAndEncode(ImageModel model, List<byte[]> images, Function<byte[], BufferedImage> decoder, boolean withPatches) {
@@ -127,8 +144,12 @@ public final class InferenceService {
         return new ImageBatch(vectors, patches, failures);
     }
 
-    /** Encodes {@code texts} with one forward pass of {@code modelId}, then calls {@code listener} on an inference thread. */
+    /**
+     * Encodes {@code texts} with one forward pass of {@code modelId} on {@code workload}'s pool, then calls
+     * {@code listener} on that inference thread.
+     */
     public void encodeText(
+        Workload workload,
         String modelId,
         List<String> texts,
         EncodingPurpose purpose,
@@ -143,7 +164,7 @@ public final class InferenceService {
             return;
         }
         try {
-            executor.execute(() -> {
+            submit(workload, () -> {
                 TextEmbeddings embeddings;
                 calls.increment();
                 items.add(texts.size());

@@ -14,18 +14,32 @@ import java.util.Locale;
 /** Every node setting of the plugin, under {@code plugins.multimodal.*}. */
 public final class MultimodalSettings {
 
-    /** Threads that run model inference; each inference call uses one of them. */
-    public static final Setting<Integer> INFERENCE_THREADS = new Setting<>(
-        "plugins.multimodal.inference.threads",
-        s -> Integer.toString(OpenSearchExecutors.allocatedProcessors(s)),
-        s -> Setting.parseInt(s, 1, 64, "plugins.multimodal.inference.threads"),
-        Property.NodeScope
-    );
+    /**
+     * Threads that run index-time inference (the ingest processors); each inference call uses one of them, so this is
+     * also the most cores ingest's inference holds at once. One more than the cores by default: while a batch's
+     * documents are handed on to indexing, another batch keeps the cores busy, and ingest keeps a fair share of the CPU
+     * while searches run (IngestSearchIsolationBenchmark, README).
+     */
+    public static final Setting<Integer> INFERENCE_THREADS = threads("plugins.multimodal.inference.threads", 1);
 
-    /** Inference requests that may wait for a thread before new ones are rejected. */
+    /** Index-time inference calls that may wait for a thread before new ones are rejected (429). */
     public static final Setting<Integer> INFERENCE_QUEUE_SIZE = Setting.intSetting(
         "plugins.multimodal.inference.queue_size",
         10_000,
+        1,
+        Property.NodeScope
+    );
+
+    /**
+     * Threads that run query-time inference (the query's rewrite, the rescorer's query tokens, small {@code _embed}
+     * calls), apart from index-time inference so a query never waits in a queue behind ingest batches.
+     */
+    public static final Setting<Integer> SEARCH_INFERENCE_THREADS = threads("plugins.multimodal.inference.search.threads", 0);
+
+    /** Query-time inference calls that may wait for a thread before new ones are rejected (429). */
+    public static final Setting<Integer> SEARCH_INFERENCE_QUEUE_SIZE = Setting.intSetting(
+        "plugins.multimodal.inference.search.queue_size",
+        1_000,
         1,
         Property.NodeScope
     );
@@ -47,7 +61,6 @@ public final class MultimodalSettings {
         Property.NodeScope
     );
 
-    /** Most texts one {@code _embed} request may carry. */
     /** Whether the stats API's counters are kept (dynamic): off, every counter stands still. */
     public static final Setting<Boolean> STATS_ENABLED = Setting.boolSetting(
         "plugins.multimodal.stats.enabled",
@@ -56,6 +69,7 @@ public final class MultimodalSettings {
         Property.Dynamic
     );
 
+    /** Most texts one {@code _embed} request may carry. */
     public static final Setting<Integer> EMBED_MAX_TEXTS = Setting.intSetting(
         "plugins.multimodal.embed.max_texts",
         256,
@@ -143,14 +157,29 @@ public final class MultimodalSettings {
         Property.NodeScope
     );
 
+    /** The thread pool of index-time inference. */
     public static final String INFERENCE_THREAD_POOL = "multimodal_inference";
+    /** The thread pool of query-time inference. */
+    public static final String SEARCH_INFERENCE_THREAD_POOL = "multimodal_search_inference";
 
     private MultimodalSettings() {}
+
+    /** A pool's thread count, 1 to 64: unless set, the node's allocated processors plus {@code extra}. */
+    private static Setting<Integer> threads(String key, int extra) {
+        return new Setting<>(
+            key,
+            s -> Integer.toString(OpenSearchExecutors.allocatedProcessors(s) + extra),
+            s -> Setting.parseInt(s, 1, 64, key),
+            Property.NodeScope
+        );
+    }
 
     public static List<Setting<?>> all() {
         return List.of(
             INFERENCE_THREADS,
             INFERENCE_QUEUE_SIZE,
+            SEARCH_INFERENCE_THREADS,
+            SEARCH_INFERENCE_QUEUE_SIZE,
             INFERENCE_DEVICE,
             MAX_VECTORS_PER_DOCUMENT,
             EMBED_MAX_TEXTS,

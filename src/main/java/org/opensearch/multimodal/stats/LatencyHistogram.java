@@ -1,5 +1,6 @@
 package org.opensearch.multimodal.stats;
 
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -35,6 +36,11 @@ public final class LatencyHistogram {
 
     public long totalMillis() {
         return totalNanos.sum() / 1_000_000;
+    }
+
+    /** p50, p90 and p99 in milliseconds, as the stats API prints a latency. */
+    public Map<String, Object> percentilesMillis() {
+        return Map.of("p50", percentileMillis(50), "p90", percentileMillis(90), "p99", percentileMillis(99));
     }
 
     /** The upper edge, in milliseconds, of the bucket holding the {@code p}-th percentile; 0 when nothing was recorded. */

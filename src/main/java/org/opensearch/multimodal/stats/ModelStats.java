@@ -69,7 +69,7 @@ public final class ModelStats {
             }
         }
         out.put("batch_size", histogram);
-        out.put("latency_ms", Map.of("p50", latency.percentileMillis(50), "p90", latency.percentileMillis(90), "p99", latency.percentileMillis(99)));
+        out.put("latency_ms", latency.percentilesMillis());
         out.put("time_in_millis", latency.totalMillis());
         Map<String, Object> byCause = new TreeMap<>();
         errors.forEach((cause, count) -> byCause.put(cause, count.sum()));

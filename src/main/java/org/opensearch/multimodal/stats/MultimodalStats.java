@@ -26,6 +26,7 @@ public final class MultimodalStats {
     private final LatencyHistogram gqrTime = new LatencyHistogram();
     private final LongAdder rescoredDocuments = new LongAdder();
     private final LatencyHistogram rescoreTime = new LatencyHistogram();
+    private final Map<String, LatencyHistogram> poolWaits = new ConcurrentHashMap<>();
 
     /** {@code plugins.multimodal.stats.enabled}: off, nothing is counted (what the overhead benchmark compares). */
     public void setEnabled(boolean enabled) {
@@ -79,6 +80,24 @@ public final class MultimodalStats {
         rescoreTime.record(nanos);
     }
 
+    /** A task waited {@code nanos} in the queue of the inference pool {@code pool} before a thread took it. */
+    public void poolWait(String pool, long nanos) {
+        if (enabled == false) {
+            return;
+        }
+        poolWaits.computeIfAbsent(pool, p -> new LatencyHistogram()).record(nanos);
+    }
+
+    /** How long tasks waited in {@code pool}'s queue: count, total and percentiles (all zero before any task). */
+    public Map<String, Object> poolWait(String pool) {
+        LatencyHistogram waits = poolWaits.getOrDefault(pool, new LatencyHistogram());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", waits.count());
+        out.put("time_in_millis", waits.totalMillis());
+        out.put("latency_ms", waits.percentilesMillis());
+        return out;
+    }
+
     /** Everything, as the stats API prints it. */
     public Map<String, Object> snapshot() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -99,7 +118,7 @@ public final class MultimodalStats {
         out.put("count", histogram.count());
         out.put(countName, count);
         out.put("time_in_millis", histogram.totalMillis());
-        out.put("latency_ms", Map.of("p50", histogram.percentileMillis(50), "p90", histogram.percentileMillis(90), "p99", histogram.percentileMillis(99)));
+        out.put("latency_ms", histogram.percentilesMillis());
         return out;
     }
 
