@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
  * {@code multimodal} query (dense, multi-vector, GQR), the late_interaction rescorer and a small {@code _embed} all
  * still answer, while the blocked batches are still there. A larger {@code _embed} is bulk work and waits with ingest.
  */
-@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 1, numClientNodes = 0)
+@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 1, numClientNodes = 0, supportsDedicatedMasters = false)
 public class InferenceIsolationClusterTests extends OpenSearchIntegTestCase {
 
     private static final String MODEL = BuiltinModels.BGE_SMALL;
