@@ -27,7 +27,9 @@ record BrowserBinaries(Path chromium, Path chromedriver) {
         if (given != null && given.isBlank() == false) {
             return Files.isExecutable(Path.of(given)) ? Path.of(given) : null;
         }
-        List<Path> path = Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)).map(Path::of).toList();
+        List<Path> path = Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator))
+            .map(Path::of)
+            .toList();
         return Arrays.stream(names)
             .flatMap(name -> Stream.concat(path.stream(), Stream.of(Path.of("/usr/bin"))).map(dir -> dir.resolve(name)))
             .filter(Files::isExecutable)

@@ -25,7 +25,8 @@ final class DemoCorpus {
           "body_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index_options": {"m": 16, "ef_construction": 100}},
           "body_tokens": {"type": "multi_vector", "dims": 384}}}""";
 
-    private DemoCorpus() {}
+    private DemoCorpus() {
+    }
 
     /** The corpus lines, one JSON document each, with an {@code id} field. */
     static List<String> documents() throws IOException {

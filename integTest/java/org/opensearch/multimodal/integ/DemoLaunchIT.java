@@ -2,15 +2,15 @@ package org.opensearch.multimodal.integ;
 
 import org.junit.Test;
 
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertTrue;
 
 /**
  * A demo that cannot start says what went wrong and what to do in one line, not with a stack trace: the demo JVM
@@ -23,7 +23,8 @@ public final class DemoLaunchIT {
     @Test
     public void testPortInUseIsOneLineNamingTheFix() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            DemoProcess.Exit exit = DemoProcess.runUntilExit(HOME.resolve("demo-port-taken"), taken.getLocalPort(), DemoProcess.builtModels());
+            DemoProcess.Exit exit = DemoProcess
+                .runUntilExit(HOME.resolve("demo-port-taken"), taken.getLocalPort(), DemoProcess.builtModels());
             String line = theOneFailureLine(exit);
             assertTrue(line, line.contains("the port is already in use"));
             assertTrue(line, line.contains("-Ddemo.port=" + (taken.getLocalPort() + 1)));
@@ -44,7 +45,10 @@ public final class DemoLaunchIT {
         assertEquals(String.join("\n", exit.output()), 1, exit.status());
         List<String> failures = exit.output().stream().filter(l -> l.startsWith("The demo could not run: ")).toList();
         assertEquals(String.join("\n", exit.output()), 1, failures.size());
-        assertFalse(String.join("\n", exit.output()), exit.output().stream().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Exception in thread")));
+        assertFalse(
+            String.join("\n", exit.output()),
+            exit.output().stream().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Exception in thread"))
+        );
         String line = failures.get(0);
         Path trace = Path.of(line.substring(line.indexOf("(stack trace: ") + "(stack trace: ".length(), line.length() - 1));
         assertTrue(line, Files.readString(trace).contains("\tat "));

@@ -50,7 +50,8 @@ final class DemoProcess implements AutoCloseable {
     }
 
     /** What a demo that stopped by itself printed (stdout and stderr together) and its exit status. */
-    record Exit(int status, List<String> output) {}
+    record Exit(int status, List<String> output) {
+    }
 
     /** Runs the demo on {@code port} with the built-in models from {@code models} until it exits by itself. */
     static Exit runUntilExit(Path home, int port, Path models) throws IOException, InterruptedException {
@@ -69,7 +70,8 @@ final class DemoProcess implements AutoCloseable {
     private static Process launch(Path home, int port, Path models) throws IOException {
         Files.createDirectories(home);
         Path demoDir = Path.of(System.getProperty("tests.demo.dir", "integTest/demo"));
-        String javaBinary = Path.of(System.getProperty("tests.opensearch.java.home", System.getProperty("java.home")), "bin", "java").toString();
+        String javaBinary = Path.of(System.getProperty("tests.opensearch.java.home", System.getProperty("java.home")), "bin", "java")
+            .toString();
         ProcessBuilder builder = new ProcessBuilder(
             List.of(
                 javaBinary,
@@ -80,11 +82,16 @@ final class DemoProcess implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 "--add-modules=jdk.incubator.vector",
                 "org.opensearch.multimodal.demo.DemoNode",
-                "--home", home.toString(),
-                "--models", models.toString(),
-                "--corpus", demoDir.resolve("corpus").resolve("docs.jsonl").toString(),
-                "--products", demoDir.resolve("products").toString(),
-                "--port", String.valueOf(port)
+                "--home",
+                home.toString(),
+                "--models",
+                models.toString(),
+                "--corpus",
+                demoDir.resolve("corpus").resolve("docs.jsonl").toString(),
+                "--products",
+                demoDir.resolve("products").toString(),
+                "--port",
+                String.valueOf(port)
             )
         ).redirectErrorStream(true);
         // the classpath travels in the environment: ONNX Runtime's native init fails on a very long command line

@@ -63,8 +63,16 @@ public final class DistributionCluster implements AutoCloseable {
     private static final Pattern CLUSTER_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final List<String> RUNUSER_PATHS = List.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser");
     /** The build's JVM tuning must not leak into the nodes (the launcher would apply it to every java it starts). */
-    private static final List<String> SCRUBBED_ENV = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "JAVA_OPTS",
-        "OPENSEARCH_HOME", "OPENSEARCH_PATH_CONF", "OPENSEARCH_JAVA_OPTS", "OPENSEARCH_TMPDIR");
+    private static final List<String> SCRUBBED_ENV = List.of(
+        "JAVA_TOOL_OPTIONS",
+        "JDK_JAVA_OPTIONS",
+        "_JAVA_OPTIONS",
+        "JAVA_OPTS",
+        "OPENSEARCH_HOME",
+        "OPENSEARCH_PATH_CONF",
+        "OPENSEARCH_JAVA_OPTS",
+        "OPENSEARCH_TMPDIR"
+    );
 
     private static Installation installation; // guarded by DistributionCluster.class
 
@@ -92,12 +100,14 @@ public final class DistributionCluster implements AutoCloseable {
 
     /** As {@link #start(String, int)}, with extra opensearch.yml settings (they win over the harness's). */
     public static DistributionCluster start(String clusterName, int nodeCount, Map<String, Object> extraSettings) throws IOException {
-        return start(clusterName, nodeCount, extraSettings, (node, config) -> {});
+        return start(clusterName, nodeCount, extraSettings, (node, config) -> {
+        });
     }
 
     /** What a test puts into a node's config dir before the node starts (e.g. a model under multimodal/models/). */
     @FunctionalInterface
     public interface NodeConfigurer {
+
         void configure(int node, Path configDir) throws IOException;
     }
 
@@ -109,7 +119,8 @@ public final class DistributionCluster implements AutoCloseable {
         throws IOException {
         if (CLUSTER_NAME.matcher(clusterName).matches() == false || nodeCount < 1) {
             throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "bad cluster name [%s] or node count [%d]", clusterName, nodeCount));
+                String.format(Locale.ROOT, "bad cluster name [%s] or node count [%d]", clusterName, nodeCount)
+            );
         }
         Installation install = installation();
         Path clusterDir = install.root().resolve("clusters").resolve(clusterName);
@@ -228,14 +239,30 @@ public final class DistributionCluster implements AutoCloseable {
             String lastAnswer = "no answer yet";
             while (true) {
                 if (node.process.isAlive() == false) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                        "node [%s] of cluster [%s] exited with code %d while starting%n%s",
-                        node.name, name, node.process.exitValue(), logTails()));
+                    throw new IllegalStateException(
+                        String.format(
+                            Locale.ROOT,
+                            "node [%s] of cluster [%s] exited with code %d while starting%n%s",
+                            node.name,
+                            name,
+                            node.process.exitValue(),
+                            logTails()
+                        )
+                    );
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                        "cluster [%s] not green with %d nodes within %ds; node [%s] last said: %s%n%s",
-                        name, nodes.size(), START_TIMEOUT.toSeconds(), node.name, lastAnswer, logTails()));
+                    throw new IllegalStateException(
+                        String.format(
+                            Locale.ROOT,
+                            "cluster [%s] not green with %d nodes within %ds; node [%s] last said: %s%n%s",
+                            name,
+                            nodes.size(),
+                            START_TIMEOUT.toSeconds(),
+                            node.name,
+                            lastAnswer,
+                            logTails()
+                        )
+                    );
                 }
                 try {
                     RestClientHelper.Response response = client.request("GET", health, null, Duration.ofSeconds(15));
@@ -257,7 +284,8 @@ public final class DistributionCluster implements AutoCloseable {
     // ---- installation: once per JVM ----
 
     /** The unpacked distribution with the plugin installed, and who the nodes run as (null: the current user). */
-    private record Installation(Path root, Path home, Path javaHome, String runAsUser, Path runuser) {}
+    private record Installation(Path root, Path home, Path javaHome, String runAsUser, Path runuser) {
+    }
 
     private static synchronized Installation installation() throws IOException {
         if (installation == null) {
@@ -289,8 +317,15 @@ public final class DistributionCluster implements AutoCloseable {
         String pluginCli = home.resolve("bin").resolve("opensearch-plugin").toString();
         CommandResult installed = exec(List.of(pluginCli, "install", "--batch", pluginZip.toUri().toString()), home, env);
         if (installed.exitCode() != 0 || Files.isDirectory(home.resolve("plugins").resolve(PLUGIN_NAME)) == false) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "opensearch-plugin install of %s failed (exit %d):%n%s",
-                pluginZip, installed.exitCode(), installed.output()));
+            throw new IllegalStateException(
+                String.format(
+                    Locale.ROOT,
+                    "opensearch-plugin install of %s failed (exit %d):%n%s",
+                    pluginZip,
+                    installed.exitCode(),
+                    installed.output()
+                )
+            );
         }
 
         if (runAsUser != null) {
@@ -301,8 +336,15 @@ public final class DistributionCluster implements AutoCloseable {
             String java = javaHome.resolve("bin").resolve("java").toString();
             CommandResult canRunJava = exec(List.of(runuser.get().toString(), "-u", runAsUser, "--", java, "-version"), root, env);
             if (canRunJava.exitCode() != 0) {
-                throw new IllegalStateException(String.format(Locale.ROOT, "user %s cannot run %s (make the JDK readable by it):%n%s",
-                    runAsUser, java, canRunJava.output()));
+                throw new IllegalStateException(
+                    String.format(
+                        Locale.ROOT,
+                        "user %s cannot run %s (make the JDK readable by it):%n%s",
+                        runAsUser,
+                        java,
+                        canRunJava.output()
+                    )
+                );
             }
         }
         return new Installation(root, home, javaHome, runAsUser, runuser.orElse(null));
@@ -318,8 +360,10 @@ public final class DistributionCluster implements AutoCloseable {
             return null;
         }
         if (hasRunuser == false) {
-            throw new IllegalStateException("the integration tests run as root, OpenSearch refuses to start as root, and runuser "
-                + "(util-linux) is not installed: install util-linux or run the build as a non-root user");
+            throw new IllegalStateException(
+                "the integration tests run as root, OpenSearch refuses to start as root, and runuser "
+                    + "(util-linux) is not installed: install util-linux or run the build as a non-root user"
+            );
         }
         String user = System.getProperty(RUN_AS_USER_PROPERTY, DEFAULT_RUN_AS_USER);
         if (exec(List.of("id", "-u", user), null, Map.of()).exitCode() == 0) {
@@ -329,9 +373,18 @@ public final class DistributionCluster implements AutoCloseable {
         CommandResult added = exec(useradd, null, Map.of());
         // a concurrent build may have created it in between
         if (added.exitCode() != 0 && exec(List.of("id", "-u", user), null, Map.of()).exitCode() != 0) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "the integration tests run as root, OpenSearch refuses to start as "
-                + "root, and creating the system user [%s] failed (exit %d: %s); create it (useradd --system %s) or run the build as a "
-                + "non-root user", user, added.exitCode(), added.output().strip(), user));
+            throw new IllegalStateException(
+                String.format(
+                    Locale.ROOT,
+                    "the integration tests run as root, OpenSearch refuses to start as "
+                        + "root, and creating the system user [%s] failed (exit %d: %s); create it (useradd --system %s) or run the build as a "
+                        + "non-root user",
+                    user,
+                    added.exitCode(),
+                    added.output().strip(),
+                    user
+                )
+            );
         }
         return user;
     }
@@ -481,6 +534,7 @@ public final class DistributionCluster implements AutoCloseable {
 
     /** One node's ports, directories and process. */
     private static final class Node {
+
         static final String PID_FILE = "opensearch.pid";
         static final String LAUNCHER_PID_FILE = "launcher.pid";
         static final Set<String> PID_FILES = Set.of(PID_FILE, LAUNCHER_PID_FILE);
@@ -562,7 +616,8 @@ public final class DistributionCluster implements AutoCloseable {
 
     // ---- files and processes ----
 
-    private record CommandResult(int exitCode, String output) {}
+    private record CommandResult(int exitCode, String output) {
+    }
 
     private static CommandResult exec(List<String> command, Path workingDir, Map<String, String> extraEnv) throws IOException {
         Path output = Files.createTempFile("integ-exec", ".log");
@@ -577,8 +632,15 @@ public final class DistributionCluster implements AutoCloseable {
             try {
                 if (process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) == false) {
                     process.destroyForcibly();
-                    throw new IOException(String.format(Locale.ROOT, "%s did not finish within %ds: %s",
-                        command, COMMAND_TIMEOUT.toSeconds(), Files.readString(output, StandardCharsets.UTF_8)));
+                    throw new IOException(
+                        String.format(
+                            Locale.ROOT,
+                            "%s did not finish within %ds: %s",
+                            command,
+                            COMMAND_TIMEOUT.toSeconds(),
+                            Files.readString(output, StandardCharsets.UTF_8)
+                        )
+                    );
                 }
             } catch (InterruptedException e) {
                 process.destroyForcibly();
@@ -647,6 +709,7 @@ public final class DistributionCluster implements AutoCloseable {
             return;
         }
         Files.walkFileTree(path, new SimpleFileVisitor<>() {
+
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 Files.delete(file);
@@ -676,7 +739,8 @@ public final class DistributionCluster implements AutoCloseable {
         Path path = requiredPath(property);
         if (Files.isRegularFile(path) == false) {
             throw new IllegalStateException(
-                String.format(Locale.ROOT, "%s=%s does not exist; build it first (mvn package)", property, path));
+                String.format(Locale.ROOT, "%s=%s does not exist; build it first (mvn package)", property, path)
+            );
         }
         return path;
     }

@@ -2,10 +2,13 @@ package org.opensearch.multimodal.integ;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,10 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertTrue;
 
 /**
  * {@code embed_image} on a real node: a CLIP-layout model (tiny-clip) dropped into the node's config, images given as
@@ -51,13 +50,24 @@ public final class ImageIngestIT {
         });
         images.start();
         Path tinyClip = Path.of(ImageIngestIT.class.getResource("/models/tiny-clip").toURI());
-        cluster = DistributionCluster.start("it-images", 1, Map.of("plugins.multimodal.image.url.allowed_hosts", List.of("127.0.0.1")),
+        cluster = DistributionCluster.start(
+            "it-images",
+            1,
+            Map.of("plugins.multimodal.image.url.allowed_hosts", List.of("127.0.0.1")),
             (node, config) -> {
                 Path dir = Files.createDirectories(config.resolve("multimodal").resolve("models").resolve("tiny-clip"));
-                for (String file : List.of("vision_model.onnx", "text_model.onnx", "tokenizer.json", "config.json", "preprocessor_config.json", "multimodal-model.json")) {
+                for (String file : List.of(
+                    "vision_model.onnx",
+                    "text_model.onnx",
+                    "tokenizer.json",
+                    "config.json",
+                    "preprocessor_config.json",
+                    "multimodal-model.json"
+                )) {
                     Files.copy(tinyClip.resolve(file), dir.resolve(file));
                 }
-            });
+            }
+        );
         client = cluster.client(0);
     }
 
@@ -100,21 +110,39 @@ public final class ImageIngestIT {
 
     @Test
     public void embedApiTakesImagesUnderTheSameGuard() throws IOException {
-        Map<String, Object> embedded = client.post("/_plugins/_multimodal/_embed", Map.of("model", "tiny-clip",
-            "images", List.of(base64("upright.png"), url("/images/upright.webp")), "token_vectors", true)).assertSuccess().map();
+        Map<String, Object> embedded = client.post(
+            "/_plugins/_multimodal/_embed",
+            Map.of(
+                "model",
+                "tiny-clip",
+                "images",
+                List.of(base64("upright.png"), url("/images/upright.webp")),
+                "token_vectors",
+                true
+            )
+        ).assertSuccess().map();
         List<?> embeddings = (List<?>) embedded.get("embeddings");
         assertEquals(2, embeddings.size());
         for (Object embedding : embeddings) {
             assertEquals(6, ((List<?>) ((Map<?, ?>) embedding).get("vector")).size());
             assertFalse("patch vectors asked for", ((List<?>) ((Map<?, ?>) embedding).get("patch_vectors")).isEmpty());
         }
-        RestClientHelper.Response blocked = client.post("/_plugins/_multimodal/_embed", Map.of("model", "tiny-clip",
-            "images", List.of(base64("upright.png"), "http://169.254.169.254/latest/meta-data/")));
+        RestClientHelper.Response blocked = client.post(
+            "/_plugins/_multimodal/_embed",
+            Map.of(
+                "model",
+                "tiny-clip",
+                "images",
+                List.of(base64("upright.png"), "http://169.254.169.254/latest/meta-data/")
+            )
+        );
         assertEquals(blocked.body(), 403, blocked.status());
         assertTrue(blocked.body(), blocked.body().contains("[images][1]"));
-        RestClientHelper.Response corrupt = client.post("/_plugins/_multimodal/_embed", Map.of("model", "tiny-clip", "images", List.of(base64("corrupt.png"))));
+        RestClientHelper.Response corrupt = client
+            .post("/_plugins/_multimodal/_embed", Map.of("model", "tiny-clip", "images", List.of(base64("corrupt.png"))));
         assertEquals(corrupt.body(), 400, corrupt.status());
-        RestClientHelper.Response both = client.post("/_plugins/_multimodal/_embed", Map.of("model", "tiny-clip", "images", List.of("x"), "texts", List.of("y")));
+        RestClientHelper.Response both = client
+            .post("/_plugins/_multimodal/_embed", Map.of("model", "tiny-clip", "images", List.of("x"), "texts", List.of("y")));
         assertEquals(both.body(), 400, both.status());
         assertTrue(both.body(), both.body().contains("exactly one of [texts] and [images]"));
     }
@@ -124,13 +152,19 @@ public final class ImageIngestIT {
         client.put("/_ingest/pipeline/photos", """
             {"processors": [{"embed_image": {"model": "tiny-clip", "field_map": {"photo": "photo_vec"},
               "patch_field_map": {"photo": "photo_patches"}, "batch_size": 4}}]}""").assertSuccess();
-        client.put("/" + INDEX, Map.of(
-            "settings", Map.of("index.number_of_shards", 1, "index.number_of_replicas", 0, "index.default_pipeline", "photos"),
-            "mappings", RestClientHelper.parseMap("""
-                {"properties": {
-                  "photo": {"type": "keyword", "index": false, "doc_values": false},
-                  "photo_vec": {"type": "dense_vector", "dims": 6, "similarity": "cosine"},
-                  "photo_patches": {"type": "multi_vector", "dims": 8}}}"""))).assertSuccess();
+        client.put(
+            "/" + INDEX,
+            Map.of(
+                "settings",
+                Map.of("index.number_of_shards", 1, "index.number_of_replicas", 0, "index.default_pipeline", "photos"),
+                "mappings",
+                RestClientHelper.parseMap("""
+                    {"properties": {
+                      "photo": {"type": "keyword", "index": false, "doc_values": false},
+                      "photo_vec": {"type": "dense_vector", "dims": 6, "similarity": "cosine"},
+                      "photo_patches": {"type": "multi_vector", "dims": 8}}}""")
+            )
+        ).assertSuccess();
 
         Map<String, String> photos = new LinkedHashMap<>();
         photos.put("base64", base64("upright.png"));
@@ -138,15 +172,17 @@ public final class ImageIngestIT {
         photos.put("url-webp", url("/images/upright.webp"));
         photos.put("data-uri", "data:image/gif;base64," + base64("animated.gif"));
         Map<String, Object[]> bad = new LinkedHashMap<>();
-        bad.put("url-missing", new Object[] { url("/images/missing.png"), 400, "HTTP 404" });
-        bad.put("url-to-private", new Object[] { url("/to-private"), 403, "10.0.0.1" });
-        bad.put("metadata", new Object[] { "http://169.254.169.254/latest/meta-data/", 403, "blocked" });
-        bad.put("corrupt", new Object[] { base64("corrupt.png"), 400, "corrupt" });
-        bad.put("tiff", new Object[] { base64("image.tiff"), 415, "unsupported format" });
-        bad.put("bomb", new Object[] { base64("bomb.png"), 413, "too large" });
+        bad.put("url-missing", new Object[]{url("/images/missing.png"), 400, "HTTP 404"});
+        bad.put("url-to-private", new Object[]{url("/to-private"), 403, "10.0.0.1"});
+        bad.put("metadata", new Object[]{"http://169.254.169.254/latest/meta-data/", 403, "blocked"});
+        bad.put("corrupt", new Object[]{base64("corrupt.png"), 400, "corrupt"});
+        bad.put("tiff", new Object[]{base64("image.tiff"), 415, "unsupported format"});
+        bad.put("bomb", new Object[]{base64("bomb.png"), 413, "too large"});
         StringBuilder bulk = new StringBuilder();
         photos.forEach((id, photo) -> bulk.append(DemoCorpus.indexAction(INDEX, id)).append('\n').append(photoDoc(photo)).append('\n'));
-        bad.forEach((id, spec) -> bulk.append(DemoCorpus.indexAction(INDEX, id)).append('\n').append(photoDoc((String) spec[0])).append('\n'));
+        bad.forEach(
+            (id, spec) -> bulk.append(DemoCorpus.indexAction(INDEX, id)).append('\n').append(photoDoc((String) spec[0])).append('\n')
+        );
 
         List<?> items = (List<?>) client.post("/_bulk?refresh=true", bulk.toString()).assertSuccess().map().get("items");
         for (Object item : items) {
@@ -165,9 +201,11 @@ public final class ImageIngestIT {
         Map<?, ?> stored = (Map<?, ?>) client.get("/" + INDEX + "/_doc/url-jpeg").assertSuccess().map().get("_source");
         assertEquals(6, ((List<?>) stored.get("photo_vec")).size());
         assertEquals("16 patches of the 32 x 32 input", 16, ((List<?>) stored.get("photo_patches")).size());
-        String byVector = String.format(java.util.Locale.ROOT,
+        String byVector = String.format(
+            java.util.Locale.ROOT,
             "{\"query\": {\"multimodal\": {\"query_vector\": %s, \"retrievers\": {\"image\": {\"dense\": {\"field\": \"photo_vec\", \"k\": 1}}}}}}",
-            RestClientHelper.toJson(stored.get("photo_vec")));
+            RestClientHelper.toJson(stored.get("photo_vec"))
+        );
         assertEquals(List.of("url-jpeg"), DemoCorpus.hitIds(client.post("/" + INDEX + "/_search", byVector)));
     }
 

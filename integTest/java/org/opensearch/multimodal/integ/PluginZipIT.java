@@ -2,6 +2,8 @@ package org.opensearch.multimodal.integ;
 
 import org.junit.Test;
 
+import static org.junit.Assert.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Enumeration;
@@ -13,8 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-
-import static org.junit.Assert.assertTrue;
 
 /** What bin/opensearch-plugin install gets: the plugin, its own runtime jars (none the distribution has) and the model. */
 public final class PluginZipIT {
@@ -39,8 +39,14 @@ public final class PluginZipIT {
         try (ZipFile zipFile = new ZipFile(DistributionCluster.pluginZip().toFile())) {
             zipFile.stream().forEach(e -> entries.add(e.getName()));
         }
-        for (String required : List.of("plugin-descriptor.properties", "plugin-security.policy", "models/bge-small-en-v1.5/model.onnx",
-            "models/bge-small-en-v1.5/tokenizer.json", "models/bge-small-en-v1.5/config.json", "models/bge-small-en-v1.5/multimodal-model.json")) {
+        for (String required : List.of(
+            "plugin-descriptor.properties",
+            "plugin-security.policy",
+            "models/bge-small-en-v1.5/model.onnx",
+            "models/bge-small-en-v1.5/tokenizer.json",
+            "models/bge-small-en-v1.5/config.json",
+            "models/bge-small-en-v1.5/multimodal-model.json"
+        )) {
             assertTrue(required + " missing from the zip: " + entries, entries.contains(required));
         }
     }

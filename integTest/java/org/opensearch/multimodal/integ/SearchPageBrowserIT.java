@@ -16,6 +16,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +30,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertTrue;
 
 /**
  * The search page ({@code GET /_plugins/_multimodal/ui}) in a real browser: headless Chromium from Debian's
@@ -63,7 +63,8 @@ public final class SearchPageBrowserIT {
                 Files.delete(shot); // only this run's evidence stays
             }
         }
-        demo = DemoProcess.start(Path.of(System.getProperty("tests.integ.dir", "target/integ")).resolve("search-page-demo").toAbsolutePath());
+        demo = DemoProcess
+            .start(Path.of(System.getProperty("tests.integ.dir", "target/integ")).resolve("search-page-demo").toAbsolutePath());
     }
 
     @AfterClass
@@ -78,7 +79,9 @@ public final class SearchPageBrowserIT {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(browser.chromium().toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1200");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(browser.chromedriver().toFile()).usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(browser.chromedriver().toFile())
+            .usingAnyFreePort()
+            .build();
         driver = new ChromeDriver(service, options);
         driver.get(demo.pageUrl());
         new WebDriverWait(driver, WAIT).until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
@@ -106,7 +109,10 @@ public final class SearchPageBrowserIT {
         List<String> scored = scoredRetrievers(hits.get(0));
         assertEquals(List.of("bm25", "image_vec", "product_vec", "title_vec"), scored);
         for (WebElement score : hits.get(0).findElements(By.cssSelector("dd[data-retriever]"))) {
-            assertTrue("retriever " + score.getDomAttribute("data-retriever") + " scored the first hit: " + score.getText(), score.getText().matches("\\d+\\.\\d{4}"));
+            assertTrue(
+                "retriever " + score.getDomAttribute("data-retriever") + " scored the first hit: " + score.getText(),
+                score.getText().matches("\\d+\\.\\d{4}")
+            );
         }
         assertTrue(text("#pane-a .latency"), text("#pane-a .latency").matches("\\d+ ms in the cluster · \\d+ ms round trip"));
         assertTrue(text("#pane-a .summary"), text("#pane-a .summary").contains("4 retrievers: RRF"));
@@ -115,7 +121,8 @@ public final class SearchPageBrowserIT {
 
     @Test
     public void droppingAPhotoFindsThatProductAndSimilarOnes() throws IOException {
-        byte[] photo = Files.readAllBytes(Path.of(System.getProperty("tests.demo.dir", "integTest/demo")).resolve("products/images/10235.jpg"));
+        byte[] photo = Files
+            .readAllBytes(Path.of(System.getProperty("tests.demo.dir", "integTest/demo")).resolve("products/images/10235.jpg"));
         dropPhoto(photo, "10235.jpg");
         assertEquals("10235.jpg", text("#photo-name"));
         List<WebElement> hits = hits("pane-a");
@@ -134,8 +141,10 @@ public final class SearchPageBrowserIT {
         assertTrue(text("#pane-a .summary"), text("#pane-a .summary").contains("6 retrievers: RRF"));
         hits = hits("pane-a");
         int withPhoto = ids(hits).indexOf("10235");
-        assertTrue("with the photo the photo's product ranks higher: #" + (withPhoto + 1) + " vs #" + (wordsAlone + 1) + " for the words alone",
-            withPhoto >= 0 && (wordsAlone < 0 || withPhoto < wordsAlone));
+        assertTrue(
+            "with the photo the photo's product ranks higher: #" + (withPhoto + 1) + " vs #" + (wordsAlone + 1) + " for the words alone",
+            withPhoto >= 0 && (wordsAlone < 0 || withPhoto < wordsAlone)
+        );
         assertAtLeast("watches in the top 10", 9, titles(hits.subList(0, 10)), "watch");
         screenshot("2b-photo-and-text.png");
     }
@@ -151,8 +160,10 @@ public final class SearchPageBrowserIT {
         assertTrue(text("#pane-a .summary"), text("#pane-a .summary").contains("GQR, primary image_vec"));
         List<WebElement> gqr = hits("pane-a");
         assertAtLeast("watches in GQR's top 10", 9, titles(gqr.subList(0, 10)), "watch");
-        assertTrue("GQR shows the primary's score before and after refinement",
-            gqr.get(0).findElement(By.className("gqr-score")).getText().matches("\\d+\\.\\d{4} → \\d+\\.\\d{4}"));
+        assertTrue(
+            "GQR shows the primary's score before and after refinement",
+            gqr.get(0).findElement(By.className("gqr-score")).getText().matches("\\d+\\.\\d{4} → \\d+\\.\\d{4}")
+        );
         screenshot("3-black-watch-gqr.png");
 
         before = completedSearches();
@@ -248,14 +259,17 @@ public final class SearchPageBrowserIT {
     /** What a drag and drop of a JPEG file onto the drop zone delivers to the page; the page then searches. */
     private void dropPhoto(byte[] bytes, String name) {
         int before = completedSearches();
-        js("""
-            const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([bytes], arguments[1], {type: 'image/jpeg'}));
-            const zone = document.getElementById('drop-zone');
-            zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
-            zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));""",
-            Base64.getEncoder().encodeToString(bytes), name);
+        js(
+            """
+                const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
+                const transfer = new DataTransfer();
+                transfer.items.add(new File([bytes], arguments[1], {type: 'image/jpeg'}));
+                const zone = document.getElementById('drop-zone');
+                zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+                zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));""",
+            Base64.getEncoder().encodeToString(bytes),
+            name
+        );
         waitForSearchAfter(before);
     }
 

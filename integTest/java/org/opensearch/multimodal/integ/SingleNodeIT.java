@@ -4,6 +4,10 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,10 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertTrue;
 
 /**
  * One node of the real distribution with the zip installed by {@code bin/opensearch-plugin}, and a second text model
@@ -56,25 +56,38 @@ public final class SingleNodeIT {
         for (String file : List.of("model.onnx", "tokenizer.json", "config.json")) {
             Files.copy(builtin.resolve(file), dir.resolve(file));
         }
-        Files.writeString(dir.resolve("multimodal-model.json"), """
-            {"id": "bge-small-mean", "kind": "text", "pooling": "mean", "normalize": true, "query_prefix": "", "document_prefix": ""}""",
-            StandardCharsets.UTF_8);
+        Files.writeString(
+            dir.resolve("multimodal-model.json"),
+            """
+                {"id": "bge-small-mean", "kind": "text", "pooling": "mean", "normalize": true, "query_prefix": "", "document_prefix": ""}""",
+            StandardCharsets.UTF_8
+        );
     }
 
     @Test
     public void pluginIsInstalledAndListsTheBuiltinAndTheOperatorModel() throws IOException {
         List<Object> plugins = client.get("/_cat/plugins?format=json").assertSuccess().list();
-        assertTrue(plugins + "\n" + cluster.logTails(), plugins.stream().anyMatch(p -> DistributionCluster.PLUGIN_NAME.equals(((Map<?, ?>) p).get("component"))));
+        assertTrue(
+            plugins + "\n" + cluster.logTails(),
+            plugins.stream().anyMatch(p -> DistributionCluster.PLUGIN_NAME.equals(((Map<?, ?>) p).get("component")))
+        );
 
         List<?> models = nodeModels(client.get("/_plugins/_multimodal/models").assertSuccess().map());
         Map<?, ?> builtin = model(models, DemoCorpus.MODEL);
         Map<?, ?> operator = model(models, OPERATOR_MODEL);
         assertEquals(384, builtin.get("dims"));
         assertEquals("cpu", builtin.get("device"));
-        String pluginModels = cluster.home().resolve("plugins").resolve(DistributionCluster.PLUGIN_NAME).resolve("models").toRealPath().toString();
+        String pluginModels = cluster.home()
+            .resolve("plugins")
+            .resolve(DistributionCluster.PLUGIN_NAME)
+            .resolve("models")
+            .toRealPath()
+            .toString();
         assertTrue("the built-in model ships in the plugin dir: " + builtin, ((String) builtin.get("path")).startsWith(pluginModels));
-        assertTrue("the operator's model is read from the node's config dir: " + operator,
-            ((String) operator.get("path")).startsWith(cluster.configDir(0).toRealPath().toString()));
+        assertTrue(
+            "the operator's model is read from the node's config dir: " + operator,
+            ((String) operator.get("path")).startsWith(cluster.configDir(0).toRealPath().toString())
+        );
         assertEquals("dims come from the operator's config.json", 384, operator.get("dims"));
         assertEquals("mean", String.valueOf(operator.get("pooling")).toLowerCase(java.util.Locale.ROOT));
         assertTrue(operator.toString(), ((List<?>) operator.get("files")).containsAll(List.of("model.onnx", "tokenizer.json")));
@@ -94,7 +107,9 @@ public final class SingleNodeIT {
         Map<String, Object> loaded = client.post("/_plugins/_multimodal/models/" + OPERATOR_MODEL + "/_load", null).assertSuccess().map();
         Map<?, ?> node = (Map<?, ?>) ((Map<?, ?>) loaded.get("nodes")).values().iterator().next();
         assertEquals(loaded.toString(), true, ((Map<?, ?>) node.get("model")).get("loaded"));
-        Map<String, Object> unloaded = client.post("/_plugins/_multimodal/models/" + OPERATOR_MODEL + "/_unload", null).assertSuccess().map();
+        Map<String, Object> unloaded = client.post("/_plugins/_multimodal/models/" + OPERATOR_MODEL + "/_unload", null)
+            .assertSuccess()
+            .map();
         node = (Map<?, ?>) ((Map<?, ?>) unloaded.get("nodes")).values().iterator().next();
         assertEquals(unloaded.toString(), false, ((Map<?, ?>) node.get("model")).get("loaded"));
 
@@ -123,18 +138,24 @@ public final class SingleNodeIT {
             assertEquals(asset.getKey(), 200, page.statusCode());
             assertTrue(page.headers().toString(), page.headers().firstValue("content-type").orElse("").startsWith(asset.getValue()));
             String policy = page.headers().firstValue("content-security-policy").orElse("");
-            assertTrue("scripts, styles and calls only from this node: " + policy,
-                policy.contains("script-src 'self'") && policy.contains("style-src 'self'") && policy.contains("connect-src 'self'"));
-            assertFalse("no CDN, font or remote script: " + asset.getKey(),
-                page.body().matches("(?s).*(src|href)=\"(https?:)?//.*|.*@import.*|.*url\\((https?:)?//.*"));
+            assertTrue(
+                "scripts, styles and calls only from this node: " + policy,
+                policy.contains("script-src 'self'") && policy.contains("style-src 'self'") && policy.contains("connect-src 'self'")
+            );
+            assertFalse(
+                "no CDN, font or remote script: " + asset.getKey(),
+                page.body().matches("(?s).*(src|href)=\"(https?:)?//.*|.*@import.*|.*url\\((https?:)?//.*")
+            );
         }
         HttpResponse<String> index = http.send(
             HttpRequest.newBuilder(cluster.httpUri(0).resolve("/_plugins/_multimodal/ui?index=demo-docs&q=bread")).GET().build(),
             HttpResponse.BodyHandlers.ofString()
         );
         assertTrue("a deep link serves the page", index.statusCode() == 200 && index.body().contains("id=\"drop-zone\""));
-        for (String outside : List.of("/_plugins/_multimodal/ui/opensearch.yml", "/_plugins/_multimodal/ui/..%2F..%2Fconfig%2Fopensearch.yml")) {
-            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(cluster.httpUri(0).resolve(outside)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        for (String outside : List
+            .of("/_plugins/_multimodal/ui/opensearch.yml", "/_plugins/_multimodal/ui/..%2F..%2Fconfig%2Fopensearch.yml")) {
+            HttpResponse<String> refused = http
+                .send(HttpRequest.newBuilder(cluster.httpUri(0).resolve(outside)).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals("only the page's own files: " + outside, 404, refused.statusCode());
         }
     }
@@ -148,7 +169,10 @@ public final class SingleNodeIT {
             Map<?, ?> model = (Map<?, ?>) ((Map<?, ?>) node.get("models")).get(DemoCorpus.MODEL);
             assertTrue(stats.toString(), ((Number) model.get("inference_calls")).longValue() > 0);
             assertTrue(stats.toString(), ((Map<?, ?>) model.get("latency_ms")).containsKey("p99"));
-            assertTrue(stats.toString(), ((Map<?, ?>) ((Map<?, ?>) node.get("ingest")).get("documents_embedded")).containsKey("embed_text"));
+            assertTrue(
+                stats.toString(),
+                ((Map<?, ?>) ((Map<?, ?>) node.get("ingest")).get("documents_embedded")).containsKey("embed_text")
+            );
             assertTrue(stats.toString(), node.containsKey("queries"));
             Map<?, ?> pools = (Map<?, ?>) node.get("inference_pools");
             assertEquals(stats.toString(), "multimodal_inference", ((Map<?, ?>) pools.get("index")).get("thread_pool"));
@@ -168,23 +192,47 @@ public final class SingleNodeIT {
         assertTrue("mean pooling is its own model, not bge's CLS vector again: cosine " + cosine, cosine < 0.99);
         assertTrue("but the same encoder underneath: cosine " + cosine, cosine > 0.5);
 
-        Map<String, Object> withTokens = client.post("/_plugins/_multimodal/_embed",
-            Map.of("model", OPERATOR_MODEL, "texts", List.of(text), "token_vectors", true)).assertSuccess().map();
+        Map<String, Object> withTokens = client.post(
+            "/_plugins/_multimodal/_embed",
+            Map.of("model", OPERATOR_MODEL, "texts", List.of(text), "token_vectors", true)
+        ).assertSuccess().map();
         List<?> tokens = (List<?>) ((Map<?, ?>) ((List<?>) withTokens.get("embeddings")).get(0)).get("token_vectors");
         assertTrue("one vector per real token, no [CLS]/[SEP]: " + tokens.size(), tokens.size() > 3 && tokens.size() < 20);
         assertEquals(384, ((List<?>) tokens.get(0)).size());
-        assertEquals("models load on first use, and now it is loaded", true,
-            model(nodeModels(client.get("/_plugins/_multimodal/models").map()), OPERATOR_MODEL).get("loaded"));
+        assertEquals(
+            "models load on first use, and now it is loaded",
+            true,
+            model(nodeModels(client.get("/_plugins/_multimodal/models").map()), OPERATOR_MODEL).get("loaded")
+        );
     }
 
     @Test
     public void semanticSearchFindsTheDocumentByMeaning() throws IOException {
-        assertEquals("34", DemoCorpus.hitIds(client.post("/" + INDEX + "/_search", DemoCorpus.semanticSearch("how do plants turn light into food", 3, null))).get(0));
-        assertEquals("7", DemoCorpus.hitIds(client.post("/" + INDEX + "/_search", DemoCorpus.semanticSearch("a loaf that rises with wild yeast", 3, null))).get(0));
-        assertEquals("22", DemoCorpus.hitIds(client.post("/" + INDEX + "/_search", DemoCorpus.semanticSearch("sending messages only the receiver can read", 3, null))).get(0));
+        assertEquals(
+            "34",
+            DemoCorpus
+                .hitIds(client.post("/" + INDEX + "/_search", DemoCorpus.semanticSearch("how do plants turn light into food", 3, null)))
+                .get(0)
+        );
+        assertEquals(
+            "7",
+            DemoCorpus
+                .hitIds(client.post("/" + INDEX + "/_search", DemoCorpus.semanticSearch("a loaf that rises with wild yeast", 3, null)))
+                .get(0)
+        );
+        assertEquals(
+            "22",
+            DemoCorpus
+                .hitIds(
+                    client.post("/" + INDEX + "/_search", DemoCorpus.semanticSearch("sending messages only the receiver can read", 3, null))
+                )
+                .get(0)
+        );
 
-        RestClientHelper.Response filtered = client.post("/" + INDEX + "/_search",
-            DemoCorpus.semanticSearch("how do plants turn light into food", 5, "{\"term\": {\"topic\": \"cooking\"}}"));
+        RestClientHelper.Response filtered = client.post(
+            "/" + INDEX + "/_search",
+            DemoCorpus.semanticSearch("how do plants turn light into food", 5, "{\"term\": {\"topic\": \"cooking\"}}")
+        );
         List<Map<?, ?>> sources = DemoCorpus.hitSources(filtered);
         assertEquals("k hits, all passing the filter inside the graph search", 5, sources.size());
         for (Map<?, ?> source : sources) {
@@ -193,9 +241,11 @@ public final class SingleNodeIT {
 
         Map<String, Object> stored = client.get("/" + INDEX + "/_doc/34").assertSuccess().map();
         List<?> vector = (List<?>) ((Map<?, ?>) stored.get("_source")).get("body_vec");
-        String byVector = String.format(java.util.Locale.ROOT,
+        String byVector = String.format(
+            java.util.Locale.ROOT,
             "{\"query\": {\"multimodal\": {\"query_vector\": %s, \"retrievers\": {\"v\": {\"dense\": {\"field\": \"body_vec\", \"k\": 1}}}}}}",
-            RestClientHelper.toJson(vector));
+            RestClientHelper.toJson(vector)
+        );
         assertEquals("query_vector replaces query_text", List.of("34"), DemoCorpus.hitIds(client.post("/" + INDEX + "/_search", byVector)));
     }
 
@@ -207,10 +257,17 @@ public final class SingleNodeIT {
         assertBadRequest(search("{\"dense\": {\"field\": \"body_vec\", \"model\": \"bge-small-en-v1.5\", \"k\": 10001}}"), "[k]");
         assertBadRequest(search("{\"dense\": {\"field\": \"title\", \"model\": \"bge-small-en-v1.5\", \"k\": 3}}"), "dense_vector");
         assertBadRequest(search("{\"dense\": {\"field\": \"body_vec\", \"model\": \"no-such-model\", \"k\": 3}}"), "no-such-model");
-        assertBadRequest(client.post("/" + INDEX + "/_search",
-            "{\"query\": {\"multimodal\": {\"query_vector\": [1, 0, 0], \"retrievers\": {\"v\": {\"dense\": {\"field\": \"body_vec\"}}}}}}"),
-            "384");
-        assertBadRequest(client.post("/_plugins/_multimodal/_embed", Map.of("model", "no-such-model", "texts", List.of("x"))), "no-such-model");
+        assertBadRequest(
+            client.post(
+                "/" + INDEX + "/_search",
+                "{\"query\": {\"multimodal\": {\"query_vector\": [1, 0, 0], \"retrievers\": {\"v\": {\"dense\": {\"field\": \"body_vec\"}}}}}}"
+            ),
+            "384"
+        );
+        assertBadRequest(
+            client.post("/_plugins/_multimodal/_embed", Map.of("model", "no-such-model", "texts", List.of("x"))),
+            "no-such-model"
+        );
         assertBadRequest(client.post("/_plugins/_multimodal/_embed", Map.of("model", DemoCorpus.MODEL, "texts", List.of(1))), "[texts][0]");
         assertEquals("the node stays healthy", "green", client.get("/_cluster/health").assertSuccess().map().get("status"));
     }
@@ -222,7 +279,10 @@ public final class SingleNodeIT {
         try {
             client.put("/budget-docs", DemoCorpus.indexBody(Map.of("index.number_of_shards", 1, "index.number_of_replicas", 0), "embed"))
                 .assertSuccess();
-            List<?> items = (List<?>) client.post("/_bulk?refresh=true", DemoCorpus.bulkBody("budget-docs")).assertSuccess().map().get("items");
+            List<?> items = (List<?>) client.post("/_bulk?refresh=true", DemoCorpus.bulkBody("budget-docs"))
+                .assertSuccess()
+                .map()
+                .get("items");
             int indexed = 0;
             int rejected = 0;
             for (Object item : items) {
@@ -239,9 +299,12 @@ public final class SingleNodeIT {
             assertTrue("and the rest do not: " + rejected, rejected > 0);
             assertEquals(indexed, client.get("/budget-docs/_count").assertSuccess().map().get("count"));
 
-            List<String> texts = java.util.Collections.nCopies(100, "a paragraph long enough to make a few dozen token vectors for the budget");
-            assertBadRequest(client.post("/_plugins/_multimodal/_embed", Map.of("model", DemoCorpus.MODEL, "texts", texts, "token_vectors", true)),
-                setting);
+            List<String> texts = java.util.Collections
+                .nCopies(100, "a paragraph long enough to make a few dozen token vectors for the budget");
+            assertBadRequest(
+                client.post("/_plugins/_multimodal/_embed", Map.of("model", DemoCorpus.MODEL, "texts", texts, "token_vectors", true)),
+                setting
+            );
         } finally {
             Map<String, Object> reset = new java.util.HashMap<>();
             reset.put(setting, null);

@@ -4,17 +4,17 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertNull;
-import static org.junit.Assert.assertTrue;
 
 /**
  * Three nodes of the real distribution on loopback, the plugin on each. The index has 3 shards and 1 replica, kept off
@@ -38,7 +38,8 @@ public final class ThreeNodeClusterIT {
         BAD.put("bad-token-dims", new BadDocument("{\"body\": \"x\", \"body_tokens\": [[0.1, 0.2]]}", true, "body_tokens"));
     }
 
-    private record BadDocument(String source, boolean bypassPipeline, String namedField) {}
+    private record BadDocument(String source, boolean bypassPipeline, String namedField) {
+    }
 
     private static DistributionCluster cluster;
     private static int corpusSize;
@@ -50,9 +51,12 @@ public final class ThreeNodeClusterIT {
         RestClientHelper client = cluster.client(0);
         client.put("/_ingest/pipeline/embed", DemoCorpus.PIPELINE_BODY).assertSuccess();
         Map<String, Object> settings = Map.of(
-            "index.number_of_shards", 3,
-            "index.number_of_replicas", 1,
-            "index.routing.allocation.exclude._name", cluster.nodeName(NODES - 1)
+            "index.number_of_shards",
+            3,
+            "index.number_of_replicas",
+            1,
+            "index.routing.allocation.exclude._name",
+            cluster.nodeName(NODES - 1)
         );
         client.put("/" + INDEX, DemoCorpus.indexBody(settings, "embed")).assertSuccess();
         client.get("/_cluster/health/" + INDEX + "?wait_for_status=green&timeout=60s").assertSuccess();
@@ -100,7 +104,10 @@ public final class ThreeNodeClusterIT {
         assertEquals(cluster.logTails(), nodes, withPlugin);
 
         // the models API answers for every node, through the transport action, from any node
-        Map<String, Object> models = cluster.client(NODES - 1).get("/_plugins/_multimodal/models/" + DemoCorpus.MODEL).assertSuccess().map();
+        Map<String, Object> models = cluster.client(NODES - 1)
+            .get("/_plugins/_multimodal/models/" + DemoCorpus.MODEL)
+            .assertSuccess()
+            .map();
         assertEquals(models.toString(), Map.of("total", 3, "successful", 3, "failed", 0), models.get("_nodes"));
         Set<String> reporting = new TreeSet<>();
         for (Object node : ((Map<?, ?>) models.get("nodes")).values()) {
@@ -141,7 +148,10 @@ public final class ThreeNodeClusterIT {
     public void aNodeWithoutShardsCoordinatesTheSemanticSearch() throws IOException {
         String coordinator = cluster.nodeName(NODES - 1);
         Set<String> nodesWithShards = new TreeSet<>();
-        List<Object> shards = cluster.client(0).get("/_cat/shards/" + INDEX + "?format=json&h=shard,prirep,state,node").assertSuccess().list();
+        List<Object> shards = cluster.client(0)
+            .get("/_cat/shards/" + INDEX + "?format=json&h=shard,prirep,state,node")
+            .assertSuccess()
+            .list();
         for (Object shard : shards) {
             nodesWithShards.add((String) ((Map<?, ?>) shard).get("node"));
             assertEquals(shards.toString(), "STARTED", ((Map<?, ?>) shard).get("state"));
@@ -163,7 +173,11 @@ public final class ThreeNodeClusterIT {
         RestClientHelper.Response fusedFromCoordinator = cluster.client(NODES - 1).post("/" + INDEX + "/_search", fused);
         List<String> fusedIds = DemoCorpus.hitIds(fusedFromCoordinator);
         assertEquals("34", fusedIds.get(0));
-        assertEquals("RRF over one pool per shard, the same from any node", DemoCorpus.hitIds(cluster.client(0).post("/" + INDEX + "/_search", fused)), fusedIds);
+        assertEquals(
+            "RRF over one pool per shard, the same from any node",
+            DemoCorpus.hitIds(cluster.client(0).post("/" + INDEX + "/_search", fused)),
+            fusedIds
+        );
         assertTrue(fusedFromCoordinator.body(), fusedFromCoordinator.body().contains("retriever [bm25] raw score"));
 
         String filtered = DemoCorpus.semanticSearch("famous moments in space exploration", 4, "{\"term\": {\"topic\": \"history\"}}");
@@ -190,21 +204,37 @@ public final class ThreeNodeClusterIT {
         String body = fromCoordinator.body();
         assertEquals("from 1, size 3", 3, DemoCorpus.hitIds(fromCoordinator).size());
         assertTrue(body, body.contains("score before refinement") && body.contains("KL(target || primary)"));
-        assertTrue("the rescorer's arithmetic in explain: " + body, body.contains("MaxSim of") && body.contains("late_interaction total of"));
+        assertTrue(
+            "the rescorer's arithmetic in explain: " + body,
+            body.contains("MaxSim of") && body.contains("late_interaction total of")
+        );
         assertTrue("profile per shard", body.contains("\"profile\"") && body.contains("rewrite_time"));
         assertTrue("aggregations over the pools", body.contains("\"topics\"") && body.contains("nature"));
-        assertEquals("the same hits from a data node", DemoCorpus.hitIds(cluster.client(0).post("/" + INDEX + "/_search", gqr)), DemoCorpus.hitIds(fromCoordinator));
+        assertEquals(
+            "the same hits from a data node",
+            DemoCorpus.hitIds(cluster.client(0).post("/" + INDEX + "/_search", gqr)),
+            DemoCorpus.hitIds(fromCoordinator)
+        );
 
-        String linear = gqr.replace("\"gqr\": {\"primary\": \"tokens\", \"complementary\": [\"bm25\", \"text\"], \"pool_k\": 10}",
-            "\"linear\": {\"normalization\": \"z_score\", \"weights\": {\"bm25\": 0.3, \"text\": 0.3, \"tokens\": 0.4}}");
+        String linear = gqr.replace(
+            "\"gqr\": {\"primary\": \"tokens\", \"complementary\": [\"bm25\", \"text\"], \"pool_k\": 10}",
+            "\"linear\": {\"normalization\": \"z_score\", \"weights\": {\"bm25\": 0.3, \"text\": 0.3, \"tokens\": 0.4}}"
+        );
         RestClientHelper.Response linearResponse = cluster.client(NODES - 1).post("/" + INDEX + "/_search", linear).assertSuccess();
         assertTrue(linearResponse.body(), linearResponse.body().contains("z_score normalized score"));
-        assertEquals("linear fusion, the same from any node", DemoCorpus.hitIds(cluster.client(1).post("/" + INDEX + "/_search", linear)), DemoCorpus.hitIds(linearResponse));
+        assertEquals(
+            "linear fusion, the same from any node",
+            DemoCorpus.hitIds(cluster.client(1).post("/" + INDEX + "/_search", linear)),
+            DemoCorpus.hitIds(linearResponse)
+        );
 
         String first = gqr.replace("\"size\": 3, \"from\": 1", "\"size\": 1");
         assertEquals("34", DemoCorpus.hitIds(cluster.client(NODES - 1).post("/" + INDEX + "/_search", first)).get(0));
 
-        assertBadRequest(gqr.replace("\"primary\": \"tokens\", \"complementary\": [\"bm25\", \"text\"]", "\"primary\": \"bm25\""), "[fusion.gqr.primary] retriever [bm25] is lexical");
+        assertBadRequest(
+            gqr.replace("\"primary\": \"tokens\", \"complementary\": [\"bm25\", \"text\"]", "\"primary\": \"bm25\""),
+            "[fusion.gqr.primary] retriever [bm25] is lexical"
+        );
         assertBadRequest(gqr.replace("\"pool_k\": 10", "\"pool_k\": 10, \"steps\": 1001"), "[fusion.gqr.steps]");
         assertBadRequest(gqr.replace("\"window_size\": 10", "\"window_size\": 10001"), "[rescore.window_size]");
         assertBadRequest(gqr.replace("\"field\": \"body_tokens\", \"model\"", "\"field\": \"body_vec\", \"model\""), "not [multi_vector]");

@@ -5,8 +5,8 @@ import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.ImageBatch;
-import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.Workload;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * {@code embed_image}: writes an image vector (and optionally patch vectors) for each mapped image field. A field
  * holds base64, a {@code data:} URI, an http(s) URL or a file path, read within the node's image limits and address
  * rules; downloads run concurrently (bounded by the node) without holding ingest threads. Images are decoded and
- * encoded in batches of {@code batch_size} on the inference pool, at most two batches of a request loaded at once. A document with a bad image fails alone, with the
- * image problem's 4xx and a reason naming the field.
+ * encoded in batches of {@code batch_size} on the inference pool, at most two batches of a request loaded at once. A
+ * document with a bad image fails alone, with the image problem's 4xx and a reason naming the field.
  */
 public final class EmbedImageProcessor extends EmbeddingProcessor {
 
@@ -64,8 +64,13 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
     protected void embedBatch(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
         Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
         sourceFields.addAll(patchFieldMap.keySet());
-        List<ImageFieldInput> inputs = readFields(documents, sourceFields, ignoreMissing, TYPE,
-            (document, field, value) -> new ImageFieldInput(document, field, value, fieldMap.get(field), patchFieldMap.get(field)));
+        List<ImageFieldInput> inputs = readFields(
+            documents,
+            sourceFields,
+            ignoreMissing,
+            TYPE,
+            (document, field, value) -> new ImageFieldInput(document, field, value, fieldMap.get(field), patchFieldMap.get(field))
+        );
         if (inputs.isEmpty()) {
             handler.accept(documents);
             return;

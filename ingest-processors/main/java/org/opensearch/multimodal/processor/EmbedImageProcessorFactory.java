@@ -30,7 +30,8 @@ public final class EmbedImageProcessorFactory implements Processor.Factory {
         String model = ProcessorConfigs.model(type, tag, config, "model", service.registry());
         var manifest = service.registry().manifest(model).orElseThrow();
         if (manifest.kind().hasImage() == false) {
-            throw ConfigurationUtils.newConfigurationException(type, tag, "model", String.format(Locale.ROOT, "model [%s] does not encode images", model));
+            throw ConfigurationUtils
+                .newConfigurationException(type, tag, "model", String.format(Locale.ROOT, "model [%s] does not encode images", model));
         }
         Map<String, String> fieldMap = ProcessorConfigs.fieldMap(type, tag, config, "field_map", true);
         Map<String, String> patchFieldMap = ProcessorConfigs.fieldMap(type, tag, config, "patch_field_map", false);

@@ -5,8 +5,8 @@ import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.ImageBatch;
-import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.model.EncodingPurpose;
 
@@ -216,8 +216,15 @@ public final class EmbedProductProcessor extends EmbeddingProcessor {
                 String image = imageField == null ? null : TextFieldReader.read(source, imageField, true, TYPE);
                 String text = parts.isEmpty() ? null : String.join(". ", parts);
                 if (text == null && image == null) {
-                    throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "[%s] the document has none of the text fields %s and no image in [%s]", TYPE, textFields, imageField));
+                    throw new IllegalArgumentException(
+                        String.format(
+                            Locale.ROOT,
+                            "[%s] the document has none of the text fields %s and no image in [%s]",
+                            TYPE,
+                            textFields,
+                            imageField
+                        )
+                    );
                 }
                 products.add(new ProductInput(document, text, image));
             } catch (IllegalArgumentException e) {

@@ -28,7 +28,12 @@ public final class EmbedProductProcessorFactory implements Processor.Factory {
     }
 
     @Override
-    public EmbedProductProcessor create(Map<String, Processor.Factory> registry, String tag, String description, Map<String, Object> config) {
+    public EmbedProductProcessor create(
+        Map<String, Processor.Factory> registry,
+        String tag,
+        String description,
+        Map<String, Object> config
+    ) {
         String type = EmbedProductProcessor.TYPE;
         InferenceService service = inference.get();
         String textModel = ProcessorConfigs.model(type, tag, config, "text_model", service.registry());
@@ -36,18 +41,40 @@ public final class EmbedProductProcessorFactory implements Processor.Factory {
         ModelManifest text = service.registry().manifest(textModel).orElseThrow();
         ModelManifest image = service.registry().manifest(imageModel).orElseThrow();
         if (text.kind().hasText() == false) {
-            throw ConfigurationUtils.newConfigurationException(type, tag, "text_model", String.format(Locale.ROOT, "model [%s] does not encode text", textModel));
+            throw ConfigurationUtils.newConfigurationException(
+                type,
+                tag,
+                "text_model",
+                String.format(Locale.ROOT, "model [%s] does not encode text", textModel)
+            );
         }
         if (image.kind().hasImage() == false) {
-            throw ConfigurationUtils.newConfigurationException(type, tag, "image_model", String.format(Locale.ROOT, "model [%s] does not encode images", imageModel));
+            throw ConfigurationUtils.newConfigurationException(
+                type,
+                tag,
+                "image_model",
+                String.format(Locale.ROOT, "model [%s] does not encode images", imageModel)
+            );
         }
         if (text.dims() != image.dims()) {
-            throw ConfigurationUtils.newConfigurationException(type, tag, "image_model", String.format(Locale.ROOT,
-                "model [%s] makes %d dims but text_model [%s] makes %d: the two must share one space", imageModel, image.dims(), textModel, text.dims()));
+            throw ConfigurationUtils.newConfigurationException(
+                type,
+                tag,
+                "image_model",
+                String.format(
+                    Locale.ROOT,
+                    "model [%s] makes %d dims but text_model [%s] makes %d: the two must share one space",
+                    imageModel,
+                    image.dims(),
+                    textModel,
+                    text.dims()
+                )
+            );
         }
         List<String> textFields = ConfigurationUtils.readList(type, tag, config, "text_fields");
         if (textFields.isEmpty() || textFields.stream().anyMatch(f -> f == null || f.isBlank())) {
-            throw ConfigurationUtils.newConfigurationException(type, tag, "text_fields", "must name at least one field, and no empty names");
+            throw ConfigurationUtils
+                .newConfigurationException(type, tag, "text_fields", "must name at least one field, and no empty names");
         }
         String imageField = ConfigurationUtils.readStringProperty(type, tag, config, "image_field");
         String targetField = ConfigurationUtils.readStringProperty(type, tag, config, "target_field");
@@ -59,8 +86,21 @@ public final class EmbedProductProcessorFactory implements Processor.Factory {
             throw ConfigurationUtils.newConfigurationException(type, tag, "weights", "[text] and [image] must not both be 0");
         }
         int batchSize = ProcessorConfigs.batchSize(type, tag, config, DEFAULT_BATCH_SIZE);
-        return new EmbedProductProcessor(tag, description, batchSize, textModel, imageModel, List.copyOf(textFields), imageField,
-            targetField, sourceField, textWeight, imageWeight, service, images.get());
+        return new EmbedProductProcessor(
+            tag,
+            description,
+            batchSize,
+            textModel,
+            imageModel,
+            List.copyOf(textFields),
+            imageField,
+            targetField,
+            sourceField,
+            textWeight,
+            imageWeight,
+            service,
+            images.get()
+        );
     }
 
     private static float weight(String type, String tag, Map<String, Object> weights, String key) {

@@ -7,8 +7,8 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.InferenceService;
-import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.inference.TokenVectorBudget;
+import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.TextEmbeddings;
 import org.opensearch.multimodal.settings.MultimodalSettings;
@@ -70,8 +70,13 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
     protected void embedBatch(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
         Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
         sourceFields.addAll(tokenFieldMap.keySet());
-        List<TextInput> inputs = readFields(documents, sourceFields, ignoreMissing, TYPE,
-            (document, field, text) -> new TextInput(document, field, text, fieldMap.get(field), tokenFieldMap.get(field)));
+        List<TextInput> inputs = readFields(
+            documents,
+            sourceFields,
+            ignoreMissing,
+            TYPE,
+            (document, field, text) -> new TextInput(document, field, text, fieldMap.get(field), tokenFieldMap.get(field))
+        );
         if (inputs.isEmpty()) {
             handler.accept(documents);
             return;

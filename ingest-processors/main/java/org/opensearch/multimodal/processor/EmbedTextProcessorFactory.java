@@ -32,7 +32,8 @@ public final class EmbedTextProcessorFactory implements Processor.Factory {
         InferenceService service = inference.get();
         String model = ProcessorConfigs.model(type, tag, config, "model", service.registry());
         if (service.registry().manifest(model).orElseThrow().kind().hasText() == false) {
-            throw ConfigurationUtils.newConfigurationException(type, tag, "model", String.format(Locale.ROOT, "model [%s] does not encode text", model));
+            throw ConfigurationUtils
+                .newConfigurationException(type, tag, "model", String.format(Locale.ROOT, "model [%s] does not encode text", model));
         }
         Map<String, String> fieldMap = ProcessorConfigs.fieldMap(type, tag, config, "field_map", true);
         Map<String, String> tokenFieldMap = ProcessorConfigs.fieldMap(type, tag, config, "token_field_map", false);

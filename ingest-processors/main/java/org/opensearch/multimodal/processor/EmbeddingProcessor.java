@@ -5,7 +5,6 @@ import org.opensearch.OpenSearchStatusException;
 import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
-
 import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
     /** Builds one input of a processor from a document, a source field and the field's value. */
     @FunctionalInterface
     interface InputFactory<T> {
+
         T create(IngestDocumentWrapper document, String field, String value);
     }
 
@@ -56,7 +56,10 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
     }
 
     /** Counts, once the batch is done, the documents it embedded and those it failed (by reason). */
-    private Consumer<List<IngestDocumentWrapper>> counted(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+    private Consumer<List<IngestDocumentWrapper>> counted(
+        List<IngestDocumentWrapper> documents,
+        Consumer<List<IngestDocumentWrapper>> handler
+    ) {
         boolean[] aliveBefore = new boolean[documents.size()];
         for (int i = 0; i < aliveBefore.length; i++) {
             aliveBefore[i] = documents.get(i).getException() == null && documents.get(i).getIngestDocument() != null;

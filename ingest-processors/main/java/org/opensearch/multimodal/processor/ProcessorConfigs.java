@@ -13,7 +13,8 @@ final class ProcessorConfigs {
     static final int DEFAULT_BATCH_SIZE = 32;
     static final int MAX_BATCH_SIZE = 1024;
 
-    private ProcessorConfigs() {}
+    private ProcessorConfigs() {
+    }
 
     /** {@code property} as a map of source field to target field name; null when absent and optional. */
     static Map<String, String> fieldMap(String type, String tag, Map<String, Object> config, String property, boolean required) {
@@ -60,7 +61,12 @@ final class ProcessorConfigs {
                 type,
                 tag,
                 property,
-                String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", model, registry.list().stream().map(i -> i.manifest().id()).toList())
+                String.format(
+                    Locale.ROOT,
+                    "unknown model [%s]; models on this node: %s",
+                    model,
+                    registry.list().stream().map(i -> i.manifest().id()).toList()
+                )
             );
         }
         return model;

@@ -9,7 +9,8 @@ import java.util.Locale;
 /** Reads one text field of a product: a string, number or boolean, or an array of them; missing fields give null. */
 final class ProductText {
 
-    private ProductText() {}
+    private ProductText() {
+    }
 
     static String read(IngestDocument document, String field, String processorType) {
         if (document.hasField(field, true) == false) {
@@ -39,7 +40,12 @@ final class ProductText {
 
     private static IllegalArgumentException wrongKind(String field, String processorType) {
         return new IllegalArgumentException(
-            String.format(Locale.ROOT, "[%s] field [%s] is an object; text fields take strings, numbers, booleans or arrays of them", processorType, field)
+            String.format(
+                Locale.ROOT,
+                "[%s] field [%s] is an object; text fields take strings, numbers, booleans or arrays of them",
+                processorType,
+                field
+            )
         );
     }
 

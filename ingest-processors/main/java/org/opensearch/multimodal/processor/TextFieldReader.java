@@ -9,7 +9,8 @@ import java.util.Map;
 /** Reads the text of one source field, or explains in an error naming the field why it cannot be embedded. */
 final class TextFieldReader {
 
-    private TextFieldReader() {}
+    private TextFieldReader() {
+    }
 
     /** The text to embed, or {@code null} when there is nothing to embed (missing and ignored, or empty). */
     static String read(IngestDocument document, String field, boolean ignoreMissing, String processorType) {
@@ -18,7 +19,12 @@ final class TextFieldReader {
                 return null;
             }
             throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[%s] field [%s] is missing; set ignore_missing to index such documents without it", processorType, field)
+                String.format(
+                    Locale.ROOT,
+                    "[%s] field [%s] is missing; set ignore_missing to index such documents without it",
+                    processorType,
+                    field
+                )
             );
         }
         Object value = document.getFieldValue(field, Object.class, true);

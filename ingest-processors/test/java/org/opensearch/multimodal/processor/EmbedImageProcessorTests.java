@@ -38,13 +38,25 @@ public final class EmbedImageProcessorTests extends ImageProcessorTestCase {
 
     public void testBase64AndDataUriImagesGetTheModelsVectorAndPatches() throws Exception {
         EmbedImageProcessor processor = processor(
-            Map.of("model", "tiny-clip", "field_map", Map.of("photo", "photo_vec"), "patch_field_map", Map.of("photo", "photo_patches"), "batch_size", 2)
+            Map.of(
+                "model",
+                "tiny-clip",
+                "field_map",
+                Map.of("photo", "photo_vec"),
+                "patch_field_map",
+                Map.of("photo", "photo_patches"),
+                "batch_size",
+                2
+            )
         );
-        List<IngestDocumentWrapper> results = run(processor, List.of(
-            doc(0, Map.of("photo", base64("upright.png"))),
-            doc(1, Map.of("photo", "data:image/jpeg;base64," + base64("progressive.jpg"))),
-            doc(2, Map.of("photo", base64("gray.png")))
-        ));
+        List<IngestDocumentWrapper> results = run(
+            processor,
+            List.of(
+                doc(0, Map.of("photo", base64("upright.png"))),
+                doc(1, Map.of("photo", "data:image/jpeg;base64," + base64("progressive.jpg"))),
+                doc(2, Map.of("photo", base64("gray.png")))
+            )
+        );
         for (IngestDocumentWrapper result : results) {
             assertNull(String.valueOf(result.getException()), result.getException());
             IngestDocument document = result.getIngestDocument();
@@ -53,8 +65,15 @@ public final class EmbedImageProcessorTests extends ImageProcessorTestCase {
             assertEquals(1.0, VectorMath.dot(vector, vector), 1e-5);
             assertEquals(16, ((List<?>) document.getFieldValue("photo_patches", Object.class)).size());
         }
-        float[] direct = registry.imageModel("tiny-clip").encode(List.of(ImageDecoder.decode(fixture("upright.png"), 1_000_000)), false).vectors()[0];
-        assertArrayEquals("the pipeline's vector is the model's", direct, vector(results.get(0).getIngestDocument().getFieldValue("photo_vec", Object.class)), 1e-5f);
+        float[] direct = registry.imageModel("tiny-clip")
+            .encode(List.of(ImageDecoder.decode(fixture("upright.png"), 1_000_000)), false)
+            .vectors()[0];
+        assertArrayEquals(
+            "the pipeline's vector is the model's",
+            direct,
+            vector(results.get(0).getIngestDocument().getFieldValue("photo_vec", Object.class)),
+            1e-5f
+        );
     }
 
     public void testEachBadImageFailsItsDocumentAloneWithItsStatusAndField() throws Exception {
@@ -71,9 +90,10 @@ public final class EmbedImageProcessorTests extends ImageProcessorTestCase {
         documents.add(doc(8, Map.of("other", "no photo")));
         documents.add(doc(9, Map.of("photo", "")));
         List<IngestDocumentWrapper> results = run(processor, documents);
-        RestStatus[] expected = { null, RestStatus.BAD_REQUEST, RestStatus.UNSUPPORTED_MEDIA_TYPE, RestStatus.REQUEST_ENTITY_TOO_LARGE,
-            RestStatus.BAD_REQUEST, RestStatus.FORBIDDEN, RestStatus.FORBIDDEN, RestStatus.BAD_REQUEST, RestStatus.BAD_REQUEST, null };
-        String[] cause = { null, "corrupt", "unsupported format", "too large", "truncated", "blocked", "blocked", "a number", "missing", null };
+        RestStatus[] expected = {null, RestStatus.BAD_REQUEST, RestStatus.UNSUPPORTED_MEDIA_TYPE, RestStatus.REQUEST_ENTITY_TOO_LARGE,
+            RestStatus.BAD_REQUEST, RestStatus.FORBIDDEN, RestStatus.FORBIDDEN, RestStatus.BAD_REQUEST, RestStatus.BAD_REQUEST, null};
+        String[] cause = {null, "corrupt", "unsupported format", "too large", "truncated", "blocked", "blocked", "a number", "missing",
+            null};
         for (int i = 0; i < expected.length; i++) {
             Exception e = results.get(i).getException();
             if (expected[i] == null) {
@@ -90,11 +110,15 @@ public final class EmbedImageProcessorTests extends ImageProcessorTestCase {
     }
 
     public void testFactoryRefusesModelsWithoutAnImageEncoderOrPatches() {
-        OpenSearchParseException text = expectThrows(OpenSearchParseException.class,
-            () -> processor(Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("photo", "v"))));
+        OpenSearchParseException text = expectThrows(
+            OpenSearchParseException.class,
+            () -> processor(Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("photo", "v")))
+        );
         assertTrue(text.getMessage(), text.getMessage().contains("does not encode images"));
-        OpenSearchParseException unknown = expectThrows(OpenSearchParseException.class,
-            () -> processor(Map.of("model", "nope", "field_map", Map.of("photo", "v"))));
+        OpenSearchParseException unknown = expectThrows(
+            OpenSearchParseException.class,
+            () -> processor(Map.of("model", "nope", "field_map", Map.of("photo", "v")))
+        );
         assertTrue(unknown.getMessage(), unknown.getMessage().startsWith("[model] unknown model [nope]"));
     }
 }

@@ -1,5 +1,7 @@
 package org.opensearch.multimodal.processor;
 
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchParseException;
 import org.opensearch.common.settings.ClusterSettings;
@@ -18,8 +20,6 @@ import org.opensearch.multimodal.model.TextModel;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.test.OpenSearchTestCase;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +54,7 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
 
     /** Counts the tasks handed to the inference pool: one per ONNX call. */
     private static final class CountingExecutor extends AbstractExecutorService {
+
         private final ExecutorService delegate;
         private final AtomicInteger executed = new AtomicInteger();
 
@@ -94,7 +95,8 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
     }
 
     /** What one {@code batchExecute} did, read after the pool has finished all its work. */
-    private record Run(List<IngestDocumentWrapper> results, int handlerCalls, int inferenceCalls) {}
+    private record Run(List<IngestDocumentWrapper> results, int handlerCalls, int inferenceCalls) {
+    }
 
     private static EmbedTextProcessor processor(InferenceService inference, Map<String, Object> config) throws Exception {
         return processor(inference, config, Settings.EMPTY);
@@ -197,10 +199,13 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
 
     public void testFactoryRejectsBatchSizeOutOfRange() {
         InferenceService inference = SingleExecutorInference.create(registry, null);
-        for (int batchSize : new int[] { 0, 5000 }) {
+        for (int batchSize : new int[]{0, 5000}) {
             OpenSearchParseException e = expectThrows(
                 OpenSearchParseException.class,
-                () -> processor(inference, Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec"), "batch_size", batchSize))
+                () -> processor(
+                    inference,
+                    Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec"), "batch_size", batchSize)
+                )
             );
             assertTrue(e.getMessage(), e.getMessage().startsWith("[batch_size]"));
             assertTrue(e.getMessage(), e.getMessage().contains("[" + batchSize + "]"));
@@ -274,7 +279,16 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
             documents.add(doc(i, Map.of("text", text)));
         }
         Run run = run(
-            Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec"), "token_field_map", Map.of("text", "tokens"), "batch_size", 2),
+            Map.of(
+                "model",
+                BuiltinModels.BGE_SMALL,
+                "field_map",
+                Map.of("text", "vec"),
+                "token_field_map",
+                Map.of("text", "tokens"),
+                "batch_size",
+                2
+            ),
             documents,
             node
         );
@@ -314,7 +328,7 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
         Run run = run(Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec")), documents);
         assertEquals(1, run.handlerCalls());
         assertEquals(6, run.results().size());
-        for (int good : new int[] { 0, 5 }) {
+        for (int good : new int[]{0, 5}) {
             assertNull(run.results().get(good).getException());
             assertEquals(384, vector(run.results().get(good).getIngestDocument().getFieldValue("vec", Object.class)).length);
         }

@@ -1,5 +1,7 @@
 package org.opensearch.multimodal.processor;
 
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
 import org.opensearch.common.io.PathUtils;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.env.TestEnvironment;
@@ -14,8 +16,6 @@ import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.NativeLibraries;
 import org.opensearch.multimodal.model.OnnxSessions;
 import org.opensearch.test.OpenSearchTestCase;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 
 import java.io.IOException;
 import java.io.InputStream;

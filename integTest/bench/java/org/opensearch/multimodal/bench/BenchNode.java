@@ -19,7 +19,8 @@ import java.util.List;
  */
 final class BenchNode {
 
-    private BenchNode() {}
+    private BenchNode() {
+    }
 
     /** {@code inferenceThreads} 0: the node's default for {@code plugins.multimodal.inference.threads}. */
     static Node start(Path home, Path models, String model, String clusterName, int httpPort, int inferenceThreads, Settings extra)
@@ -38,7 +39,10 @@ final class BenchNode {
             settings.put("plugins.multimodal.inference.threads", inferenceThreads);
         }
         settings.put(extra);
-        Node node = new EmbeddedNode(settings.build(), List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, CommonAnalysisModulePlugin.class, PainlessModulePlugin.class));
+        Node node = new EmbeddedNode(
+            settings.build(),
+            List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, CommonAnalysisModulePlugin.class, PainlessModulePlugin.class)
+        );
         node.start();
         return node;
     }

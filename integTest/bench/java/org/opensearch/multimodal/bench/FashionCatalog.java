@@ -39,15 +39,17 @@ public record FashionCatalog(Path root, List<Product> products) {
                 continue;
             }
             Map<String, Object> p = XContentHelper.convertToMap(new BytesArray(line), false, XContentType.JSON).v2();
-            products.add(new Product(
-                (String) p.get("id"),
-                (String) p.get("title"),
-                (String) p.get("gender"),
-                (String) p.get("article_type"),
-                (String) p.get("base_colour"),
-                (String) p.get("usage"),
-                root.resolve((String) p.get("image"))
-            ));
+            products.add(
+                new Product(
+                    (String) p.get("id"),
+                    (String) p.get("title"),
+                    (String) p.get("gender"),
+                    (String) p.get("article_type"),
+                    (String) p.get("base_colour"),
+                    (String) p.get("usage"),
+                    root.resolve((String) p.get("image"))
+                )
+            );
         }
         return new FashionCatalog(root, products);
     }

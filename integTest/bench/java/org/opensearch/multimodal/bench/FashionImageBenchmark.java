@@ -3,7 +3,6 @@ package org.opensearch.multimodal.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.common.settings.Settings;
@@ -44,7 +43,8 @@ public final class FashionImageBenchmark {
     private static final int BATCH_SIZE = 32;
     private static final int BULK_SIZE = 256;
 
-    private FashionImageBenchmark() {}
+    private FashionImageBenchmark() {
+    }
 
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args[1]).toAbsolutePath();
@@ -67,8 +67,18 @@ public final class FashionImageBenchmark {
         double raw = rawThroughput(models.resolve(MODEL), products, threads);
         System.out.printf(Locale.ROOT, "raw ONNX Runtime (decode + preprocess + run): %.1f images/s%n", raw);
         double[] pipeline = pipelineThroughput(home, models, data, products, threads);
-        System.out.printf(Locale.ROOT, "embed_image pipeline, vectors stored only:    %.1f images/s (ratio to raw %.3f)%n", pipeline[0], pipeline[0] / raw);
-        System.out.printf(Locale.ROOT, "embed_image pipeline + HNSW indexing:         %.1f images/s (ratio to raw %.3f)%n", pipeline[1], pipeline[1] / raw);
+        System.out.printf(
+            Locale.ROOT,
+            "embed_image pipeline, vectors stored only:    %.1f images/s (ratio to raw %.3f)%n",
+            pipeline[0],
+            pipeline[0] / raw
+        );
+        System.out.printf(
+            Locale.ROOT,
+            "embed_image pipeline + HNSW indexing:         %.1f images/s (ratio to raw %.3f)%n",
+            pipeline[1],
+            pipeline[1] / raw
+        );
         System.out.printf(Locale.ROOT, "for scale, the same bulks with vectors given (no pipeline, HNSW): %.1f docs/s%n", pipeline[2]);
     }
 
@@ -95,8 +105,10 @@ public final class FashionImageBenchmark {
                         pixels.put(preprocessor.toTensor(ImageDecoder.decode(Files.readAllBytes(product.image()), 16_777_216)));
                     }
                     pixels.flip();
-                    try (OnnxTensor input = OnnxTensor.createTensor(env, pixels, new long[] { batch.size(), 3, 80, 60 });
-                         OrtSession.Result result = session.run(Map.of("pixel_values", input))) {
+                    try (
+                        OnnxTensor input = OnnxTensor.createTensor(env, pixels, new long[]{batch.size(), 3, 80, 60});
+                        OrtSession.Result result = session.run(Map.of("pixel_values", input))
+                    ) {
                         ((OnnxTensor) result.get(0)).getFloatBuffer();
                     }
                     return null;
@@ -112,19 +124,28 @@ public final class FashionImageBenchmark {
     }
 
     /** Images/s with the vector field not indexed ({@code "index": false}), then indexed into HNSW. */
-    private static double[] pipelineThroughput(Path home, Path models, Path data, List<FashionCatalog.Product> products, int threads) throws Exception {
+    private static double[] pipelineThroughput(Path home, Path models, Path data, List<FashionCatalog.Product> products, int threads)
+        throws Exception {
         Settings allowPhotos = Settings.builder().putList("plugins.multimodal.image.file.allowed_dirs", data.toString()).build();
         Node node = BenchNode.start(home, models, MODEL, "image-bench", 9251, threads, allowPhotos);
         try {
             Client client = node.client();
-            client.admin().cluster().preparePutPipeline("photos", new BytesArray("""
-                {"processors": [{"embed_image": {"model": "fashion-image-demo", "field_map": {"image": "image_vec"}, "batch_size": 32}}]}"""),
-                XContentType.JSON).get();
+            client.admin()
+                .cluster()
+                .preparePutPipeline(
+                    "photos",
+                    new BytesArray(
+                        """
+                            {"processors": [{"embed_image": {"model": "fashion-image-demo", "field_map": {"image": "image_vec"}, "batch_size": 32}}]}"""
+                    ),
+                    XContentType.JSON
+                )
+                .get();
             ingest(client, "photos-warmup", data, products, threads, true);
             double stored = ingest(client, "photos-stored", data, products, threads, false);
             double indexed = ingest(client, "photos", data, products, threads, true);
             double plain = ingest(client, "vectors-given", data, products, threads, true);
-            return new double[] { stored, indexed, plain };
+            return new double[]{stored, indexed, plain};
         } finally {
             node.close();
         }
@@ -140,17 +161,34 @@ public final class FashionImageBenchmark {
     }
 
     /** Sends the photos as bulks from {@code clients} threads at once, as an indexing client would; returns images/s. */
-    private static double ingest(Client client, String index, Path data, List<FashionCatalog.Product> products, int clients, boolean indexed)
+    private static double ingest(
+        Client client,
+        String index,
+        Path data,
+        List<FashionCatalog.Product> products,
+        int clients,
+        boolean indexed
+    )
         throws Exception {
         if (client.admin().indices().prepareExists(index).get().isExists()) {
             client.admin().indices().prepareDelete(index).get();
         }
-        client.admin().indices().prepareCreate(index)
-            .setSettings(Settings.builder().put("index.number_of_shards", 1).put("index.number_of_replicas", 0)
-                .put("index.refresh_interval", "-1").put("index.default_pipeline", index.equals("vectors-given") ? "_none" : "photos"))
-            .setMapping("""
-                {"properties": {"image": {"type": "keyword", "index": false},
-                  "image_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index": INDEXED}}}""".replace("INDEXED", Boolean.toString(indexed)))
+        client.admin()
+            .indices()
+            .prepareCreate(index)
+            .setSettings(
+                Settings.builder()
+                    .put("index.number_of_shards", 1)
+                    .put("index.number_of_replicas", 0)
+                    .put("index.refresh_interval", "-1")
+                    .put("index.default_pipeline", index.equals("vectors-given") ? "_none" : "photos")
+            )
+            .setMapping(
+                """
+                    {"properties": {"image": {"type": "keyword", "index": false},
+                      "image_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index": INDEXED}}}"""
+                    .replace("INDEXED", Boolean.toString(indexed))
+            )
             .get();
         ExecutorService senders = Executors.newFixedThreadPool(clients);
         try {

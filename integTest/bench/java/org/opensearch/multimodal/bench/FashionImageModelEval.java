@@ -33,14 +33,19 @@ import java.util.stream.IntStream;
  */
 public final class FashionImageModelEval {
 
-    private FashionImageModelEval() {}
+    private FashionImageModelEval() {
+    }
 
     public static void main(String[] args) throws IOException {
         Path data = Path.of(args[1]);
         Path models = Path.of(args[3]);
         Path modelRoot = Path.of(args[5]);
         NativeLibraries.configure(Files.createTempDirectory("djl"));
-        List<FashionCatalog.Product> heldOut = FashionCatalog.load(data).products().stream().filter(FashionCatalog.Product::heldOut).toList();
+        List<FashionCatalog.Product> heldOut = FashionCatalog.load(data)
+            .products()
+            .stream()
+            .filter(FashionCatalog.Product::heldOut)
+            .toList();
         try (ModelRegistry registry = new ModelRegistry(List.of(models, modelRoot), new OnnxSessions(InferenceDevice.CPU))) {
             ImageModel imageModel = registry.imageModel("fashion-image-demo");
             TextModel bge = registry.textModel("bge-small-en-v1.5");
@@ -62,7 +67,9 @@ public final class FashionImageModelEval {
                 float[][] batch = imageModel.encode(pictures.subList(start, end), false).vectors();
                 System.arraycopy(batch, 0, imageVectors, start, batch.length);
             }
-            float[][] titleVectors = bge.encode(products.stream().map(FashionCatalog.Product::title).toList(), EncodingPurpose.DOCUMENT, false).vectors();
+            float[][] titleVectors = bge
+                .encode(products.stream().map(FashionCatalog.Product::title).toList(), EncodingPurpose.DOCUMENT, false)
+                .vectors();
 
             Map<String, List<Integer>> queries = new LinkedHashMap<>();
             for (int i = 0; i < products.size(); i++) {
@@ -83,7 +90,13 @@ public final class FashionImageModelEval {
                 randomRecall += Math.min(10.0, products.size()) / products.size(); // expected recall of a random ranking
             }
             int n = texts.size();
-            System.out.printf(Locale.ROOT, "held-out products: %d (%d unreadable image files skipped); attribute queries: %d%n", products.size(), unreadable, n);
+            System.out.printf(
+                Locale.ROOT,
+                "held-out products: %d (%d unreadable image files skipped); attribute queries: %d%n",
+                products.size(),
+                unreadable,
+                n
+            );
             System.out.printf(Locale.ROOT, "text->image Recall@10, fashion-image-demo: %.4f%n", imageRecall / n);
             System.out.printf(Locale.ROOT, "text->text  Recall@10, bge title vectors:  %.4f%n", titleRecall / n);
             System.out.printf(Locale.ROOT, "random ranking (expected) Recall@10:      %.4f%n", randomRecall / n);

@@ -7,7 +7,6 @@ import org.opensearch.multimodal.model.NativeLibraries;
 import org.opensearch.multimodal.model.OnnxSessions;
 import org.opensearch.multimodal.model.TextModel;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -26,7 +25,8 @@ import java.util.List;
  */
 public final class FashionTextEmbeddings {
 
-    private FashionTextEmbeddings() {}
+    private FashionTextEmbeddings() {
+    }
 
     public static void main(String[] args) throws IOException {
         Path data = Path.of(args[1]);
@@ -39,7 +39,10 @@ public final class FashionTextEmbeddings {
             List<FashionCatalog.Product> products = catalog.products();
             try (OutputStream file = Files.newOutputStream(out.resolve("text_embeddings.f32"))) {
                 for (int start = 0; start < products.size(); start += 64) {
-                    List<String> texts = products.subList(start, Math.min(start + 64, products.size())).stream().map(FashionCatalog.Product::text).toList();
+                    List<String> texts = products.subList(start, Math.min(start + 64, products.size()))
+                        .stream()
+                        .map(FashionCatalog.Product::text)
+                        .toList();
                     for (float[] vector : bge.encode(texts, EncodingPurpose.DOCUMENT, false).vectors()) {
                         ByteBuffer bytes = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
                         bytes.asFloatBuffer().put(vector);

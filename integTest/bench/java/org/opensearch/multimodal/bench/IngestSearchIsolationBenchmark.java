@@ -55,10 +55,14 @@ public final class IngestSearchIsolationBenchmark {
     private static final String MODEL = "bge-small-en-v1.5";
     private static final int BULK_DOCS = 20;
 
-    private IngestSearchIsolationBenchmark() {}
+    private IngestSearchIsolationBenchmark() {
+    }
 
     public static void main(String[] rawArgs) throws Exception {
-        List<String> args = Arrays.stream(rawArgs).flatMap(a -> Arrays.stream(a.trim().split("\\s+"))).filter(a -> a.isEmpty() == false).toList();
+        List<String> args = Arrays.stream(rawArgs)
+            .flatMap(a -> Arrays.stream(a.trim().split("\\s+")))
+            .filter(a -> a.isEmpty() == false)
+            .toList();
         Path data = Path.of("../shared/data/scifact");
         Path models = Path.of("target/models");
         Path home = Path.of("target/bench");
@@ -90,10 +94,19 @@ public final class IngestSearchIsolationBenchmark {
         List<String> queries = List.copyOf(sciFact.queries().values());
         List<SciFact.Doc> seed = sciFact.corpus().subList(0, Math.min(seedDocs, sciFact.corpus().size()));
         List<SciFact.Doc> stream = sciFact.corpus().subList(seed.size(), sciFact.corpus().size());
-        System.out.printf(Locale.ROOT, "%d cores, heap %d MB, index-time inference threads: %s; %d query clients, %d ingest clients (bulks of %d); "
-            + "phases of %d s, %d rounds%n", Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+        System.out.printf(
+            Locale.ROOT,
+            "%d cores, heap %d MB, index-time inference threads: %s; %d query clients, %d ingest clients (bulks of %d); "
+                + "phases of %d s, %d rounds%n",
+            Runtime.getRuntime().availableProcessors(),
+            Runtime.getRuntime().maxMemory() >> 20,
             indexThreads > 0 ? Integer.toString(indexThreads) : "the default",
-            queryClients, ingestClients, BULK_DOCS, seconds, rounds);
+            queryClients,
+            ingestClients,
+            BULK_DOCS,
+            seconds,
+            rounds
+        );
 
         Node node = BenchNode.start(home, models, MODEL, "isolation", 9253, indexThreads, Settings.EMPTY);
         try {
@@ -139,9 +152,17 @@ public final class IngestSearchIsolationBenchmark {
               "title_text": {"type": "text", "index": false},
               "vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
               "tokens": {"type": "multi_vector", "dims": 384}}}""";
-        client.admin().indices().prepareCreate(INDEX).setSettings(Settings.builder()
-            .put("index.number_of_shards", 1).put("index.number_of_replicas", 0).put("index.default_pipeline", PIPELINE))
-            .setMapping(mapping).get();
+        client.admin()
+            .indices()
+            .prepareCreate(INDEX)
+            .setSettings(
+                Settings.builder()
+                    .put("index.number_of_shards", 1)
+                    .put("index.number_of_replicas", 0)
+                    .put("index.default_pipeline", PIPELINE)
+            )
+            .setMapping(mapping)
+            .get();
     }
 
     /** The issue's query: BM25 + dense + multi_vector, GQR with the multi-vector primary, pool_k 20, rescore of the top 50. */
@@ -150,7 +171,8 @@ public final class IngestSearchIsolationBenchmark {
         retrievers.put("bm25", new LexicalRetriever(new MultiMatchQueryBuilder(text, "title", "text"), 50));
         retrievers.put("dense", new DenseRetriever("vec", MODEL, 50));
         retrievers.put("tokens", new MultiVectorRetriever("tokens", MODEL));
-        FusionSpec gqr = FusionSpec.gqr(new GqrSpec("tokens", List.of("bm25", "dense"), 20, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX));
+        FusionSpec gqr = FusionSpec
+            .gqr(new GqrSpec("tokens", List.of("bm25", "dense"), 20, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX));
         return client.prepareSearch(INDEX)
             .setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, gqr, null))
             .addRescorer(new LateInteractionRescorerBuilder("tokens", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), 50)
@@ -160,6 +182,7 @@ public final class IngestSearchIsolationBenchmark {
 
     /** What one phase measured. */
     record Phase(String name, double[] queryMillis, int queryErrors, int documents, int documentFailures, double seconds) {
+
         double docsPerSecond() {
             return documents / seconds;
         }
@@ -167,6 +190,7 @@ public final class IngestSearchIsolationBenchmark {
 
     /** The query and ingest clients, run phase by phase. */
     private static final class Load implements AutoCloseable {
+
         private final Client client;
         private final List<String> queries;
         private final List<SciFact.Doc> stream;
@@ -232,9 +256,27 @@ public final class IngestSearchIsolationBenchmark {
             double elapsed = ((withIngest ? lastBulkEnd.get() : System.nanoTime()) - start) / 1e9;
             double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             Phase phase = new Phase(name, sorted, queryErrors.get(), documents.get(), failures.get(), elapsed);
-            System.out.printf(Locale.ROOT, "  %-18s %s%s%n", name,
-                withQueries ? String.format(Locale.ROOT, "queries %d (p50 %.0f ms, p99 %.0f ms, errors %d)  ", sorted.length, percentile(sorted, 50), percentile(sorted, 99), queryErrors.get()) : "",
-                withIngest ? String.format(Locale.ROOT, "ingest %d docs in %.1f s = %.2f docs/s (failed %d)", documents.get(), elapsed, phase.docsPerSecond(), failures.get()) : "");
+            System.out.printf(
+                Locale.ROOT,
+                "  %-18s %s%s%n",
+                name,
+                withQueries ? String.format(
+                    Locale.ROOT,
+                    "queries %d (p50 %.0f ms, p99 %.0f ms, errors %d)  ",
+                    sorted.length,
+                    percentile(sorted, 50),
+                    percentile(sorted, 99),
+                    queryErrors.get()
+                ) : "",
+                withIngest ? String.format(
+                    Locale.ROOT,
+                    "ingest %d docs in %.1f s = %.2f docs/s (failed %d)",
+                    documents.get(),
+                    elapsed,
+                    phase.docsPerSecond(),
+                    failures.get()
+                ) : ""
+            );
             return phase;
         }
 
@@ -248,7 +290,7 @@ public final class IngestSearchIsolationBenchmark {
             }
             BulkResponse response = bulk.get();
             int failed = (int) Arrays.stream(response.getItems()).filter(item -> item.isFailed()).count();
-            return new int[] { BULK_DOCS - failed, failed };
+            return new int[]{BULK_DOCS - failed, failed};
         }
 
         @Override
@@ -264,11 +306,23 @@ public final class IngestSearchIsolationBenchmark {
         double ingestDuring = docsPerSecond(phases, "queries + ingest");
         System.out.println("\n== search latency while ingest runs (all rounds) ==");
         System.out.printf(Locale.ROOT, "| | queries | p50 ms | p99 ms | ingest docs/s |%n|---|---|---|---|---|%n");
-        System.out.printf(Locale.ROOT, "| queries alone | %d | %.0f | %.0f | |%n", alone.length, percentile(alone, 50), percentile(alone, 99));
+        System.out
+            .printf(Locale.ROOT, "| queries alone | %d | %.0f | %.0f | |%n", alone.length, percentile(alone, 50), percentile(alone, 99));
         System.out.printf(Locale.ROOT, "| ingest alone | | | | %.2f |%n", ingestAlone);
-        System.out.printf(Locale.ROOT, "| queries + ingest | %d | %.0f | %.0f | %.2f |%n", during.length, percentile(during, 50), percentile(during, 99), ingestDuring);
-        System.out.printf(Locale.ROOT, "query p50 during ingest / alone: %.2fx (target <= 5); p99: %.2fx%n",
-            percentile(during, 50) / percentile(alone, 50), percentile(during, 99) / percentile(alone, 99));
+        System.out.printf(
+            Locale.ROOT,
+            "| queries + ingest | %d | %.0f | %.0f | %.2f |%n",
+            during.length,
+            percentile(during, 50),
+            percentile(during, 99),
+            ingestDuring
+        );
+        System.out.printf(
+            Locale.ROOT,
+            "query p50 during ingest / alone: %.2fx (target <= 5); p99: %.2fx%n",
+            percentile(during, 50) / percentile(alone, 50),
+            percentile(during, 99) / percentile(alone, 99)
+        );
         System.out.printf(Locale.ROOT, "ingest docs/s during queries / alone: %.2f (target >= 0.5)%n", ingestDuring / ingestAlone);
     }
 

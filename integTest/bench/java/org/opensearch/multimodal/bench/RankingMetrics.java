@@ -6,7 +6,8 @@ import java.util.Map;
 /** nDCG@k and Recall@k as BEIR computes them (pytrec_eval: linear gains, log2 discount). */
 final class RankingMetrics {
 
-    private RankingMetrics() {}
+    private RankingMetrics() {
+    }
 
     static double ndcg(List<String> ranked, Map<String, Integer> relevant, int k) {
         double dcg = 0;

@@ -23,7 +23,8 @@ import java.util.concurrent.Future;
  */
 final class RawOnnxBaseline {
 
-    private RawOnnxBaseline() {}
+    private RawOnnxBaseline() {
+    }
 
     /** Returns texts per second. */
     static double throughput(Path modelDir, List<String> texts, int batchSize, int threads) throws Exception {
@@ -62,7 +63,8 @@ final class RawOnnxBaseline {
         }
     }
 
-    private static void runBatch(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, List<String> batch) throws Exception {
+    private static void runBatch(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, List<String> batch)
+        throws Exception {
         Encoding[] encodings = tokenizer.batchEncode(batch);
         int seq = 0;
         for (Encoding e : encodings) {
@@ -76,7 +78,7 @@ final class RawOnnxBaseline {
             System.arraycopy(rowIds, 0, ids, row * seq, rowIds.length);
             System.arraycopy(encodings[row].getAttentionMask(), 0, mask, row * seq, rowIds.length);
         }
-        long[] shape = { batch.size(), seq };
+        long[] shape = {batch.size(), seq};
         Map<String, OnnxTensor> inputs = new HashMap<>();
         inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
         inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));

@@ -21,6 +21,7 @@ import java.util.zip.GZIPInputStream;
 record SciFact(List<Doc> corpus, Map<String, String> queries, Map<String, Map<String, Integer>> qrels) {
 
     record Doc(String id, String title, String text) {
+
         /** The text dense models embed, as MTEB/BEIR do: title, a space, then the abstract. */
         String titleAndText() {
             return title.isEmpty() ? text : title + " " + text;
@@ -41,7 +42,9 @@ record SciFact(List<Doc> corpus, Map<String, String> queries, Map<String, Map<St
         ) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 Map<String, Object> doc = json(line);
-                corpus.add(new Doc(String.valueOf(doc.get("_id")), String.valueOf(doc.getOrDefault("title", "")), String.valueOf(doc.get("text"))));
+                corpus.add(
+                    new Doc(String.valueOf(doc.get("_id")), String.valueOf(doc.getOrDefault("title", "")), String.valueOf(doc.get("text")))
+                );
             }
         }
         Map<String, String> queries = new LinkedHashMap<>();

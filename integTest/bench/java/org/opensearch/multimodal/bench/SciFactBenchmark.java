@@ -11,8 +11,8 @@ import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.query.DenseRetriever;
 import org.opensearch.multimodal.query.FusionSpec;
 import org.opensearch.multimodal.query.LexicalRetriever;
-import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.node.Node;
 import org.opensearch.search.SearchHit;
 import org.opensearch.transport.client.Client;
@@ -41,7 +41,8 @@ public final class SciFactBenchmark {
     private static final int BATCH_SIZE = 16;
     private static final int BULK_SIZE = 1000;
 
-    private SciFactBenchmark() {}
+    private SciFactBenchmark() {
+    }
 
     public static void main(String[] rawArgs) throws Exception {
         // -Dbench.args="--docs 1200" arrives as one argument
@@ -56,7 +57,8 @@ public final class SciFactBenchmark {
                 case "--models" -> models = Path.of(args[++i]);
                 case "--home" -> home = Path.of(args[++i]);
                 case "--docs" -> maxDocs = Integer.parseInt(args[++i]);
-                case "" -> {}
+                case "" -> {
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -67,7 +69,14 @@ public final class SciFactBenchmark {
         SciFact sciFact = SciFact.load(data);
         List<SciFact.Doc> corpus = sciFact.corpus().subList(0, Math.min(maxDocs, sciFact.corpus().size()));
         int threads = Runtime.getRuntime().availableProcessors();
-        System.out.printf(Locale.ROOT, "SciFact: %d docs, %d test queries; batch %d, %d inference threads%n", corpus.size(), sciFact.queries().size(), BATCH_SIZE, threads);
+        System.out.printf(
+            Locale.ROOT,
+            "SciFact: %d docs, %d test queries; batch %d, %d inference threads%n",
+            corpus.size(),
+            sciFact.queries().size(),
+            BATCH_SIZE,
+            threads
+        );
 
         List<String> texts = corpus.stream().map(SciFact.Doc::titleAndText).toList();
         double raw = RawOnnxBaseline.throughput(models.resolve(MODEL), texts, BATCH_SIZE, threads);
@@ -81,13 +90,32 @@ public final class SciFactBenchmark {
             System.out.printf(Locale.ROOT, "ingest pipeline:   %.2f docs/s (embed_text + indexing into HNSW)%n", pipeline);
             System.out.printf(Locale.ROOT, "ratio pipeline/raw: %.3f%n", pipeline / raw);
 
-            evaluate(client, sciFact, "dense bge-small int8 (multimodal query)", text -> new MultimodalQueryBuilder(text, null, Map.of("text", new DenseRetriever("vec", MODEL, 100)), null));
-            evaluate(client, sciFact, "BM25 multi_match most_fields title+text (english, k1 0.9, b 0.4)", text -> new MultiMatchQueryBuilder(text, "title", "text").type(MultiMatchQueryBuilder.Type.MOST_FIELDS));
-            evaluate(client, sciFact, "BM25 multi_match best_fields title+text (english, k1 0.9, b 0.4)", text -> QueryBuilders.multiMatchQuery(text, "title", "text"));
+            evaluate(
+                client,
+                sciFact,
+                "dense bge-small int8 (multimodal query)",
+                text -> new MultimodalQueryBuilder(text, null, Map.of("text", new DenseRetriever("vec", MODEL, 100)), null)
+            );
+            evaluate(
+                client,
+                sciFact,
+                "BM25 multi_match most_fields title+text (english, k1 0.9, b 0.4)",
+                text -> new MultiMatchQueryBuilder(text, "title", "text").type(MultiMatchQueryBuilder.Type.MOST_FIELDS)
+            );
+            evaluate(
+                client,
+                sciFact,
+                "BM25 multi_match best_fields title+text (english, k1 0.9, b 0.4)",
+                text -> QueryBuilders.multiMatchQuery(text, "title", "text")
+            );
             // hybrid: BM25 (most_fields) and dense, top 100 each, one pool per shard; equal weights, nothing tuned
             evaluate(client, sciFact, "RRF k 60 (BM25 + dense, top 100 each)", text -> hybrid(text, FusionSpec.defaultRrf()));
-            evaluate(client, sciFact, "linear min_max 0.5/0.5 (BM25 + dense, top 100 each)",
-                text -> hybrid(text, new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.MIN_MAX, Map.of("bm25", 0.5f, "dense", 0.5f))));
+            evaluate(
+                client,
+                sciFact,
+                "linear min_max 0.5/0.5 (BM25 + dense, top 100 each)",
+                text -> hybrid(text, new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.MIN_MAX, Map.of("bm25", 0.5f, "dense", 0.5f)))
+            );
         } finally {
             node.close();
         }
@@ -95,7 +123,10 @@ public final class SciFactBenchmark {
 
     private static QueryBuilder hybrid(String text, FusionSpec fusion) {
         Map<String, RetrieverSpec> retrievers = new java.util.LinkedHashMap<>();
-        retrievers.put("bm25", new LexicalRetriever(new MultiMatchQueryBuilder(text, "title", "text").type(MultiMatchQueryBuilder.Type.MOST_FIELDS), 100));
+        retrievers.put(
+            "bm25",
+            new LexicalRetriever(new MultiMatchQueryBuilder(text, "title", "text").type(MultiMatchQueryBuilder.Type.MOST_FIELDS), 100)
+        );
         retrievers.put("dense", new DenseRetriever("vec", MODEL, 100));
         return new MultimodalQueryBuilder(text, null, null, retrievers, fusion, null);
     }
@@ -147,7 +178,11 @@ public final class SciFactBenchmark {
             if (relevant == null) {
                 continue;
             }
-            SearchResponse response = client.prepareSearch(INDEX).setQuery(query.apply(q.getValue())).setSize(100).setFetchSource(false).get();
+            SearchResponse response = client.prepareSearch(INDEX)
+                .setQuery(query.apply(q.getValue()))
+                .setSize(100)
+                .setFetchSource(false)
+                .get();
             List<String> ranked = new ArrayList<>();
             for (SearchHit hit : response.getHits().getHits()) {
                 ranked.add(hit.getId());
@@ -157,6 +192,14 @@ public final class SciFactBenchmark {
             count++;
         }
         double ms = (System.nanoTime() - start) / 1e6 / count;
-        System.out.printf(Locale.ROOT, "%-70s nDCG@10 %.4f  R@100 %.4f  (%d queries, %.1f ms/query)%n", label, ndcg / count, recall / count, count, ms);
+        System.out.printf(
+            Locale.ROOT,
+            "%-70s nDCG@10 %.4f  R@100 %.4f  (%d queries, %.1f ms/query)%n",
+            label,
+            ndcg / count,
+            recall / count,
+            count,
+            ms
+        );
     }
 }

@@ -23,10 +23,14 @@ import java.util.Map;
  */
 public final class SciFactGqrCheck {
 
-    private SciFactGqrCheck() {}
+    private SciFactGqrCheck() {
+    }
 
     public static void main(String[] rawArgs) throws Exception {
-        List<String> args = Arrays.stream(rawArgs).flatMap(a -> Arrays.stream(a.trim().split("\\s+"))).filter(a -> a.isEmpty() == false).toList();
+        List<String> args = Arrays.stream(rawArgs)
+            .flatMap(a -> Arrays.stream(a.trim().split("\\s+")))
+            .filter(a -> a.isEmpty() == false)
+            .toList();
         Path data = Path.of(args.get(args.indexOf("--data") + 1));
         Path models = Path.of(args.get(args.indexOf("--models") + 1));
         Path home = Path.of(args.get(args.indexOf("--home") + 1));
@@ -35,14 +39,34 @@ public final class SciFactGqrCheck {
         try {
             Client client = node.client();
             client.admin().cluster().prepareHealth("scifact_li").setWaitForGreenStatus().setTimeout(TimeValue.timeValueMinutes(5)).get();
-            evaluate(client, sciFact, "dense", (c, text) -> c.prepareSearch("scifact_li")
-                .setQuery(new MultimodalQueryBuilder(text, null, Map.of("dense", new DenseRetriever("vec", "bge-small-en-v1.5", 100)), null)));
-            for (float alpha : new float[] { 0.5f, 0f }) {
-                for (int steps : new int[] { 0, 10 }) {
+            evaluate(
+                client,
+                sciFact,
+                "dense",
+                (c, text) -> c.prepareSearch("scifact_li")
+                    .setQuery(
+                        new MultimodalQueryBuilder(text, null, Map.of("dense", new DenseRetriever("vec", "bge-small-en-v1.5", 100)), null)
+                    )
+            );
+            for (float alpha : new float[]{0.5f, 0f}) {
+                for (int steps : new int[]{0, 10}) {
                     GqrSpec gqr = new GqrSpec("dense", List.of("bm25"), 10, steps, 1e-3f, 1f, alpha, ScoreNormalization.MIN_MAX);
-                    evaluate(client, sciFact, String.format(Locale.ROOT, "GQR dense lr 1e-3 steps %d alpha %s", steps, alpha),
-                        (c, text) -> c.prepareSearch("scifact_li").setQuery(new MultimodalQueryBuilder(text, null, null,
-                            SciFactHybridBenchmark.pool(text, false), FusionSpec.gqr(gqr), null)));
+                    evaluate(
+                        client,
+                        sciFact,
+                        String.format(Locale.ROOT, "GQR dense lr 1e-3 steps %d alpha %s", steps, alpha),
+                        (c, text) -> c.prepareSearch("scifact_li")
+                            .setQuery(
+                                new MultimodalQueryBuilder(
+                                    text,
+                                    null,
+                                    null,
+                                    SciFactHybridBenchmark.pool(text, false),
+                                    FusionSpec.gqr(gqr),
+                                    null
+                                )
+                            )
+                    );
                 }
             }
         } finally {
@@ -58,8 +82,10 @@ public final class SciFactGqrCheck {
             if (relevant == null) {
                 continue;
             }
-            List<String> ids = Arrays.stream(method.request(client, q.getValue()).setSize(100).setFetchSource(false).get().getHits().getHits())
-                .map(h -> h.getId()).toList();
+            List<String> ids = Arrays
+                .stream(method.request(client, q.getValue()).setSize(100).setFetchSource(false).get().getHits().getHits())
+                .map(h -> h.getId())
+                .toList();
             ndcg += RankingMetrics.ndcg(ids, relevant, 10);
             n++;
         }

@@ -68,16 +68,21 @@ public final class SciFactHybridBenchmark {
     private static final int K = 100;
     private static final int BULK_SIZE = 100;
 
-    private SciFactHybridBenchmark() {}
+    private SciFactHybridBenchmark() {
+    }
 
     /** One way to search: a request for the query text. */
     @FunctionalInterface
     interface Method {
+
         SearchRequestBuilder request(Client client, String text);
     }
 
     public static void main(String[] rawArgs) throws Exception {
-        List<String> args = Arrays.stream(rawArgs).flatMap(a -> Arrays.stream(a.trim().split("\\s+"))).filter(a -> a.isEmpty() == false).toList();
+        List<String> args = Arrays.stream(rawArgs)
+            .flatMap(a -> Arrays.stream(a.trim().split("\\s+")))
+            .filter(a -> a.isEmpty() == false)
+            .toList();
         Path data = Path.of("../shared/data/scifact");
         Path models = Path.of("target/models");
         Path home = Path.of("target/bench");
@@ -98,15 +103,25 @@ public final class SciFactHybridBenchmark {
             return;
         }
         SciFact sciFact = SciFact.load(data);
-        List<String> queryIds = sciFact.queries().keySet().stream().filter(sciFact.qrels()::containsKey)
-            .sorted((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b))).toList();
+        List<String> queryIds = sciFact.queries()
+            .keySet()
+            .stream()
+            .filter(sciFact.qrels()::containsKey)
+            .sorted((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)))
+            .toList();
         List<String> dev = new ArrayList<>();
         List<String> test = new ArrayList<>();
         for (int i = 0; i < queryIds.size(); i++) {
             (i % 10 == 0 ? dev : test).add(queryIds.get(i));
         }
-        System.out.printf(Locale.ROOT, "SciFact: %d docs; %d test queries = %d dev (every 10th by id, for tuning) + %d held out%n",
-            sciFact.corpus().size(), queryIds.size(), dev.size(), test.size());
+        System.out.printf(
+            Locale.ROOT,
+            "SciFact: %d docs; %d test queries = %d dev (every 10th by id, for tuning) + %d held out%n",
+            sciFact.corpus().size(),
+            queryIds.size(),
+            dev.size(),
+            test.size()
+        );
 
         Settings settings = Settings.builder().put("plugins.multimodal.token_vectors.max_bytes_per_request", "1gb").build();
         int threads = Runtime.getRuntime().availableProcessors();
@@ -119,7 +134,14 @@ public final class SciFactHybridBenchmark {
             Map<String, double[]> latencies = runAll(client, sciFact, queryIds, methods, rankings);
             report(sciFact, test, queryIds, rankings, latencies);
             compareWithPainless(client, node, sciFact, test.subList(0, Math.min(painlessQueries, test.size())), rankings.get("dense"));
-            profileMultiVectorGqr(client, node, sciFact, test.subList(0, Math.min(30, test.size())), methods.get("GQR multi-vector primary"), chosenMultiVectorSteps);
+            profileMultiVectorGqr(
+                client,
+                node,
+                sciFact,
+                test.subList(0, Math.min(30, test.size())),
+                methods.get("GQR multi-vector primary"),
+                chosenMultiVectorSteps
+            );
         } finally {
             node.close();
         }
@@ -134,7 +156,9 @@ public final class SciFactHybridBenchmark {
             // a reused index is still recovering from disk right after the node starts
             client.admin().cluster().prepareHealth(INDEX).setWaitForGreenStatus().setTimeout(TimeValue.timeValueMinutes(5)).get();
         }
-        if (exists && reuse && client.prepareSearch(INDEX).setSize(0).setTrackTotalHits(true).get().getHits().getTotalHits().value() == sciFact.corpus().size()) {
+        if (exists && reuse
+            && client.prepareSearch(INDEX).setSize(0).setTrackTotalHits(true).get().getHits().getTotalHits().value() == sciFact.corpus()
+                .size()) {
             System.out.println("reusing the indexed corpus");
             return;
         }
@@ -153,16 +177,27 @@ public final class SciFactHybridBenchmark {
               "title_text": {"type": "text", "index": false},
               "vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
               "tokens": {"type": "multi_vector", "dims": 384}}}""";
-        client.admin().indices().prepareCreate(INDEX).setSettings(Settings.builder()
-            .put("index.number_of_shards", 1).put("index.number_of_replicas", 0).put("index.refresh_interval", "-1")
-            .put("index.default_pipeline", "scifact-tokens")
-            .put("index.similarity.default.type", "BM25").put("index.similarity.default.k1", 0.9).put("index.similarity.default.b", 0.4))
-            .setMapping(mapping).get();
+        client.admin()
+            .indices()
+            .prepareCreate(INDEX)
+            .setSettings(
+                Settings.builder()
+                    .put("index.number_of_shards", 1)
+                    .put("index.number_of_replicas", 0)
+                    .put("index.refresh_interval", "-1")
+                    .put("index.default_pipeline", "scifact-tokens")
+                    .put("index.similarity.default.type", "BM25")
+                    .put("index.similarity.default.k1", 0.9)
+                    .put("index.similarity.default.b", 0.4)
+            )
+            .setMapping(mapping)
+            .get();
         List<SciFact.Doc> corpus = sciFact.corpus();
         double seconds = SciFactIngest.index(client, INDEX, corpus, BULK_SIZE);
         client.admin().indices().prepareRefresh(INDEX).get();
         client.admin().indices().prepareForceMerge(INDEX).setMaxNumSegments(1).get();
-        System.out.printf(Locale.ROOT, "indexed %d docs with dense and token vectors: %.2f docs/s%n", corpus.size(), corpus.size() / seconds);
+        System.out
+            .printf(Locale.ROOT, "indexed %d docs with dense and token vectors: %.2f docs/s%n", corpus.size(), corpus.size() / seconds);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -183,7 +218,8 @@ public final class SciFactHybridBenchmark {
     }
 
     private static Method multimodal(boolean tokens, FusionSpec fusion) {
-        return (client, text) -> client.prepareSearch(INDEX).setQuery(new MultimodalQueryBuilder(text, null, null, pool(text, tokens), fusion, null));
+        return (client, text) -> client.prepareSearch(INDEX)
+            .setQuery(new MultimodalQueryBuilder(text, null, null, pool(text, tokens), fusion, null));
     }
 
     private static FusionSpec rrf(float bm25Weight) {
@@ -207,37 +243,53 @@ public final class SciFactHybridBenchmark {
     private static Map<String, Method> tune(Client client, SciFact sciFact, List<String> dev) {
         System.out.println("\n== tuning on the dev split (" + dev.size() + " queries), nDCG@10 ==");
         Map<String, Method> methods = new LinkedHashMap<>();
-        methods.put("BM25 (bool multi_match most_fields)", (client1, text) -> client1.prepareSearch(INDEX).setQuery(QueryBuilders.boolQuery().should(bm25(text))));
-        methods.put("dense", (client1, text) -> client1.prepareSearch(INDEX)
-            .setQuery(new MultimodalQueryBuilder(text, null, Map.of("dense", new DenseRetriever("vec", MODEL, K)), null)));
+        methods.put(
+            "BM25 (bool multi_match most_fields)",
+            (client1, text) -> client1.prepareSearch(INDEX).setQuery(QueryBuilders.boolQuery().should(bm25(text)))
+        );
+        methods.put(
+            "dense",
+            (client1, text) -> client1.prepareSearch(INDEX)
+                .setQuery(new MultimodalQueryBuilder(text, null, Map.of("dense", new DenseRetriever("vec", MODEL, K)), null))
+        );
         // MaxSim over the union pool of BM25 and dense top 100: only the tokens retriever weighs
-        methods.put("multi-vector (MaxSim over the pool)", multimodal(true,
-            new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.NONE, Map.of("bm25", 0f, "dense", 0f, "tokens", 1f))));
+        methods.put(
+            "multi-vector (MaxSim over the pool)",
+            multimodal(
+                true,
+                new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.NONE, Map.of("bm25", 0f, "dense", 0f, "tokens", 1f))
+            )
+        );
 
         Map<String, Method> rrfGrid = new LinkedHashMap<>();
-        for (float w : new float[] { 1f, 0.5f, 0.75f, 1.5f, 2f }) {
+        for (float w : new float[]{1f, 0.5f, 0.75f, 1.5f, 2f}) {
             rrfGrid.put(String.format(Locale.ROOT, "RRF k 60, weights bm25 %s dense 1", w), multimodal(false, rrf(w)));
         }
         methods.put("RRF", best(client, sciFact, dev, rrfGrid));
         Map<String, Method> linearGrid = new LinkedHashMap<>();
-        for (float w : new float[] { 0.5f, 0.2f, 0.3f, 0.4f, 0.6f }) {
-            linearGrid.put(String.format(Locale.ROOT, "linear min_max, weights bm25 %.1f dense %.1f", w, 1 - w), multimodal(false, linear(w)));
+        for (float w : new float[]{0.5f, 0.2f, 0.3f, 0.4f, 0.6f}) {
+            linearGrid
+                .put(String.format(Locale.ROOT, "linear min_max, weights bm25 %.1f dense %.1f", w, 1 - w), multimodal(false, linear(w)));
         }
         methods.put("linear (min_max)", best(client, sciFact, dev, linearGrid));
         Map<String, Method> gqrDense = new LinkedHashMap<>();
-        for (int steps : new int[] { 10, 25 }) {
-            for (float lr : new float[] { 1e-3f, 3e-3f, 1e-2f }) {
-                gqrDense.put(String.format(Locale.ROOT, "GQR dense primary, bm25 complementary, lr %s, steps %d", lr, steps),
-                    multimodal(false, gqr("dense", List.of("bm25"), steps, lr)));
+        for (int steps : new int[]{10, 25}) {
+            for (float lr : new float[]{1e-3f, 3e-3f, 1e-2f}) {
+                gqrDense.put(
+                    String.format(Locale.ROOT, "GQR dense primary, bm25 complementary, lr %s, steps %d", lr, steps),
+                    multimodal(false, gqr("dense", List.of("bm25"), steps, lr))
+                );
             }
         }
         methods.put("GQR dense primary", best(client, sciFact, dev, gqrDense));
         Map<String, Method> gqrMulti = new LinkedHashMap<>();
         for (List<String> complementary : List.of(List.of("bm25"), List.of("bm25", "dense"))) {
-            for (int steps : new int[] { 50, 25 }) {
-                for (float lr : new float[] { 1e-4f, 5e-5f, 3e-4f }) {
-                    gqrMulti.put(String.format(Locale.ROOT, "GQR multi-vector primary, complementary %s, lr %s, steps %d", complementary, lr, steps),
-                        multimodal(true, gqr("tokens", complementary, steps, lr)));
+            for (int steps : new int[]{50, 25}) {
+                for (float lr : new float[]{1e-4f, 5e-5f, 3e-4f}) {
+                    gqrMulti.put(
+                        String.format(Locale.ROOT, "GQR multi-vector primary, complementary %s, lr %s, steps %d", complementary, lr, steps),
+                        multimodal(true, gqr("tokens", complementary, steps, lr))
+                    );
                 }
             }
         }
@@ -262,7 +314,11 @@ public final class SciFactHybridBenchmark {
         for (Map.Entry<String, Method> candidate : grid.entrySet()) {
             double ndcg = 0;
             for (String id : dev) {
-                ndcg += RankingMetrics.ndcg(ids(candidate.getValue().request(client, sciFact.queries().get(id)).setSize(K).setFetchSource(false).get()), sciFact.qrels().get(id), 10);
+                ndcg += RankingMetrics.ndcg(
+                    ids(candidate.getValue().request(client, sciFact.queries().get(id)).setSize(K).setFetchSource(false).get()),
+                    sciFact.qrels().get(id),
+                    10
+                );
             }
             ndcg /= dev.size();
             System.out.printf(Locale.ROOT, "  %-90s dev nDCG@10 %.4f%n", candidate.getKey(), ndcg);
@@ -331,7 +387,10 @@ public final class SciFactHybridBenchmark {
         Map<String, Map<String, List<String>>> rankings,
         Map<String, double[]> latencies
     ) {
-        System.out.println("\n== quality: nDCG@10 / Recall@100 on the " + test.size() + " held-out queries (all " + all.size() + " for DESIGN.md §8), latency over all " + all.size() + " ==");
+        System.out.println(
+            "\n== quality: nDCG@10 / Recall@100 on the " + test.size() + " held-out queries (all " + all.size()
+                + " for DESIGN.md §8), latency over all " + all.size() + " =="
+        );
         System.out.printf(Locale.ROOT, "| %-64s | nDCG@10 | R@100 | nDCG@10 (300) | R@100 (300) | p50 ms | p99 ms |%n", "method");
         System.out.println("|---|---|---|---|---|---|---|");
         for (String name : rankings.keySet()) {
@@ -339,7 +398,17 @@ public final class SciFactHybridBenchmark {
             double[] everything = quality(sciFact, all, rankings.get(name));
             double[] ms = latencies.get(name).clone();
             Arrays.sort(ms);
-            System.out.printf(Locale.ROOT, "| %-64s | %.4f | %.4f | %.4f | %.4f | %.1f | %.1f |%n", name, heldOut[0], heldOut[1], everything[0], everything[1], percentile(ms, 50), percentile(ms, 99));
+            System.out.printf(
+                Locale.ROOT,
+                "| %-64s | %.4f | %.4f | %.4f | %.4f | %.1f | %.1f |%n",
+                name,
+                heldOut[0],
+                heldOut[1],
+                everything[0],
+                everything[1],
+                percentile(ms, 50),
+                percentile(ms, 99)
+            );
         }
         System.out.println("\nlatency ratios, same run, interleaved (p50 of per-query ratios / ratio of p50s):");
         ratio(latencies, "RRF", "BM25 (bool multi_match most_fields)", "multimodal RRF vs plain bool BM25");
@@ -356,7 +425,7 @@ public final class SciFactHybridBenchmark {
             ndcg += RankingMetrics.ndcg(ranking.get(id), sciFact.qrels().get(id), 10);
             recall += RankingMetrics.recall(ranking.get(id), sciFact.qrels().get(id), 100);
         }
-        return new double[] { ndcg / queries.size(), recall / queries.size() };
+        return new double[]{ndcg / queries.size(), recall / queries.size()};
     }
 
     private static void ratio(Map<String, double[]> latencies, String a, String b, String label) {
@@ -395,8 +464,16 @@ public final class SciFactHybridBenchmark {
         }
         return Math.max(0, total / q.size());""";
 
-    private static void compareWithPainless(Client client, Node node, SciFact sciFact, List<String> queries, Map<String, List<String>> denseRanking) {
-        System.out.println("\n== late_interaction rescorer vs painless script_score MaxSim from _source (" + queries.size() + " queries, window 100) ==");
+    private static void compareWithPainless(
+        Client client,
+        Node node,
+        SciFact sciFact,
+        List<String> queries,
+        Map<String, List<String>> denseRanking
+    ) {
+        System.out.println(
+            "\n== late_interaction rescorer vs painless script_score MaxSim from _source (" + queries.size() + " queries, window 100) =="
+        );
         Set<String> docs = new LinkedHashSet<>();
         for (String id : queries) {
             docs.addAll(denseRanking.get(id));
@@ -414,8 +491,17 @@ public final class SciFactHybridBenchmark {
         String mapping = """
             {"properties": {"title_text": {"type": "text", "index": false}, "vec": {"type": "dense_vector", "dims": 384, "index": false},
               "tokens_src": {"type": "multi_vector", "dims": 384}}}""";
-        client.admin().indices().prepareCreate(SOURCE_INDEX).setSettings(Settings.builder()
-            .put("index.number_of_shards", 1).put("index.number_of_replicas", 0).put("index.default_pipeline", "scifact-src")).setMapping(mapping).get();
+        client.admin()
+            .indices()
+            .prepareCreate(SOURCE_INDEX)
+            .setSettings(
+                Settings.builder()
+                    .put("index.number_of_shards", 1)
+                    .put("index.number_of_replicas", 0)
+                    .put("index.default_pipeline", "scifact-src")
+            )
+            .setMapping(mapping)
+            .get();
         Map<String, SciFact.Doc> byId = new LinkedHashMap<>();
         for (SciFact.Doc doc : sciFact.corpus()) {
             byId.put(doc.id(), doc);
@@ -433,7 +519,11 @@ public final class SciFactHybridBenchmark {
         }
         client.admin().indices().prepareRefresh(SOURCE_INDEX).get();
         client.admin().indices().prepareForceMerge(SOURCE_INDEX).setMaxNumSegments(1).get();
-        System.out.printf(Locale.ROOT, "  %d documents (the union of the queries' dense top 100), token vectors in _source and in a multi_vector field%n", docList.size());
+        System.out.printf(
+            Locale.ROOT,
+            "  %d documents (the union of the queries' dense top 100), token vectors in _source and in a multi_vector field%n",
+            docList.size()
+        );
 
         InferenceService inference = node.injector().getInstance(InferenceService.class);
         double[] ours = new double[queries.size()];
@@ -449,22 +539,44 @@ public final class SciFactHybridBenchmark {
                 List<List<Float>> queryTokens = queryTokens(inference, text);
 
                 long start = System.nanoTime();
-                SearchResponse oursResponse = client.prepareSearch(SOURCE_INDEX).setQuery(first).setSize(10).setFetchSource(false)
-                    .addRescorer(new LateInteractionRescorerBuilder("tokens_src", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), K).get();
+                SearchResponse oursResponse = client.prepareSearch(SOURCE_INDEX)
+                    .setQuery(first)
+                    .setSize(10)
+                    .setFetchSource(false)
+                    .addRescorer(new LateInteractionRescorerBuilder("tokens_src", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), K)
+                    .get();
                 double oursMs = (System.nanoTime() - start) / 1e6;
 
                 // the same window on the benchmark's main index, mapped as we recommend: tokens kept out of _source
                 start = System.nanoTime();
-                client.prepareSearch(INDEX).setQuery(first).setSize(10).setFetchSource(false)
-                    .addRescorer(new LateInteractionRescorerBuilder("tokens", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), K).get();
+                client.prepareSearch(INDEX)
+                    .setQuery(first)
+                    .setSize(10)
+                    .setFetchSource(false)
+                    .addRescorer(new LateInteractionRescorerBuilder("tokens", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), K)
+                    .get();
                 double oursProductionMs = (System.nanoTime() - start) / 1e6;
 
                 // one document is |q| x |d| x 384 loop statements, past painless's default budget of 1,000,000 per run
-                Script script = new Script(ScriptType.INLINE, "painless", PAINLESS_MAX_SIM, Map.of("max_loop_counter", "1000000000"), Map.of("q", queryTokens));
+                Script script = new Script(
+                    ScriptType.INLINE,
+                    "painless",
+                    PAINLESS_MAX_SIM,
+                    Map.of("max_loop_counter", "1000000000"),
+                    Map.of("q", queryTokens)
+                );
                 start = System.nanoTime();
-                SearchResponse painlessResponse = client.prepareSearch(SOURCE_INDEX).setQuery(first).setSize(10).setFetchSource(false)
-                    .addRescorer(new QueryRescorerBuilder(QueryBuilders.scriptScoreQuery(QueryBuilders.matchAllQuery(), script))
-                        .setQueryWeight(0f).setRescoreQueryWeight(1f), K).get();
+                SearchResponse painlessResponse = client.prepareSearch(SOURCE_INDEX)
+                    .setQuery(first)
+                    .setSize(10)
+                    .setFetchSource(false)
+                    .addRescorer(
+                        new QueryRescorerBuilder(QueryBuilders.scriptScoreQuery(QueryBuilders.matchAllQuery(), script))
+                            .setQueryWeight(0f)
+                            .setRescoreQueryWeight(1f),
+                        K
+                    )
+                    .get();
                 double painlessMs = (System.nanoTime() - start) / 1e6;
                 if (round == 1) {
                     ours[q] = oursMs;
@@ -473,7 +585,10 @@ public final class SciFactHybridBenchmark {
                     if (ids(oursResponse).equals(ids(painlessResponse))) {
                         sameTop10++;
                     }
-                    maxScoreDiff = Math.max(maxScoreDiff, Math.abs(oursResponse.getHits().getAt(0).getScore() - painlessResponse.getHits().getAt(0).getScore()));
+                    maxScoreDiff = Math.max(
+                        maxScoreDiff,
+                        Math.abs(oursResponse.getHits().getAt(0).getScore() - painlessResponse.getHits().getAt(0).getScore())
+                    );
                 }
             }
         }
@@ -488,12 +603,43 @@ public final class SciFactHybridBenchmark {
         Arrays.sort(ours);
         Arrays.sort(oursProduction);
         Arrays.sort(painless);
-        System.out.printf(Locale.ROOT, "  same top 10 on %d/%d queries; largest top-1 score difference %.2e%n", sameTop10, queries.size(), maxScoreDiff);
-        System.out.printf(Locale.ROOT, "  ours (late_interaction, incl. encoding the query tokens), same index:  p50 %.1f ms, max %.1f ms%n", percentile(ours, 50), ours[ours.length - 1]);
-        System.out.printf(Locale.ROOT, "  ours, main index (tokens not in _source, so fetching hits is cheap):   p50 %.1f ms, max %.1f ms%n", percentile(oursProduction, 50), oursProduction[oursProduction.length - 1]);
-        System.out.printf(Locale.ROOT, "  painless script_score over _source (query tokens given):  p50 %.1f ms, max %.1f ms%n", percentile(painless, 50), painless[painless.length - 1]);
-        System.out.printf(Locale.ROOT, "  painless / ours, same index: p50 of per-query ratios %.1fx, min %.1fx%n", percentile(perQuery, 50), perQuery[0]);
-        System.out.printf(Locale.ROOT, "  painless / ours on the main index: p50 of per-query ratios %.1fx, min %.1fx%n", percentile(perQueryProduction, 50), perQueryProduction[0]);
+        System.out.printf(
+            Locale.ROOT,
+            "  same top 10 on %d/%d queries; largest top-1 score difference %.2e%n",
+            sameTop10,
+            queries.size(),
+            maxScoreDiff
+        );
+        System.out.printf(
+            Locale.ROOT,
+            "  ours (late_interaction, incl. encoding the query tokens), same index:  p50 %.1f ms, max %.1f ms%n",
+            percentile(ours, 50),
+            ours[ours.length - 1]
+        );
+        System.out.printf(
+            Locale.ROOT,
+            "  ours, main index (tokens not in _source, so fetching hits is cheap):   p50 %.1f ms, max %.1f ms%n",
+            percentile(oursProduction, 50),
+            oursProduction[oursProduction.length - 1]
+        );
+        System.out.printf(
+            Locale.ROOT,
+            "  painless script_score over _source (query tokens given):  p50 %.1f ms, max %.1f ms%n",
+            percentile(painless, 50),
+            painless[painless.length - 1]
+        );
+        System.out.printf(
+            Locale.ROOT,
+            "  painless / ours, same index: p50 of per-query ratios %.1fx, min %.1fx%n",
+            percentile(perQuery, 50),
+            perQuery[0]
+        );
+        System.out.printf(
+            Locale.ROOT,
+            "  painless / ours on the main index: p50 of per-query ratios %.1fx, min %.1fx%n",
+            percentile(perQueryProduction, 50),
+            perQueryProduction[0]
+        );
     }
 
     private static List<List<Float>> queryTokens(InferenceService inference, String text) {
@@ -519,7 +665,10 @@ public final class SciFactHybridBenchmark {
         System.out.println("\n== multi-vector GQR primary: where the time goes (" + queries.size() + " queries) ==");
         InferenceService inference = node.injector().getInstance(InferenceService.class);
         Method poolOnly = multimodal(false, rrf(1f));
-        Method maxSimPool = multimodal(true, new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.NONE, Map.of("bm25", 0f, "dense", 0f)));
+        Method maxSimPool = multimodal(
+            true,
+            new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.NONE, Map.of("bm25", 0f, "dense", 0f))
+        );
         double poolMs = 0;
         double maxSimMs = 0;
         double gqrMs = 0;
@@ -538,7 +687,12 @@ public final class SciFactHybridBenchmark {
             maxSimMs += time(() -> maxSimPool.request(client, text).setSize(K).setFetchSource(false).get());
             gqrMs += time(() -> gqrMulti.request(client, text).setSize(K).setFetchSource(false).get());
             // a second run, untimed, for the sizes (explain) and the shard's own profile
-            SearchResponse response = gqrMulti.request(client, text).setSize(K).setFetchSource(false).setProfile(true).setExplain(true).get();
+            SearchResponse response = gqrMulti.request(client, text)
+                .setSize(K)
+                .setFetchSource(false)
+                .setProfile(true)
+                .setExplain(true)
+                .get();
             for (ProfileShardResult shard : response.getProfileResults().values()) {
                 for (QueryProfileShardResult profile : shard.getQueryProfileResults()) {
                     rewriteMs += profile.getRewriteTime() / 1e6;
@@ -553,7 +707,14 @@ public final class SciFactHybridBenchmark {
             List<String> pooled = ids(response);
             double tokens = 0;
             PlainActionFuture<TextEmbeddings> future = PlainActionFuture.newFuture();
-            inference.encodeText(Workload.INDEX, MODEL, pooled.stream().limit(20).map(d -> byId.get(d).titleAndText()).toList(), EncodingPurpose.DOCUMENT, true, future);
+            inference.encodeText(
+                Workload.INDEX,
+                MODEL,
+                pooled.stream().limit(20).map(d -> byId.get(d).titleAndText()).toList(),
+                EncodingPurpose.DOCUMENT,
+                true,
+                future
+            );
             for (float[][] doc : future.actionGet().tokenVectors()) {
                 tokens += doc.length;
             }
@@ -564,19 +725,54 @@ public final class SciFactHybridBenchmark {
         double d = docTokens / n;
         double pool = poolSize / n;
         double c = candidates / n;
-        System.out.printf(Locale.ROOT, "  average: %.1f query tokens, %.0f tokens per pooled document, pool %.0f documents, GQR candidates %.1f%n", q, d, pool, c);
+        System.out.printf(
+            Locale.ROOT,
+            "  average: %.1f query tokens, %.0f tokens per pooled document, pool %.0f documents, GQR candidates %.1f%n",
+            q,
+            d,
+            pool,
+            c
+        );
         System.out.printf(Locale.ROOT, "  pool only (BM25 + dense top 100, RRF):         %.1f ms/query%n", poolMs / n);
-        System.out.printf(Locale.ROOT, "  + MaxSim of every pool document (no GQR):      %.1f ms/query (+%.1f)%n", maxSimMs / n, (maxSimMs - poolMs) / n);
-        System.out.printf(Locale.ROOT, "  GQR multi-vector primary, as tuned:            %.1f ms/query (+%.1f over MaxSim), of which the shard's query rewrite (the whole hybrid retrieval) %.1f ms%n",
-            gqrMs / n, (gqrMs - maxSimMs) / n, rewriteMs / n);
+        System.out.printf(
+            Locale.ROOT,
+            "  + MaxSim of every pool document (no GQR):      %.1f ms/query (+%.1f)%n",
+            maxSimMs / n,
+            (maxSimMs - poolMs) / n
+        );
+        System.out.printf(
+            Locale.ROOT,
+            "  GQR multi-vector primary, as tuned:            %.1f ms/query (+%.1f over MaxSim), of which the shard's query rewrite (the whole hybrid retrieval) %.1f ms%n",
+            gqrMs / n,
+            (gqrMs - maxSimMs) / n,
+            rewriteMs / n
+        );
         double maxSimMacs = pool * q * d * 384;
         double flops = measureDotProductGflops();
-        System.out.printf(Locale.ROOT, "  DESIGN.md §6 arithmetic: MaxSim over the pool = %.0f x %.1f x %.0f x 384 = %.2e multiply-adds -> %.1f ms at the %.1f G multiply-adds/s this JVM's dot product reaches%n",
-            pool, q, d, maxSimMacs, maxSimMacs / flops * 1e3, flops / 1e9);
+        System.out.printf(
+            Locale.ROOT,
+            "  DESIGN.md §6 arithmetic: MaxSim over the pool = %.0f x %.1f x %.0f x 384 = %.2e multiply-adds -> %.1f ms at the %.1f G multiply-adds/s this JVM's dot product reaches%n",
+            pool,
+            q,
+            d,
+            maxSimMacs,
+            maxSimMacs / flops * 1e3,
+            flops / 1e9
+        );
         // one MaxSim pass over C per step (it also finds the argmax the gradient needs), one at the start, one at the end
         double gqrMacs = (steps + 2.0) * c * q * d * 384;
-        System.out.printf(Locale.ROOT, "  GQR: (%d steps + 2) MaxSim passes over C = %.0f x %.1f x %.0f x 384 x %d = %.2e multiply-adds -> %.1f ms at that rate (measured +%.1f ms over MaxSim)%n",
-            steps, c, q, d, steps + 2, gqrMacs, gqrMacs / flops * 1e3, (gqrMs - maxSimMs) / n);
+        System.out.printf(
+            Locale.ROOT,
+            "  GQR: (%d steps + 2) MaxSim passes over C = %.0f x %.1f x %.0f x 384 x %d = %.2e multiply-adds -> %.1f ms at that rate (measured +%.1f ms over MaxSim)%n",
+            steps,
+            c,
+            q,
+            d,
+            steps + 2,
+            gqrMacs,
+            gqrMacs / flops * 1e3,
+            (gqrMs - maxSimMs) / n
+        );
     }
 
     private static double time(Runnable run) {

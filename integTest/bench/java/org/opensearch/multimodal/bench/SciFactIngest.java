@@ -11,7 +11,8 @@ import java.util.Locale;
 /** SciFact documents into an index through its default pipeline, in bulks, with progress every 1,000 documents. */
 final class SciFactIngest {
 
-    private SciFactIngest() {}
+    private SciFactIngest() {
+    }
 
     /** Returns the seconds the bulks took (refresh not included). */
     static double index(Client client, String index, List<SciFact.Doc> corpus, int bulkSize) {

@@ -34,10 +34,14 @@ public final class StatsOverheadBenchmark {
     private static final int BULK = 25;
     private static final int QUERY_BLOCK = 20;
 
-    private StatsOverheadBenchmark() {}
+    private StatsOverheadBenchmark() {
+    }
 
     public static void main(String[] rawArgs) throws Exception {
-        List<String> args = Arrays.stream(rawArgs).flatMap(a -> Arrays.stream(a.trim().split("\\s+"))).filter(a -> a.isEmpty() == false).toList();
+        List<String> args = Arrays.stream(rawArgs)
+            .flatMap(a -> Arrays.stream(a.trim().split("\\s+")))
+            .filter(a -> a.isEmpty() == false)
+            .toList();
         Path data = Path.of(args.get(args.indexOf("--data") + 1));
         Path models = Path.of(args.get(args.indexOf("--models") + 1));
         Path home = Path.of(args.get(args.indexOf("--home") + 1));
@@ -49,20 +53,37 @@ public final class StatsOverheadBenchmark {
             return;
         }
         SciFact sciFact = SciFact.load(data);
-        Node node = BenchNode.start(home, models, "bge-small-en-v1.5", "stats-overhead", 9252, Runtime.getRuntime().availableProcessors(), Settings.EMPTY);
+        Node node = BenchNode
+            .start(home, models, "bge-small-en-v1.5", "stats-overhead", 9252, Runtime.getRuntime().availableProcessors(), Settings.EMPTY);
         try {
             Client client = node.client();
             if (client.admin().indices().prepareExists(INDEX).get().isExists()) {
                 client.admin().indices().prepareDelete(INDEX).get();
             }
-            client.admin().cluster().preparePutPipeline("stats-embed", new BytesArray("""
-                {"processors": [{"embed_text": {"model": "bge-small-en-v1.5", "field_map": {"title_text": "vec"}, "batch_size": 16}}]}"""),
-                XContentType.JSON).get();
-            client.admin().indices().prepareCreate(INDEX).setSettings(Settings.builder().put("index.number_of_shards", 1)
-                .put("index.number_of_replicas", 0).put("index.default_pipeline", "stats-embed"))
+            client.admin()
+                .cluster()
+                .preparePutPipeline(
+                    "stats-embed",
+                    new BytesArray(
+                        """
+                            {"processors": [{"embed_text": {"model": "bge-small-en-v1.5", "field_map": {"title_text": "vec"}, "batch_size": 16}}]}"""
+                    ),
+                    XContentType.JSON
+                )
+                .get();
+            client.admin()
+                .indices()
+                .prepareCreate(INDEX)
+                .setSettings(
+                    Settings.builder()
+                        .put("index.number_of_shards", 1)
+                        .put("index.number_of_replicas", 0)
+                        .put("index.default_pipeline", "stats-embed")
+                )
                 .setMapping("""
                     {"properties": {"title": {"type": "text"}, "text": {"type": "text"}, "title_text": {"type": "text", "index": false},
-                      "vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"}}}""").get();
+                      "vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"}}}""")
+                .get();
 
             List<SciFact.Doc> corpus = sciFact.corpus().subList(0, Math.min(docs, sciFact.corpus().size()));
             measureIngest(client, corpus, ingestRounds);
@@ -109,9 +130,19 @@ public final class StatsOverheadBenchmark {
         client.admin().indices().prepareRefresh(INDEX).get();
         double on = count[0] / (nanos[0] / 1e9);
         double off = count[1] / (nanos[1] / 1e9);
-        System.out.printf(Locale.ROOT, "ingest, %d docs x %d rounds, each bulk of %d once with stats on and once off: on %.2f docs/s, off %.2f docs/s: "
-            + "throughput on/off %.4f; median of %d pair ratios %.4f%n",
-            corpus.size(), rounds, BULK, on, off, on / off, pairRatios.size(), median(pairRatios));
+        System.out.printf(
+            Locale.ROOT,
+            "ingest, %d docs x %d rounds, each bulk of %d once with stats on and once off: on %.2f docs/s, off %.2f docs/s: "
+                + "throughput on/off %.4f; median of %d pair ratios %.4f%n",
+            corpus.size(),
+            rounds,
+            BULK,
+            on,
+            off,
+            on / off,
+            pairRatios.size(),
+            median(pairRatios)
+        );
     }
 
     /**
@@ -147,9 +178,18 @@ public final class StatsOverheadBenchmark {
             sumOff += off;
             perQuery.add(on / off);
         }
-        System.out.printf(Locale.ROOT, "queries (RRF, BM25 + dense top 100), %d x %d rounds per mode, blocks of %d alternating: "
-            + "mean of per-query medians on %.2f ms, off %.2f ms: on/off %.4f; median per-query ratio %.4f%n",
-            queries.size(), rounds, QUERY_BLOCK, sumOn / queries.size(), sumOff / queries.size(), sumOn / sumOff, median(perQuery));
+        System.out.printf(
+            Locale.ROOT,
+            "queries (RRF, BM25 + dense top 100), %d x %d rounds per mode, blocks of %d alternating: "
+                + "mean of per-query medians on %.2f ms, off %.2f ms: on/off %.4f; median per-query ratio %.4f%n",
+            queries.size(),
+            rounds,
+            QUERY_BLOCK,
+            sumOn / queries.size(),
+            sumOff / queries.size(),
+            sumOn / sumOff,
+            median(perQuery)
+        );
     }
 
     private static double median(List<Double> values) {
@@ -159,7 +199,11 @@ public final class StatsOverheadBenchmark {
     }
 
     private static void setStats(Client client, boolean enabled) {
-        client.admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder().put("plugins.multimodal.stats.enabled", enabled)).get();
+        client.admin()
+            .cluster()
+            .prepareUpdateSettings()
+            .setTransientSettings(Settings.builder().put("plugins.multimodal.stats.enabled", enabled))
+            .get();
     }
 
     private static MultimodalQueryBuilder rrf(String text) {

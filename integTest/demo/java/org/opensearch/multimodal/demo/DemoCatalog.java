@@ -30,7 +30,8 @@ final class DemoCatalog {
     static final String INDEX = "demo-products";
     static final String PIPELINE = "demo-products";
 
-    private DemoCatalog() {}
+    private DemoCatalog() {
+    }
 
     static void setUp(Client client) {
         if (client.admin().indices().prepareExists(INDEX).get().isExists()) {
@@ -57,7 +58,12 @@ final class DemoCatalog {
         client.admin()
             .indices()
             .prepareCreate(INDEX)
-            .setSettings(Settings.builder().put("index.number_of_shards", 1).put("index.number_of_replicas", 0).put("index.default_pipeline", PIPELINE))
+            .setSettings(
+                Settings.builder()
+                    .put("index.number_of_shards", 1)
+                    .put("index.number_of_replicas", 0)
+                    .put("index.default_pipeline", PIPELINE)
+            )
             .setMapping(mapping)
             .get();
     }
@@ -67,10 +73,11 @@ final class DemoCatalog {
      * pipeline. The photo also travels as a data URI in {@code thumbnail}, so a browser (the search page) can show it.
      */
     static void ingest(Client client, Path catalog, PrintStream out) throws IOException {
-        JsonLinesIngest.index(client, INDEX, catalog.resolve("products.jsonl"), 64, "Embedding and indexing the product catalog", out, product -> {
-            product.put("thumbnail", jpegDataUri(catalog.resolve(String.valueOf(product.get("image")))));
-            return product;
-        });
+        JsonLinesIngest
+            .index(client, INDEX, catalog.resolve("products.jsonl"), 64, "Embedding and indexing the product catalog", out, product -> {
+                product.put("thumbnail", jpegDataUri(catalog.resolve(String.valueOf(product.get("image")))));
+                return product;
+            });
     }
 
     private static String jpegDataUri(Path photo) {
@@ -83,14 +90,27 @@ final class DemoCatalog {
 
     static void runExamples(Client client, PrintStream out) {
         out.printf(Locale.ROOT, "%nText -> image (words against photo vectors; the demo catalog is products the image model never saw):%n");
-        for (String text : List.of("black watch for men", "red dress", "blue jeans for women", "white sports shoes", "brown leather handbag")) {
-            MultimodalQueryBuilder query = new MultimodalQueryBuilder(text, null, Map.of("photo", new DenseRetriever("image_vec", "bge-small-en-v1.5", 3)), null);
+        for (String text : List
+            .of("black watch for men", "red dress", "blue jeans for women", "white sports shoes", "brown leather handbag")) {
+            MultimodalQueryBuilder query = new MultimodalQueryBuilder(
+                text,
+                null,
+                Map.of("photo", new DenseRetriever("image_vec", "bge-small-en-v1.5", 3)),
+                null
+            );
             print(out, "\"" + text + "\"", client.prepareSearch(INDEX).setQuery(query).setSize(3).get());
         }
         out.printf(Locale.ROOT, "%nMore like this product (its product vector: title, attributes and photo):%n");
-        MultimodalQueryBuilder like = new MultimodalQueryBuilder(null, null, new LikeDocument(INDEX, "10235"),
-            Map.of("product", new DenseRetriever("product_vec", null, 3)), null);
-        SearchResponse seed = client.prepareSearch(INDEX).setQuery(org.opensearch.index.query.QueryBuilders.idsQuery().addIds("10235")).get();
+        MultimodalQueryBuilder like = new MultimodalQueryBuilder(
+            null,
+            null,
+            new LikeDocument(INDEX, "10235"),
+            Map.of("product", new DenseRetriever("product_vec", null, 3)),
+            null
+        );
+        SearchResponse seed = client.prepareSearch(INDEX)
+            .setQuery(org.opensearch.index.query.QueryBuilders.idsQuery().addIds("10235"))
+            .get();
         print(out, "like " + describe(seed.getHits().getAt(0)), client.prepareSearch(INDEX).setQuery(like).setSize(3).get());
     }
 
@@ -103,6 +123,14 @@ final class DemoCatalog {
 
     private static String describe(SearchHit hit) {
         Map<String, Object> p = hit.getSourceAsMap();
-        return String.format(Locale.ROOT, "%-48s [%s %s, %s] %s", p.get("title"), p.get("base_colour"), p.get("article_type"), p.get("gender"), p.get("image"));
+        return String.format(
+            Locale.ROOT,
+            "%-48s [%s %s, %s] %s",
+            p.get("title"),
+            p.get("base_colour"),
+            p.get("article_type"),
+            p.get("gender"),
+            p.get("image")
+        );
     }
 }

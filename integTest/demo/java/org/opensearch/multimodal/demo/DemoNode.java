@@ -1,7 +1,7 @@
 package org.opensearch.multimodal.demo;
 
-import org.opensearch.analysis.common.CommonAnalysisModulePlugin;
 import org.opensearch.action.search.SearchResponse;
+import org.opensearch.analysis.common.CommonAnalysisModulePlugin;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
@@ -39,7 +39,8 @@ public final class DemoNode {
     private static final String MODEL = "bge-small-en-v1.5";
     private static final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
-    private DemoNode() {}
+    private DemoNode() {
+    }
 
     public static void main(String[] args) {
         DemoOptions options = DemoOptions.parse(args);
@@ -67,7 +68,10 @@ public final class DemoNode {
             .putList("plugins.multimodal.image.file.allowed_dirs", options.products().toAbsolutePath().toString())
             .build();
         out.println("Starting OpenSearch 3.8 with opensearch-multimodal (home: " + home + ") ...");
-        Node node = new EmbeddedNode(settings, List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, PainlessModulePlugin.class, CommonAnalysisModulePlugin.class));
+        Node node = new EmbeddedNode(
+            settings,
+            List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, PainlessModulePlugin.class, CommonAnalysisModulePlugin.class)
+        );
         node.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -86,7 +90,13 @@ public final class DemoNode {
         DemoCatalog.setUp(client);
         DemoCatalog.ingest(client, options.products(), out);
         DemoCatalog.runExamples(client, out);
-        out.printf(Locale.ROOT, "%nOpenSearch is listening on http://127.0.0.1:%d  (indices: %s, %s)%n", options.port(), INDEX, DemoCatalog.INDEX);
+        out.printf(
+            Locale.ROOT,
+            "%nOpenSearch is listening on http://127.0.0.1:%d  (indices: %s, %s)%n",
+            options.port(),
+            INDEX,
+            DemoCatalog.INDEX
+        );
         out.printf(Locale.ROOT, "Search page: http://127.0.0.1:%d/_plugins/_multimodal/ui%n", options.port());
         out.println("Try it yourself:");
         out.printf(Locale.ROOT, "  curl -s 'http://127.0.0.1:%d/_plugins/_multimodal/models?pretty'%n", options.port());
@@ -144,7 +154,12 @@ public final class DemoNode {
         client.admin()
             .indices()
             .prepareCreate(INDEX)
-            .setSettings(Settings.builder().put("index.number_of_shards", 1).put("index.number_of_replicas", 0).put("index.default_pipeline", PIPELINE))
+            .setSettings(
+                Settings.builder()
+                    .put("index.number_of_shards", 1)
+                    .put("index.number_of_replicas", 0)
+                    .put("index.default_pipeline", PIPELINE)
+            )
             .setMapping(mapping)
             .get();
     }
@@ -154,13 +169,35 @@ public final class DemoNode {
     }
 
     private static void runExamples(Client client) {
-        List<String> queries = new ArrayList<>(List.of("how do plants turn light into food", "making bread at home", "keeping data secret", "famous moments in space exploration"));
+        List<String> queries = new ArrayList<>(
+            List.of(
+                "how do plants turn light into food",
+                "making bread at home",
+                "keeping data secret",
+                "famous moments in space exploration"
+            )
+        );
         for (String text : queries) {
-            MultimodalQueryBuilder query = new MultimodalQueryBuilder(text, null, Map.of("text", new DenseRetriever("body_vec", MODEL, 3)), null);
-            SearchResponse response = client.prepareSearch(INDEX).setQuery(query).setSize(3).setFetchSource(new String[] { "title", "topic" }, null).get();
+            MultimodalQueryBuilder query = new MultimodalQueryBuilder(
+                text,
+                null,
+                Map.of("text", new DenseRetriever("body_vec", MODEL, 3)),
+                null
+            );
+            SearchResponse response = client.prepareSearch(INDEX)
+                .setQuery(query)
+                .setSize(3)
+                .setFetchSource(new String[]{"title", "topic"}, null)
+                .get();
             out.printf(Locale.ROOT, "%nquery: \"%s\"%n", text);
             for (SearchHit hit : response.getHits().getHits()) {
-                out.printf(Locale.ROOT, "  %.3f  %-32s [%s]%n", hit.getScore(), hit.getSourceAsMap().get("title"), hit.getSourceAsMap().get("topic"));
+                out.printf(
+                    Locale.ROOT,
+                    "  %.3f  %-32s [%s]%n",
+                    hit.getScore(),
+                    hit.getSourceAsMap().get("title"),
+                    hit.getSourceAsMap().get("topic")
+                );
             }
         }
     }

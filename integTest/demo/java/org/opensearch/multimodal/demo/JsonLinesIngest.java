@@ -18,14 +18,23 @@ import java.util.function.UnaryOperator;
 /** Indexes a JSON-lines file (one document per line, its {@code id} field as the id) in bulks, with a progress bar. */
 final class JsonLinesIngest {
 
-    private JsonLinesIngest() {}
+    private JsonLinesIngest() {
+    }
 
     static void index(Client client, String index, Path jsonLines, int bulkSize, String label, PrintStream out) throws IOException {
         index(client, index, jsonLines, bulkSize, label, out, UnaryOperator.identity());
     }
 
     /** As above, each document passed through {@code enrich} first (e.g. to add a field computed from a file). */
-    static void index(Client client, String index, Path jsonLines, int bulkSize, String label, PrintStream out, UnaryOperator<Map<String, Object>> enrich)
+    static void index(
+        Client client,
+        String index,
+        Path jsonLines,
+        int bulkSize,
+        String label,
+        PrintStream out,
+        UnaryOperator<Map<String, Object>> enrich
+    )
         throws IOException {
         List<String> lines = Files.readAllLines(jsonLines).stream().filter(line -> line.isBlank() == false).toList();
         ProgressBar progress = new ProgressBar(out, label, lines.size());

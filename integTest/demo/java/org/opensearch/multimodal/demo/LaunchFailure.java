@@ -17,7 +17,8 @@ import java.util.Locale;
  */
 public final class LaunchFailure {
 
-    private LaunchFailure() {}
+    private LaunchFailure() {
+    }
 
     /** Prints the one line to stderr, keeps the trace under {@code logDir}, and returns the exit status to use. */
     public static int report(String what, String portAdvice, Throwable failure, Path logDir) {

@@ -50,7 +50,6 @@ import org.opensearch.multimodal.rest.RestStatsAction;
 import org.opensearch.multimodal.rest.StatsAction;
 import org.opensearch.multimodal.rest.TransportEmbedAction;
 import org.opensearch.multimodal.rest.TransportModelsAction;
-
 import org.opensearch.multimodal.rest.TransportStatsAction;
 import org.opensearch.multimodal.rest.UnloadModelAction;
 import org.opensearch.multimodal.settings.MultimodalSettings;
@@ -108,11 +107,21 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings nodeSettings) {
         return List.of(
             inferencePool(nodeSettings, Workload.INDEX, MultimodalSettings.INFERENCE_THREADS, MultimodalSettings.INFERENCE_QUEUE_SIZE),
-            inferencePool(nodeSettings, Workload.SEARCH, MultimodalSettings.SEARCH_INFERENCE_THREADS, MultimodalSettings.SEARCH_INFERENCE_QUEUE_SIZE)
+            inferencePool(
+                nodeSettings,
+                Workload.SEARCH,
+                MultimodalSettings.SEARCH_INFERENCE_THREADS,
+                MultimodalSettings.SEARCH_INFERENCE_QUEUE_SIZE
+            )
         );
     }
 
-    private static ExecutorBuilder<?> inferencePool(Settings nodeSettings, Workload workload, Setting<Integer> threads, Setting<Integer> queueSize) {
+    private static ExecutorBuilder<?> inferencePool(
+        Settings nodeSettings,
+        Workload workload,
+        Setting<Integer> threads,
+        Setting<Integer> queueSize
+    ) {
         String name = workload.threadPool();
         return new FixedExecutorBuilder(nodeSettings, name, threads.get(nodeSettings), queueSize.get(nodeSettings), "thread_pool." + name);
     }
@@ -132,7 +141,10 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         Supplier<RepositoriesService> repositoriesServiceSupplier
     ) {
         NativeLibraries.configure(environment.tmpDir());
-        ModelRegistry models = new ModelRegistry(modelRoots(environment), new OnnxSessions(MultimodalSettings.INFERENCE_DEVICE.get(settings)));
+        ModelRegistry models = new ModelRegistry(
+            modelRoots(environment),
+            new OnnxSessions(MultimodalSettings.INFERENCE_DEVICE.get(settings))
+        );
         registry.set(models);
         Map<Workload, ExecutorService> pools = new EnumMap<>(Workload.class);
         for (Workload workload : Workload.values()) {
@@ -143,7 +155,9 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         service.stats().setEnabled(MultimodalSettings.STATS_ENABLED.get(environment.settings()));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(MultimodalSettings.STATS_ENABLED, service.stats()::setEnabled);
         limits.set(new RequestLimits(environment.settings(), clusterService.getClusterSettings()));
-        images.set(new ImageInputs(environment.settings(), environment, threadPool.executor(ThreadPool.Names.GENERIC), threadPool.scheduler()));
+        images.set(
+            new ImageInputs(environment.settings(), environment, threadPool.executor(ThreadPool.Names.GENERIC), threadPool.scheduler())
+        );
         QueryEncoder.initialize(service, images.get());
         TokenMemory.initialize(limits.get()::tokenVectorBytesPerRequest);
         return List.of(models, service, limits.get(), images.get());

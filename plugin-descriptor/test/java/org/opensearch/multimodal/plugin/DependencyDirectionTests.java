@@ -5,15 +5,14 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
-
-import org.opensearch.test.OpenSearchTestCase;
 import org.junit.BeforeClass;
+import org.opensearch.test.OpenSearchTestCase;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * The design rule of the plugin's layout: the core (models, mappers, math, settings, inference) knows nothing of the

@@ -69,7 +69,11 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
               "title": {"type": "text"}, "body": {"type": "text"}, "topic": {"type": "keyword"},
               "body_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
               "body_tokens": {"type": "multi_vector", "dims": 384}}}""";
-        assertAcked(prepareCreate(index).setSettings(Map.of("index.number_of_shards", shards, "index.number_of_replicas", 0, "index.default_pipeline", "corpus")).setMapping(mapping));
+        assertAcked(
+            prepareCreate(index)
+                .setSettings(Map.of("index.number_of_shards", shards, "index.number_of_replicas", 0, "index.default_pipeline", "corpus"))
+                .setMapping(mapping)
+        );
         BulkRequestBuilder bulk = client().prepareBulk();
         Path corpus = Path.of(System.getProperty("tests.demo.corpus", "integTest/demo/corpus/docs.jsonl"));
         for (String line : Files.readAllLines(corpus, StandardCharsets.UTF_8)) {
@@ -113,7 +117,8 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
     public void testEveryFusionAndGqrFindPhotosynthesisAndExplainTheirArithmetic() throws IOException {
         indexCorpus("one", 1);
         FusionSpec linear = new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.MIN_MAX, Map.of());
-        for (FusionSpec fusion : List.of(FusionSpec.defaultRrf(), linear, FusionSpec.gqr(gqr("text", null)), FusionSpec.gqr(gqr("tokens", null)))) {
+        for (FusionSpec fusion : List
+            .of(FusionSpec.defaultRrf(), linear, FusionSpec.gqr(gqr("text", null)), FusionSpec.gqr(gqr("tokens", null)))) {
             SearchResponse response = client().prepareSearch("one").setQuery(query(10, fusion)).setSize(5).setExplain(true).get();
             assertEquals(fusion.method() + ": " + ids(response), "34", response.getHits().getAt(0).getId());
             String explanation = response.getHits().getAt(0).getExplanation().toString();
@@ -122,7 +127,10 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
                 assertTrue(explanation, explanation.contains("primary [" + fusion.gqr().primary() + "] score before refinement"));
                 assertTrue(explanation, explanation.contains("KL(target || primary)"));
             } else {
-                assertTrue(explanation, explanation.contains(fusion.method().equals("rrf") ? "rank_constant 60 + rank 1" : "min_max normalized score"));
+                assertTrue(
+                    explanation,
+                    explanation.contains(fusion.method().equals("rrf") ? "rank_constant 60 + rank 1" : "min_max normalized score")
+                );
             }
         }
     }
@@ -143,29 +151,58 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
         indexCorpus("paged", 1);
         MultimodalQueryBuilder gqr = query(10, FusionSpec.gqr(gqr("tokens", null)));
         List<String> all = ids(search("paged", gqr, 50));
-        SearchResponse page = client().prepareSearch("paged").setQuery(gqr).setFrom(2).setSize(3).setProfile(true)
+        SearchResponse page = client().prepareSearch("paged")
+            .setQuery(gqr)
+            .setFrom(2)
+            .setSize(3)
+            .setProfile(true)
             .addAggregation(AggregationBuilders.terms("topics").field("topic"))
-            .highlighter(new org.opensearch.search.fetch.subphase.highlight.HighlightBuilder().field("body")
-                .highlightQuery(QueryBuilders.matchQuery("body", "light energy plants")))
+            .highlighter(
+                new org.opensearch.search.fetch.subphase.highlight.HighlightBuilder().field("body")
+                    .highlightQuery(QueryBuilders.matchQuery("body", "light energy plants"))
+            )
             .get();
         assertEquals(all.subList(2, 5), ids(page));
         assertEquals("the total is the pool", all.size(), page.getHits().getTotalHits().value());
         Terms topics = page.getAggregations().get("topics");
         assertEquals(all.size(), topics.getBuckets().stream().mapToLong(Terms.Bucket::getDocCount).sum());
         assertFalse(page.getProfileResults().isEmpty());
-        SearchResponse first = client().prepareSearch("paged").setQuery(gqr).setSize(1)
-            .highlighter(new org.opensearch.search.fetch.subphase.highlight.HighlightBuilder().field("body")
-                .highlightQuery(QueryBuilders.matchQuery("body", "light energy plants")))
+        SearchResponse first = client().prepareSearch("paged")
+            .setQuery(gqr)
+            .setSize(1)
+            .highlighter(
+                new org.opensearch.search.fetch.subphase.highlight.HighlightBuilder().field("body")
+                    .highlightQuery(QueryBuilders.matchQuery("body", "light energy plants"))
+            )
             .get();
-        assertTrue("highlighting through highlight_query", first.getHits().getAt(0).getHighlightFields().get("body").fragments()[0].string().contains("<em>"));
+        assertTrue(
+            "highlighting through highlight_query",
+            first.getHits().getAt(0).getHighlightFields().get("body").fragments()[0].string().contains("<em>")
+        );
     }
 
     public void testLateInteractionRescorerReranksTheWindowByMaxSim() throws IOException {
         indexCorpus("rescored", 1);
-        MultimodalQueryBuilder dense = new MultimodalQueryBuilder(QUERY, null, Map.of("text", new DenseRetriever("body_vec", MODEL, 10)), null);
-        LateInteractionRescorerBuilder rescorer = new LateInteractionRescorerBuilder("body_tokens", QUERY, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f);
+        MultimodalQueryBuilder dense = new MultimodalQueryBuilder(
+            QUERY,
+            null,
+            Map.of("text", new DenseRetriever("body_vec", MODEL, 10)),
+            null
+        );
+        LateInteractionRescorerBuilder rescorer = new LateInteractionRescorerBuilder(
+            "body_tokens",
+            QUERY,
+            MODEL,
+            LateInteractionScoreMode.REPLACE,
+            1f,
+            1f
+        );
         long before = inferenceCalls();
-        SearchRequestBuilder request = client().prepareSearch("rescored").setQuery(dense).setSize(10).addRescorer(rescorer, 10).setExplain(true);
+        SearchRequestBuilder request = client().prepareSearch("rescored")
+            .setQuery(dense)
+            .setSize(10)
+            .addRescorer(rescorer, 10)
+            .setExplain(true);
         SearchResponse rescored = request.get();
         assertEquals("one pass for the dense vector, one for the query tokens (without the query prefix)", before + 2, inferenceCalls());
         SearchHit[] hits = rescored.getHits().getHits();
@@ -211,18 +248,34 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
         Map<String, RetrieverSpec> wrongField = new LinkedHashMap<>();
         wrongField.put("text", new DenseRetriever("body_vec", MODEL, 10));
         wrongField.put("tokens", new MultiVectorRetriever("body_vec", MODEL));
-        assertError(client().prepareSearch("errors").setQuery(new MultimodalQueryBuilder(QUERY, null, null, wrongField, null, null)),
-            "[retrievers.tokens.multi_vector.field] field [body_vec] is of type [dense_vector], not [multi_vector]");
-        MultimodalQueryBuilder dense = new MultimodalQueryBuilder(QUERY, null, Map.of("text", new DenseRetriever("body_vec", MODEL, 10)), null);
-        assertError(client().prepareSearch("errors").setQuery(dense)
-            .addRescorer(new LateInteractionRescorerBuilder("body_vec", QUERY, MODEL, null, 1f, 1f), 10),
-            "[late_interaction.field] field [body_vec] is of type [dense_vector], not [multi_vector]");
-        assertError(client().prepareSearch("errors").setQuery(dense)
-            .addRescorer(new LateInteractionRescorerBuilder("body_tokens", QUERY, MODEL, null, 1f, 1f), 10_001),
-            "[rescore.window_size]");
-        assertError(client().prepareSearch("errors").setQuery(dense)
-            .addRescorer(new LateInteractionRescorerBuilder("body_tokens", QUERY, "no-such-model", null, 1f, 1f), 10),
-            "no-such-model");
+        assertError(
+            client().prepareSearch("errors").setQuery(new MultimodalQueryBuilder(QUERY, null, null, wrongField, null, null)),
+            "[retrievers.tokens.multi_vector.field] field [body_vec] is of type [dense_vector], not [multi_vector]"
+        );
+        MultimodalQueryBuilder dense = new MultimodalQueryBuilder(
+            QUERY,
+            null,
+            Map.of("text", new DenseRetriever("body_vec", MODEL, 10)),
+            null
+        );
+        assertError(
+            client().prepareSearch("errors")
+                .setQuery(dense)
+                .addRescorer(new LateInteractionRescorerBuilder("body_vec", QUERY, MODEL, null, 1f, 1f), 10),
+            "[late_interaction.field] field [body_vec] is of type [dense_vector], not [multi_vector]"
+        );
+        assertError(
+            client().prepareSearch("errors")
+                .setQuery(dense)
+                .addRescorer(new LateInteractionRescorerBuilder("body_tokens", QUERY, MODEL, null, 1f, 1f), 10_001),
+            "[rescore.window_size]"
+        );
+        assertError(
+            client().prepareSearch("errors")
+                .setQuery(dense)
+                .addRescorer(new LateInteractionRescorerBuilder("body_tokens", QUERY, "no-such-model", null, 1f, 1f), 10),
+            "no-such-model"
+        );
     }
 
     private static void assertError(SearchRequestBuilder request, String expected) {
@@ -258,11 +311,15 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
         expectThrows(Exception.class, () -> client().prepareIndex("counted").setId("bad").setSource(Map.of("body", 42)).get()); // fails in embed_text
         search("counted", query(10, FusionSpec.gqr(gqr("tokens", null))), 5);
         search("counted", query(10, FusionSpec.defaultRrf()), 5);
-        client().prepareSearch("counted").setQuery(new MultimodalQueryBuilder(QUERY, null, Map.of("text", new DenseRetriever("body_vec", MODEL, 10)), null))
-            .addRescorer(new LateInteractionRescorerBuilder("body_tokens", QUERY, MODEL, null, 1f, 1f), 10).get();
+        client().prepareSearch("counted")
+            .setQuery(new MultimodalQueryBuilder(QUERY, null, Map.of("text", new DenseRetriever("body_vec", MODEL, 10)), null))
+            .addRescorer(new LateInteractionRescorerBuilder("body_tokens", QUERY, MODEL, null, 1f, 1f), 10)
+            .get();
 
         org.opensearch.multimodal.rest.StatsResponse stats = client().execute(
-            org.opensearch.multimodal.rest.StatsAction.INSTANCE, new org.opensearch.multimodal.rest.StatsRequest()).actionGet();
+            org.opensearch.multimodal.rest.StatsAction.INSTANCE,
+            new org.opensearch.multimodal.rest.StatsRequest()
+        ).actionGet();
         assertEquals("every node answers", internalCluster().size(), stats.getNodes().size());
         assertTrue("the corpus's forward passes", sum(stats, "models", MODEL, "inference_calls") >= 4);
         assertTrue("every corpus text and query", sum(stats, "models", MODEL, "items") >= 48 + 4);

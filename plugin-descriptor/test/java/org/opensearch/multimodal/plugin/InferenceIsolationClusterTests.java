@@ -50,7 +50,9 @@ import java.util.concurrent.TimeUnit;
  * {@code multimodal} query (dense, multi-vector, GQR), the late_interaction rescorer and a small {@code _embed} all
  * still answer, while the blocked batches are still there. A larger {@code _embed} is bulk work and waits with ingest.
  */
-@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 1, numClientNodes = 0, supportsDedicatedMasters = false)
+@OpenSearchIntegTestCase.ClusterScope(
+    scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 1, numClientNodes = 0, supportsDedicatedMasters = false
+)
 public class InferenceIsolationClusterTests extends OpenSearchIntegTestCase {
 
     private static final String MODEL = BuiltinModels.BGE_SMALL;
@@ -85,13 +87,17 @@ public class InferenceIsolationClusterTests extends OpenSearchIntegTestCase {
             {"properties": {"body": {"type": "text"},
               "body_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
               "body_tokens": {"type": "multi_vector", "dims": 384}}}""";
-        assertAcked(prepareCreate("docs").setSettings(Map.of("index.number_of_shards", 1, "index.number_of_replicas", 0, "index.default_pipeline", "isolation")).setMapping(mapping));
+        assertAcked(
+            prepareCreate("docs")
+                .setSettings(Map.of("index.number_of_shards", 1, "index.number_of_replicas", 0, "index.default_pipeline", "isolation"))
+                .setMapping(mapping)
+        );
         BulkRequestBuilder bulk = client().prepareBulk();
         String[] bodies = {
             "Photosynthesis turns sunlight, water and carbon dioxide into sugar and oxygen in the leaves of plants.",
             "Sourdough bread rises because wild yeast and bacteria ferment the dough overnight.",
             "A telescope gathers light from distant galaxies with a large curved mirror.",
-            "Encryption keeps a message secret by scrambling it with a key only the receiver has." };
+            "Encryption keeps a message secret by scrambling it with a key only the receiver has."};
         for (int i = 0; i < bodies.length; i++) {
             bulk.add(client().prepareIndex("docs").setId(Integer.toString(i)).setSource(Map.of("body", bodies[i])));
         }
@@ -107,7 +113,7 @@ public class InferenceIsolationClusterTests extends OpenSearchIntegTestCase {
         CountDownLatch batchesDone = new CountDownLatch(BLOCKED_BATCHES + 1);
         for (int i = 0; i <= BLOCKED_BATCHES; i++) {
             // an ingest batch of one image whose decoding cannot finish until released: holds the index pool's thread
-            inference.encodeImages(Workload.INDEX, BuiltinModels.FASHION_IMAGE_DEMO, List.of(new byte[] { 1 }), bytes -> {
+            inference.encodeImages(Workload.INDEX, BuiltinModels.FASHION_IMAGE_DEMO, List.of(new byte[]{1}), bytes -> {
                 firstBatchRunning.countDown();
                 try {
                     release.await();
@@ -127,7 +133,10 @@ public class InferenceIsolationClusterTests extends OpenSearchIntegTestCase {
             for (int i = 0; i < 9; i++) {
                 nineTexts.add("text " + i);
             }
-            bulkSizedEmbed = client().execute(EmbedAction.INSTANCE, new EmbedAction.Request(new EmbedRequest(MODEL, nineTexts, null, false, EncodingPurpose.DOCUMENT)));
+            bulkSizedEmbed = client().execute(
+                EmbedAction.INSTANCE,
+                new EmbedAction.Request(new EmbedRequest(MODEL, nineTexts, null, false, EncodingPurpose.DOCUMENT))
+            );
 
             // the multimodal query with every kind of query-time encoding: dense vector and query tokens, GQR, rescore
             String text = "how do plants make sugar from light";
@@ -142,8 +151,10 @@ public class InferenceIsolationClusterTests extends OpenSearchIntegTestCase {
                 .get(ANSWER_WITHIN);
             assertEquals("the photosynthesis paragraph answers", "0", response.getHits().getAt(0).getId());
 
-            EmbedAction.Response fewTexts = client().execute(EmbedAction.INSTANCE,
-                new EmbedAction.Request(new EmbedRequest(MODEL, List.of("a query", "another"), null, false, EncodingPurpose.QUERY)))
+            EmbedAction.Response fewTexts = client().execute(
+                EmbedAction.INSTANCE,
+                new EmbedAction.Request(new EmbedRequest(MODEL, List.of("a query", "another"), null, false, EncodingPurpose.QUERY))
+            )
                 .actionGet(ANSWER_WITHIN);
             assertEquals(2, fewTexts.vectors().length);
 

@@ -54,7 +54,8 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
               "body_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
               "body_tokens": {"type": "multi_vector", "dims": 384}}}""";
         assertAcked(
-            prepareCreate(INDEX).setSettings(Map.of("index.number_of_shards", 2, "index.number_of_replicas", 1, "index.default_pipeline", PIPELINE))
+            prepareCreate(INDEX)
+                .setSettings(Map.of("index.number_of_shards", 2, "index.number_of_replicas", 1, "index.default_pipeline", PIPELINE))
                 .setMapping(mapping)
         );
         ensureGreen(INDEX);
@@ -64,11 +65,11 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
         createPipelineAndIndex();
         BulkRequestBuilder bulk = client().prepareBulk();
         String[][] docs = {
-            { "1", "Photosynthesis turns sunlight into chemical energy in plants.", "biology" },
-            { "2", "The central bank raised interest rates to fight inflation.", "economy" },
-            { "3", "Mitochondria produce most of the cell's supply of ATP.", "biology" },
-            { "4", "Stock prices fell after the quarterly earnings report.", "economy" },
-            { "5", "Black holes bend light with their enormous gravity.", "physics" } };
+            {"1", "Photosynthesis turns sunlight into chemical energy in plants.", "biology"},
+            {"2", "The central bank raised interest rates to fight inflation.", "economy"},
+            {"3", "Mitochondria produce most of the cell's supply of ATP.", "biology"},
+            {"4", "Stock prices fell after the quarterly earnings report.", "economy"},
+            {"5", "Black holes bend light with their enormous gravity.", "physics"}};
         for (String[] doc : docs) {
             bulk.add(client().prepareIndex(INDEX).setId(doc[0]).setSource(Map.of("body", doc[1], "category", doc[2])));
         }
@@ -122,13 +123,15 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
     public void testLexicalAndDenseRetrieversFuseOverOnePoolPerShard() {
         String mapping = """
             {"properties": {"body": {"type": "text"}, "v": {"type": "dense_vector", "dims": 2, "similarity": "cosine"}, "topic": {"type": "keyword"}}}""";
-        assertAcked(prepareCreate("fused").setSettings(Map.of("index.number_of_shards", 1, "index.number_of_replicas", 0)).setMapping(mapping));
+        assertAcked(
+            prepareCreate("fused").setSettings(Map.of("index.number_of_shards", 1, "index.number_of_replicas", 0)).setMapping(mapping)
+        );
         Object[][] docs = {
-            { "a", "red shoes", new float[] { 1f, 0f }, "x" },
-            { "b", "blue shoes", new float[] { 0.9f, 0.1f }, "x" },
-            { "c", "red dress", new float[] { 0f, 1f }, "y" },
-            { "d", "red red hat", new float[] { -1f, 0.2f }, "x" },
-            { "e", "green hat", new float[] { 0.1f, 1f }, "y" } };
+            {"a", "red shoes", new float[]{1f, 0f}, "x"},
+            {"b", "blue shoes", new float[]{0.9f, 0.1f}, "x"},
+            {"c", "red dress", new float[]{0f, 1f}, "y"},
+            {"d", "red red hat", new float[]{-1f, 0.2f}, "x"},
+            {"e", "green hat", new float[]{0.1f, 1f}, "y"}};
         for (Object[] doc : docs) {
             client().prepareIndex("fused").setId((String) doc[0]).setSource(Map.of("body", doc[1], "v", doc[2], "topic", doc[3])).get();
         }
@@ -136,7 +139,7 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
         Map<String, org.opensearch.multimodal.query.RetrieverSpec> retrievers = new java.util.LinkedHashMap<>();
         retrievers.put("bm25", new org.opensearch.multimodal.query.LexicalRetriever(QueryBuilders.matchQuery("body", "red"), 2));
         retrievers.put("vec", new DenseRetriever("v", null, 2));
-        MultimodalQueryBuilder rrf = new MultimodalQueryBuilder(null, new float[] { 1f, 0f }, null, retrievers, null, null);
+        MultimodalQueryBuilder rrf = new MultimodalQueryBuilder(null, new float[]{1f, 0f}, null, retrievers, null, null);
         SearchResponse response = client().prepareSearch("fused").setQuery(rrf).setSize(10).setExplain(true).get();
         List<String> ids = java.util.Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
         // bm25 top 2: d (red twice), then a or c; vec top 2: a, b. "a" is in both lists, so it leads
@@ -146,18 +149,36 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
         String explanation = response.getHits().getAt(0).getExplanation().toString();
         assertTrue(explanation, explanation.contains("retriever [bm25] raw score") && explanation.contains("retriever [vec] raw score"));
 
-        SearchResponse page = client().prepareSearch("fused").setQuery(rrf).setFrom(1).setSize(1).setProfile(true)
-            .addAggregation(org.opensearch.search.aggregations.AggregationBuilders.terms("topics").field("topic")).get();
+        SearchResponse page = client().prepareSearch("fused")
+            .setQuery(rrf)
+            .setFrom(1)
+            .setSize(1)
+            .setProfile(true)
+            .addAggregation(org.opensearch.search.aggregations.AggregationBuilders.terms("topics").field("topic"))
+            .get();
         assertEquals("from/size page through the fused order", ids.get(1), page.getHits().getAt(0).getId());
         assertEquals("the total is the pool", ids.size(), page.getHits().getTotalHits().value());
         org.opensearch.search.aggregations.bucket.terms.Terms topics = page.getAggregations().get("topics");
-        long bucketed = topics.getBuckets().stream().mapToLong(org.opensearch.search.aggregations.bucket.terms.Terms.Bucket::getDocCount).sum();
+        long bucketed = topics.getBuckets()
+            .stream()
+            .mapToLong(org.opensearch.search.aggregations.bucket.terms.Terms.Bucket::getDocCount)
+            .sum();
         assertEquals("aggregations see the whole pool", ids.size(), bucketed);
         assertFalse("profile works on the pool query", page.getProfileResults().isEmpty());
 
-        MultimodalQueryBuilder filtered = new MultimodalQueryBuilder(null, new float[] { 1f, 0f }, null, retrievers,
-            new org.opensearch.multimodal.query.FusionSpec("linear", 60, org.opensearch.multimodal.math.ScoreNormalization.MIN_MAX, Map.of("bm25", 0f)),
-            QueryBuilders.termQuery("topic", "y"));
+        MultimodalQueryBuilder filtered = new MultimodalQueryBuilder(
+            null,
+            new float[]{1f, 0f},
+            null,
+            retrievers,
+            new org.opensearch.multimodal.query.FusionSpec(
+                "linear",
+                60,
+                org.opensearch.multimodal.math.ScoreNormalization.MIN_MAX,
+                Map.of("bm25", 0f)
+            ),
+            QueryBuilders.termQuery("topic", "y")
+        );
         SearchResponse linear = client().prepareSearch("fused").setQuery(filtered).setSize(10).get();
         for (SearchHit hit : linear.getHits().getHits()) {
             assertEquals("the filter applies to every retriever", "y", hit.getSourceAsMap().get("topic"));
@@ -168,29 +189,61 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
     public void testLikeSearchesWithTheStoredVectorsAndLeavesTheLikedDocumentOut() {
         String mapping = """
             {"properties": {"v": {"type": "dense_vector", "dims": 3, "similarity": "cosine"}, "name": {"type": "keyword"}}}""";
-        assertAcked(prepareCreate("liked").setSettings(Map.of("index.number_of_shards", 2, "index.number_of_replicas", 0)).setMapping(mapping));
-        float[][] vectors = { { 1f, 0f, 0f }, { 0.9f, 0.1f, 0f }, { 0f, 1f, 0f }, { 0f, 0f, 1f }, { 0.8f, 0.3f, 0f } };
+        assertAcked(
+            prepareCreate("liked").setSettings(Map.of("index.number_of_shards", 2, "index.number_of_replicas", 0)).setMapping(mapping)
+        );
+        float[][] vectors = {{1f, 0f, 0f}, {0.9f, 0.1f, 0f}, {0f, 1f, 0f}, {0f, 0f, 1f}, {0.8f, 0.3f, 0f}};
         for (int i = 0; i < vectors.length; i++) {
             client().prepareIndex("liked").setId(String.valueOf(i)).setSource(Map.of("v", vectors[i], "name", "p" + i)).get();
         }
         client().prepareIndex("liked").setId("novec").setSource(Map.of("name", "no vector")).get();
         refresh("liked");
 
-        MultimodalQueryBuilder like = new MultimodalQueryBuilder(null, null, new LikeDocument("liked", "0"),
-            Map.of("v", new DenseRetriever("v", null, 3)), null);
+        MultimodalQueryBuilder like = new MultimodalQueryBuilder(
+            null,
+            null,
+            new LikeDocument("liked", "0"),
+            Map.of("v", new DenseRetriever("v", null, 3)),
+            null
+        );
         SearchResponse response = client().prepareSearch("liked").setQuery(like).setSize(3).get();
         List<String> ids = java.util.Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
         assertFalse("the liked document is not its own hit: " + ids, ids.contains("0"));
         assertEquals("the nearest others, best first", List.of("1", "4"), ids.subList(0, 2));
 
-        Exception missing = expectThrows(Exception.class, () -> client().prepareSearch("liked")
-            .setQuery(new MultimodalQueryBuilder(null, null, new LikeDocument("liked", "nope"), Map.of("v", new DenseRetriever("v", null, 3)), null))
-            .get());
+        Exception missing = expectThrows(
+            Exception.class,
+            () -> client().prepareSearch("liked")
+                .setQuery(
+                    new MultimodalQueryBuilder(
+                        null,
+                        null,
+                        new LikeDocument("liked", "nope"),
+                        Map.of("v", new DenseRetriever("v", null, 3)),
+                        null
+                    )
+                )
+                .get()
+        );
         assertTrue(missing.toString(), org.opensearch.ExceptionsHelper.unwrapCause(missing).getMessage().contains("does not exist"));
-        Exception noVector = expectThrows(Exception.class, () -> client().prepareSearch("liked")
-            .setQuery(new MultimodalQueryBuilder(null, null, new LikeDocument("liked", "novec"), Map.of("v", new DenseRetriever("v", null, 3)), null))
-            .get());
-        assertTrue(noVector.toString(), org.opensearch.ExceptionsHelper.unwrapCause(noVector).getMessage().contains("has no vector in [v]"));
+        Exception noVector = expectThrows(
+            Exception.class,
+            () -> client().prepareSearch("liked")
+                .setQuery(
+                    new MultimodalQueryBuilder(
+                        null,
+                        null,
+                        new LikeDocument("liked", "novec"),
+                        Map.of("v", new DenseRetriever("v", null, 3)),
+                        null
+                    )
+                )
+                .get()
+        );
+        assertTrue(
+            noVector.toString(),
+            org.opensearch.ExceptionsHelper.unwrapCause(noVector).getMessage().contains("has no vector in [v]")
+        );
     }
 
     private long totalInferenceCalls() {
@@ -215,9 +268,17 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
         createIndex("plain");
         client().prepareIndex("plain").setId("1").setSource(Map.of("title", "hello")).get();
         refresh("plain");
-        MultimodalQueryBuilder query = new MultimodalQueryBuilder(null, new float[] { 1f, 0f }, Map.of("t", new DenseRetriever("title", null, 5)), null);
+        MultimodalQueryBuilder query = new MultimodalQueryBuilder(
+            null,
+            new float[]{1f, 0f},
+            Map.of("t", new DenseRetriever("title", null, 5)),
+            null
+        );
         Exception e = expectThrows(Exception.class, () -> client().prepareSearch("plain").setQuery(query).get());
-        assertTrue(e.toString(), org.opensearch.ExceptionsHelper.unwrapCause(e).toString().contains("dense_vector")
-            || e.toString().contains("[retrievers.t.dense.field]"));
+        assertTrue(
+            e.toString(),
+            org.opensearch.ExceptionsHelper.unwrapCause(e).toString().contains("dense_vector")
+                || e.toString().contains("[retrievers.t.dense.field]")
+        );
     }
 }

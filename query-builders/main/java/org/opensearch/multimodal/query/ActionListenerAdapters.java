@@ -6,7 +6,8 @@ import org.opensearch.core.action.ActionListener;
 /** Bridges a typed result into the untyped listener of a query rewrite's async action. */
 final class ActionListenerAdapters {
 
-    private ActionListenerAdapters() {}
+    private ActionListenerAdapters() {
+    }
 
     static <T> ActionListener<T> setting(SetOnce<T> target, ActionListener<?> rewriteListener) {
         return ActionListener.wrap(value -> {

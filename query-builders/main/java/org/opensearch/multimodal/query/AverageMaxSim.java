@@ -10,6 +10,7 @@ import org.opensearch.multimodal.math.MaxSim;
  * [-1, 1] whatever the query's length, so they combine with first-pass scores the same way for every query.
  */
 enum AverageMaxSim implements MultiVectorSimilarity {
+
     INSTANCE;
 
     @Override

@@ -105,7 +105,10 @@ public record DenseRetriever(String field, String model, int k, String input) im
         try {
             return new DenseRetriever(field, model, k, input);
         } catch (IllegalArgumentException e) {
-            throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.dense] %s", name, e.getMessage()));
+            throw new ParsingException(
+                parser.getTokenLocation(),
+                String.format(Locale.ROOT, "[retrievers.%s.dense] %s", name, e.getMessage())
+            );
         }
     }
 }

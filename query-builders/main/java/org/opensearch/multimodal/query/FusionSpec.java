@@ -9,7 +9,6 @@ import org.opensearch.multimodal.math.ScoreNormalization;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -28,17 +27,23 @@ public record FusionSpec(String method, int rankConstant, ScoreNormalization nor
 
     public FusionSpec {
         if (RRF.equals(method) == false && LINEAR.equals(method) == false && GQR.equals(method) == false) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion] unknown method [%s], expected one of [rrf, linear, gqr]", method));
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[fusion] unknown method [%s], expected one of [rrf, linear, gqr]", method)
+            );
         }
         if (GQR.equals(method) != (gqr != null)) {
             throw new IllegalArgumentException("[fusion.gqr] needs its parameters, and only gqr has them");
         }
         if (rankConstant < 1) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.rrf.rank_constant] must be at least 1, got [%d]", rankConstant));
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[fusion.rrf.rank_constant] must be at least 1, got [%d]", rankConstant)
+            );
         }
         for (Map.Entry<String, Float> weight : weights.entrySet()) {
             if ((weight.getValue() >= 0) == false || Float.isInfinite(weight.getValue())) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.%s.weights.%s] must be a number >= 0", method, weight.getKey()));
+                throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "[fusion.%s.weights.%s] must be a number >= 0", method, weight.getKey())
+                );
             }
         }
         weights = Map.copyOf(weights);
@@ -63,7 +68,15 @@ public record FusionSpec(String method, int rankConstant, ScoreNormalization nor
     void checkRetrievers(Map<String, ? extends RetrieverSpec> retrievers) {
         for (String name : weights.keySet()) {
             if (retrievers.containsKey(name) == false) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.%s.weights] names retriever [%s], which [retrievers] does not have %s", method, name, retrievers.keySet()));
+                throw new IllegalArgumentException(
+                    String.format(
+                        Locale.ROOT,
+                        "[fusion.%s.weights] names retriever [%s], which [retrievers] does not have %s",
+                        method,
+                        name,
+                        retrievers.keySet()
+                    )
+                );
             }
         }
         if (gqr == null) {
@@ -71,16 +84,34 @@ public record FusionSpec(String method, int rankConstant, ScoreNormalization nor
         }
         RetrieverSpec primary = retrievers.get(gqr.primary());
         if (primary == null) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.gqr.primary] names retriever [%s], which [retrievers] does not have %s", gqr.primary(), retrievers.keySet()));
+            throw new IllegalArgumentException(
+                String.format(
+                    Locale.ROOT,
+                    "[fusion.gqr.primary] names retriever [%s], which [retrievers] does not have %s",
+                    gqr.primary(),
+                    retrievers.keySet()
+                )
+            );
         }
         if (primary instanceof LexicalRetriever) {
             throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[fusion.gqr.primary] retriever [%s] is lexical: it has no query vector to refine, so it can only be complementary", gqr.primary())
+                String.format(
+                    Locale.ROOT,
+                    "[fusion.gqr.primary] retriever [%s] is lexical: it has no query vector to refine, so it can only be complementary",
+                    gqr.primary()
+                )
             );
         }
         for (String name : gqr.complementary()) {
             if (retrievers.containsKey(name) == false) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.gqr.complementary] names retriever [%s], which [retrievers] does not have %s", name, retrievers.keySet()));
+                throw new IllegalArgumentException(
+                    String.format(
+                        Locale.ROOT,
+                        "[fusion.gqr.complementary] names retriever [%s], which [retrievers] does not have %s",
+                        name,
+                        retrievers.keySet()
+                    )
+                );
             }
         }
     }
@@ -159,13 +190,19 @@ public record FusionSpec(String method, int rankConstant, ScoreNormalization nor
                     case "normalization" -> normalization = ScoreNormalization.parse(String.valueOf(value));
                     case "weights" -> {
                         if ((value instanceof Map<?, ?>) == false) {
-                            throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.%s.weights] must be an object of retriever names to numbers", method));
+                            throw new IllegalArgumentException(
+                                String.format(Locale.ROOT, "[fusion.%s.weights] must be an object of retriever names to numbers", method)
+                            );
                         }
                         for (Map.Entry<?, ?> weight : ((Map<?, ?>) value).entrySet()) {
-                            weights.put(String.valueOf(weight.getKey()), number(weight.getValue(), method, "weights." + weight.getKey()).floatValue());
+                            weights.put(
+                                String.valueOf(weight.getKey()),
+                                number(weight.getValue(), method, "weights." + weight.getKey()).floatValue()
+                            );
                         }
                     }
-                    default -> throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.%s] unknown parameter [%s]", method, key));
+                    default ->
+                        throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.%s] unknown parameter [%s]", method, key));
                 }
             }
             if (RRF.equals(method) && options.containsKey("normalization")) {

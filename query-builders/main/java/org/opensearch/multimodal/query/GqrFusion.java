@@ -60,7 +60,7 @@ final class GqrFusion implements PoolFusion {
         float[] z0 = refinable.queryParameters();
         GuidedQueryRefinement.Result result;
         if (inC.length == 0) {
-            result = new GuidedQueryRefinement.Result(z0, new float[0], new float[0], new double[] { 0 });
+            result = new GuidedQueryRefinement.Result(z0, new float[0], new float[0], new double[]{0});
         } else {
             long start = System.nanoTime();
             RefinablePrimary function = refinable.primary(searcher, cDocs);
@@ -112,12 +112,16 @@ final class GqrFusion implements PoolFusion {
         GuidedQueryRefinement.Result result,
         float restShift,
         float[] fused
-    ) {}
+    ) {
+    }
 
     private Explanation explain(Refinement r, int i) {
         float raw = r.scores()[r.p()][i];
         if (Float.isNaN(raw)) {
-            return Explanation.match(r.fused()[i], String.format(Locale.ROOT, "%s: primary [%s] cannot score this document: ranked last", describe(), primary));
+            return Explanation.match(
+                r.fused()[i],
+                String.format(Locale.ROOT, "%s: primary [%s] cannot score this document: ranked last", describe(), primary)
+            );
         }
         int c = r.positionInC()[i];
         if (c < 0) {
@@ -135,19 +139,28 @@ final class GqrFusion implements PoolFusion {
             );
         }
         List<Explanation> details = new ArrayList<>();
-        details.add(Explanation.match(r.result().initialScores()[c], String.format(Locale.ROOT, "primary [%s] score before refinement", primary)));
+        details.add(
+            Explanation.match(r.result().initialScores()[c], String.format(Locale.ROOT, "primary [%s] score before refinement", primary))
+        );
         details.add(Explanation.match(raw, String.format(Locale.ROOT, "retriever [%s] raw score", primary)));
         for (int j = 0; j < r.comp().length; j++) {
             String name = r.retrievers().get(r.comp()[j]).name();
             float complementary = r.scores()[r.comp()[j]][i];
             if (Float.isNaN(complementary)) {
-                details.add(Explanation.noMatch(String.format(Locale.ROOT, "complementary retriever [%s] cannot score this document", name)));
+                details
+                    .add(Explanation.noMatch(String.format(Locale.ROOT, "complementary retriever [%s] cannot score this document", name)));
             } else {
                 float normalized = parameters.normalization().apply(r.compScores()[j])[c];
                 details.add(
                     Explanation.match(
                         complementary,
-                        String.format(Locale.ROOT, "complementary retriever [%s] raw score (%s over the candidates: %s)", name, parameters.normalization(), normalized)
+                        String.format(
+                            Locale.ROOT,
+                            "complementary retriever [%s] raw score (%s over the candidates: %s)",
+                            name,
+                            parameters.normalization(),
+                            normalized
+                        )
                     )
                 );
             }

@@ -59,7 +59,13 @@ final class HybridRetrievalQuery extends Query {
         for (int i = 0; i < shifted.length; i++) {
             shifted[i] += shift;
         }
-        return new PoolScoresQuery(searcher.getIndexReader().getContext().id(), pool, shifted, i -> explain(result, i, shift), fusion.describe());
+        return new PoolScoresQuery(
+            searcher.getIndexReader().getContext().id(),
+            pool,
+            shifted,
+            i -> explain(result, i, shift),
+            fusion.describe()
+        );
     }
 
     private static Explanation explain(PoolFusion.Fused result, int i, float shift) {
@@ -67,7 +73,11 @@ final class HybridRetrievalQuery extends Query {
         if (shift == 0) {
             return fused;
         }
-        return Explanation.match(fused.getValue().floatValue() + shift, String.format(Locale.ROOT, "fused score shifted by %s to be non-negative", shift), fused);
+        return Explanation.match(
+            fused.getValue().floatValue() + shift,
+            String.format(Locale.ROOT, "fused score shifted by %s to be non-negative", shift),
+            fused
+        );
     }
 
     @Override
@@ -87,7 +97,8 @@ final class HybridRetrievalQuery extends Query {
 
     @Override
     public boolean equals(Object other) {
-        return sameClassAs(other) && retrievers.equals(((HybridRetrievalQuery) other).retrievers) && fusion.equals(((HybridRetrievalQuery) other).fusion);
+        return sameClassAs(other) && retrievers.equals(((HybridRetrievalQuery) other).retrievers)
+            && fusion.equals(((HybridRetrievalQuery) other).fusion);
     }
 
     @Override

@@ -33,13 +33,21 @@ final class LateInteractionRescorer implements Rescorer {
 
     /** What one shard's rescoring needs: the field, the query's token vectors and how to combine. */
     static final class Context extends RescoreContext {
+
         final String field;
         final float[][] queryTokens;
         final LateInteractionScoreMode scoreMode;
         final float queryWeight;
         final float rescoreQueryWeight;
 
-        Context(int windowSize, String field, float[][] queryTokens, LateInteractionScoreMode scoreMode, float queryWeight, float rescoreQueryWeight) {
+        Context(
+            int windowSize,
+            String field,
+            float[][] queryTokens,
+            LateInteractionScoreMode scoreMode,
+            float queryWeight,
+            float rescoreQueryWeight
+        ) {
             super(windowSize, INSTANCE);
             this.field = field;
             this.queryTokens = queryTokens;
@@ -74,6 +82,7 @@ final class LateInteractionRescorer implements Rescorer {
             AverageMaxSim.INSTANCE
         );
         org.apache.lucene.search.Rescorer lucene = new org.apache.lucene.search.LateInteractionRescorer(maxSim) {
+
             @Override
             protected float combine(float firstPassScore, boolean valuePresent, double sourceValue) {
                 return context.combine(firstPassScore, valuePresent, sourceValue);
@@ -104,10 +113,13 @@ final class LateInteractionRescorer implements Rescorer {
         if (context.isRescored(topLevelDocId) == false) {
             return firstPass;
         }
-        LeafReaderContext leaf = searcher.getIndexReader().leaves().get(ReaderUtil.subIndex(topLevelDocId, searcher.getIndexReader().leaves()));
+        LeafReaderContext leaf = searcher.getIndexReader()
+            .leaves()
+            .get(ReaderUtil.subIndex(topLevelDocId, searcher.getIndexReader().leaves()));
         BinaryDocValues values = leaf.reader().getBinaryDocValues(context.field);
         if (values == null || values.advanceExact(topLevelDocId - leaf.docBase) == false) {
-            return Explanation.match(first, String.format(Locale.ROOT, "no token vectors in [%s]: first pass score kept", context.field), firstPass);
+            return Explanation
+                .match(first, String.format(Locale.ROOT, "no token vectors in [%s]: first pass score kept", context.field), firstPass);
         }
         float[][] document = LateInteractionField.decode(values.binaryValue());
         float maxSim = MaxSim.score(context.queryTokens, context.queryTokens.length, document);
@@ -123,6 +135,11 @@ final class LateInteractionRescorer implements Rescorer {
                 context.rescoreQueryWeight
             )
         );
-        return Explanation.match(context.combine(sourceExplanation.getValue().floatValue(), true, maxSim), "late_interaction " + context.scoreMode + " of:", firstPass, second);
+        return Explanation.match(
+            context.combine(sourceExplanation.getValue().floatValue(), true, maxSim),
+            "late_interaction " + context.scoreMode + " of:",
+            firstPass,
+            second
+        );
     }
 }

@@ -43,7 +43,14 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
     /** The encoding in flight during the rewrite; never serialized. */
     private final SetOnce<QueryVectors> pending;
 
-    public LateInteractionRescorerBuilder(String field, String queryText, String model, LateInteractionScoreMode scoreMode, float queryWeight, float rescoreQueryWeight) {
+    public LateInteractionRescorerBuilder(
+        String field,
+        String queryText,
+        String model,
+        LateInteractionScoreMode scoreMode,
+        float queryWeight,
+        float rescoreQueryWeight
+    ) {
         this(field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight, null, null);
     }
 
@@ -80,7 +87,9 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
 
     private static void checkWeight(float weight, String name) {
         if (Float.isFinite(weight) == false) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "[late_interaction.%s] must be a finite number, got [%s]", name, weight));
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[late_interaction.%s] must be a finite number, got [%s]", name, weight)
+            );
         }
     }
 
@@ -183,7 +192,9 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
             return encoded == null ? this : copy(encoded.tokens().get(model), null);
         }
         if (QueryEncoder.requireModel(model, "late_interaction.model").kind().hasText() == false) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "[late_interaction.model] model [%s] does not encode text", model));
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[late_interaction.model] model [%s] does not encode text", model)
+            );
         }
         SetOnce<QueryVectors> encoding = new SetOnce<>();
         context.registerAsyncAction(
@@ -193,7 +204,16 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
     }
 
     private LateInteractionRescorerBuilder copy(float[][] tokens, SetOnce<QueryVectors> encoding) {
-        LateInteractionRescorerBuilder copy = new LateInteractionRescorerBuilder(field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight, tokens, encoding);
+        LateInteractionRescorerBuilder copy = new LateInteractionRescorerBuilder(
+            field,
+            queryText,
+            model,
+            scoreMode,
+            queryWeight,
+            rescoreQueryWeight,
+            tokens,
+            encoding
+        );
         if (windowSize != null) {
             copy.windowSize(windowSize);
         }
@@ -211,7 +231,8 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
     @Override
     protected RescoreContext innerBuildContext(int windowSize, QueryShardContext context) {
         checkWindow();
-        MultiVectorFieldType fieldType = ShardFields.require(context, "late_interaction.field", field, MultiVectorFieldType.class, "multi_vector");
+        MultiVectorFieldType fieldType = ShardFields
+            .require(context, "late_interaction.field", field, MultiVectorFieldType.class, "multi_vector");
         ShardFields.requireTokens(queryTokens, fieldType.dims(), "late_interaction", model, field);
         return new LateInteractionRescorer.Context(windowSize, field, queryTokens, scoreMode, queryWeight, rescoreQueryWeight);
     }

@@ -4,11 +4,8 @@ import java.util.Locale;
 
 /** How the {@code late_interaction} rescorer combines a hit's first-pass score with its MaxSim score (each weighted). */
 public enum LateInteractionScoreMode {
-    REPLACE,
-    TOTAL,
-    MULTIPLY,
-    MAX,
-    MIN;
+
+    REPLACE, TOTAL, MULTIPLY, MAX, MIN;
 
     float combine(float firstPass, float maxSim) {
         return switch (this) {
@@ -27,7 +24,11 @@ public enum LateInteractionScoreMode {
             }
         }
         throw new IllegalArgumentException(
-            String.format(Locale.ROOT, "[late_interaction.score_mode] unknown mode [%s], expected one of [replace, total, multiply, max, min]", value)
+            String.format(
+                Locale.ROOT,
+                "[late_interaction.score_mode] unknown mode [%s], expected one of [replace, total, multiply, max, min]",
+                value
+            )
         );
     }
 

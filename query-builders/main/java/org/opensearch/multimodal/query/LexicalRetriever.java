@@ -28,7 +28,9 @@ public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSp
             throw new IllegalArgumentException("[lexical] retriever needs a query");
         }
         if (k < 1 || k > DenseRetriever.MAX_K) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "[k] must be between 1 and %d, got [%d]", DenseRetriever.MAX_K, k));
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[k] must be between 1 and %d, got [%d]", DenseRetriever.MAX_K, k)
+            );
         }
     }
 
@@ -61,30 +63,43 @@ public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSp
         if (wrapped != null || body.containsKey("k")) {
             for (String key : body.keySet()) {
                 if (key.equals("query") == false && key.equals("k") == false) {
-                    throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.lexical] unknown parameter [%s]", name, key));
+                    throw new ParsingException(
+                        parser.getTokenLocation(),
+                        String.format(Locale.ROOT, "[retrievers.%s.lexical] unknown parameter [%s]", name, key)
+                    );
                 }
             }
             if ((wrapped instanceof Map<?, ?>) == false) {
-                throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.lexical.query] must be a query object", name));
+                throw new ParsingException(
+                    parser.getTokenLocation(),
+                    String.format(Locale.ROOT, "[retrievers.%s.lexical.query] must be a query object", name)
+                );
             }
             queryJson = (Map<?, ?>) wrapped;
             if (body.get("k") instanceof Number number) {
                 k = number.intValue();
             } else if (body.containsKey("k")) {
-                throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.lexical.k] must be a number", name));
+                throw new ParsingException(
+                    parser.getTokenLocation(),
+                    String.format(Locale.ROOT, "[retrievers.%s.lexical.k] must be a number", name)
+                );
             }
         }
         QueryBuilder query;
         try (
             XContentBuilder json = XContentFactory.jsonBuilder().map(uncheckedMap(queryJson));
-            XContentParser inner = JsonXContent.jsonXContent.createParser(parser.getXContentRegistry(), parser.getDeprecationHandler(), json.toString())
+            XContentParser inner = JsonXContent.jsonXContent
+                .createParser(parser.getXContentRegistry(), parser.getDeprecationHandler(), json.toString())
         ) {
             query = AbstractQueryBuilder.parseInnerQueryBuilder(inner);
         }
         try {
             return new LexicalRetriever(query, k);
         } catch (IllegalArgumentException e) {
-            throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.lexical] %s", name, e.getMessage()));
+            throw new ParsingException(
+                parser.getTokenLocation(),
+                String.format(Locale.ROOT, "[retrievers.%s.lexical] %s", name, e.getMessage())
+            );
         }
     }
 

@@ -15,21 +15,27 @@ import java.util.TreeMap;
 /** Fetches a {@link LikeDocument} and reads the vector each retriever field holds in its source. */
 final class LikeVectors {
 
-    private LikeVectors() {}
+    private LikeVectors() {
+    }
 
     static void fetch(Client client, LikeDocument like, Collection<String> fields, ActionListener<Map<String, float[]>> listener) {
-        client.get(new GetRequest(like.index(), like.id()).fetchSourceContext(
-            new org.opensearch.search.fetch.subphase.FetchSourceContext(true, fields.toArray(String[]::new), null)
-        ), ActionListener.wrap(response -> {
-            if (response.isExists() == false) {
-                throw new ResourceNotFoundException(String.format(Locale.ROOT, "[like] document [%s/%s] does not exist", like.index(), like.id()));
-            }
-            Map<String, float[]> vectors = new TreeMap<>();
-            for (String field : fields) {
-                vectors.put(field, vector(response.getSourceAsMap(), field, like));
-            }
-            listener.onResponse(vectors);
-        }, listener::onFailure));
+        client.get(
+            new GetRequest(like.index(), like.id()).fetchSourceContext(
+                new org.opensearch.search.fetch.subphase.FetchSourceContext(true, fields.toArray(String[]::new), null)
+            ),
+            ActionListener.wrap(response -> {
+                if (response.isExists() == false) {
+                    throw new ResourceNotFoundException(
+                        String.format(Locale.ROOT, "[like] document [%s/%s] does not exist", like.index(), like.id())
+                    );
+                }
+                Map<String, float[]> vectors = new TreeMap<>();
+                for (String field : fields) {
+                    vectors.put(field, vector(response.getSourceAsMap(), field, like));
+                }
+                listener.onResponse(vectors);
+            }, listener::onFailure)
+        );
     }
 
     private static float[] vector(Map<String, Object> source, String field, LikeDocument like) {

@@ -18,8 +18,8 @@ import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
 import org.opensearch.multimodal.mapper.MultiVectorFieldMapper.MultiVectorFieldType;
-import org.opensearch.multimodal.model.ModelManifest;
 import org.opensearch.multimodal.math.VectorMath;
+import org.opensearch.multimodal.model.ModelManifest;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,7 +34,8 @@ import java.util.TreeMap;
 /**
  * The {@code multimodal} query: named retrievers over one query (text or vector), and a filter applied inside each
  * retriever's search.
- * <pre>{"multimodal": {"query_text": "...", "retrievers": {"text": {"dense": {"field": "body_vec", "model": "bge-small-en-v1.5", "k": 10}}}, "filter": {...}}}</pre>
+ * <pre>{"multimodal": {"query_text": "...",
+ *   "retrievers": {"text": {"dense": {"field": "body_vec", "model": "bge-small-en-v1.5", "k": 10}}}, "filter": {...}}}</pre>
  * {@code query_text} is encoded during the coordinating node's rewrite, once per model, asynchronously; shards receive
  * the vectors. One dense retriever is a KNN query; several (dense and lexical) are a {@link HybridRetrievalQuery}: one
  * pool per shard, exact scores from every retriever, then the fusion ({@link FusionSpec}).
@@ -60,7 +61,12 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     /** The liked document's vectors while they are being fetched; never serialized. */
     private final SetOnce<Map<String, float[]>> pendingLike;
 
-    public MultimodalQueryBuilder(String queryText, float[] queryVector, Map<String, ? extends RetrieverSpec> retrievers, QueryBuilder filter) {
+    public MultimodalQueryBuilder(
+        String queryText,
+        float[] queryVector,
+        Map<String, ? extends RetrieverSpec> retrievers,
+        QueryBuilder filter
+    ) {
         this(queryText, queryVector, null, retrievers, filter);
     }
 
@@ -292,7 +298,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             }
         }
         try {
-            return new MultimodalQueryBuilder(queryText, queryImage, queryVector, like, retrievers, fusion, filter).boost(boost).queryName(queryName);
+            return new MultimodalQueryBuilder(queryText, queryImage, queryVector, like, retrievers, fusion, filter).boost(boost)
+                .queryName(queryName);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }
@@ -320,7 +327,10 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
             String name = parser.currentName();
             if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
-                throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s] must be an object", name));
+                throw new ParsingException(
+                    parser.getTokenLocation(),
+                    String.format(Locale.ROOT, "[retrievers.%s] must be an object", name)
+                );
             }
             if (parser.nextToken() != XContentParser.Token.FIELD_NAME) {
                 throw new ParsingException(
@@ -329,14 +339,23 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 );
             }
             String type = parser.currentName();
-            if (DenseRetriever.TYPE.equals(type) == false && LexicalRetriever.TYPE.equals(type) == false && MultiVectorRetriever.TYPE.equals(type) == false) {
+            if (DenseRetriever.TYPE.equals(type) == false && LexicalRetriever.TYPE.equals(type) == false
+                && MultiVectorRetriever.TYPE.equals(type) == false) {
                 throw new ParsingException(
                     parser.getTokenLocation(),
-                    String.format(Locale.ROOT, "[retrievers.%s] unknown retriever type [%s], expected one of [dense, lexical, multi_vector]", name, type)
+                    String.format(
+                        Locale.ROOT,
+                        "[retrievers.%s] unknown retriever type [%s], expected one of [dense, lexical, multi_vector]",
+                        name,
+                        type
+                    )
                 );
             }
             if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
-                throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s.%s] must be an object", name, type));
+                throw new ParsingException(
+                    parser.getTokenLocation(),
+                    String.format(Locale.ROOT, "[retrievers.%s.%s] must be an object", name, type)
+                );
             }
             RetrieverSpec retriever = switch (type) {
                 case DenseRetriever.TYPE -> DenseRetriever.parse(parser, name);
@@ -344,10 +363,16 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 default -> MultiVectorRetriever.parse(parser, name);
             };
             if (parser.nextToken() != XContentParser.Token.END_OBJECT) {
-                throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s] must have exactly one type", name));
+                throw new ParsingException(
+                    parser.getTokenLocation(),
+                    String.format(Locale.ROOT, "[retrievers.%s] must have exactly one type", name)
+                );
             }
             if (retrievers.put(name, retriever) != null) {
-                throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers] duplicate retriever name [%s]", name));
+                throw new ParsingException(
+                    parser.getTokenLocation(),
+                    String.format(Locale.ROOT, "[retrievers] duplicate retriever name [%s]", name)
+                );
             }
         }
     }
@@ -442,20 +467,25 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             boolean dense = model.getValue()[0];
             boolean tokens = model.getValue()[1];
             context.registerAsyncAction(
-                (client, listener) -> QueryEncoder.encodeText(model.getKey(), queryText, dense, tokens, ActionListenerAdapters.setting(result, listener))
+                (client, listener) -> QueryEncoder
+                    .encodeText(model.getKey(), queryText, dense, tokens, ActionListenerAdapters.setting(result, listener))
             );
         }
         for (String model : imageModels.keySet()) {
             SetOnce<QueryVectors> result = new SetOnce<>();
             pending.add(result);
-            context.registerAsyncAction((client, listener) -> QueryEncoder.encodeImage(model, queryImage, ActionListenerAdapters.setting(result, listener)));
+            context.registerAsyncAction(
+                (client, listener) -> QueryEncoder.encodeImage(model, queryImage, ActionListenerAdapters.setting(result, listener))
+            );
         }
         return pending;
     }
 
     private static void requireKind(boolean supported, String parameter, String model, String what) {
         if (supported == false) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "[%s.model] model [%s] does not encode %s", parameter, model, what));
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[%s.model] model [%s] does not encode %s", parameter, model, what)
+            );
         }
     }
 
@@ -467,7 +497,19 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         Map<String, float[]> liked,
         SetOnce<Map<String, float[]>> likePending
     ) {
-        return new MultimodalQueryBuilder(queryText, queryImage, queryVector, like, newRetrievers, fusion, newFilter, encoded, pending, liked, likePending)
+        return new MultimodalQueryBuilder(
+            queryText,
+            queryImage,
+            queryVector,
+            like,
+            newRetrievers,
+            fusion,
+            newFilter,
+            encoded,
+            pending,
+            liked,
+            likePending
+        )
             .boost(boost)
             .queryName(queryName);
     }
@@ -517,7 +559,13 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 if (retriever.name().equals(fusionSpec.gqr().primary()) && retriever instanceof PoolRetriever.Dense dense
                     && dense.similarity() == org.apache.lucene.index.VectorSimilarityFunction.EUCLIDEAN) {
                     throw new IllegalArgumentException(
-                        String.format(Locale.ROOT, "[fusion.gqr.primary] retriever [%s] searches [%s] by l2_norm; GQR refines inner-product scores (cosine or dot_product fields)", dense.name(), dense.field())
+                        String.format(
+                            Locale.ROOT,
+                            "[fusion.gqr.primary] retriever [%s] searches [%s] by l2_norm; "
+                                + "GQR refines inner-product scores (cosine or dot_product fields)",
+                            dense.name(),
+                            dense.field()
+                        )
                     );
                 }
             }
@@ -528,15 +576,18 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     /** A multi_vector retriever on its field: checks the field and the query token vectors' dims. */
     private PoolRetriever.MultiVector multiVectorRetriever(String name, MultiVectorRetriever retriever, QueryShardContext context) {
         String parameter = "retrievers." + name + ".multi_vector";
-        MultiVectorFieldType field = ShardFields.require(context, parameter + ".field", retriever.field(), MultiVectorFieldType.class, "multi_vector");
-        float[][] tokens = ShardFields.requireTokens(vectors.tokens().get(retriever.model()), field.dims(), parameter, retriever.model(), retriever.field());
+        MultiVectorFieldType field = ShardFields
+            .require(context, parameter + ".field", retriever.field(), MultiVectorFieldType.class, "multi_vector");
+        float[][] tokens = ShardFields
+            .requireTokens(vectors.tokens().get(retriever.model()), field.dims(), parameter, retriever.model(), retriever.field());
         return new PoolRetriever.MultiVector(name, retriever.field(), tokens, TokenMemory.ofNode());
     }
 
     /** A dense retriever on its field: checks the field and the vector, and builds its KNN query with the filter inside. */
     private PoolRetriever.Dense denseRetriever(String name, DenseRetriever retriever, QueryShardContext context, Query filterQuery) {
         String parameter = "retrievers." + name + ".dense";
-        DenseVectorFieldType vectorField = ShardFields.require(context, parameter + ".field", retriever.field(), DenseVectorFieldType.class, "dense_vector");
+        DenseVectorFieldType vectorField = ShardFields
+            .require(context, parameter + ".field", retriever.field(), DenseVectorFieldType.class, "dense_vector");
         if (vectorField.isSearchable() == false) {
             throw new IllegalArgumentException(
                 String.format(Locale.ROOT, "[%s.field] field [%s] is not indexed (\"index\": false)", parameter, retriever.field())
@@ -557,7 +608,12 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             vector = likeVectors.get(retriever.field());
             if (vector == null) {
                 throw new IllegalStateException(
-                    String.format(Locale.ROOT, "[like] the vectors of [%s/%s] were not read before reaching the shard", like.index(), like.id())
+                    String.format(
+                        Locale.ROOT,
+                        "[like] the vectors of [%s/%s] were not read before reaching the shard",
+                        like.index(),
+                        like.id()
+                    )
                 );
             }
             source = String.format(Locale.ROOT, "[like] document [%s/%s] has", like.index(), like.id());
@@ -565,7 +621,12 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             vector = vectors.dense(retriever.inputFor(queryText != null), retriever.model());
             if (vector == null) {
                 throw new IllegalStateException(
-                    String.format(Locale.ROOT, "[%s.model] the query was not encoded with model [%s] before reaching the shard", parameter, retriever.model())
+                    String.format(
+                        Locale.ROOT,
+                        "[%s.model] the query was not encoded with model [%s] before reaching the shard",
+                        parameter,
+                        retriever.model()
+                    )
                 );
             }
             source = String.format(Locale.ROOT, "[%s.model] model [%s] produces", parameter, retriever.model());

@@ -22,5 +22,6 @@ interface PoolFusion {
     String method();
 
     /** The fused scores (any sign, higher is better) and, for explain, how pool document i got its score. */
-    record Fused(float[] scores, IntFunction<Explanation> explain) {}
+    record Fused(float[] scores, IntFunction<Explanation> explain) {
+    }
 }

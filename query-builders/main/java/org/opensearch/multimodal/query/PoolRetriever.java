@@ -38,12 +38,14 @@ interface PoolRetriever {
     /** The scores of one segment's pool documents, asked for in increasing doc order; {@code NaN} where there is none. */
     @FunctionalInterface
     interface LeafScores {
+
         float score(int leafDoc) throws IOException;
     }
 
     /** Opens a segment for scoring; null when nothing in it can be scored. */
     @FunctionalInterface
     interface LeafScoresFactory {
+
         LeafScores open(LeafReaderContext leaf) throws IOException;
     }
 
@@ -91,7 +93,10 @@ interface PoolRetriever {
     }
 
     /** A dense retriever: its KNN query proposes, the stored vectors score the pool exactly with the field's similarity. */
-    record Dense(String name, String field, float[] queryVector, VectorSimilarityFunction similarity, Query knnQuery, int k) implements Refinable {
+    record Dense(String name, String field, float[] queryVector, VectorSimilarityFunction similarity, Query knnQuery, int k)
+        implements
+            Refinable {
+
         @Override
         public int[] topK(IndexSearcher searcher) throws IOException {
             return topDocs(searcher, knnQuery, k);
@@ -139,6 +144,7 @@ interface PoolRetriever {
      * against the document's {@code multi_vector} field ({@link LateInteractionField}, rows L2-normalized).
      */
     record MultiVector(String name, String field, float[][] queryTokens, TokenMemory memory) implements Refinable {
+
         @Override
         public int[] topK(IndexSearcher searcher) {
             return new int[0];
@@ -191,6 +197,7 @@ interface PoolRetriever {
 
     /** A lexical retriever: any query (BM25 and the like) proposes its top k and scores the pool documents it matches. */
     record Lexical(String name, Query query, int k) implements PoolRetriever {
+
         @Override
         public int[] topK(IndexSearcher searcher) throws IOException {
             return topDocs(searcher, query, k);

@@ -11,7 +11,6 @@ import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.ScorerSupplier;
 import org.apache.lucene.search.Weight;
 
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.IntFunction;
@@ -53,6 +52,7 @@ final class PoolScoresQuery extends Query {
             throw new IllegalStateException("this hybrid pool was built for another reader");
         }
         return new Weight(this) {
+
             @Override
             public Explanation explain(LeafReaderContext context, int doc) {
                 int i = Arrays.binarySearch(docs, context.docBase + doc);
@@ -71,6 +71,7 @@ final class PoolScoresQuery extends Query {
                     return null;
                 }
                 return new ScorerSupplier() {
+
                     @Override
                     public Scorer get(long leadCost) {
                         return new PoolScorer(context.docBase, lo, hi, boost);
@@ -103,6 +104,7 @@ final class PoolScoresQuery extends Query {
 
     /** Iterates the pool's documents of one segment. */
     private final class PoolScorer extends Scorer {
+
         private final int docBase;
         private final int lo;
         private final int hi;
@@ -142,6 +144,7 @@ final class PoolScoresQuery extends Query {
         @Override
         public DocIdSetIterator iterator() {
             return new DocIdSetIterator() {
+
                 @Override
                 public int docID() {
                     return PoolScorer.this.docID();

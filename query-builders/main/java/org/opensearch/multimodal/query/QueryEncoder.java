@@ -20,7 +20,8 @@ public final class QueryEncoder {
     private static volatile InferenceService inference;
     private static volatile ImageInputs images;
 
-    private QueryEncoder() {}
+    private QueryEncoder() {
+    }
 
     /** Called once by the plugin when the node's services exist. */
     public static void initialize(InferenceService service, ImageInputs imageInputs) {
@@ -48,14 +49,31 @@ public final class QueryEncoder {
     static void encodeText(String model, String text, boolean dense, boolean tokens, ActionListener<QueryVectors> listener) {
         ModelManifest manifest = requireModel(model, "model");
         if (dense && tokens && manifest.prefix(EncodingPurpose.QUERY).equals(manifest.prefix(EncodingPurpose.QUERY_TOKENS)) == false) {
-            encodeText(model, text, true, false, ActionListener.wrap(vector -> encodeText(model, text, false, true, ActionListener.map(listener, vector::with)), listener::onFailure));
+            encodeText(
+                model,
+                text,
+                true,
+                false,
+                ActionListener
+                    .wrap(vector -> encodeText(model, text, false, true, ActionListener.map(listener, vector::with)), listener::onFailure)
+            );
             return;
         }
         EncodingPurpose purpose = dense ? EncodingPurpose.QUERY : EncodingPurpose.QUERY_TOKENS;
-        service().encodeText(Workload.SEARCH, model, List.of(text), purpose, tokens, ActionListener.map(listener, embeddings -> new QueryVectors(
-            dense ? Map.of(QueryVectors.denseKey(DenseRetriever.TEXT_INPUT, model), embeddings.vectors()[0]) : Map.of(),
-            tokens ? Map.of(model, embeddings.tokenVectors()[0]) : Map.of()
-        )));
+        service().encodeText(
+            Workload.SEARCH,
+            model,
+            List.of(text),
+            purpose,
+            tokens,
+            ActionListener.map(
+                listener,
+                embeddings -> new QueryVectors(
+                    dense ? Map.of(QueryVectors.denseKey(DenseRetriever.TEXT_INPUT, model), embeddings.vectors()[0]) : Map.of(),
+                    tokens ? Map.of(model, embeddings.tokenVectors()[0]) : Map.of()
+                )
+            )
+        );
     }
 
     /** Loads {@code image} (base64, data URI, URL or path, under the node's image settings) and encodes it with {@code model}. */
@@ -74,7 +92,9 @@ public final class QueryEncoder {
                 if (batch.failed(0)) {
                     listener.onFailure(batch.failures()[0]);
                 } else {
-                    listener.onResponse(new QueryVectors(Map.of(QueryVectors.denseKey(DenseRetriever.IMAGE_INPUT, model), batch.vectors()[0]), Map.of()));
+                    listener.onResponse(
+                        new QueryVectors(Map.of(QueryVectors.denseKey(DenseRetriever.IMAGE_INPUT, model), batch.vectors()[0]), Map.of())
+                    );
                 }
             }, listener::onFailure));
         });

@@ -8,9 +8,16 @@ import java.util.Map;
 /** The {@code multimodal} query's checks of its inputs against its retrievers, each a 400 naming the parameter. */
 final class QueryInputsCheck {
 
-    private QueryInputsCheck() {}
+    private QueryInputsCheck() {
+    }
 
-    static void check(String queryText, String queryImage, float[] queryVector, LikeDocument like, Map<String, ? extends RetrieverSpec> retrievers) {
+    static void check(
+        String queryText,
+        String queryImage,
+        float[] queryVector,
+        LikeDocument like,
+        Map<String, ? extends RetrieverSpec> retrievers
+    ) {
         if (retrievers == null || retrievers.isEmpty()) {
             throw new IllegalArgumentException("[retrievers] must name at least one retriever");
         }
@@ -42,7 +49,8 @@ final class QueryInputsCheck {
                 String given = DenseRetriever.TEXT_INPUT.equals(input) ? queryText : queryImage;
                 if (given == null) {
                     throw new IllegalArgumentException(
-                        String.format(Locale.ROOT, "[retrievers.%s.dense.input] is [%s] but the query has no [query_%s]", name, input, input)
+                        String
+                            .format(Locale.ROOT, "[retrievers.%s.dense.input] is [%s] but the query has no [query_%s]", name, input, input)
                     );
                 }
                 if (dense.model() == null) {

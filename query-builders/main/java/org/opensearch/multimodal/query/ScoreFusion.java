@@ -52,7 +52,14 @@ final class ScoreFusion implements PoolFusion {
             int rank = Fusion.ranks(scores)[i];
             return Explanation.match(
                 weight / (rankConstant + rank),
-                String.format(Locale.ROOT, "retriever [%s]: weight %s / (rank_constant %d + rank %d in the pool)", name, weight, rankConstant, rank),
+                String.format(
+                    Locale.ROOT,
+                    "retriever [%s]: weight %s / (rank_constant %d + rank %d in the pool)",
+                    name,
+                    weight,
+                    rankConstant,
+                    rank
+                ),
                 rawScore
             );
         }

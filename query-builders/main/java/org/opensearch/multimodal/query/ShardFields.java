@@ -8,10 +8,17 @@ import java.util.Locale;
 /** The shard-side checks that a parameter names a field of the right type and that query vectors fit it (400s). */
 final class ShardFields {
 
-    private ShardFields() {}
+    private ShardFields() {
+    }
 
     /** The field {@code field} as {@code type}, or an error naming {@code parameter}: missing, or of another type. */
-    static <T extends MappedFieldType> T require(QueryShardContext context, String parameter, String field, Class<T> type, String typeName) {
+    static <T extends MappedFieldType> T require(
+        QueryShardContext context,
+        String parameter,
+        String field,
+        Class<T> type,
+        String typeName
+    ) {
         MappedFieldType fieldType = context.fieldMapper(field);
         if (fieldType == null) {
             throw new IllegalArgumentException(
@@ -30,7 +37,12 @@ final class ShardFields {
     static float[][] requireTokens(float[][] tokens, int dims, String parameter, String model, String field) {
         if (tokens == null) {
             throw new IllegalStateException(
-                String.format(Locale.ROOT, "[%s.model] the query's token vectors were not encoded with [%s] before reaching the shard", parameter, model)
+                String.format(
+                    Locale.ROOT,
+                    "[%s.model] the query's token vectors were not encoded with [%s] before reaching the shard",
+                    parameter,
+                    model
+                )
             );
         }
         if (tokens.length == 0) {
@@ -38,7 +50,15 @@ final class ShardFields {
         }
         if (tokens[0].length != dims) {
             throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[%s.model] model [%s] produces %d dims but field [%s] has %d", parameter, model, tokens[0].length, field, dims)
+                String.format(
+                    Locale.ROOT,
+                    "[%s.model] model [%s] produces %d dims but field [%s] has %d",
+                    parameter,
+                    model,
+                    tokens[0].length,
+                    field,
+                    dims
+                )
             );
         }
         return tokens;

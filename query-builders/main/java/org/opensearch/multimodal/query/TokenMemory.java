@@ -38,9 +38,11 @@ public final class TokenMemory {
 
     /** One query's reservations on one shard: decoded rows are float arrays, 4 bytes a value. */
     final class Reservation {
+
         private long reserved;
 
-        private Reservation() {}
+        private Reservation() {
+        }
 
         void reserve(int rows, int dims, String field) {
             reserved += (long) rows * dims * Float.BYTES;
@@ -48,7 +50,8 @@ public final class TokenMemory {
                 throw new IllegalArgumentException(
                     String.format(
                         Locale.ROOT,
-                        "[fusion.gqr.pool_k] the GQR candidates' token vectors in [%s] would take more than [%s] (%s) on this shard; lower pool_k",
+                        "[fusion.gqr.pool_k] the GQR candidates' token vectors in [%s] would take more than [%s] (%s) on this shard; "
+                            + "lower pool_k",
                         field,
                         limit,
                         SETTING

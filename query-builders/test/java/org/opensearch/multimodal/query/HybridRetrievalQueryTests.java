@@ -30,11 +30,11 @@ import java.util.Map;
  */
 public final class HybridRetrievalQueryTests extends OpenSearchTestCase {
 
-    private static final float[] QUERY = { 1f, 0f };
+    private static final float[] QUERY = {1f, 0f};
 
     /** Doc i: its vector (or none) and its body text. */
-    private static final float[][] VECTORS = { { 1f, 0f }, { 0.8f, 0.6f }, { 0f, 1f }, { 0.6f, 0.8f }, null, { -1f, 0f } };
-    private static final String[] BODIES = { "red shoes", "blue shoes", "red dress", "green hat", "red red hat", "blue dress" };
+    private static final float[][] VECTORS = {{1f, 0f}, {0.8f, 0.6f}, {0f, 1f}, {0.6f, 0.8f}, null, {-1f, 0f}};
+    private static final String[] BODIES = {"red shoes", "blue shoes", "red dress", "green hat", "red red hat", "blue dress"};
 
     private static void index(IndexWriter writer) throws IOException {
         for (int i = 0; i < BODIES.length; i++) {
@@ -74,7 +74,7 @@ public final class HybridRetrievalQueryTests extends OpenSearchTestCase {
                 // dense top 2: docs 0, 1; "red" top 2: doc 4 (red twice), doc 0 (ties with 2, the lower id first)
                 assertEquals("the pool: docs 0, 1, 4", 3, top.totalHits.value());
                 int[] order = java.util.Arrays.stream(top.scoreDocs).mapToInt(d -> d.doc).toArray();
-                assertArrayEquals(new int[] { 0, 4, 1 }, order);
+                assertArrayEquals(new int[]{0, 4, 1}, order);
                 ScoreDoc[] hits = top.scoreDocs;
                 assertEquals("rank 1 dense, rank 2 lexical", 1f / 61 + 1f / 62, hits[0].score, 1e-7f);
                 assertEquals("rank 1 lexical only", 1f / 61, hits[1].score, 1e-7f);
@@ -98,12 +98,12 @@ public final class HybridRetrievalQueryTests extends OpenSearchTestCase {
             try (DirectoryReader reader = DirectoryReader.open(directory)) {
                 IndexSearcher searcher = new IndexSearcher(reader);
                 PoolRetriever dense = retrievers().get(0);
-                float[] scores = dense.score(searcher, new int[] { 1, 3, 4, 5 });
+                float[] scores = dense.score(searcher, new int[]{1, 3, 4, 5});
                 assertEquals((1 + 0.8f) / 2, scores[0], 1e-6f);
                 assertEquals("proposed by nobody, still scored", (1 + 0.6f) / 2, scores[1], 1e-6f);
                 assertTrue("no vector: cannot score", Float.isNaN(scores[2]));
                 assertEquals(0f, scores[3], 1e-6f);
-                float[] lexical = retrievers().get(1).score(searcher, new int[] { 0, 1, 2, 4 });
+                float[] lexical = retrievers().get(1).score(searcher, new int[]{0, 1, 2, 4});
                 assertTrue(lexical[0] > 0 && lexical[2] > 0 && lexical[3] > lexical[0]);
                 assertTrue("no match: cannot score", Float.isNaN(lexical[1]));
             }

@@ -35,23 +35,23 @@ import java.util.List;
  */
 public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
 
-    private static final float[] QUERY = { 1f, 0f };
+    private static final float[] QUERY = {1f, 0f};
     /** Dense vectors at growing angles from the query: the dense ranking is 0, 1, 2, 3, 4. */
-    private static final float[][] VECTORS = { unit(0), unit(25), unit(50), unit(75), unit(100) };
+    private static final float[][] VECTORS = {unit(0), unit(25), unit(50), unit(75), unit(100)};
     /** Doc 2 says "red" three times: the lexical retriever's favourite; doc 4 once. */
-    private static final String[] BODIES = { "blue shoes", "green hat", "red red red dress", "blue coat", "red scarf" };
+    private static final String[] BODIES = {"blue shoes", "green hat", "red red red dress", "blue coat", "red scarf"};
     /** Query tokens and each document's tokens (doc 3 has none). */
-    private static final float[][] QUERY_TOKENS = { unit(0), unit(90) };
+    private static final float[][] QUERY_TOKENS = {unit(0), unit(90)};
     private static final float[][][] TOKENS = {
-        { unit(10), unit(200) },
-        { unit(30), unit(80), unit(300) },
-        { unit(60), unit(100) },
+        {unit(10), unit(200)},
+        {unit(30), unit(80), unit(300)},
+        {unit(60), unit(100)},
         null,
-        { unit(5), unit(95) } };
+        {unit(5), unit(95)}};
 
     private static float[] unit(double degrees) {
         double r = Math.toRadians(degrees);
-        return new float[] { (float) Math.cos(r), (float) Math.sin(r) };
+        return new float[]{(float) Math.cos(r), (float) Math.sin(r)};
     }
 
     private Directory directory;
@@ -105,7 +105,7 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
     }
 
     public void testMultiVectorRetrieverScoresEveryPoolDocumentByMaxSim() throws IOException {
-        float[] scores = tokens().score(searcher, new int[] { 0, 1, 2, 3, 4 });
+        float[] scores = tokens().score(searcher, new int[]{0, 1, 2, 3, 4});
         for (int i = 0; i < TOKENS.length; i++) {
             if (TOKENS[i] == null) {
                 assertTrue("no token vectors: cannot score", Float.isNaN(scores[i]));
@@ -117,25 +117,38 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
     }
 
     public void testMultiVectorRetrieverFusesWithTheRetrieversThatFillThePool() throws IOException {
-        HybridRetrievalQuery query = new HybridRetrievalQuery(List.of(dense(2), tokens()), new ScoreFusion(false, 60, ScoreNormalization.MIN_MAX, java.util.Map.of("text", 0f)));
+        HybridRetrievalQuery query = new HybridRetrievalQuery(
+            List.of(dense(2), tokens()),
+            new ScoreFusion(false, 60, ScoreNormalization.MIN_MAX, java.util.Map.of("text", 0f))
+        );
         TopDocs top = searcher.search(query, 10);
         // the pool is the dense top 2 (docs 0, 1); ranked by MaxSim alone (dense weighs 0)
         assertEquals(2, top.totalHits.value());
         float maxSim0 = MaxSim.score(QUERY_TOKENS, 2, TOKENS[0]);
         float maxSim1 = MaxSim.score(QUERY_TOKENS, 2, TOKENS[1]);
-        assertArrayEquals(maxSim0 > maxSim1 ? new int[] { 0, 1 } : new int[] { 1, 0 }, order(top));
+        assertArrayEquals(maxSim0 > maxSim1 ? new int[]{0, 1} : new int[]{1, 0}, order(top));
     }
 
     public void testGqrWithZeroStepsRanksThePoolByThePrimaryAlone() throws IOException {
-        GqrFusion gqr = new GqrFusion("text", List.of("bm25"), 10, new GuidedQueryRefinement.Parameters(0, 1e-3f, 1f, 0.5f, ScoreNormalization.MIN_MAX));
+        GqrFusion gqr = new GqrFusion(
+            "text",
+            List.of("bm25"),
+            10,
+            new GuidedQueryRefinement.Parameters(0, 1e-3f, 1f, 0.5f, ScoreNormalization.MIN_MAX)
+        );
         TopDocs top = searcher.search(new HybridRetrievalQuery(List.of(dense(2), lexical(2)), gqr), 10);
         // pool: dense top 2 (0, 1) and lexical top 2 (2, 4), ranked by <q, d>
-        assertArrayEquals(new int[] { 0, 1, 2, 4 }, order(top));
+        assertArrayEquals(new int[]{0, 1, 2, 4}, order(top));
     }
 
     public void testGqrMovesTheDenseQueryTowardWhatTheComplementaryRetrieverBelieves() throws IOException {
         // alpha 1: the target is the lexical retriever's distribution, which puts doc 2 ("red" three times) first
-        GqrFusion gqr = new GqrFusion("text", List.of("bm25"), 10, new GuidedQueryRefinement.Parameters(100, 0.05f, 1f, 1f, ScoreNormalization.MIN_MAX));
+        GqrFusion gqr = new GqrFusion(
+            "text",
+            List.of("bm25"),
+            10,
+            new GuidedQueryRefinement.Parameters(100, 0.05f, 1f, 1f, ScoreNormalization.MIN_MAX)
+        );
         HybridRetrievalQuery query = new HybridRetrievalQuery(List.of(dense(2), lexical(2)), gqr);
         TopDocs top = searcher.search(query, 10);
         int[] ranked = order(top);
@@ -148,15 +161,25 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
 
     public void testGqrRefinesAMultiVectorPrimaryOnTheCandidatesItCanScore() throws IOException {
         List<PoolRetriever> retrievers = List.of(dense(5), lexical(2), tokens());
-        float[] pool = tokens().score(searcher, new int[] { 0, 1, 2, 3, 4 });
-        GqrFusion still = new GqrFusion("tokens", List.of("bm25"), 10, new GuidedQueryRefinement.Parameters(0, 1e-4f, 1f, 0.5f, ScoreNormalization.MIN_MAX));
+        float[] pool = tokens().score(searcher, new int[]{0, 1, 2, 3, 4});
+        GqrFusion still = new GqrFusion(
+            "tokens",
+            List.of("bm25"),
+            10,
+            new GuidedQueryRefinement.Parameters(0, 1e-4f, 1f, 0.5f, ScoreNormalization.MIN_MAX)
+        );
         int[] byMaxSim = order(searcher.search(new HybridRetrievalQuery(retrievers, still), 10));
         for (int i = 1; i < 4; i++) {
             assertTrue("MaxSim order " + Arrays.toString(byMaxSim), pool[byMaxSim[i - 1]] >= pool[byMaxSim[i]]);
         }
         assertEquals("doc 3 has no token vectors: last", 3, byMaxSim[4]);
 
-        GqrFusion refined = new GqrFusion("tokens", List.of("bm25"), 10, new GuidedQueryRefinement.Parameters(200, 0.05f, 1f, 1f, ScoreNormalization.MIN_MAX));
+        GqrFusion refined = new GqrFusion(
+            "tokens",
+            List.of("bm25"),
+            10,
+            new GuidedQueryRefinement.Parameters(200, 0.05f, 1f, 1f, ScoreNormalization.MIN_MAX)
+        );
         HybridRetrievalQuery query = new HybridRetrievalQuery(retrievers, refined);
         int[] after = order(searcher.search(query, 10));
         int before2 = indexOf(byMaxSim, 2);
@@ -165,8 +188,18 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
     }
 
     public void testGqrCandidatesTokenVectorsAreBoundedByTheNodeLimit() {
-        PoolRetriever.MultiVector tiny = new PoolRetriever.MultiVector("tokens", "tokens", QUERY_TOKENS, new TokenMemory(new ByteSizeValue(20)));
-        GqrFusion gqr = new GqrFusion("tokens", List.of("bm25"), 10, new GuidedQueryRefinement.Parameters(5, 1e-4f, 1f, 0.5f, ScoreNormalization.MIN_MAX));
+        PoolRetriever.MultiVector tiny = new PoolRetriever.MultiVector(
+            "tokens",
+            "tokens",
+            QUERY_TOKENS,
+            new TokenMemory(new ByteSizeValue(20))
+        );
+        GqrFusion gqr = new GqrFusion(
+            "tokens",
+            List.of("bm25"),
+            10,
+            new GuidedQueryRefinement.Parameters(5, 1e-4f, 1f, 0.5f, ScoreNormalization.MIN_MAX)
+        );
         IllegalArgumentException e = expectThrows(
             IllegalArgumentException.class,
             () -> searcher.search(new HybridRetrievalQuery(List.of(dense(5), lexical(2), tiny), gqr), 10)
@@ -179,7 +212,14 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         // first pass: every document, all scored 1; window 3 holds docs 0, 1, 2
         TopDocs firstPass = searcher.search(new MatchAllDocsQuery(), 10);
         assertEquals(5, firstPass.scoreDocs.length);
-        LateInteractionRescorer.Context replace = new LateInteractionRescorer.Context(3, "tokens", QUERY_TOKENS, LateInteractionScoreMode.REPLACE, 1f, 1f);
+        LateInteractionRescorer.Context replace = new LateInteractionRescorer.Context(
+            3,
+            "tokens",
+            QUERY_TOKENS,
+            LateInteractionScoreMode.REPLACE,
+            1f,
+            1f
+        );
         TopDocs rescored = LateInteractionRescorer.INSTANCE.rescore(firstPass, searcher, replace);
         ScoreDoc[] hits = rescored.scoreDocs;
         // inside the window MaxSim replaces the score; past it the first-pass score (1) stays, as with OpenSearch's rescorer
@@ -194,13 +234,21 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             assertTrue("sorted by score", hits[i - 1].score >= hits[i].score);
         }
         assertTrue(replace.isRescored(0) && replace.isRescored(2) && replace.isRescored(3) == false);
-        String explanation = LateInteractionRescorer.INSTANCE.explain(1, searcher, replace, searcher.explain(new MatchAllDocsQuery(), 1)).toString();
+        String explanation = LateInteractionRescorer.INSTANCE.explain(1, searcher, replace, searcher.explain(new MatchAllDocsQuery(), 1))
+            .toString();
         assertTrue(explanation, explanation.contains("MaxSim of 2 query tokens over 3 document tokens"));
     }
 
     public void testRescorerCombinesWithWeightsAndLeavesDocumentsWithoutTokensTheirFirstPassScore() throws IOException {
         TopDocs firstPass = searcher.search(new MatchAllDocsQuery(), 10);
-        LateInteractionRescorer.Context total = new LateInteractionRescorer.Context(10, "tokens", QUERY_TOKENS, LateInteractionScoreMode.TOTAL, 0.5f, 2f);
+        LateInteractionRescorer.Context total = new LateInteractionRescorer.Context(
+            10,
+            "tokens",
+            QUERY_TOKENS,
+            LateInteractionScoreMode.TOTAL,
+            0.5f,
+            2f
+        );
         for (ScoreDoc hit : LateInteractionRescorer.INSTANCE.rescore(firstPass, searcher, total).scoreDocs) {
             float expected = TOKENS[hit.doc] == null ? 0.5f : 0.5f + 2f * MaxSim.score(QUERY_TOKENS, 2, TOKENS[hit.doc]);
             assertEquals("doc " + hit.doc, expected, hit.score, 1e-6f);

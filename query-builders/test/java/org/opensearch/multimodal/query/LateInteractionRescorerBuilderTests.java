@@ -41,7 +41,10 @@ public final class LateInteractionRescorerBuilderTests extends OpenSearchTestCas
             "{\"window_size\": 100, \"late_interaction\": {\"field\": \"body_tokens\", \"query_text\": \"red shoes\", \"model\": \"bge-small-en-v1.5\"}}"
         );
         assertEquals(Integer.valueOf(100), parsed.windowSize());
-        assertTrue(Strings.toString(MediaTypeRegistry.JSON, parsed), Strings.toString(MediaTypeRegistry.JSON, parsed).contains("\"score_mode\":\"replace\""));
+        assertTrue(
+            Strings.toString(MediaTypeRegistry.JSON, parsed),
+            Strings.toString(MediaTypeRegistry.JSON, parsed).contains("\"score_mode\":\"replace\"")
+        );
         assertEquals(parsed, parse(Strings.toString(MediaTypeRegistry.JSON, parsed)));
         NamedWriteableRegistry registry = new NamedWriteableRegistry(searchModule.getNamedWriteables());
         try (BytesStreamOutput out = new BytesStreamOutput()) {
@@ -61,8 +64,14 @@ public final class LateInteractionRescorerBuilderTests extends OpenSearchTestCas
         assertMessage("{\"late_interaction\": {\"query_text\": \"q\", \"model\": \"m\"}}", "[late_interaction.field] is required");
         assertMessage("{\"late_interaction\": {\"field\": \"t\", \"model\": \"m\"}}", "[late_interaction.query_text] is required");
         assertMessage("{\"late_interaction\": {\"field\": \"t\", \"query_text\": \"q\"}}", "[late_interaction.model] is required");
-        assertMessage("{\"late_interaction\": {\"field\": \"t\", \"query_text\": \"q\", \"model\": \"m\", \"score_mode\": \"avg\"}}", "[late_interaction.score_mode] unknown mode [avg]");
-        assertMessage("{\"late_interaction\": {\"field\": \"t\", \"query_text\": \"q\", \"model\": \"m\", \"k\": 3}}", "[late_interaction] unknown parameter [k]");
+        assertMessage(
+            "{\"late_interaction\": {\"field\": \"t\", \"query_text\": \"q\", \"model\": \"m\", \"score_mode\": \"avg\"}}",
+            "[late_interaction.score_mode] unknown mode [avg]"
+        );
+        assertMessage(
+            "{\"late_interaction\": {\"field\": \"t\", \"query_text\": \"q\", \"model\": \"m\", \"k\": 3}}",
+            "[late_interaction] unknown parameter [k]"
+        );
     }
 
     public void testWindowOverTenThousandIsRejectedNamingWindowSize() throws IOException {

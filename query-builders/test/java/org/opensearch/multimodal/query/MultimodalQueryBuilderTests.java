@@ -78,9 +78,10 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
 
     public void testJsonRoundTripKeepsTheQueryVectorAndRetrieverOrder() throws IOException {
         MultimodalQueryBuilder parsed = parseMultimodal(
-            "{\"query_vector\": [0.5, -1, 2e-3], \"retrievers\": {" + retriever("b", "f1", null, 3) + ", " + retriever("a", "f2", null, 4) + "}}"
+            "{\"query_vector\": [0.5, -1, 2e-3], \"retrievers\": {" + retriever("b", "f1", null, 3) + ", " + retriever("a", "f2", null, 4)
+                + "}}"
         );
-        assertArrayEquals(new float[] { 0.5f, -1f, 0.002f }, parsed.queryVector(), 0f);
+        assertArrayEquals(new float[]{0.5f, -1f, 0.002f}, parsed.queryVector(), 0f);
         assertEquals(List.of("b", "a"), List.copyOf(parsed.retrievers().keySet()));
         MultimodalQueryBuilder reparsed = (MultimodalQueryBuilder) parse(Strings.toString(MediaTypeRegistry.JSON, parsed));
         assertEquals(parsed, reparsed);
@@ -93,7 +94,7 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         retrievers.put("image", new DenseRetriever("image_vec", null, 3));
         MultimodalQueryBuilder original = new MultimodalQueryBuilder(
             "red shoes",
-            new float[] { 1f, -2f, 3.5f },
+            new float[]{1f, -2f, 3.5f},
             retrievers,
             new TermQueryBuilder("color", "red")
         ).boost(3f).queryName("named");
@@ -126,23 +127,43 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
                 assertEquals(parsed, in.readNamedWriteable(QueryBuilder.class));
             }
         }
-        assertMessageContains(parseError("{\"like\": {\"_index\": \"p\", \"_id\": \"1\"}, \"query_text\": \"x\", \"retrievers\": {"
-            + retriever("r", "f", MODEL, 5) + "}}"), "[like]");
-        assertMessageContains(parseError("{\"like\": {\"_index\": \"p\"}, \"retrievers\": {" + retriever("r", "f", null, 5) + "}}"), "[_id]");
-        assertMessageContains(parseError("{\"like\": {\"_index\": \"p\", \"_id\": \"1\", \"x\": 1}, \"retrievers\": {"
-            + retriever("r", "f", null, 5) + "}}"), "[like] unknown parameter [x]");
+        assertMessageContains(
+            parseError(
+                "{\"like\": {\"_index\": \"p\", \"_id\": \"1\"}, \"query_text\": \"x\", \"retrievers\": {"
+                    + retriever("r", "f", MODEL, 5) + "}}"
+            ),
+            "[like]"
+        );
+        assertMessageContains(
+            parseError("{\"like\": {\"_index\": \"p\"}, \"retrievers\": {" + retriever("r", "f", null, 5) + "}}"),
+            "[_id]"
+        );
+        assertMessageContains(
+            parseError(
+                "{\"like\": {\"_index\": \"p\", \"_id\": \"1\", \"x\": 1}, \"retrievers\": {"
+                    + retriever("r", "f", null, 5) + "}}"
+            ),
+            "[like] unknown parameter [x]"
+        );
     }
 
     public void testLexicalRetrieversAndFusionRoundTrip() throws IOException {
-        MultimodalQueryBuilder parsed = parseMultimodal("{\"query_text\": \"red shoes\", \"retrievers\": {"
-            + "\"bm25\": {\"lexical\": {\"match\": {\"title\": \"red shoes\"}}}, "
-            + "\"bm25_top50\": {\"lexical\": {\"query\": {\"term\": {\"color\": \"red\"}}, \"k\": 50}}, "
-            + retriever("text", "body_vec", MODEL, 20)
-            + "}, \"fusion\": {\"linear\": {\"normalization\": \"z_score\", \"weights\": {\"bm25\": 0.3, \"text\": 0.7}}}}");
-        assertEquals(new LexicalRetriever(new org.opensearch.index.query.MatchQueryBuilder("title", "red shoes"), 10), parsed.retrievers().get("bm25"));
+        MultimodalQueryBuilder parsed = parseMultimodal(
+            "{\"query_text\": \"red shoes\", \"retrievers\": {"
+                + "\"bm25\": {\"lexical\": {\"match\": {\"title\": \"red shoes\"}}}, "
+                + "\"bm25_top50\": {\"lexical\": {\"query\": {\"term\": {\"color\": \"red\"}}, \"k\": 50}}, "
+                + retriever("text", "body_vec", MODEL, 20)
+                + "}, \"fusion\": {\"linear\": {\"normalization\": \"z_score\", \"weights\": {\"bm25\": 0.3, \"text\": 0.7}}}}"
+        );
+        assertEquals(
+            new LexicalRetriever(new org.opensearch.index.query.MatchQueryBuilder("title", "red shoes"), 10),
+            parsed.retrievers().get("bm25")
+        );
         assertEquals(new LexicalRetriever(new TermQueryBuilder("color", "red"), 50), parsed.retrievers().get("bm25_top50"));
-        assertEquals(new FusionSpec("linear", 60, org.opensearch.multimodal.math.ScoreNormalization.Z_SCORE, Map.of("bm25", 0.3f, "text", 0.7f)),
-            parsed.fusion());
+        assertEquals(
+            new FusionSpec("linear", 60, org.opensearch.multimodal.math.ScoreNormalization.Z_SCORE, Map.of("bm25", 0.3f, "text", 0.7f)),
+            parsed.fusion()
+        );
         assertEquals(parsed, parse(Strings.toString(MediaTypeRegistry.JSON, parsed)));
         NamedWriteableRegistry registry = new NamedWriteableRegistry(searchModule.getNamedWriteables());
         try (BytesStreamOutput out = new BytesStreamOutput()) {
@@ -151,28 +172,43 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
                 assertEquals(parsed, in.readNamedWriteable(QueryBuilder.class));
             }
         }
-        MultimodalQueryBuilder rrf = parseMultimodal("{\"query_text\": \"x\", \"retrievers\": {" + retriever("a", "f", MODEL, 5)
-            + "}, \"fusion\": {\"rrf\": {\"rank_constant\": 20}}}");
+        MultimodalQueryBuilder rrf = parseMultimodal(
+            "{\"query_text\": \"x\", \"retrievers\": {" + retriever("a", "f", MODEL, 5)
+                + "}, \"fusion\": {\"rrf\": {\"rank_constant\": 20}}}"
+        );
         assertEquals(20, rrf.fusion().rankConstant());
     }
 
     public void testFusionErrorsNameTheParameter() {
         String retrievers = "\"retrievers\": {" + retriever("text", "f", MODEL, 5) + "}";
-        assertMessageContains(parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"rrf\": {\"weights\": {\"nope\": 1}}}}"),
-            "[fusion.rrf.weights] names retriever [nope]");
-        assertMessageContains(parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"borda\": {}}}"), "unknown method [borda]");
-        assertMessageContains(parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"linear\": {\"normalization\": \"softmax\"}}}"),
-            "[softmax]");
-        assertMessageContains(parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"rrf\": {\"normalization\": \"l2\"}}}"),
-            "[normalization] belongs to [linear]");
-        assertMessageContains(parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"linear\": {\"weights\": {\"text\": -1}}}}"),
-            "[fusion.linear.weights.text]");
-        assertMessageContains(parseError("{\"query_text\": \"x\", \"retrievers\": {\"b\": {\"lexical\": {\"query\": {\"match_all\": {}}, \"k\": 0}}}}"),
-            "[k] must be between 1 and 10000");
+        assertMessageContains(
+            parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"rrf\": {\"weights\": {\"nope\": 1}}}}"),
+            "[fusion.rrf.weights] names retriever [nope]"
+        );
+        assertMessageContains(
+            parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"borda\": {}}}"),
+            "unknown method [borda]"
+        );
+        assertMessageContains(
+            parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"linear\": {\"normalization\": \"softmax\"}}}"),
+            "[softmax]"
+        );
+        assertMessageContains(
+            parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"rrf\": {\"normalization\": \"l2\"}}}"),
+            "[normalization] belongs to [linear]"
+        );
+        assertMessageContains(
+            parseError("{\"query_text\": \"x\", " + retrievers + ", \"fusion\": {\"linear\": {\"weights\": {\"text\": -1}}}}"),
+            "[fusion.linear.weights.text]"
+        );
+        assertMessageContains(
+            parseError("{\"query_text\": \"x\", \"retrievers\": {\"b\": {\"lexical\": {\"query\": {\"match_all\": {}}, \"k\": 0}}}}"),
+            "[k] must be between 1 and 10000"
+        );
     }
 
     public void testKOutOfRangeIsRejectedNamingK() {
-        for (int k : new int[] { 0, DenseRetriever.MAX_K + 1 }) {
+        for (int k : new int[]{0, DenseRetriever.MAX_K + 1}) {
             ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", MODEL, k) + "}}");
             assertMessageContains(e, "[retrievers.r.dense] [k] must be between 1 and 10000");
             assertMessageContains(e, "[" + k + "]");
@@ -184,7 +220,10 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
     public void testEmptyRetrieversAreRejected() {
         assertMessageContains(parseError("{\"query_text\": \"x\", \"retrievers\": {}}"), "[retrievers]");
         assertMessageContains(parseError("{\"query_text\": \"x\"}"), "[retrievers]");
-        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> new MultimodalQueryBuilder("x", null, Map.of(), null));
+        IllegalArgumentException e = expectThrows(
+            IllegalArgumentException.class,
+            () -> new MultimodalQueryBuilder("x", null, Map.of(), null)
+        );
         assertMessageContains(e, "[retrievers]");
     }
 
@@ -197,7 +236,9 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
     public void testUnknownTopLevelKeyIsRejectedByName() {
         ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", MODEL, 5) + "}, \"size\": 3}");
         assertMessageContains(e, "[multimodal] unknown parameter [size]");
-        ParsingException objectValue = parseError("{\"query_text\": \"x\", \"rescore\": {}, \"retrievers\": {" + retriever("r", "f", MODEL, 5) + "}}");
+        ParsingException objectValue = parseError(
+            "{\"query_text\": \"x\", \"rescore\": {}, \"retrievers\": {" + retriever("r", "f", MODEL, 5) + "}}"
+        );
         assertMessageContains(objectValue, "unknown parameter [rescore]");
     }
 
@@ -227,7 +268,12 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
     public void testQueryTextNeedsAModelOnEveryRetriever() {
         ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", null, 5) + "}}");
         assertMessageContains(e, "[retrievers.r.dense.model]");
-        MultimodalQueryBuilder withVector = new MultimodalQueryBuilder(null, new float[] { 1f }, Map.of("r", new DenseRetriever("f", null, 5)), null);
+        MultimodalQueryBuilder withVector = new MultimodalQueryBuilder(
+            null,
+            new float[]{1f},
+            Map.of("r", new DenseRetriever("f", null, 5)),
+            null
+        );
         assertNull("a query vector needs no model", ((DenseRetriever) withVector.retrievers().get("r")).model());
     }
 
@@ -237,13 +283,16 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         assertMessageContains(e, "position 1");
         IllegalArgumentException nan = expectThrows(
             IllegalArgumentException.class,
-            () -> new MultimodalQueryBuilder(null, new float[] { Float.NaN }, Map.of("r", new DenseRetriever("f", null, 5)), null)
+            () -> new MultimodalQueryBuilder(null, new float[]{Float.NaN}, Map.of("r", new DenseRetriever("f", null, 5)), null)
         );
         assertMessageContains(nan, "query_vector");
     }
 
     public void testQueryVectorMustHoldNumbers() {
-        assertMessageContains(parseError("{\"query_vector\": [], \"retrievers\": {" + retriever("r", "f", null, 5) + "}}"), "[query_vector]");
+        assertMessageContains(
+            parseError("{\"query_vector\": [], \"retrievers\": {" + retriever("r", "f", null, 5) + "}}"),
+            "[query_vector]"
+        );
         assertMessageContains(
             parseError("{\"query_vector\": [\"1\"], \"retrievers\": {" + retriever("r", "f", null, 5) + "}}"),
             "[query_vector] must be an array of numbers"
@@ -268,8 +317,10 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
     }
 
     public void testGqrWithAMultiVectorPrimaryRoundTripsAndTakesItsKindsDefaults() throws IOException {
-        MultimodalQueryBuilder parsed = parseMultimodal("{\"query_text\": \"x\", " + THREE_RETRIEVERS
-            + ", \"fusion\": {\"gqr\": {\"primary\": \"tokens\", \"complementary\": [\"bm25\", \"text\"], \"pool_k\": 12, \"alpha\": 0.25}}}");
+        MultimodalQueryBuilder parsed = parseMultimodal(
+            "{\"query_text\": \"x\", " + THREE_RETRIEVERS
+                + ", \"fusion\": {\"gqr\": {\"primary\": \"tokens\", \"complementary\": [\"bm25\", \"text\"], \"pool_k\": 12, \"alpha\": 0.25}}}"
+        );
         assertEquals(new MultiVectorRetriever("t", MODEL), parsed.retrievers().get("tokens"));
         GqrSpec gqr = parsed.fusion().gqr();
         assertEquals("tokens", gqr.primary());
@@ -282,8 +333,10 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         assertEquals(1e-3f, gqr.parameters(false).learningRate(), 0f);
         roundTrips(parsed);
 
-        MultimodalQueryBuilder dense = parseMultimodal("{\"query_text\": \"x\", " + THREE_RETRIEVERS
-            + ", \"fusion\": {\"gqr\": {\"primary\": \"text\", \"steps\": 0, \"learning_rate\": 0.01, \"temperature\": 2, \"normalization\": \"none\"}}}");
+        MultimodalQueryBuilder dense = parseMultimodal(
+            "{\"query_text\": \"x\", " + THREE_RETRIEVERS
+                + ", \"fusion\": {\"gqr\": {\"primary\": \"text\", \"steps\": 0, \"learning_rate\": 0.01, \"temperature\": 2, \"normalization\": \"none\"}}}"
+        );
         assertEquals(0, dense.fusion().gqr().parameters(false).steps());
         assertEquals(List.of("bm25", "tokens"), dense.fusion().gqr().complementaryOf(dense.retrievers().keySet()));
         roundTrips(dense);
@@ -293,16 +346,34 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         String prefix = "{\"query_text\": \"x\", " + THREE_RETRIEVERS + ", \"fusion\": {\"gqr\": {";
         assertMessageContains(parseError(prefix + "\"primary\": \"bm25\"}}}"), "[fusion.gqr.primary] retriever [bm25] is lexical");
         assertMessageContains(parseError(prefix + "\"primary\": \"nope\"}}}"), "[fusion.gqr.primary] names retriever [nope]");
-        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"complementary\": [\"bm9\"]}}}"), "[fusion.gqr.complementary] names retriever [bm9]");
-        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"complementary\": [\"bm25\", \"bm25\"]}}}"), "names [bm25] twice");
-        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"pool_k\": 0}}}"), "[fusion.gqr.pool_k] must be between 1 and 10000");
+        assertMessageContains(
+            parseError(prefix + "\"primary\": \"text\", \"complementary\": [\"bm9\"]}}}"),
+            "[fusion.gqr.complementary] names retriever [bm9]"
+        );
+        assertMessageContains(
+            parseError(prefix + "\"primary\": \"text\", \"complementary\": [\"bm25\", \"bm25\"]}}}"),
+            "names [bm25] twice"
+        );
+        assertMessageContains(
+            parseError(prefix + "\"primary\": \"text\", \"pool_k\": 0}}}"),
+            "[fusion.gqr.pool_k] must be between 1 and 10000"
+        );
         assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"pool_k\": 10001}}}"), "[fusion.gqr.pool_k]");
-        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"steps\": 1001}}}"), "[fusion.gqr.steps] must be between 0 and 1000");
+        assertMessageContains(
+            parseError(prefix + "\"primary\": \"text\", \"steps\": 1001}}}"),
+            "[fusion.gqr.steps] must be between 0 and 1000"
+        );
         assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"temperature\": 0}}}"), "[fusion.gqr.temperature] must be > 0");
-        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"alpha\": 1.5}}}"), "[fusion.gqr.alpha] must be between 0 and 1");
+        assertMessageContains(
+            parseError(prefix + "\"primary\": \"text\", \"alpha\": 1.5}}}"),
+            "[fusion.gqr.alpha] must be between 0 and 1"
+        );
         assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"alpha\": -0.1}}}"), "[fusion.gqr.alpha]");
         assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"learning_rate\": 0}}}"), "[fusion.gqr.learning_rate]");
-        assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"normalization\": \"z_score\"}}}"), "[fusion.gqr.normalization]");
+        assertMessageContains(
+            parseError(prefix + "\"primary\": \"text\", \"normalization\": \"z_score\"}}}"),
+            "[fusion.gqr.normalization]"
+        );
         assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"bogus\": 1}}}"), "[fusion.gqr] unknown parameter [bogus]");
         assertMessageContains(parseError(prefix + "\"complementary\": [\"bm25\"]}}}"), "[fusion.gqr.primary] is required");
     }
@@ -310,25 +381,54 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
     public void testMultiVectorRetrieverNeedsTextAndARetrieverThatProposesCandidates() {
         String tokensOnly = "\"retrievers\": {\"tokens\": {\"multi_vector\": {\"field\": \"t\", \"model\": \"" + MODEL + "\"}}}";
         assertMessageContains(parseError("{\"query_text\": \"x\", " + tokensOnly + "}"), "add a dense or lexical retriever");
-        assertMessageContains(parseError("{\"query_vector\": [1, 2], " + THREE_RETRIEVERS + "}"), "[retrievers.tokens.multi_vector] needs [query_text]");
-        assertMessageContains(parseError("{\"query_text\": \"x\", \"retrievers\": {\"a\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "
-            + "\"t\": {\"multi_vector\": {\"field\": \"t\"}}}}"), "[multi_vector] retriever needs [model]");
-        assertMessageContains(parseError("{\"query_text\": \"x\", \"retrievers\": {\"a\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "
-            + "\"t\": {\"multi_vector\": {\"field\": \"t\", \"model\": \"m\", \"k\": 5}}}}"), "[retrievers.t.multi_vector] unknown parameter [k]");
+        assertMessageContains(
+            parseError("{\"query_vector\": [1, 2], " + THREE_RETRIEVERS + "}"),
+            "[retrievers.tokens.multi_vector] needs [query_text]"
+        );
+        assertMessageContains(
+            parseError(
+                "{\"query_text\": \"x\", \"retrievers\": {\"a\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "
+                    + "\"t\": {\"multi_vector\": {\"field\": \"t\"}}}}"
+            ),
+            "[multi_vector] retriever needs [model]"
+        );
+        assertMessageContains(
+            parseError(
+                "{\"query_text\": \"x\", \"retrievers\": {\"a\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "
+                    + "\"t\": {\"multi_vector\": {\"field\": \"t\", \"model\": \"m\", \"k\": 5}}}}"
+            ),
+            "[retrievers.t.multi_vector] unknown parameter [k]"
+        );
     }
 
     public void testQueryImageFeedsImageInputRetrievers() throws IOException {
-        MultimodalQueryBuilder parsed = parseMultimodal("{\"query_text\": \"red dress\", \"query_image\": \"https://example.com/a.jpg\", \"retrievers\": {"
-            + "\"text\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "
-            + "\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\", \"input\": \"image\"}}}}");
+        MultimodalQueryBuilder parsed = parseMultimodal(
+            "{\"query_text\": \"red dress\", \"query_image\": \"https://example.com/a.jpg\", \"retrievers\": {"
+                + "\"text\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "
+                + "\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\", \"input\": \"image\"}}}}"
+        );
         assertEquals("https://example.com/a.jpg", parsed.queryImage());
         assertEquals("image", ((DenseRetriever) parsed.retrievers().get("image")).input());
         roundTrips(parsed);
-        MultimodalQueryBuilder imageOnly = parseMultimodal("{\"query_image\": \"/9j/4AAQ\", \"retrievers\": {\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\"}}}}");
-        assertEquals("an image-only query encodes its image", "image", ((DenseRetriever) imageOnly.retrievers().get("image")).inputFor(false));
-        assertMessageContains(parseError("{\"query_text\": \"x\", \"retrievers\": {\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\", \"input\": \"image\"}}}}"),
-            "[retrievers.image.dense.input] is [image] but the query has no [query_image]");
-        assertMessageContains(parseError("{\"query_text\": \"x\", \"retrievers\": {\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\", \"input\": \"audio\"}}}}"),
-            "[input] must be [text] or [image]");
+        MultimodalQueryBuilder imageOnly = parseMultimodal(
+            "{\"query_image\": \"/9j/4AAQ\", \"retrievers\": {\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\"}}}}"
+        );
+        assertEquals(
+            "an image-only query encodes its image",
+            "image",
+            ((DenseRetriever) imageOnly.retrievers().get("image")).inputFor(false)
+        );
+        assertMessageContains(
+            parseError(
+                "{\"query_text\": \"x\", \"retrievers\": {\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\", \"input\": \"image\"}}}}"
+            ),
+            "[retrievers.image.dense.input] is [image] but the query has no [query_image]"
+        );
+        assertMessageContains(
+            parseError(
+                "{\"query_text\": \"x\", \"retrievers\": {\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\", \"input\": \"audio\"}}}}"
+            ),
+            "[input] must be [text] or [image]"
+        );
     }
 }

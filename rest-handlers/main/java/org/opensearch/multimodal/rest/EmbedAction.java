@@ -14,6 +14,7 @@ public final class EmbedAction extends ActionType<EmbedAction.Response> {
 
     /** The request: the parsed {@code _embed} body. */
     public static final class Request extends org.opensearch.action.ActionRequest {
+
         private final EmbedRequest embed;
 
         public Request(EmbedRequest embed) {
@@ -43,6 +44,7 @@ public final class EmbedAction extends ActionType<EmbedAction.Response> {
 
     /** One vector per input, and its token (text) or patch (image) vectors when asked for. */
     public static final class Response extends org.opensearch.core.action.ActionResponse {
+
         private final String model;
         private final boolean images;
         private final float[][] vectors;
@@ -61,7 +63,10 @@ public final class EmbedAction extends ActionType<EmbedAction.Response> {
             this.images = in.readBoolean();
             this.vectors = in.readArray(org.opensearch.core.common.io.stream.StreamInput::readFloatArray, float[][]::new);
             this.tokens = in.readBoolean()
-                ? in.readArray(stream -> stream.readArray(org.opensearch.core.common.io.stream.StreamInput::readFloatArray, float[][]::new), float[][][]::new)
+                ? in.readArray(
+                    stream -> stream.readArray(org.opensearch.core.common.io.stream.StreamInput::readFloatArray, float[][]::new),
+                    float[][][]::new
+                )
                 : null;
         }
 
@@ -72,7 +77,10 @@ public final class EmbedAction extends ActionType<EmbedAction.Response> {
             out.writeArray(org.opensearch.core.common.io.stream.StreamOutput::writeFloatArray, vectors);
             out.writeBoolean(tokens != null);
             if (tokens != null) {
-                out.writeArray((stream, rows) -> stream.writeArray(org.opensearch.core.common.io.stream.StreamOutput::writeFloatArray, rows), tokens);
+                out.writeArray(
+                    (stream, rows) -> stream.writeArray(org.opensearch.core.common.io.stream.StreamOutput::writeFloatArray, rows),
+                    tokens
+                );
             }
         }
 

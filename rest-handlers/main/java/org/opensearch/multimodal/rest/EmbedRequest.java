@@ -11,7 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The parsed body of an {@code _embed} request: a model and texts or images (image values as sent: base64, URL, ...). */
-public record EmbedRequest(String model, List<String> texts, List<String> images, boolean tokenVectors, EncodingPurpose purpose) implements Writeable {
+public record EmbedRequest(String model, List<String> texts, List<String> images, boolean tokenVectors, EncodingPurpose purpose)
+    implements
+        Writeable {
 
     EmbedRequest(StreamInput in) throws IOException {
         this(
@@ -56,7 +58,13 @@ public record EmbedRequest(String model, List<String> texts, List<String> images
         }
         if (texts.size() > maxTexts) {
             throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[%s] has %d items; at most %d (plugins.multimodal.embed.max_texts)", inputs, texts.size(), maxTexts)
+                String.format(
+                    Locale.ROOT,
+                    "[%s] has %d items; at most %d (plugins.multimodal.embed.max_texts)",
+                    inputs,
+                    texts.size(),
+                    maxTexts
+                )
             );
         }
         for (int i = 0; i < texts.size(); i++) {

@@ -1,9 +1,9 @@
 package org.opensearch.multimodal.rest;
 
 import org.opensearch.action.support.nodes.BaseNodesRequest;
+import org.opensearch.core.common.Strings;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
-import org.opensearch.core.common.Strings;
 import org.opensearch.rest.RestRequest;
 
 import java.io.IOException;

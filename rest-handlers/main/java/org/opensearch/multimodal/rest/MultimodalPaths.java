@@ -5,5 +5,6 @@ final class MultimodalPaths {
 
     static final String BASE = "/_plugins/_multimodal";
 
-    private MultimodalPaths() {}
+    private MultimodalPaths() {
+    }
 }

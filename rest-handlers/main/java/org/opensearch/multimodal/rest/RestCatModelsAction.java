@@ -21,7 +21,10 @@ public final class RestCatModelsAction extends AbstractCatAction {
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(RestRequest.Method.GET, "/_cat/multimodal_models"), new Route(RestRequest.Method.GET, "/_cat/multimodal_models/{id}"));
+        return List.of(
+            new Route(RestRequest.Method.GET, "/_cat/multimodal_models"),
+            new Route(RestRequest.Method.GET, "/_cat/multimodal_models/{id}")
+        );
     }
 
     @Override
@@ -33,6 +36,7 @@ public final class RestCatModelsAction extends AbstractCatAction {
     protected RestChannelConsumer doCatRequest(RestRequest request, NodeClient client) {
         ModelsRequest listRequest = ModelsRequest.of(request);
         return channel -> client.execute(ListModelsAction.INSTANCE, listRequest, new RestResponseListener<ListModelsResponse>(channel) {
+
             @Override
             public RestResponse buildResponse(ListModelsResponse response) throws Exception {
                 Table table = getTableWithHeader(request);

@@ -45,6 +45,7 @@ public final class RestEmbedAction extends BaseRestHandler {
             embed = EmbedRequest.parse(parser.map(), limits.get().embedMaxTexts());
         }
         return channel -> client.execute(EmbedAction.INSTANCE, new EmbedAction.Request(embed), new RestBuilderListener<>(channel) {
+
             @Override
             public RestResponse buildResponse(EmbedAction.Response response, XContentBuilder builder) throws Exception {
                 response.render(builder);

@@ -37,6 +37,7 @@ public final class RestListModelsAction extends BaseRestHandler {
         String modelId = request.param("id");
         ModelsRequest listRequest = ModelsRequest.of(request);
         return channel -> client.execute(ListModelsAction.INSTANCE, listRequest, new RestActions.NodesResponseRestListener<>(channel) {
+
             @Override
             public RestResponse buildResponse(ListModelsResponse response, XContentBuilder builder) throws Exception {
                 if (modelId != null && response.getNodes().stream().allMatch(node -> node.models().isEmpty())) {

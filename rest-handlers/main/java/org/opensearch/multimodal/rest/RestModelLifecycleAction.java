@@ -41,6 +41,7 @@ public final class RestModelLifecycleAction extends BaseRestHandler {
             load ? LoadModelAction.INSTANCE : UnloadModelAction.INSTANCE,
             lifecycle,
             new RestActions.NodesResponseRestListener<>(channel) {
+
                 @Override
                 public RestResponse buildResponse(ModelLifecycleResponse response, XContentBuilder builder) throws Exception {
                     if (response.getNodes().isEmpty() && response.hasFailures()) {

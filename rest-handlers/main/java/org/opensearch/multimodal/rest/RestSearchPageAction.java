@@ -24,9 +24,12 @@ public final class RestSearchPageAction extends BaseRestHandler {
     static final String PAGE_PATH = MultimodalPaths.BASE + "/ui";
 
     private static final Map<String, String> ASSETS = Map.of(
-        "index.html", "text/html; charset=UTF-8",
-        "search-page.js", "text/javascript; charset=UTF-8",
-        "search-page.css", "text/css; charset=UTF-8"
+        "index.html",
+        "text/html; charset=UTF-8",
+        "search-page.js",
+        "text/javascript; charset=UTF-8",
+        "search-page.css",
+        "text/css; charset=UTF-8"
     );
 
     /** The page loads its script, styles and data from this node only; photos may be data URIs or image URLs. */

@@ -69,10 +69,17 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
             return;
         }
         if (embed.images() == null) {
-            inference.encodeText(workload, embed.model(), embed.texts(), embed.purpose(), embed.tokenVectors(), ActionListener.wrap(embeddings -> {
-                checkTokenVectorsFit(embeddings.tokenVectors(), budget);
-                listener.onResponse(new EmbedAction.Response(embed.model(), false, embeddings.vectors(), embeddings.tokenVectors()));
-            }, listener::onFailure));
+            inference.encodeText(
+                workload,
+                embed.model(),
+                embed.texts(),
+                embed.purpose(),
+                embed.tokenVectors(),
+                ActionListener.wrap(embeddings -> {
+                    checkTokenVectorsFit(embeddings.tokenVectors(), budget);
+                    listener.onResponse(new EmbedAction.Response(embed.model(), false, embeddings.vectors(), embeddings.tokenVectors()));
+                }, listener::onFailure)
+            );
             return;
         }
         List<CompletableFuture<byte[]>> loading = embed.images().stream().map(images::load).toList();

@@ -21,15 +21,14 @@ import java.util.List;
  * The models actions: each asked node acts on its own registry (lists, loads or unloads) and answers with its models'
  * reports, or fails alone (a bad model directory, an unknown id).
  */
-public abstract class TransportModelsAction<Response extends NodeModelsResponse> extends TransportNodesAction<
-    ModelsRequest,
-    Response,
-    TransportModelsAction.NodeRequest,
-    NodeModels> {
+public abstract class TransportModelsAction<Response extends NodeModelsResponse>
+    extends
+        TransportNodesAction<ModelsRequest, Response, TransportModelsAction.NodeRequest, NodeModels> {
 
     /** Builds the action's response from the nodes' answers. */
     @FunctionalInterface
     protected interface ResponseFactory<R> {
+
         R create(ClusterName clusterName, List<NodeModels> nodes, List<FailedNodeException> failures);
     }
 
@@ -46,7 +45,17 @@ public abstract class TransportModelsAction<Response extends NodeModelsResponse>
         InferenceService inference,
         ResponseFactory<Response> responses
     ) {
-        super(name, threadPool, clusterService, transportService, actionFilters, ModelsRequest::new, NodeRequest::new, executor, NodeModels.class);
+        super(
+            name,
+            threadPool,
+            clusterService,
+            transportService,
+            actionFilters,
+            ModelsRequest::new,
+            NodeRequest::new,
+            executor,
+            NodeModels.class
+        );
         this.inference = inference;
         this.responses = responses;
     }
@@ -83,6 +92,7 @@ public abstract class TransportModelsAction<Response extends NodeModelsResponse>
 
     /** The per-node part of a request: the model, if one. */
     public static final class NodeRequest extends TransportRequest {
+
         private final String modelId;
 
         NodeRequest(String modelId) {
@@ -103,20 +113,53 @@ public abstract class TransportModelsAction<Response extends NodeModelsResponse>
 
     /** {@link ListModelsAction}, on the management pool. */
     public static final class ListModels extends TransportModelsAction<ListModelsResponse> {
+
         @Inject
-        public ListModels(ThreadPool threadPool, ClusterService clusterService, TransportService transportService, ActionFilters actionFilters, InferenceService inference) {
-            super(ListModelsAction.NAME, ThreadPool.Names.MANAGEMENT, threadPool, clusterService, transportService, actionFilters, inference, ListModelsResponse::new);
+        public ListModels(
+            ThreadPool threadPool,
+            ClusterService clusterService,
+            TransportService transportService,
+            ActionFilters actionFilters,
+            InferenceService inference
+        ) {
+            super(
+                ListModelsAction.NAME,
+                ThreadPool.Names.MANAGEMENT,
+                threadPool,
+                clusterService,
+                transportService,
+                actionFilters,
+                inference,
+                ListModelsResponse::new
+            );
         }
 
         @Override
-        protected void apply(ModelRegistry registry, String modelId) {}
+        protected void apply(ModelRegistry registry, String modelId) {
+        }
     }
 
     /** {@link LoadModelAction}, on the generic pool: loading reads and checks the files. */
     public static final class Load extends TransportModelsAction<ModelLifecycleResponse> {
+
         @Inject
-        public Load(ThreadPool threadPool, ClusterService clusterService, TransportService transportService, ActionFilters actionFilters, InferenceService inference) {
-            super(LoadModelAction.NAME, ThreadPool.Names.GENERIC, threadPool, clusterService, transportService, actionFilters, inference, ModelLifecycleResponse::new);
+        public Load(
+            ThreadPool threadPool,
+            ClusterService clusterService,
+            TransportService transportService,
+            ActionFilters actionFilters,
+            InferenceService inference
+        ) {
+            super(
+                LoadModelAction.NAME,
+                ThreadPool.Names.GENERIC,
+                threadPool,
+                clusterService,
+                transportService,
+                actionFilters,
+                inference,
+                ModelLifecycleResponse::new
+            );
         }
 
         @Override
@@ -127,9 +170,25 @@ public abstract class TransportModelsAction<Response extends NodeModelsResponse>
 
     /** {@link UnloadModelAction}. */
     public static final class Unload extends TransportModelsAction<ModelLifecycleResponse> {
+
         @Inject
-        public Unload(ThreadPool threadPool, ClusterService clusterService, TransportService transportService, ActionFilters actionFilters, InferenceService inference) {
-            super(UnloadModelAction.NAME, ThreadPool.Names.GENERIC, threadPool, clusterService, transportService, actionFilters, inference, ModelLifecycleResponse::new);
+        public Unload(
+            ThreadPool threadPool,
+            ClusterService clusterService,
+            TransportService transportService,
+            ActionFilters actionFilters,
+            InferenceService inference
+        ) {
+            super(
+                UnloadModelAction.NAME,
+                ThreadPool.Names.GENERIC,
+                threadPool,
+                clusterService,
+                transportService,
+                actionFilters,
+                inference,
+                ModelLifecycleResponse::new
+            );
         }
 
         @Override

@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /** Each node reports its own counters and the state of its inference pool. */
-public final class TransportStatsAction extends TransportNodesAction<StatsRequest, StatsResponse, TransportStatsAction.NodeRequest, NodeStats> {
+public final class TransportStatsAction
+    extends
+        TransportNodesAction<StatsRequest, StatsResponse, TransportStatsAction.NodeRequest, NodeStats> {
 
     private final InferenceService inference;
 
@@ -31,7 +33,17 @@ public final class TransportStatsAction extends TransportNodesAction<StatsReques
         ActionFilters actionFilters,
         InferenceService inference
     ) {
-        super(StatsAction.NAME, threadPool, clusterService, transportService, actionFilters, StatsRequest::new, NodeRequest::new, ThreadPool.Names.MANAGEMENT, NodeStats.class);
+        super(
+            StatsAction.NAME,
+            threadPool,
+            clusterService,
+            transportService,
+            actionFilters,
+            StatsRequest::new,
+            NodeRequest::new,
+            ThreadPool.Names.MANAGEMENT,
+            NodeStats.class
+        );
         this.inference = inference;
     }
 
@@ -76,7 +88,9 @@ public final class TransportStatsAction extends TransportNodesAction<StatsReques
 
     /** The per-node part of the request: nothing to say. */
     public static final class NodeRequest extends TransportRequest {
-        NodeRequest() {}
+
+        NodeRequest() {
+        }
 
         NodeRequest(StreamInput in) throws IOException {
             super(in);

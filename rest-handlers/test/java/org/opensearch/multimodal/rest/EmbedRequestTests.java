@@ -25,7 +25,8 @@ public final class EmbedRequestTests extends OpenSearchTestCase {
     }
 
     public void testQueryPurposeAndTokenVectors() {
-        EmbedRequest request = EmbedRequest.parse(Map.of("model", "m", "texts", List.of("a"), "purpose", "query", "token_vectors", true), MAX_TEXTS);
+        EmbedRequest request = EmbedRequest
+            .parse(Map.of("model", "m", "texts", List.of("a"), "purpose", "query", "token_vectors", true), MAX_TEXTS);
         assertEquals(EncodingPurpose.QUERY, request.purpose());
         assertTrue(request.tokenVectors());
     }
@@ -53,21 +54,25 @@ public final class EmbedRequestTests extends OpenSearchTestCase {
     }
 
     public void testRequestAndResponseCrossTheTransportLayerIntact() throws java.io.IOException {
-        EmbedRequest images = EmbedRequest.parse(Map.of("model", "m", "images", List.of("aGk=", "https://example.com/a.jpg"), "token_vectors", true), MAX_TEXTS);
+        EmbedRequest images = EmbedRequest
+            .parse(Map.of("model", "m", "images", List.of("aGk=", "https://example.com/a.jpg"), "token_vectors", true), MAX_TEXTS);
         try (org.opensearch.common.io.stream.BytesStreamOutput out = new org.opensearch.common.io.stream.BytesStreamOutput()) {
             new EmbedAction.Request(images).writeTo(out);
             assertEquals(images, new EmbedAction.Request(out.bytes().streamInput()).embed());
         }
-        float[][] vectors = { { 1f, 2f }, { 3f, 4f } };
-        float[][][] patches = { { { 0.5f, 0.5f } }, { { 1f, 0f }, { 0f, 1f } } };
+        float[][] vectors = {{1f, 2f}, {3f, 4f}};
+        float[][][] patches = {{{0.5f, 0.5f}}, {{1f, 0f}, {0f, 1f}}};
         try (org.opensearch.common.io.stream.BytesStreamOutput out = new org.opensearch.common.io.stream.BytesStreamOutput()) {
             new EmbedAction.Response("m", true, vectors, patches).writeTo(out);
             EmbedAction.Response read = new EmbedAction.Response(out.bytes().streamInput());
             assertArrayEquals(vectors, read.vectors());
             org.opensearch.core.xcontent.XContentBuilder json = org.opensearch.common.xcontent.XContentFactory.jsonBuilder();
             read.render(json);
-            assertEquals("{\"model\":\"m\",\"embeddings\":[{\"vector\":[1.0,2.0],\"patch_vectors\":[[0.5,0.5]]},"
-                + "{\"vector\":[3.0,4.0],\"patch_vectors\":[[1.0,0.0],[0.0,1.0]]}]}", json.toString());
+            assertEquals(
+                "{\"model\":\"m\",\"embeddings\":[{\"vector\":[1.0,2.0],\"patch_vectors\":[[0.5,0.5]]},"
+                    + "{\"vector\":[3.0,4.0],\"patch_vectors\":[[1.0,0.0],[0.0,1.0]]}]}",
+                json.toString()
+            );
         }
     }
 }

@@ -19,7 +19,9 @@ public final class AddressGuard {
 
     /** {@code allowedHosts}: host names or literal addresses, compared case-insensitively. */
     public AddressGuard(Set<String> allowedHosts) {
-        this.allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.allowedHosts = allowedHosts.stream()
+            .map(h -> h.toLowerCase(Locale.ROOT))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -98,7 +100,7 @@ public final class AddressGuard {
             return null;
         }
         try {
-            return Inet4Address.getByAddress(new byte[] { b[12], b[13], b[14], b[15] });
+            return Inet4Address.getByAddress(new byte[]{b[12], b[13], b[14], b[15]});
         } catch (UnknownHostException e) {
             throw new AssertionError("four bytes are always an IPv4 address", e);
         }

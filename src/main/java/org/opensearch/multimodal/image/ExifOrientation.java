@@ -13,7 +13,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -22,7 +21,8 @@ final class ExifOrientation {
 
     static final int NORMAL = 1;
 
-    private ExifOrientation() {}
+    private ExifOrientation() {
+    }
 
     /** The orientation in the JPEG's EXIF segment, or {@link #NORMAL} when it has none or it cannot be read. */
     static int read(byte[] jpeg) {

@@ -22,7 +22,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  */
 public final class ImageDecoder {
 
-    private ImageDecoder() {}
+    private ImageDecoder() {
+    }
 
     public static BufferedImage decode(byte[] bytes, long maxPixels) {
         if (bytes.length == 0) {

@@ -61,7 +61,8 @@ public final class ImageFetcher implements java.io.Closeable {
         try {
             uri = checkedUri(URI.create(url), url);
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(new ImageException(ImageProblem.INVALID_VALUE, String.format(Locale.ROOT, "[%s] is not a URL", url), e));
+            return CompletableFuture
+                .failedFuture(new ImageException(ImageProblem.INVALID_VALUE, String.format(Locale.ROOT, "[%s] is not a URL", url), e));
         } catch (ImageException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -117,28 +118,41 @@ public final class ImageFetcher implements java.io.Closeable {
         ScheduledFuture<?> deadlineTimer = scheduler.schedule(() -> sent.cancel(true), deadline, TimeUnit.MILLISECONDS);
         sent.whenComplete((response, e) -> deadlineTimer.cancel(false));
         return sent.thenCompose(response -> {
-                int status = response.statusCode();
-                if (status >= 300 && status < 400) {
-                    if (redirects >= limits.maxRedirects()) {
-                        throw new ImageException(
-                            ImageProblem.UNAVAILABLE,
-                            String.format(Locale.ROOT, "[%s] redirects more than plugins.multimodal.image.url.max_redirects [%d] times", original, limits.maxRedirects())
-                        );
-                    }
-                    String location = response.headers().firstValue("Location").orElseThrow(
-                        () -> new ImageException(ImageProblem.UNAVAILABLE, String.format(Locale.ROOT, "[%s] redirects without a Location", uri))
+            int status = response.statusCode();
+            if (status >= 300 && status < 400) {
+                if (redirects >= limits.maxRedirects()) {
+                    throw new ImageException(
+                        ImageProblem.UNAVAILABLE,
+                        String.format(
+                            Locale.ROOT,
+                            "[%s] redirects more than plugins.multimodal.image.url.max_redirects [%d] times",
+                            original,
+                            limits.maxRedirects()
+                        )
                     );
-                    URI next = checkedUri(uri.resolve(location), location);
-                    return download(next, original, redirects + 1);
                 }
-                return CompletableFuture.completedFuture(response.body());
-            });
+                String location = response.headers()
+                    .firstValue("Location")
+                    .orElseThrow(
+                        () -> new ImageException(
+                            ImageProblem.UNAVAILABLE,
+                            String.format(Locale.ROOT, "[%s] redirects without a Location", uri)
+                        )
+                    );
+                URI next = checkedUri(uri.resolve(location), location);
+                return download(next, original, redirects + 1);
+            }
+            return CompletableFuture.completedFuture(response.body());
+        });
     }
 
     private static URI checkedUri(URI uri, String value) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if ((scheme.equals("http") || scheme.equals("https")) == false || uri.getHost() == null) {
-            throw new ImageException(ImageProblem.INVALID_VALUE, String.format(Locale.ROOT, "[%s] is not an http(s) URL with a host", value));
+            throw new ImageException(
+                ImageProblem.INVALID_VALUE,
+                String.format(Locale.ROOT, "[%s] is not an http(s) URL with a host", value)
+            );
         }
         return uri;
     }
@@ -184,7 +198,8 @@ public final class ImageFetcher implements java.io.Closeable {
         if (cause instanceof ImageException image) {
             return image;
         }
-        if (cause instanceof HttpConnectTimeoutException || cause instanceof HttpTimeoutException || cause instanceof CancellationException) {
+        if (cause instanceof HttpConnectTimeoutException || cause instanceof HttpTimeoutException
+            || cause instanceof CancellationException) {
             return new ImageException(ImageProblem.TIMEOUT, String.format(Locale.ROOT, "[%s] did not answer in time", url), cause);
         }
         return new ImageException(ImageProblem.UNAVAILABLE, String.format(Locale.ROOT, "cannot download [%s]: %s", url, cause), cause);
@@ -192,6 +207,7 @@ public final class ImageFetcher implements java.io.Closeable {
 
     /** Collects a body, cancelling the download as soon as it passes {@code maxBytes}. */
     private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+
         private final long maxBytes;
         private final java.util.function.Supplier<ImageException> tooLarge;
         private final CompletableFuture<byte[]> body = new CompletableFuture<>();

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-
 import javax.imageio.ImageReader;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
@@ -18,11 +17,8 @@ import javax.imageio.spi.ServiceRegistry;
  * readers are created directly, so the plugin never changes the JVM-wide ImageIO registry other plugins share.
  */
 enum ImageFormat {
-    JPEG,
-    PNG,
-    GIF,
-    BMP,
-    WEBP;
+
+    JPEG, PNG, GIF, BMP, WEBP;
 
     /** The format whose signature {@code bytes} start with. */
     static ImageFormat sniff(byte[] bytes) {
@@ -38,7 +34,8 @@ enum ImageFormat {
         if (startsWith(bytes, 'B', 'M')) {
             return BMP;
         }
-        if (bytes.length >= 12 && startsWith(bytes, 'R', 'I', 'F', 'F') && bytes[8] == 'W' && bytes[9] == 'E' && bytes[10] == 'B' && bytes[11] == 'P') {
+        if (bytes.length >= 12 && startsWith(bytes, 'R', 'I', 'F', 'F') && bytes[8] == 'W' && bytes[9] == 'E' && bytes[10] == 'B'
+            && bytes[11] == 'P') {
             return WEBP;
         }
         throw new ImageException(
@@ -59,6 +56,7 @@ enum ImageFormat {
 
     /** The reader providers, made once; TwelveMonkeys' JPEG reader finds the JDK's, which it wraps, in a private registry. */
     private static final class Readers {
+
         static final ImageReaderSpi JPEG = twelveMonkeysJpeg();
         static final ImageReaderSpi WEBP = new WebPImageReaderSpi();
 

@@ -37,7 +37,13 @@ public final class ImagePaths {
             if (size > maxBytes) {
                 throw new ImageException(
                     ImageProblem.TOO_LARGE,
-                    String.format(Locale.ROOT, "file [%s] has %d bytes, more than plugins.multimodal.image.max_bytes [%d]", value, size, maxBytes)
+                    String.format(
+                        Locale.ROOT,
+                        "file [%s] has %d bytes, more than plugins.multimodal.image.max_bytes [%d]",
+                        value,
+                        size,
+                        maxBytes
+                    )
                 );
             }
             return Files.readAllBytes(file);

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 /** Why an image could not be used, with the 4xx status its document fails with. */
 public enum ImageProblem {
+
     /** Not an image value at all: empty, bad base64, a malformed URL or path. */
     INVALID_VALUE(RestStatus.BAD_REQUEST),
     /** Bytes that claim a known format but do not decode. */

@@ -67,7 +67,12 @@ public final class ImageSources {
         if ((long) value.length() / 4 * 3 > limits.maxBytes() + 3) {
             throw new ImageException(
                 ImageProblem.TOO_LARGE,
-                String.format(Locale.ROOT, "base64 value of about %d bytes, more than plugins.multimodal.image.max_bytes [%d]", value.length() / 4 * 3, limits.maxBytes())
+                String.format(
+                    Locale.ROOT,
+                    "base64 value of about %d bytes, more than plugins.multimodal.image.max_bytes [%d]",
+                    value.length() / 4 * 3,
+                    limits.maxBytes()
+                )
             );
         }
         try {

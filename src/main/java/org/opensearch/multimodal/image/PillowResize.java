@@ -10,7 +10,9 @@ final class PillowResize {
 
     /** Pillow's resampling filters by their {@code resample} number. */
     enum Filter {
+
         BILINEAR(1.0) {
+
             @Override
             double weight(double x) {
                 x = Math.abs(x);
@@ -18,6 +20,7 @@ final class PillowResize {
             }
         },
         BICUBIC(2.0) {
+
             @Override
             double weight(double x) {
                 final double a = -0.5;
@@ -44,14 +47,16 @@ final class PillowResize {
             return switch (resample) {
                 case 2 -> BILINEAR;
                 case 3 -> BICUBIC;
-                default -> throw new IllegalArgumentException("[resample] " + resample + " is not supported: use 2 (bilinear) or 3 (bicubic)");
+                default ->
+                    throw new IllegalArgumentException("[resample] " + resample + " is not supported: use 2 (bilinear) or 3 (bicubic)");
             };
         }
     }
 
     private static final int PRECISION_BITS = 32 - 8 - 2;
 
-    private PillowResize() {}
+    private PillowResize() {
+    }
 
     /** Resizes interleaved 8-bit RGB ({@code rgb[(y * width + x) * 3 + c]}) to {@code newWidth x newHeight}. */
     static int[] resize(int[] rgb, int width, int height, int newWidth, int newHeight, Filter filter) {
@@ -124,7 +129,8 @@ final class PillowResize {
                 int[] fixed = new int[w.length];
                 for (int i = 0; i < w.length; i++) {
                     double normalized = total == 0 ? w[i] : w[i] / total;
-                    fixed[i] = (int) (normalized < 0 ? -0.5 + normalized * (1 << PRECISION_BITS) : 0.5 + normalized * (1 << PRECISION_BITS));
+                    fixed[i] = (int) (normalized < 0 ? -0.5 + normalized * (1 << PRECISION_BITS)
+                        : 0.5 + normalized * (1 << PRECISION_BITS));
                 }
                 min[o] = lo;
                 size[o] = w.length;

@@ -40,7 +40,9 @@ public record PreprocessorConfig(
             height = h.intValue();
             width = w.intValue();
         } else {
-            throw new IllegalArgumentException("[size] must be a number, {\"shortest_edge\": n} or {\"height\": h, \"width\": w}, got " + size);
+            throw new IllegalArgumentException(
+                "[size] must be a number, {\"shortest_edge\": n} or {\"height\": h, \"width\": w}, got " + size
+            );
         }
         int cropHeight;
         int cropWidth;
@@ -77,7 +79,7 @@ public record PreprocessorConfig(
 
     private static float[] floats(Object value, String key) {
         if (value instanceof Number n) {
-            return new float[] { n.floatValue(), n.floatValue(), n.floatValue() };
+            return new float[]{n.floatValue(), n.floatValue(), n.floatValue()};
         }
         if (value instanceof List<?> list && list.size() == 3) {
             float[] out = new float[3];

@@ -5,9 +5,9 @@ import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ImageEmbeddings;
 import org.opensearch.multimodal.model.ImageModel;
 import org.opensearch.multimodal.model.ModelRegistry;
-import org.opensearch.multimodal.stats.MultimodalStats;
 import org.opensearch.multimodal.model.TextEmbeddings;
 import org.opensearch.multimodal.model.TextModel;
+import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -103,7 +103,12 @@ public final class InferenceService {
         });
     }
 
-    private ImageBatch decodeAndEncode(ImageModel model, List<byte[]> images, Function<byte[], BufferedImage> decoder, boolean withPatches) {
+    private ImageBatch decodeAndEncode(
+        ImageModel model,
+        List<byte[]> images,
+        Function<byte[], BufferedImage> decoder,
+        boolean withPatches
+    ) {
         int n = images.size();
         Exception[] failures = new Exception[n];
         // each picture becomes its (small) model input at once, so a batch never holds all its decoded pictures

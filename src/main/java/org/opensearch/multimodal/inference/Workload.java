@@ -7,6 +7,7 @@ import org.opensearch.multimodal.settings.MultimodalSettings;
  * {@code search} and {@code write} apart: a query's encoding never waits in a queue behind ingest batches.
  */
 public enum Workload {
+
     /** Ingest processors: large batches, throughput first. */
     INDEX("index", MultimodalSettings.INFERENCE_THREAD_POOL),
     /** The {@code multimodal} query's rewrite, the rescorer's query tokens, small {@code _embed} calls: latency first. */

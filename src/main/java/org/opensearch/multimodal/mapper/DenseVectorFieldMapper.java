@@ -22,7 +22,8 @@ import java.util.Map;
 
 /**
  * {@code dense_vector}: one float vector per document, indexed as a Lucene HNSW graph ({@link KnnFloatVectorField}).
- * <pre>{"type": "dense_vector", "dims": 384, "similarity": "cosine", "index": true, "index_options": {"m": 16, "ef_construction": 100}}</pre>
+ * <pre>{"type": "dense_vector", "dims": 384, "similarity": "cosine", "index": true,
+ *  "index_options": {"m": 16, "ef_construction": 100}}</pre>
  */
 public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
@@ -34,10 +35,16 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
     /** Mapping parameters. */
     public static final class Builder extends ParametrizedFieldMapper.Builder {
+
         private final Parameter<Integer> dims = Parameter.intParam("dims", false, m -> toType(m).dims, -1).setValidator(dims -> {
             if (dims < 1 || dims > KnnVectorsFormat.DEFAULT_MAX_DIMENSIONS) {
                 throw new IllegalArgumentException(
-                    String.format(Locale.ROOT, "[dims] must be set, between 1 and %d; got [%d]", KnnVectorsFormat.DEFAULT_MAX_DIMENSIONS, dims)
+                    String.format(
+                        Locale.ROOT,
+                        "[dims] must be set, between 1 and %d; got [%d]",
+                        KnnVectorsFormat.DEFAULT_MAX_DIMENSIONS,
+                        dims
+                    )
                 );
             }
         }).alwaysSerialize();
@@ -92,7 +99,13 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
     private final boolean indexed;
     private final HnswOptions hnswOptions;
 
-    private DenseVectorFieldMapper(String simpleName, DenseVectorFieldType fieldType, Builder builder, MultiFields multiFields, CopyTo copyTo) {
+    private DenseVectorFieldMapper(
+        String simpleName,
+        DenseVectorFieldType fieldType,
+        Builder builder,
+        MultiFields multiFields,
+        CopyTo copyTo
+    ) {
         super(simpleName, fieldType, multiFields, copyTo);
         this.dims = fieldType.dims();
         this.similarity = fieldType.similarity();
@@ -148,6 +161,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
     /** The searchable side of a {@code dense_vector} field. */
     public static final class DenseVectorFieldType extends MappedFieldType {
+
         private final int dims;
         private final VectorSimilarity similarity;
         private final HnswOptions hnswOptions;
@@ -196,7 +210,12 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
         @Override
         public Query termQuery(Object value, QueryShardContext context) {
             throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "field [%s] of type [%s] does not support term queries; use the multimodal query", name(), CONTENT_TYPE)
+                String.format(
+                    Locale.ROOT,
+                    "field [%s] of type [%s] does not support term queries; use the multimodal query",
+                    name(),
+                    CONTENT_TYPE
+                )
             );
         }
     }

@@ -33,6 +33,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
 
     /** Mapping parameters. */
     public static final class Builder extends ParametrizedFieldMapper.Builder {
+
         private final int maxVectors;
         private final Parameter<Integer> dims = Parameter.intParam("dims", false, m -> toType(m).dims, -1).setValidator(dims -> {
             if (dims < 1 || dims > 4096) {
@@ -69,7 +70,13 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
     private final int dims;
     private final int maxVectors;
 
-    private MultiVectorFieldMapper(String simpleName, MultiVectorFieldType fieldType, int maxVectors, MultiFields multiFields, CopyTo copyTo) {
+    private MultiVectorFieldMapper(
+        String simpleName,
+        MultiVectorFieldType fieldType,
+        int maxVectors,
+        MultiFields multiFields,
+        CopyTo copyTo
+    ) {
         super(simpleName, fieldType, multiFields, copyTo);
         this.dims = fieldType.dims();
         this.maxVectors = maxVectors;
@@ -117,6 +124,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
 
     /** The searchable side of a {@code multi_vector} field: it scores candidates, it has no index of its own. */
     public static final class MultiVectorFieldType extends MappedFieldType {
+
         private final int dims;
 
         public MultiVectorFieldType(String name, int dims, Map<String, String> meta) {

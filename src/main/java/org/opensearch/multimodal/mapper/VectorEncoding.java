@@ -6,7 +6,8 @@ import java.nio.ByteOrder;
 /** Little-endian float32 bytes for vectors kept outside the HNSW graph. */
 public final class VectorEncoding {
 
-    private VectorEncoding() {}
+    private VectorEncoding() {
+    }
 
     public static byte[] toBytes(float[] vector) {
         ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);

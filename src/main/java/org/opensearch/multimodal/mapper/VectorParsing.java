@@ -11,7 +11,8 @@ import java.util.Locale;
 /** Reads vectors from documents and checks them, with errors that name the field. */
 public final class VectorParsing {
 
-    private VectorParsing() {}
+    private VectorParsing() {
+    }
 
     /** Reads one {@code [f, f, ...]} array of exactly {@code dims} finite numbers; the parser is on START_ARRAY. */
     public static float[] readVector(XContentParser parser, String field, int dims) throws IOException {
@@ -25,7 +26,14 @@ public final class VectorParsing {
         for (Token token = parser.nextToken(); token != Token.END_ARRAY; token = parser.nextToken()) {
             if (token != Token.VALUE_NUMBER) {
                 throw new IllegalArgumentException(
-                    String.format(Locale.ROOT, "field [%s] expects an array of %d numbers, found [%s] at position %d", field, dims, token, count)
+                    String.format(
+                        Locale.ROOT,
+                        "field [%s] expects an array of %d numbers, found [%s] at position %d",
+                        field,
+                        dims,
+                        token,
+                        count
+                    )
                 );
             }
             float value = parser.floatValue();
@@ -42,7 +50,13 @@ public final class VectorParsing {
     public static float[][] readVectors(XContentParser parser, String field, int dims, int maxVectors) throws IOException {
         if (parser.currentToken() != Token.START_ARRAY) {
             throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "field [%s] expects an array of vectors of %d numbers, got [%s]", field, dims, parser.currentToken())
+                String.format(
+                    Locale.ROOT,
+                    "field [%s] expects an array of vectors of %d numbers, got [%s]",
+                    field,
+                    dims,
+                    parser.currentToken()
+                )
             );
         }
         List<float[]> vectors = new ArrayList<>();
@@ -72,7 +86,13 @@ public final class VectorParsing {
         for (int i = 0; i < vector.length; i++) {
             if (Float.isFinite(vector[i]) == false) {
                 throw new IllegalArgumentException(
-                    String.format(Locale.ROOT, "field [%s] has a non-finite value [%s] at position %d; vectors must be finite numbers", field, vector[i], i)
+                    String.format(
+                        Locale.ROOT,
+                        "field [%s] has a non-finite value [%s] at position %d; vectors must be finite numbers",
+                        field,
+                        vector[i],
+                        i
+                    )
                 );
             }
         }

@@ -7,11 +7,11 @@ import java.util.Locale;
 
 /** The similarities a {@code dense_vector} field offers, and the Lucene function each one is indexed with. */
 public enum VectorSimilarity {
+
     /** Vectors are L2-normalized when indexed and when queried, so the dot product is their cosine. */
     COSINE(VectorSimilarityFunction.DOT_PRODUCT, true),
     /** Raw inner product; Lucene's maximum-inner-product scoring keeps scores positive for unnormalized vectors. */
-    DOT_PRODUCT(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, false),
-    L2_NORM(VectorSimilarityFunction.EUCLIDEAN, false);
+    DOT_PRODUCT(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, false), L2_NORM(VectorSimilarityFunction.EUCLIDEAN, false);
 
     private final VectorSimilarityFunction luceneFunction;
     private final boolean normalizes;

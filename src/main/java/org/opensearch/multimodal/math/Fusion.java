@@ -7,7 +7,8 @@ package org.opensearch.multimodal.math;
  */
 public final class Fusion {
 
-    private Fusion() {}
+    private Fusion() {
+    }
 
     /**
      * Reciprocal rank fusion: sum over retrievers of {@code weight / (rankConstant + rank)}, rank 1 for a retriever's best

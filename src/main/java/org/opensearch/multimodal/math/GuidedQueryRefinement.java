@@ -15,6 +15,7 @@ public final class GuidedQueryRefinement {
 
     /** The refinement's knobs; {@code steps 0} ranks the pool by the primary alone. */
     public record Parameters(int steps, float learningRate, float temperature, float alpha, ScoreNormalization normalization) {
+
         public Parameters {
             if (steps < 0 || steps > 1000) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "[steps] must be between 0 and 1000, got [%d]", steps));
@@ -35,9 +36,11 @@ public final class GuidedQueryRefinement {
     }
 
     /** The refined parameters, the primary's scores before and after, and the loss before each step and at the end. */
-    public record Result(float[] z, float[] initialScores, float[] scores, double[] losses) {}
+    public record Result(float[] z, float[] initialScores, float[] scores, double[] losses) {
+    }
 
-    private GuidedQueryRefinement() {}
+    private GuidedQueryRefinement() {
+    }
 
     public static Result refine(float[] z0, RefinablePrimary primary, float[][] complementaryScores, Parameters parameters) {
         float[] z = z0.clone();
@@ -57,6 +60,7 @@ public final class GuidedQueryRefinement {
 
     /** The KL objective of one refinement: target and normalization constants fixed from the starting scores. */
     static final class Objective {
+
         private final RefinablePrimary primary;
         private final double[] target;
         private final float offset;

@@ -9,7 +9,8 @@ import org.apache.lucene.util.VectorUtil;
  */
 public final class MaxSim {
 
-    private MaxSim() {}
+    private MaxSim() {
+    }
 
     public static float score(float[][] query, int queryRows, float[][] document) {
         if (queryRows == 0 || document.length == 0) {

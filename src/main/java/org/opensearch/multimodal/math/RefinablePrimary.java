@@ -18,6 +18,7 @@ public interface RefinablePrimary {
     /** Single-vector primary: {@code s_i = <z, d_i>}, so the gradient of s_i is d_i. */
     static RefinablePrimary singleVector(float[][] documents) {
         return new RefinablePrimary() {
+
             @Override
             public float[] scores(float[] z) {
                 float[] scores = new float[documents.length];
@@ -48,6 +49,7 @@ public interface RefinablePrimary {
      */
     static RefinablePrimary multiVector(float[][][] documents, int rows, int realRows, int dims) {
         return new RefinablePrimary() {
+
             // the argmax found while scoring z: the gradient at the same z needs exactly it, so it is not searched twice
             private final int[][] best = new int[documents.length][realRows];
             private float[] scoredZ;

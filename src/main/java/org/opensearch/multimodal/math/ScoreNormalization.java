@@ -8,10 +8,8 @@ import java.util.Locale;
  * equal gives 1 for min_max and 0 for z_score; a zero vector of scores gives 0 for l2.
  */
 public enum ScoreNormalization {
-    MIN_MAX,
-    Z_SCORE,
-    L2,
-    NONE;
+
+    MIN_MAX, Z_SCORE, L2, NONE;
 
     public static ScoreNormalization parse(String value) {
         try {

@@ -5,7 +5,8 @@ import org.apache.lucene.util.VectorUtil;
 /** Small pure functions over float vectors. */
 public final class VectorMath {
 
-    private VectorMath() {}
+    private VectorMath() {
+    }
 
     /** Scales {@code vector} in place to unit length; a zero vector is left as it is. */
     public static float[] l2NormalizeInPlace(float[] vector) {

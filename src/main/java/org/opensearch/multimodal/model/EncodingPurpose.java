@@ -6,7 +6,5 @@ package org.opensearch.multimodal.model;
  * (DESIGN.md §8: +0.011 nDCG@10 on SciFact without it).
  */
 public enum EncodingPurpose {
-    QUERY,
-    QUERY_TOKENS,
-    DOCUMENT
+    QUERY, QUERY_TOKENS, DOCUMENT
 }

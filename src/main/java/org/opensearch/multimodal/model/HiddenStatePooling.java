@@ -10,7 +10,8 @@ import java.util.Arrays;
  */
 public final class HiddenStatePooling {
 
-    private HiddenStatePooling() {}
+    private HiddenStatePooling() {
+    }
 
     /** One pooled vector for row {@code row} of the batch. {@code mask[t]} is 1 for real tokens, 0 for padding. */
     public static float[] pool(float[] hidden, int row, int seqLen, int dims, long[] mask, Pooling pooling, boolean normalize) {

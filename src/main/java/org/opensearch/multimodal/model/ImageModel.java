@@ -3,7 +3,6 @@ package org.opensearch.multimodal.model;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.multimodal.image.ImagePreprocessor;
@@ -38,7 +37,13 @@ public final class ImageModel implements Closeable {
     /** Calls in flight hold the session open; {@link #close} frees it after the last one. */
     private final UseGate gate;
 
-    private ImageModel(ModelManifest manifest, OrtSession session, OnnxSessions sessions, ImagePreprocessor preprocessor, String inputName) {
+    private ImageModel(
+        ModelManifest manifest,
+        OrtSession session,
+        OnnxSessions sessions,
+        ImagePreprocessor preprocessor,
+        String inputName
+    ) {
         this.manifest = manifest;
         this.session = session;
         this.gate = new UseGate(manifest.id(), this::release);
@@ -58,7 +63,10 @@ public final class ImageModel implements Closeable {
         try {
             session = sessions.open(files.visionModel());
         } catch (OrtException e) {
-            throw new IOException(String.format(Locale.ROOT, "model [%s]: cannot open %s: %s", manifest.id(), files.visionModel(), e.getMessage()), e);
+            throw new IOException(
+                String.format(Locale.ROOT, "model [%s]: cannot open %s: %s", manifest.id(), files.visionModel(), e.getMessage()),
+                e
+            );
         }
         try {
             // a combined CLIP export also takes the text tower's inputs: those get placeholders when images are encoded
@@ -67,13 +75,29 @@ public final class ImageModel implements Closeable {
                 input = session.getInputNames().iterator().next();
             }
             if (input == null) {
-                throw new IOException(String.format(Locale.ROOT, "model [%s]: %s takes inputs %s, none of them pixel_values",
-                    manifest.id(), files.visionModel().getFileName(), session.getInputNames()));
+                throw new IOException(
+                    String.format(
+                        Locale.ROOT,
+                        "model [%s]: %s takes inputs %s, none of them pixel_values",
+                        manifest.id(),
+                        files.visionModel().getFileName(),
+                        session.getInputNames()
+                    )
+                );
             }
-            for (String output : manifest.patchOutput() == null ? List.of(manifest.imageOutput()) : List.of(manifest.imageOutput(), manifest.patchOutput())) {
+            for (String output : manifest.patchOutput() == null ? List.of(manifest.imageOutput())
+                : List.of(manifest.imageOutput(), manifest.patchOutput())) {
                 if (session.getOutputNames().contains(output) == false) {
-                    throw new IOException(String.format(Locale.ROOT, "model [%s]: %s has no output [%s]; it has %s",
-                        manifest.id(), files.visionModel().getFileName(), output, session.getOutputNames()));
+                    throw new IOException(
+                        String.format(
+                            Locale.ROOT,
+                            "model [%s]: %s has no output [%s]; it has %s",
+                            manifest.id(),
+                            files.visionModel().getFileName(),
+                            output,
+                            session.getOutputNames()
+                        )
+                    );
                 }
             }
             return new ImageModel(manifest, session, sessions, new ImagePreprocessor(config), input);
@@ -83,7 +107,8 @@ public final class ImageModel implements Closeable {
             } catch (OrtException closing) {
                 e.addSuppressed(closing);
             }
-            throw e instanceof IOException io ? io : new IOException(String.format(Locale.ROOT, "model [%s]: %s", manifest.id(), e.getMessage()), e);
+            throw e instanceof IOException io ? io
+                : new IOException(String.format(Locale.ROOT, "model [%s]: %s", manifest.id(), e.getMessage()), e);
         }
     }
 
@@ -96,7 +121,8 @@ public final class ImageModel implements Closeable {
     }
 
     /** One image's model input, {@code [3, height, width]}; the decoded picture can be dropped once this is made. */
-    public record PixelTensor(float[] values, int height, int width) {}
+    public record PixelTensor(float[] values, int height, int width) {
+    }
 
     public PixelTensor toTensor(BufferedImage image) {
         float[] values = preprocessor.toTensor(image);
@@ -121,7 +147,9 @@ public final class ImageModel implements Closeable {
 
     private ImageEmbeddings encodeEntered(List<PixelTensor> tensors, boolean withPatches) {
         if (withPatches && hasPatchVectors() == false) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "model [%s] names no [patch_output], so it gives no patch vectors", manifest.id()));
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "model [%s] names no [patch_output], so it gives no patch vectors", manifest.id())
+            );
         }
         float[][] vectors = new float[tensors.size()][];
         float[][][] patches = withPatches ? new float[tensors.size()][][] : null;
@@ -147,13 +175,14 @@ public final class ImageModel implements Closeable {
         pixels.flip();
         Map<String, OnnxTensor> inputs = new java.util.HashMap<>();
         try {
-            inputs.put(inputName, OnnxTensor.createTensor(sessions.environment(), pixels, new long[] { batch, 3, height, width }));
+            inputs.put(inputName, OnnxTensor.createTensor(sessions.environment(), pixels, new long[]{batch, 3, height, width}));
             PlaceholderInputs.fill(sessions.environment(), session, inputs, manifest.id());
         } catch (OrtException e) {
             inputs.values().forEach(OnnxTensor::close);
             throw new IllegalStateException(String.format(Locale.ROOT, "model [%s] failed: %s", manifest.id(), e.getMessage()), e);
         }
-        java.util.Set<String> wanted = patches == null ? java.util.Set.of(manifest.imageOutput()) : java.util.Set.of(manifest.imageOutput(), manifest.patchOutput());
+        java.util.Set<String> wanted = patches == null ? java.util.Set.of(manifest.imageOutput())
+            : java.util.Set.of(manifest.imageOutput(), manifest.patchOutput());
         try (OrtSession.Result result = session.run(inputs, wanted)) {
             float[] embeds = output(result, manifest.imageOutput(), 2, manifest.dims());
             for (int row = 0; row < batch; row++) {
@@ -186,8 +215,17 @@ public final class ImageModel implements Closeable {
         );
         long[] shape = tensor.getInfo().getShape();
         if (shape.length != rank || shape[rank - 1] != lastDim) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "model [%s]: output [%s] has shape %s, expected rank %d ending in %d",
-                manifest.id(), name, Arrays.toString(shape), rank, lastDim));
+            throw new IllegalStateException(
+                String.format(
+                    Locale.ROOT,
+                    "model [%s]: output [%s] has shape %s, expected rank %d ending in %d",
+                    manifest.id(),
+                    name,
+                    Arrays.toString(shape),
+                    rank,
+                    lastDim
+                )
+            );
         }
         FloatBuffer buffer = tensor.getFloatBuffer();
         float[] values = new float[buffer.remaining()];

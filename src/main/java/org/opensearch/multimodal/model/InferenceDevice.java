@@ -4,9 +4,9 @@ import java.util.Locale;
 
 /** The device a node asks ONNX Runtime to run models on. */
 public enum InferenceDevice {
+
     /** CUDA when ONNX Runtime on this node offers it, CPU otherwise. */
-    AUTO,
-    CPU,
+    AUTO, CPU,
     /** CUDA; a node without a usable GPU falls back to CPU and says so once in its log. */
     CUDA;
 

@@ -14,9 +14,11 @@ import java.util.Locale;
  */
 public record ModelFiles(Path directory, Path textModel, Path tokenizer, Path visionModel, Path preprocessorConfig) {
 
-    private static final List<String> TEXT_MODEL_CANDIDATES = List.of("model.onnx", "onnx/model.onnx", "text_model.onnx", "onnx/text_model.onnx");
+    private static final List<String> TEXT_MODEL_CANDIDATES = List
+        .of("model.onnx", "onnx/model.onnx", "text_model.onnx", "onnx/text_model.onnx");
     /** The last two: a CLIP export as one model with both towers, or an image-only model under the plain name. */
-    private static final List<String> VISION_MODEL_CANDIDATES = List.of("vision_model.onnx", "onnx/vision_model.onnx", "model.onnx", "onnx/model.onnx");
+    private static final List<String> VISION_MODEL_CANDIDATES = List
+        .of("vision_model.onnx", "onnx/vision_model.onnx", "model.onnx", "onnx/model.onnx");
 
     /** The files {@code kind} needs; an error names the first one missing. */
     public static ModelFiles locate(Path directory, ModelKind kind) throws IOException {
@@ -64,7 +66,10 @@ public record ModelFiles(Path directory, Path textModel, Path tokenizer, Path vi
 
     /** The files this model reads, by name relative to its directory. */
     public java.util.List<Path> all() {
-        return java.util.stream.Stream.of(textModel, tokenizer, visionModel, preprocessorConfig).filter(java.util.Objects::nonNull).distinct().toList();
+        return java.util.stream.Stream.of(textModel, tokenizer, visionModel, preprocessorConfig)
+            .filter(java.util.Objects::nonNull)
+            .distinct()
+            .toList();
     }
 
     /** Bytes of the ONNX files the loaded encoders read. */

@@ -7,4 +7,13 @@ import java.util.List;
  * whether it is loaded, the bytes of its loaded ONNX files (what its sessions hold, to a first approximation) and how
  * long loading took.
  */
-public record ModelInfo(ModelManifest manifest, String path, List<String> files, String device, boolean loaded, long loadedBytes, long loadMillis) {}
+public record ModelInfo(
+    ModelManifest manifest,
+    String path,
+    List<String> files,
+    String device,
+    boolean loaded,
+    long loadedBytes,
+    long loadMillis
+) {
+}

@@ -4,6 +4,7 @@ import java.util.Locale;
 
 /** What a model embeds. */
 public enum ModelKind {
+
     /** Text only: {@code model.onnx} (or {@code text_model.onnx}) and a tokenizer. */
     TEXT,
     /** Images only: {@code vision_model.onnx}, e.g. an image tower trained into a text model's space. */
@@ -23,7 +24,9 @@ public enum ModelKind {
         try {
             return valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "unknown model kind [%s], expected one of [text, image, clip]", value));
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "unknown model kind [%s], expected one of [text, image, clip]", value)
+            );
         }
     }
 

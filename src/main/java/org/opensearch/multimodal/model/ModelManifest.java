@@ -64,7 +64,8 @@ public record ModelManifest(
             );
         }
         Map<?, ?> textConfig = config.get("text_config") instanceof Map<?, ?> m ? m : config;
-        Object maxTokens = manifest.getOrDefault("max_tokens", textConfig.get("max_position_embeddings") instanceof Number n ? n : DEFAULT_MAX_TOKENS);
+        Object maxTokens = manifest
+            .getOrDefault("max_tokens", textConfig.get("max_position_embeddings") instanceof Number n ? n : DEFAULT_MAX_TOKENS);
         return new ModelManifest(
             id,
             ModelKind.parse(stringOr(manifest, "kind", "text")),

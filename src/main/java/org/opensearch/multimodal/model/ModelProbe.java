@@ -11,7 +11,8 @@ import java.util.Locale;
  */
 final class ModelProbe {
 
-    private ModelProbe() {}
+    private ModelProbe() {
+    }
 
     static void checkText(TextModel model, ModelFiles files) {
         float[] vector;
@@ -19,7 +20,13 @@ final class ModelProbe {
             vector = model.encode(List.of("a probe sentence"), EncodingPurpose.DOCUMENT, false).vectors()[0];
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[%s] with [%s] fails on a probe sentence: %s", name(files, files.textModel()), name(files, files.tokenizer()), e.getMessage()),
+                String.format(
+                    Locale.ROOT,
+                    "[%s] with [%s] fails on a probe sentence: %s",
+                    name(files, files.textModel()),
+                    name(files, files.tokenizer()),
+                    e.getMessage()
+                ),
                 e
             );
         }
@@ -43,7 +50,13 @@ final class ModelProbe {
     private static void checkDims(float[] vector, ModelManifest manifest, ModelFiles files, java.nio.file.Path onnx) {
         if (vector.length != manifest.dims()) {
             throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[%s] gives vectors of %d dims, but the model declares %d", name(files, onnx), vector.length, manifest.dims())
+                String.format(
+                    Locale.ROOT,
+                    "[%s] gives vectors of %d dims, but the model declares %d",
+                    name(files, onnx),
+                    vector.length,
+                    manifest.dims()
+                )
             );
         }
     }

@@ -47,7 +47,12 @@ public final class ModelRegistry implements Closeable {
             for (Entry entry : discover(root, failures)) {
                 Entry previous = found.put(entry.manifest.id(), entry);
                 if (previous != null) {
-                    logger.info("model [{}] in [{}] overrides the one in [{}]", entry.manifest.id(), entry.files.directory(), previous.files.directory());
+                    logger.info(
+                        "model [{}] in [{}] overrides the one in [{}]",
+                        entry.manifest.id(),
+                        entry.files.directory(),
+                        previous.files.directory()
+                    );
                 }
             }
         }
@@ -56,7 +61,8 @@ public final class ModelRegistry implements Closeable {
             Entry onDisk = model.getValue();
             // an entry is only replaced when its files changed on disk and it is not loaded: a loaded (or loading)
             // entry keeps its sessions, so none is ever left open outside the registry
-            boolean changed = current == null || current.manifest.equals(onDisk.manifest) == false || current.files.equals(onDisk.files) == false;
+            boolean changed = current == null || current.manifest.equals(onDisk.manifest) == false
+                || current.files.equals(onDisk.files) == false;
             if (changed && (current == null || current.loaded() == false)) {
                 entries.put(model.getKey(), onDisk);
             }
@@ -78,7 +84,9 @@ public final class ModelRegistry implements Closeable {
             if (reason != null) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "model directory [%s] cannot be loaded: %s", id, reason));
             }
-            throw new org.opensearch.ResourceNotFoundException(String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, new TreeMap<>(entries).keySet()));
+            throw new org.opensearch.ResourceNotFoundException(
+                String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, new TreeMap<>(entries).keySet())
+            );
         }
         try {
             if (entry.manifest.kind().hasText()) {
@@ -100,7 +108,9 @@ public final class ModelRegistry implements Closeable {
     public boolean unload(String id) {
         Entry entry = entries.get(id);
         if (entry == null) {
-            throw new org.opensearch.ResourceNotFoundException(String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, new TreeMap<>(entries).keySet()));
+            throw new org.opensearch.ResourceNotFoundException(
+                String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, new TreeMap<>(entries).keySet())
+            );
         }
         boolean wasLoaded = entry.loaded();
         entry.close();
@@ -146,7 +156,9 @@ public final class ModelRegistry implements Closeable {
     private Entry entry(String id) {
         Entry entry = entries.get(id);
         if (entry == null) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, entries.keySet()));
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, entries.keySet())
+            );
         }
         return entry;
     }
@@ -211,6 +223,7 @@ public final class ModelRegistry implements Closeable {
 
     /** A discovered model; each of its encoders is loaded on first use. */
     private static final class Entry {
+
         private final ModelManifest manifest;
         private final ModelFiles files;
         private volatile TextModel text;

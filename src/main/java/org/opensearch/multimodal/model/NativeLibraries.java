@@ -10,7 +10,8 @@ import java.util.function.Supplier;
  */
 public final class NativeLibraries {
 
-    private NativeLibraries() {}
+    private NativeLibraries() {
+    }
 
     /** Call once, before any tokenizer is created. {@code cacheDir} must be writable by the node. */
     public static void configure(Path cacheDir) {

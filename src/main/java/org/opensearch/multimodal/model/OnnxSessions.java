@@ -4,7 +4,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
-
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -50,7 +49,10 @@ public final class OnnxSessions {
                 return session;
             } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
                 if (requested == InferenceDevice.CUDA && fallbackLogged.compareAndSet(false, true)) {
-                    logger.warn("plugins.multimodal.inference.device is [cuda] but CUDA is not usable here ({}); running on CPU", e.getMessage());
+                    logger.warn(
+                        "plugins.multimodal.inference.device is [cuda] but CUDA is not usable here ({}); running on CPU",
+                        e.getMessage()
+                    );
                 }
                 effectiveDevice = "cpu";
             }

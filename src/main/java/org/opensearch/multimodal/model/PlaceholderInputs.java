@@ -21,7 +21,8 @@ import java.util.Map;
  */
 final class PlaceholderInputs {
 
-    private PlaceholderInputs() {}
+    private PlaceholderInputs() {
+    }
 
     /** Adds a placeholder for every input of {@code session} that {@code inputs} does not have yet. */
     static void fill(OrtEnvironment environment, OrtSession session, Map<String, OnnxTensor> inputs, String modelId) throws OrtException {
@@ -31,7 +32,9 @@ final class PlaceholderInputs {
             }
             TensorInfo info = input.getValue().getInfo() instanceof TensorInfo tensorInfo ? tensorInfo : null;
             if (info == null) {
-                throw new IllegalStateException(String.format(Locale.ROOT, "model [%s]: input [%s] is not a tensor", modelId, input.getKey()));
+                throw new IllegalStateException(
+                    String.format(Locale.ROOT, "model [%s]: input [%s] is not a tensor", modelId, input.getKey())
+                );
             }
             long[] shape = Arrays.stream(info.getShape()).map(d -> d < 1 ? 1 : d).toArray();
             int size = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
@@ -45,7 +48,13 @@ final class PlaceholderInputs {
                 tensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(values), shape);
             } else {
                 throw new IllegalStateException(
-                    String.format(Locale.ROOT, "model [%s]: cannot make a placeholder for input [%s] of type %s", modelId, input.getKey(), info.type)
+                    String.format(
+                        Locale.ROOT,
+                        "model [%s]: cannot make a placeholder for input [%s] of type %s",
+                        modelId,
+                        input.getKey(),
+                        info.type
+                    )
                 );
             }
             inputs.put(input.getKey(), tensor);

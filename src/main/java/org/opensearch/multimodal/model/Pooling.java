@@ -4,6 +4,7 @@ import java.util.Locale;
 
 /** How one vector per input is taken from a model's per-token hidden states. */
 public enum Pooling {
+
     /** The first ([CLS]) token's hidden state, as bge models are trained. */
     CLS,
     /** The attention-masked mean of all token hidden states. */
@@ -15,7 +16,9 @@ public enum Pooling {
         try {
             return valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "unknown pooling [%s], expected one of [cls, mean, none]", value));
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "unknown pooling [%s], expected one of [cls, mean, none]", value)
+            );
         }
     }
 

@@ -5,7 +5,6 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-
 import org.opensearch.multimodal.math.VectorMath;
 
 import java.io.Closeable;
@@ -64,7 +63,10 @@ public final class TextModel implements Closeable {
             return new TextModel(manifest, tokenizer, sessions.open(files.textModel()), sessions);
         } catch (OrtException e) {
             tokenizer.close();
-            throw new IOException(String.format(Locale.ROOT, "model [%s]: cannot open %s: %s", manifest.id(), files.textModel(), e.getMessage()), e);
+            throw new IOException(
+                String.format(Locale.ROOT, "model [%s]: cannot open %s: %s", manifest.id(), files.textModel(), e.getMessage()),
+                e
+            );
         }
     }
 
@@ -105,7 +107,12 @@ public final class TextModel implements Closeable {
         }
         if (withTokenVectors && manifest.pooling() == Pooling.NONE) {
             throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "model [%s] gives one vector per text ([%s]), not token vectors", manifest.id(), manifest.outputName())
+                String.format(
+                    Locale.ROOT,
+                    "model [%s] gives one vector per text ([%s]), not token vectors",
+                    manifest.id(),
+                    manifest.outputName()
+                )
             );
         }
         Encoding[] encodings = tokenize(texts, purpose);
@@ -188,7 +195,7 @@ public final class TextModel implements Closeable {
     }
 
     private float[] run(long[] ids, long[] mask, long[] types, int batch, int seqLen) {
-        long[] shape = { batch, seqLen };
+        long[] shape = {batch, seqLen};
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
             for (String name : session.getInputNames()) {
@@ -227,7 +234,8 @@ public final class TextModel implements Closeable {
                 }
                 // getFloatBuffer() already copies the native output onto the heap: take its array rather than copy again
                 FloatBuffer buffer = output.getFloatBuffer();
-                if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0 && buffer.array().length == buffer.remaining()) {
+                if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                    && buffer.array().length == buffer.remaining()) {
                     return buffer.array();
                 }
                 float[] hidden = new float[buffer.remaining()];

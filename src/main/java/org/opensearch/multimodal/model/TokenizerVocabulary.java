@@ -15,7 +15,8 @@ import java.util.Map;
  */
 final class TokenizerVocabulary {
 
-    private TokenizerVocabulary() {}
+    private TokenizerVocabulary() {
+    }
 
     static void check(ModelFiles files) {
         Path config = files.directory().resolve("config.json");
@@ -31,7 +32,8 @@ final class TokenizerVocabulary {
                 throw new IllegalArgumentException(
                     String.format(
                         Locale.ROOT,
-                        "[%s] gives token ids up to %d, but [config.json] gives the model a vocabulary of %d (vocab_size): a tokenizer for another model?",
+                        "[%s] gives token ids up to %d, but [config.json] gives the model a vocabulary of %d (vocab_size): "
+                            + "a tokenizer for another model?",
                         files.directory().relativize(files.tokenizer()),
                         highest,
                         size.longValue()
@@ -68,7 +70,10 @@ final class TokenizerVocabulary {
         try {
             return ModelManifest.readJson(file);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "[%s] is not readable JSON: %s", file.getFileName(), e.getMessage()), e);
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[%s] is not readable JSON: %s", file.getFileName(), e.getMessage()),
+                e
+            );
         }
     }
 }

@@ -2,8 +2,8 @@ package org.opensearch.multimodal.settings;
 
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
-import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.common.unit.TimeValue;
+import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.multimodal.model.InferenceDevice;
@@ -162,7 +162,8 @@ public final class MultimodalSettings {
     /** The thread pool of query-time inference. */
     public static final String SEARCH_INFERENCE_THREAD_POOL = "multimodal_search_inference";
 
-    private MultimodalSettings() {}
+    private MultimodalSettings() {
+    }
 
     /** A pool's thread count, 1 to 64: unless set, the node's allocated processors plus {@code extra}. */
     private static Setting<Integer> threads(String key, int extra) {

@@ -41,7 +41,12 @@ public final class VectorFieldCodecTests extends MapperServiceTestCase {
     }
 
     private static Codec defaultCodec(MapperService mapperService) {
-        CodecServiceConfig config = new CodecServiceConfig(mapperService.getIndexSettings(), mapperService, LogManager.getLogger("test"), List.of());
+        CodecServiceConfig config = new CodecServiceConfig(
+            mapperService.getIndexSettings(),
+            mapperService,
+            LogManager.getLogger("test"),
+            List.of()
+        );
         return new VectorFieldCodecService(config).codec(CodecService.DEFAULT_CODEC);
     }
 
@@ -55,11 +60,20 @@ public final class VectorFieldCodecTests extends MapperServiceTestCase {
 
     public void testTheCodecKeepsLuceneNameAndCompressionModes() throws IOException {
         MapperService mapperService = mapperService();
-        CodecServiceConfig config = new CodecServiceConfig(mapperService.getIndexSettings(), mapperService, LogManager.getLogger("test"), List.of());
+        CodecServiceConfig config = new CodecServiceConfig(
+            mapperService.getIndexSettings(),
+            mapperService,
+            LogManager.getLogger("test"),
+            List.of()
+        );
         VectorFieldCodecService service = new VectorFieldCodecService(config);
         for (String name : List.of(CodecService.DEFAULT_CODEC, CodecService.LZ4, CodecService.BEST_COMPRESSION_CODEC, CodecService.ZLIB)) {
             assertTrue(name, service.codec(name) instanceof VectorFieldCodec);
-            assertEquals("segments must be readable without this plugin's codec", new Lucene104Codec().getName(), service.codec(name).getName());
+            assertEquals(
+                "segments must be readable without this plugin's codec",
+                new Lucene104Codec().getName(),
+                service.codec(name).getName()
+            );
         }
     }
 
@@ -76,7 +90,7 @@ public final class VectorFieldCodecTests extends MapperServiceTestCase {
                 }
             }
             try (DirectoryReader reader = DirectoryReader.open(directory)) {
-                TopDocs hits = new IndexSearcher(reader).search(new KnnFloatVectorQuery("tuned", new float[] { 1f, 19f, 0.5f }, 3), 3);
+                TopDocs hits = new IndexSearcher(reader).search(new KnnFloatVectorQuery("tuned", new float[]{1f, 19f, 0.5f}, 3), 3);
                 assertEquals(3, hits.scoreDocs.length);
                 assertEquals("the nearest vector ranks first", 19, hits.scoreDocs[0].doc);
             }

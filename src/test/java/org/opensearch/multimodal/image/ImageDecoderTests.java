@@ -29,10 +29,13 @@ public final class ImageDecoderTests extends OpenSearchTestCase {
     /** Within a lossy codec's error of {@code expected}. */
     private static void assertColor(String what, BufferedImage image, int x, int y, int expected) {
         int actual = image.getRGB(x, y);
-        for (int shift : new int[] { 16, 8, 0 }) {
+        for (int shift : new int[]{16, 8, 0}) {
             int a = (actual >> shift) & 0xff;
             int e = (expected >> shift) & 0xff;
-            assertTrue(String.format(java.util.Locale.ROOT, "%s at (%d,%d): %06x, expected about %06x", what, x, y, actual & 0xffffff, expected), Math.abs(a - e) <= 40);
+            assertTrue(
+                String.format(java.util.Locale.ROOT, "%s at (%d,%d): %06x, expected about %06x", what, x, y, actual & 0xffffff, expected),
+                Math.abs(a - e) <= 40
+            );
         }
     }
 
@@ -48,7 +51,7 @@ public final class ImageDecoderTests extends OpenSearchTestCase {
     }
 
     public void testPngBmpWebpAndProgressiveJpegDecodeToTheSamePicture() throws IOException {
-        for (String name : new String[] { "upright.png", "upright.bmp", "upright.webp", "progressive.jpg" }) {
+        for (String name : new String[]{"upright.png", "upright.bmp", "upright.webp", "progressive.jpg"}) {
             assertUpright(name);
         }
     }
@@ -65,7 +68,8 @@ public final class ImageDecoderTests extends OpenSearchTestCase {
     public void testAllEightOrientationsUndoTheirTransform() {
         BufferedImage image = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
         image.setRGB(0, 0, 0xff0000);
-        int[][] expectedCorner = { {}, { 3, 2, 0, 0 }, { 3, 2, 2, 0 }, { 3, 2, 2, 1 }, { 3, 2, 0, 1 }, { 2, 3, 0, 0 }, { 2, 3, 1, 0 }, { 2, 3, 1, 2 }, { 2, 3, 0, 2 } };
+        int[][] expectedCorner = {{}, {3, 2, 0, 0}, {3, 2, 2, 0}, {3, 2, 2, 1}, {3, 2, 0, 1}, {2, 3, 0, 0}, {2, 3, 1, 0}, {2, 3, 1, 2},
+            {2, 3, 0, 2}};
         for (int orientation = 1; orientation <= 8; orientation++) {
             BufferedImage turned = ExifOrientation.apply(image, orientation);
             int[] e = expectedCorner[orientation];

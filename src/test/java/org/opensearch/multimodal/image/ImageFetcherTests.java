@@ -2,7 +2,6 @@ package org.opensearch.multimodal.image;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
@@ -10,15 +9,15 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.CompletableFuture;
-import java.util.List;
-import java.util.ArrayList;
 
 /**
  * Downloads from an HTTP server on loopback, which the guard blocks unless 127.0.0.1 is allow-listed. Redirects to
@@ -145,8 +144,14 @@ public final class ImageFetcherTests extends OpenSearchTestCase {
     public void testLoopbackIsBlockedBeforeAnyRequestUnlessAllowListed() throws Exception {
         try (ImageFetcher fetcher = fetcher(Set.of(), 4)) {
             assertEquals(ImageProblem.BLOCKED, failure(fetcher.fetch(url("/photo.png"))).problem());
-            assertEquals(ImageProblem.BLOCKED, failure(fetcher.fetch("http://localhost:" + server.getAddress().getPort() + "/photo.png")).problem());
-            assertEquals(ImageProblem.BLOCKED, failure(fetcher.fetch("http://[::1]:" + server.getAddress().getPort() + "/photo.png")).problem());
+            assertEquals(
+                ImageProblem.BLOCKED,
+                failure(fetcher.fetch("http://localhost:" + server.getAddress().getPort() + "/photo.png")).problem()
+            );
+            assertEquals(
+                ImageProblem.BLOCKED,
+                failure(fetcher.fetch("http://[::1]:" + server.getAddress().getPort() + "/photo.png")).problem()
+            );
             assertEquals("the server was never contacted", 0, requests.get());
         }
     }

@@ -21,10 +21,10 @@ public final class ImagePathsTests extends OpenSearchTestCase {
         Path root = Files.createTempDirectory(PathUtils.get(System.getProperty("java.io.tmpdir")), "image-paths");
         allowed = Files.createDirectories(root.resolve("allowed"));
         outside = Files.createDirectories(root.resolve("outside"));
-        Files.write(allowed.resolve("photo.png"), new byte[] { 1, 2, 3 });
+        Files.write(allowed.resolve("photo.png"), new byte[]{1, 2, 3});
         Files.createDirectories(allowed.resolve("sub"));
-        Files.write(allowed.resolve("sub").resolve("nested.png"), new byte[] { 4 });
-        Files.write(outside.resolve("secret.png"), new byte[] { 9 });
+        Files.write(allowed.resolve("sub").resolve("nested.png"), new byte[]{4});
+        Files.write(outside.resolve("secret.png"), new byte[]{9});
         Files.createSymbolicLink(allowed.resolve("link.png"), outside.resolve("secret.png"));
     }
 
@@ -34,8 +34,8 @@ public final class ImagePathsTests extends OpenSearchTestCase {
 
     public void testFilesInsideTheAllowedDirectoryAreRead() throws IOException {
         ImagePaths paths = new ImagePaths(List.of(allowed));
-        assertArrayEquals(new byte[] { 1, 2, 3 }, paths.read(allowed.resolve("photo.png").toString(), 100));
-        assertArrayEquals("relative to the allowed directory", new byte[] { 4 }, paths.read("sub/nested.png", 100));
+        assertArrayEquals(new byte[]{1, 2, 3}, paths.read(allowed.resolve("photo.png").toString(), 100));
+        assertArrayEquals("relative to the allowed directory", new byte[]{4}, paths.read("sub/nested.png", 100));
     }
 
     public void testEscapesAreBlocked() {
@@ -48,7 +48,10 @@ public final class ImagePathsTests extends OpenSearchTestCase {
     }
 
     public void testNothingIsAllowedByDefault() {
-        ImageException e = expectThrows(ImageException.class, () -> new ImagePaths(List.of()).read(allowed.resolve("photo.png").toString(), 100));
+        ImageException e = expectThrows(
+            ImageException.class,
+            () -> new ImagePaths(List.of()).read(allowed.resolve("photo.png").toString(), 100)
+        );
         assertEquals(ImageProblem.BLOCKED, e.problem());
         assertTrue(e.getMessage(), e.getMessage().contains("plugins.multimodal.image.file.allowed_dirs"));
     }

@@ -46,9 +46,21 @@ public final class ImagePreprocessorTests extends OpenSearchTestCase {
         double worst = largestDifference(name, config());
         assertTrue(name + ": largest difference to the reference " + worst, worst < 1e-4);
         PreprocessorConfig c = config();
-        PreprocessorConfig bilinear = new PreprocessorConfig(c.doResize(), c.shortestEdge(), c.resizeHeight(), c.resizeWidth(),
-            PillowResize.Filter.BILINEAR, c.doCenterCrop(), c.cropHeight(), c.cropWidth(), c.doRescale(), c.rescaleFactor(),
-            c.doNormalize(), c.mean(), c.std());
+        PreprocessorConfig bilinear = new PreprocessorConfig(
+            c.doResize(),
+            c.shortestEdge(),
+            c.resizeHeight(),
+            c.resizeWidth(),
+            PillowResize.Filter.BILINEAR,
+            c.doCenterCrop(),
+            c.cropHeight(),
+            c.cropWidth(),
+            c.doRescale(),
+            c.rescaleFactor(),
+            c.doNormalize(),
+            c.mean(),
+            c.std()
+        );
         double other = largestDifference(name, bilinear);
         assertTrue(name + ": the comparison notices another resampling filter, difference " + other, other > 0.05);
     }
@@ -67,9 +79,15 @@ public final class ImagePreprocessorTests extends OpenSearchTestCase {
         assertEquals(224, defaults.cropHeight());
         assertEquals(PillowResize.Filter.BICUBIC, defaults.filter());
         assertEquals(0.48145466f, defaults.mean()[0], 0f);
-        IllegalArgumentException resample = expectThrows(IllegalArgumentException.class, () -> PreprocessorConfig.parse(Map.of("resample", 0)));
+        IllegalArgumentException resample = expectThrows(
+            IllegalArgumentException.class,
+            () -> PreprocessorConfig.parse(Map.of("resample", 0))
+        );
         assertTrue(resample.getMessage(), resample.getMessage().contains("[resample]"));
-        IllegalArgumentException mean = expectThrows(IllegalArgumentException.class, () -> PreprocessorConfig.parse(Map.of("image_mean", java.util.List.of(1, 2))));
+        IllegalArgumentException mean = expectThrows(
+            IllegalArgumentException.class,
+            () -> PreprocessorConfig.parse(Map.of("image_mean", java.util.List.of(1, 2)))
+        );
         assertTrue(mean.getMessage(), mean.getMessage().contains("[image_mean]"));
     }
 }

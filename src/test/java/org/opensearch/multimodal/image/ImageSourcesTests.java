@@ -58,7 +58,11 @@ public final class ImageSourcesTests extends OpenSearchTestCase {
         byte[] jpeg = ImageDecoderTests.fixture("progressive.jpg");
         assertTrue("JPEG base64 starts with a slash", Base64.getEncoder().encodeToString(jpeg).startsWith("/9j/"));
         assertArrayEquals(jpeg, sources().load(Base64.getEncoder().encodeToString(jpeg)).get());
-        assertArrayEquals("line breaks in base64 are ignored", png, sources().load(base64.substring(0, 20) + "\n" + base64.substring(20)).get());
+        assertArrayEquals(
+            "line breaks in base64 are ignored",
+            png,
+            sources().load(base64.substring(0, 20) + "\n" + base64.substring(20)).get()
+        );
         assertArrayEquals(png, sources().load("data:image/png;base64," + base64).get());
         assertArrayEquals(png, sources().load("photo.png").get());
         assertArrayEquals(png, sources().load(dir.resolve("photo.png").toString()).get());
@@ -72,8 +76,11 @@ public final class ImageSourcesTests extends OpenSearchTestCase {
         assertEquals(ImageProblem.TOO_LARGE, problem(sources().load("A".repeat(8000))));
         assertEquals(ImageProblem.BLOCKED, problem(sources().load("/etc/hosts.png")));
         byte[] notAnImage = sources().load("/etc/passwd").get();
-        assertEquals("no dot: read as base64, whose bytes are no image", ImageProblem.UNSUPPORTED_FORMAT,
-            expectThrows(ImageException.class, () -> ImageDecoder.decode(notAnImage, 1000)).problem());
+        assertEquals(
+            "no dot: read as base64, whose bytes are no image",
+            ImageProblem.UNSUPPORTED_FORMAT,
+            expectThrows(ImageException.class, () -> ImageDecoder.decode(notAnImage, 1000)).problem()
+        );
         assertEquals(ImageProblem.BLOCKED, problem(sources().load("http://169.254.169.254/latest/meta-data/")));
     }
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.ExecutorService;
 /** For tests that do not care which pool runs a forward pass: every workload on one executor. */
 public final class SingleExecutorInference {
 
-    private SingleExecutorInference() {}
+    private SingleExecutorInference() {
+    }
 
     public static InferenceService create(ModelRegistry registry, ExecutorService executor) {
         Map<Workload, ExecutorService> executors = new EnumMap<>(Workload.class);

@@ -63,7 +63,8 @@ public final class DenseVectorFieldMapperTests extends MapperServiceTestCase {
         );
         String source = mapperService.documentMapper().mappingSource().string();
         Map<String, Object> mapping = XContentHelper.convertToMap(JsonXContent.jsonXContent, source, false);
-        Map<String, Object> field = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) mapping.get("_doc")).get("properties"))
+        Map<String, Object> field = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) mapping.get("_doc"))
+            .get("properties"))
             .get("field");
         assertEquals("dense_vector", field.get("type"));
         assertEquals(8, field.get("dims"));
@@ -82,7 +83,10 @@ public final class DenseVectorFieldMapperTests extends MapperServiceTestCase {
         MapperService mapperService = createMapperService(fieldMapping(b -> b.field("type", "dense_vector").field("dims", 3)));
         String source = mapperService.documentMapper().mappingSource().string();
         assertTrue(source, source.contains("\"dims\":3"));
-        assertEquals(VectorSimilarity.COSINE, ((DenseVectorFieldMapper.DenseVectorFieldType) mapperService.fieldType("field")).similarity());
+        assertEquals(
+            VectorSimilarity.COSINE,
+            ((DenseVectorFieldMapper.DenseVectorFieldType) mapperService.fieldType("field")).similarity()
+        );
     }
 
     public void testMissingDimsIsRejected() {
@@ -122,7 +126,10 @@ public final class DenseVectorFieldMapperTests extends MapperServiceTestCase {
 
     public void testStringsInTheArrayAreRejected() throws IOException {
         DocumentMapper mapper = vectorMapper("l2_norm", 3);
-        MapperParsingException e = expectThrows(MapperParsingException.class, () -> mapper.parse(source("{\"field\": [\"1\", \"2\", \"3\"]}")));
+        MapperParsingException e = expectThrows(
+            MapperParsingException.class,
+            () -> mapper.parse(source("{\"field\": [\"1\", \"2\", \"3\"]}"))
+        );
         String message = fullMessage(e);
         assertTrue(message, message.contains("field [field] expects an array of 3 numbers"));
     }
@@ -130,7 +137,7 @@ public final class DenseVectorFieldMapperTests extends MapperServiceTestCase {
     public void testCosineIndexesTheNormalizedVector() throws IOException {
         DocumentMapper mapper = vectorMapper("cosine", 3);
         KnnFloatVectorField field = indexedVector(mapper.parse(source("{\"field\": [3, 0, 4]}")));
-        assertArrayEquals(new float[] { 0.6f, 0f, 0.8f }, field.vectorValue(), 1e-6f);
+        assertArrayEquals(new float[]{0.6f, 0f, 0.8f}, field.vectorValue(), 1e-6f);
         assertEquals(VectorSimilarityFunction.DOT_PRODUCT, field.fieldType().vectorSimilarityFunction());
         assertEquals(1.0, VectorMath.dot(field.vectorValue(), field.vectorValue()), 1e-6);
     }
@@ -152,7 +159,7 @@ public final class DenseVectorFieldMapperTests extends MapperServiceTestCase {
             KnnFloatVectorField field = indexedVector(vectorMapper(similarity.getKey(), 3).parse(source("{\"field\": [3, 0, 4]}")));
             String what = String.format(Locale.ROOT, "similarity [%s]", similarity.getKey());
             assertEquals(what, similarity.getValue(), field.fieldType().vectorSimilarityFunction());
-            assertArrayEquals(what, new float[] { 3f, 0f, 4f }, field.vectorValue(), 0f);
+            assertArrayEquals(what, new float[]{3f, 0f, 4f}, field.vectorValue(), 0f);
             assertEquals(what, 3, field.fieldType().vectorDimension());
         }
     }

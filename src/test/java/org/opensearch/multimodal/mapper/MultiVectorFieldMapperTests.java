@@ -58,9 +58,9 @@ public final class MultiVectorFieldMapperTests extends MapperServiceTestCase {
         LateInteractionField field = (LateInteractionField) fields.get(0);
         float[][] rows = LateInteractionField.decode(field.binaryValue());
         assertEquals(3, rows.length);
-        assertArrayEquals(new float[] { 0.6f, 0.8f }, rows[0], 1e-6f);
-        assertArrayEquals(new float[] { 0f, 1f }, rows[1], 1e-6f);
-        assertArrayEquals(new float[] { -1f, 0f }, rows[2], 1e-6f);
+        assertArrayEquals(new float[]{0.6f, 0.8f}, rows[0], 1e-6f);
+        assertArrayEquals(new float[]{0f, 1f}, rows[1], 1e-6f);
+        assertArrayEquals(new float[]{-1f, 0f}, rows[2], 1e-6f);
     }
 
     public void testTokensLeftOutOfSourceAreStillIndexed() throws IOException {
@@ -69,8 +69,11 @@ public final class MultiVectorFieldMapperTests extends MapperServiceTestCase {
             b.startObject("properties").startObject("field").field("type", "multi_vector").field("dims", 2).endObject().endObject();
         }));
         ParsedDocument doc = mapper.parse(source("{\"field\": [[3, 4], [0, 2]]}"));
-        assertEquals("the README's advice: excluded from _source, kept for scoring", 2,
-            LateInteractionField.decode(vectorFields(doc).get(0).binaryValue()).length);
+        assertEquals(
+            "the README's advice: excluded from _source, kept for scoring",
+            2,
+            LateInteractionField.decode(vectorFields(doc).get(0).binaryValue()).length
+        );
         String stored = doc.rootDoc().getField("_source").binaryValue().utf8ToString();
         assertEquals("{}", stored);
     }
@@ -88,7 +91,10 @@ public final class MultiVectorFieldMapperTests extends MapperServiceTestCase {
 
     public void testRowOfTheWrongLengthNamesTheFieldAndTheDims() throws IOException {
         DocumentMapper mapper = multiVectorMapper(2);
-        MapperParsingException e = expectThrows(MapperParsingException.class, () -> mapper.parse(source("{\"field\": [[1, 0], [1, 2, 3]]}")));
+        MapperParsingException e = expectThrows(
+            MapperParsingException.class,
+            () -> mapper.parse(source("{\"field\": [[1, 0], [1, 2, 3]]}"))
+        );
         String message = DenseVectorFieldMapperTests.fullMessage(e);
         assertTrue(message, message.contains("field [field] expects vectors of 2 dims"));
     }

@@ -21,17 +21,32 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
     }
 
     /** Central differences of the loss in double-checked float arithmetic against the analytic gradient. */
-    private static void assertGradientMatchesFiniteDifferences(RefinablePrimary primary, float[] z, float[][] complementary,
-        ScoreNormalization normalization, int[] paddedFrom) {
+    private static void assertGradientMatchesFiniteDifferences(
+        RefinablePrimary primary,
+        float[] z,
+        float[][] complementary,
+        ScoreNormalization normalization,
+        int[] paddedFrom
+    ) {
         assertGradientMatchesFiniteDifferences(primary, z, complementary, normalization, paddedFrom, (a, b) -> true);
     }
 
     /** {@code smooth} tells whether the loss is differentiable all the way between two points (MaxSim has kinks). */
-    private static void assertGradientMatchesFiniteDifferences(RefinablePrimary primary, float[] z, float[][] complementary,
-        ScoreNormalization normalization, int[] paddedFrom, java.util.function.BiPredicate<float[], float[]> smooth) {
+    private static void assertGradientMatchesFiniteDifferences(
+        RefinablePrimary primary,
+        float[] z,
+        float[][] complementary,
+        ScoreNormalization normalization,
+        int[] paddedFrom,
+        java.util.function.BiPredicate<float[], float[]> smooth
+    ) {
         float[] initial = primary.scores(z);
-        GuidedQueryRefinement.Objective objective = GuidedQueryRefinement.Objective.of(primary, initial, complementary,
-            new GuidedQueryRefinement.Parameters(1, 1e-3f, 0.7f, 0.5f, normalization));
+        GuidedQueryRefinement.Objective objective = GuidedQueryRefinement.Objective.of(
+            primary,
+            initial,
+            complementary,
+            new GuidedQueryRefinement.Parameters(1, 1e-3f, 0.7f, 0.5f, normalization)
+        );
         float[] moved = z.clone();
         for (int k = 0; k < moved.length; k++) {
             moved[k] += 0.05f * (float) random().nextGaussian(); // away from the start, where the gradient can be 0
@@ -64,9 +79,15 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
         for (int i = 0; i < docs.length; i++) {
             docs[i] = randomVector(dims);
         }
-        float[][] complementary = { randomVector(docs.length), randomVector(docs.length) };
-        for (ScoreNormalization normalization : new ScoreNormalization[] { ScoreNormalization.MIN_MAX, ScoreNormalization.NONE }) {
-            assertGradientMatchesFiniteDifferences(RefinablePrimary.singleVector(docs), randomVector(dims), complementary, normalization, null);
+        float[][] complementary = {randomVector(docs.length), randomVector(docs.length)};
+        for (ScoreNormalization normalization : new ScoreNormalization[]{ScoreNormalization.MIN_MAX, ScoreNormalization.NONE}) {
+            assertGradientMatchesFiniteDifferences(
+                RefinablePrimary.singleVector(docs),
+                randomVector(dims),
+                complementary,
+                normalization,
+                null
+            );
         }
     }
 
@@ -79,17 +100,25 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
             docs[i] = MaxSimTests.randomUnitRows(randomIntBetween(2, 7), dims);
         }
         float[] z = randomVector(rows * dims);
-        float[][] complementary = { randomVector(docs.length) };
-        assertGradientMatchesFiniteDifferences(RefinablePrimary.multiVector(docs, rows, realRows, dims), z, complementary,
-            ScoreNormalization.MIN_MAX, new int[] { realRows * dims }, (a, b) -> {
+        float[][] complementary = {randomVector(docs.length)};
+        assertGradientMatchesFiniteDifferences(
+            RefinablePrimary.multiVector(docs, rows, realRows, dims),
+            z,
+            complementary,
+            ScoreNormalization.MIN_MAX,
+            new int[]{realRows * dims},
+            (a, b) -> {
                 for (float[][] doc : docs) {
-                    if (java.util.Arrays.equals(MaxSim.bestTokens(rowsOf(a, rows, dims), realRows, doc),
-                        MaxSim.bestTokens(rowsOf(b, rows, dims), realRows, doc)) == false) {
+                    if (java.util.Arrays.equals(
+                        MaxSim.bestTokens(rowsOf(a, rows, dims), realRows, doc),
+                        MaxSim.bestTokens(rowsOf(b, rows, dims), realRows, doc)
+                    ) == false) {
                         return false;
                     }
                 }
                 return true;
-            });
+            }
+        );
     }
 
     private static float[][] rowsOf(float[] flat, int rows, int dims) {
@@ -101,42 +130,67 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
     }
 
     public void testTheLossGoesDownAtASmallLearningRate() {
-        float[][] docs = { { 1f, 0f, 0f }, { 0f, 1f, 0f }, { 0f, 0f, 1f }, { 0.6f, 0.8f, 0f } };
-        float[] z = { 0.9f, 0.1f, 0.2f };
-        float[][] bm25 = { { 1f, 12f, 3f, 25f } }; // the complementary retriever prefers documents the primary does not
-        GuidedQueryRefinement.Result result = GuidedQueryRefinement.refine(z, RefinablePrimary.singleVector(docs), bm25,
-            parameters(25, 1e-2f, ScoreNormalization.MIN_MAX));
+        float[][] docs = {{1f, 0f, 0f}, {0f, 1f, 0f}, {0f, 0f, 1f}, {0.6f, 0.8f, 0f}};
+        float[] z = {0.9f, 0.1f, 0.2f};
+        float[][] bm25 = {{1f, 12f, 3f, 25f}}; // the complementary retriever prefers documents the primary does not
+        GuidedQueryRefinement.Result result = GuidedQueryRefinement.refine(
+            z,
+            RefinablePrimary.singleVector(docs),
+            bm25,
+            parameters(25, 1e-2f, ScoreNormalization.MIN_MAX)
+        );
         double[] losses = result.losses();
         assertTrue("loss " + losses[0] + " -> " + losses[losses.length - 1], losses[losses.length - 1] < losses[0]);
-        assertTrue("the refined query moves toward what BM25 likes", result.scores()[3] - result.scores()[0] > result.initialScores()[3]
-            - result.initialScores()[0]);
-        assertArrayEquals("the starting parameters are not modified", new float[] { 0.9f, 0.1f, 0.2f }, z, 0f);
+        assertTrue(
+            "the refined query moves toward what BM25 likes",
+            result.scores()[3] - result.scores()[0] > result.initialScores()[3]
+                - result.initialScores()[0]
+        );
+        assertArrayEquals("the starting parameters are not modified", new float[]{0.9f, 0.1f, 0.2f}, z, 0f);
     }
 
     public void testZeroStepsRankThePoolByThePrimaryAlone() {
-        float[][] docs = { { 1f, 0f }, { 0f, 1f }, { 0.7f, 0.7f } };
-        float[] z = { 0.2f, 0.9f };
-        GuidedQueryRefinement.Result result = GuidedQueryRefinement.refine(z, RefinablePrimary.singleVector(docs), new float[][] { { 9f, 0f, 1f } },
-            parameters(0, 1e-3f, ScoreNormalization.MIN_MAX));
+        float[][] docs = {{1f, 0f}, {0f, 1f}, {0.7f, 0.7f}};
+        float[] z = {0.2f, 0.9f};
+        GuidedQueryRefinement.Result result = GuidedQueryRefinement.refine(
+            z,
+            RefinablePrimary.singleVector(docs),
+            new float[][]{{9f, 0f, 1f}},
+            parameters(0, 1e-3f, ScoreNormalization.MIN_MAX)
+        );
         assertArrayEquals(RefinablePrimary.singleVector(docs).scores(z), result.scores(), 0f);
         assertArrayEquals(z, result.z(), 0f);
     }
 
     public void testAdamMatchesTwoStepsByHand() {
-        float[] parameter = { 1f };
+        float[] parameter = {1f};
         Adam adam = new Adam(1, 0.1f);
-        adam.step(parameter, new float[] { 0.5f });
+        adam.step(parameter, new float[]{0.5f});
         assertEquals("first step moves by lr whatever the gradient's size", 0.9f, parameter[0], 1e-6f);
-        adam.step(parameter, new float[] { -1f });
+        adam.step(parameter, new float[]{-1f});
         assertEquals(0.9366103542f, parameter[0], 1e-6f);
     }
 
     public void testParametersOutOfRangeAreNamed() {
-        assertTrue(expectThrows(IllegalArgumentException.class, () -> parameters(1001, 1e-3f, ScoreNormalization.MIN_MAX)).getMessage().contains("[steps]"));
-        assertTrue(expectThrows(IllegalArgumentException.class,
-            () -> new GuidedQueryRefinement.Parameters(10, 1e-3f, 0f, 0.5f, ScoreNormalization.MIN_MAX)).getMessage().contains("[temperature]"));
-        assertTrue(expectThrows(IllegalArgumentException.class,
-            () -> new GuidedQueryRefinement.Parameters(10, 1e-3f, 1f, 1.5f, ScoreNormalization.MIN_MAX)).getMessage().contains("[alpha]"));
-        assertTrue(expectThrows(IllegalArgumentException.class, () -> parameters(10, 1e-3f, ScoreNormalization.L2)).getMessage().contains("[normalization]"));
+        assertTrue(
+            expectThrows(IllegalArgumentException.class, () -> parameters(1001, 1e-3f, ScoreNormalization.MIN_MAX)).getMessage()
+                .contains("[steps]")
+        );
+        assertTrue(
+            expectThrows(
+                IllegalArgumentException.class,
+                () -> new GuidedQueryRefinement.Parameters(10, 1e-3f, 0f, 0.5f, ScoreNormalization.MIN_MAX)
+            ).getMessage().contains("[temperature]")
+        );
+        assertTrue(
+            expectThrows(
+                IllegalArgumentException.class,
+                () -> new GuidedQueryRefinement.Parameters(10, 1e-3f, 1f, 1.5f, ScoreNormalization.MIN_MAX)
+            ).getMessage().contains("[alpha]")
+        );
+        assertTrue(
+            expectThrows(IllegalArgumentException.class, () -> parameters(10, 1e-3f, ScoreNormalization.L2)).getMessage()
+                .contains("[normalization]")
+        );
     }
 }

@@ -52,8 +52,8 @@ public final class MaxSimTests extends OpenSearchTestCase {
     }
 
     public void testPaddedRowsAndEmptyDocumentsAreDefined() {
-        float[][] query = { { 1f, 0f }, { 0f, 1f }, { 100f, 100f } };
-        float[][] document = { { 1f, 0f } };
+        float[][] query = {{1f, 0f}, {0f, 1f}, {100f, 100f}};
+        float[][] document = {{1f, 0f}};
         assertEquals("the third row is padding", 0.5f, MaxSim.score(query, 2, document), 1e-7f);
         assertEquals(0f, MaxSim.score(query, 2, new float[0][]), 0f);
     }

@@ -15,7 +15,8 @@ public final class BuiltinModels {
     /** Every built-in model, in the registry's (id) order. */
     public static final java.util.List<String> ALL = java.util.List.of(BGE_SMALL, FASHION_IMAGE_DEMO);
 
-    private BuiltinModels() {}
+    private BuiltinModels() {
+    }
 
     public static Path root() {
         String dir = System.getProperty("tests.models.dir", "target/models");

@@ -1,11 +1,11 @@
 package org.opensearch.multimodal.model;
 
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
 import org.opensearch.common.io.PathUtils;
 import org.opensearch.multimodal.image.ImageDecoder;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.test.OpenSearchTestCase;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -34,8 +34,8 @@ public final class FashionImageDemoModelTests extends OpenSearchTestCase {
     }
 
     public void testEachQueryFindsItsOwnUnseenProductPhotoFirst() throws IOException {
-        String[] ids = { "10235", "10430", "2645", "11340" };
-        String[] queries = { "a black wrist watch", "a blue shirt for men", "a handbag", "blue jeans" };
+        String[] ids = {"10235", "10430", "2645", "11340"};
+        String[] queries = {"a black wrist watch", "a blue shirt for men", "a handbag", "blue jeans"};
         List<BufferedImage> photos = new ArrayList<>();
         for (String id : ids) {
             byte[] bytes = Files.readAllBytes(PathUtils.get("integTest/demo/products/images/" + id + ".jpg").toAbsolutePath());

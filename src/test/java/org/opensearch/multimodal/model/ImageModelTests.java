@@ -1,11 +1,11 @@
 package org.opensearch.multimodal.model;
 
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
 import org.opensearch.common.io.PathUtils;
 import org.opensearch.multimodal.image.ImageDecoder;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.test.OpenSearchTestCase;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -80,8 +80,10 @@ public final class ImageModelTests extends OpenSearchTestCase {
         assertEquals(6, vectors[0].length);
         assertEquals(1.0, VectorMath.dot(vectors[0], vectors[0]), 1e-5);
         assertTrue(VectorMath.dot(vectors[0], vectors[1]) < 0.999f);
-        IllegalArgumentException tokens = expectThrows(IllegalArgumentException.class,
-            () -> text.encode(List.of("red shirt"), EncodingPurpose.DOCUMENT, true));
+        IllegalArgumentException tokens = expectThrows(
+            IllegalArgumentException.class,
+            () -> text.encode(List.of("red shirt"), EncodingPurpose.DOCUMENT, true)
+        );
         assertTrue(tokens.getMessage(), tokens.getMessage().contains("not token vectors"));
     }
 

@@ -1,15 +1,15 @@
 package org.opensearch.multimodal.model;
 
+import org.junit.BeforeClass;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.test.OpenSearchTestCase;
-import org.junit.BeforeClass;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /** Models are described by files: a directory with a manifest, config.json, model.onnx and tokenizer.json. */
 public final class ModelRegistryTests extends OpenSearchTestCase {
@@ -181,7 +181,11 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
                 () -> model.encode(List.of(TEXT), EncodingPurpose.DOCUMENT, false)
             );
             assertEquals("a call after unloading is a clear 503, not a freed session", 503, gone.status().getStatus());
-            assertEquals("used again, it loads again", 384, registry.textModel("late").encode(List.of(TEXT), EncodingPurpose.DOCUMENT, false).vectors()[0].length);
+            assertEquals(
+                "used again, it loads again",
+                384,
+                registry.textModel("late").encode(List.of(TEXT), EncodingPurpose.DOCUMENT, false).vectors()[0].length
+            );
             expectThrows(org.opensearch.ResourceNotFoundException.class, () -> registry.unload("nope"));
             expectThrows(org.opensearch.ResourceNotFoundException.class, () -> registry.load("nope"));
         }
@@ -232,7 +236,8 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
     private static void shiftVocabulary(Path tokenizerJson, int by) throws IOException {
         Map<String, Object> tokenizer;
         try (var in = Files.newInputStream(tokenizerJson)) {
-            tokenizer = org.opensearch.common.xcontent.XContentHelper.convertToMap(org.opensearch.common.xcontent.json.JsonXContent.jsonXContent, in, true);
+            tokenizer = org.opensearch.common.xcontent.XContentHelper
+                .convertToMap(org.opensearch.common.xcontent.json.JsonXContent.jsonXContent, in, true);
         }
         Map<String, Object> vocab = (Map<String, Object>) ((Map<String, Object>) tokenizer.get("model")).get("vocab");
         vocab.replaceAll((token, id) -> ((Number) id).intValue() + by);
@@ -242,7 +247,7 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
     }
 
     public void testUnloadWaitsForCallsInFlight() {
-        int[] released = { 0 };
+        int[] released = {0};
         UseGate gate = new UseGate("m", () -> released[0]++);
         gate.enter();
         gate.close();

@@ -3,7 +3,6 @@ package org.opensearch.multimodal.model;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
-
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -35,6 +34,7 @@ public final class OnnxSessionsTests extends OpenSearchTestCase {
         List<String> warnings = new ArrayList<>();
         try (MockLogAppender appender = MockLogAppender.createForLoggers(LogManager.getLogger(OnnxSessions.class))) {
             appender.addExpectation(new MockLogAppender.LoggingExpectation() {
+
                 @Override
                 public void match(LogEvent event) {
                     if (event.getLevel() == Level.WARN) {
@@ -43,7 +43,8 @@ public final class OnnxSessionsTests extends OpenSearchTestCase {
                 }
 
                 @Override
-                public void assertMatched() {}
+                public void assertMatched() {
+                }
             });
             for (int i = 0; i < 3; i++) {
                 try (OrtSession session = sessions.open(bgeModel())) {

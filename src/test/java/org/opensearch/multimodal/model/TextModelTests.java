@@ -1,9 +1,9 @@
 package org.opensearch.multimodal.model;
 
-import org.opensearch.multimodal.math.VectorMath;
-import org.opensearch.test.OpenSearchTestCase;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.opensearch.multimodal.math.VectorMath;
+import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.List;
 
@@ -59,13 +59,17 @@ public class TextModelTests extends OpenSearchTestCase {
     }
 
     public void testRunsKeepEachCallWithinTheTokenLimit() {
-        assertArrayEquals(new int[] { 3 }, TextModel.runEnds(new int[] { 2, 4, 3 }, 12));
-        assertArrayEquals("the padded size counts, not the sum", new int[] { 2, 3 }, TextModel.runEnds(new int[] { 2, 5, 3 }, 12));
-        assertArrayEquals("an input over the limit runs alone", new int[] { 1, 2, 4 }, TextModel.runEnds(new int[] { 20, 30, 2, 2 }, 12));
-        assertArrayEquals(new int[] {}, TextModel.runEnds(new int[] {}, 12));
+        assertArrayEquals(new int[]{3}, TextModel.runEnds(new int[]{2, 4, 3}, 12));
+        assertArrayEquals("the padded size counts, not the sum", new int[]{2, 3}, TextModel.runEnds(new int[]{2, 5, 3}, 12));
+        assertArrayEquals("an input over the limit runs alone", new int[]{1, 2, 4}, TextModel.runEnds(new int[]{20, 30, 2, 2}, 12));
+        assertArrayEquals(new int[]{}, TextModel.runEnds(new int[]{}, 12));
         int[] lengths = new int[100];
         java.util.Arrays.fill(lengths, 512);
-        assertArrayEquals("32 texts of 512 tokens a call", new int[] { 32, 64, 96, 100 }, TextModel.runEnds(lengths, TextModel.MAX_TOKENS_PER_RUN));
+        assertArrayEquals(
+            "32 texts of 512 tokens a call",
+            new int[]{32, 64, 96, 100},
+            TextModel.runEnds(lengths, TextModel.MAX_TOKENS_PER_RUN)
+        );
     }
 
     public void testABatchPastTheTokenLimitIsSplitAndEveryRowIsItsOwnText() {
@@ -75,7 +79,7 @@ public class TextModelTests extends OpenSearchTestCase {
         }
         TextEmbeddings all = model.encode(texts, EncodingPurpose.DOCUMENT, false);
         assertEquals(33, all.size());
-        for (int i : new int[] { 0, 31, 32 }) {
+        for (int i : new int[]{0, 31, 32}) {
             float[] alone = model.encode(List.of(texts.get(i)), EncodingPurpose.DOCUMENT, false).vectors()[0];
             float cosine = VectorMath.dot(alone, all.vectors()[i]);
             assertTrue("row " + i + ": cosine to the text encoded alone " + cosine, cosine > 0.995f);
