@@ -1,5 +1,7 @@
 package org.opensearch.multimodal.integ;
 
+import java.io.File;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,7 +29,7 @@ record BrowserBinaries(Path chromium, Path chromedriver) {
         if (given != null && given.isBlank() == false) {
             return Files.isExecutable(Path.of(given)) ? Path.of(given) : null;
         }
-        List<Path> path = Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator))
+        List<Path> path = Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator))
             .map(Path::of)
             .toList();
         return Arrays.stream(names)

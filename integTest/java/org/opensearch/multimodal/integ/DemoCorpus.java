@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class DemoCorpus {
 
     /** {@code PUT index} body: the demo mappings, the pipeline as default, and {@code settings}. */
     static Map<String, Object> indexBody(Map<String, Object> settings, String pipeline) throws IOException {
-        Map<String, Object> allSettings = new java.util.LinkedHashMap<>(settings);
+        Map<String, Object> allSettings = new LinkedHashMap<>(settings);
         allSettings.put("index.default_pipeline", pipeline);
         return Map.of("settings", allSettings, "mappings", RestClientHelper.parseMap(MAPPINGS));
     }

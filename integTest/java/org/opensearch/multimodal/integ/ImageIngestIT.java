@@ -13,6 +13,7 @@ import static org.junit.Assert.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -202,7 +204,7 @@ public final class ImageIngestIT {
         assertEquals(6, ((List<?>) stored.get("photo_vec")).size());
         assertEquals("16 patches of the 32 x 32 input", 16, ((List<?>) stored.get("photo_patches")).size());
         String byVector = String.format(
-            java.util.Locale.ROOT,
+            Locale.ROOT,
             "{\"query\": {\"multimodal\": {\"query_vector\": %s, \"retrievers\": {\"image\": {\"dense\": {\"field\": \"photo_vec\", \"k\": 1}}}}}}",
             RestClientHelper.toJson(stored.get("photo_vec"))
         );
@@ -213,7 +215,7 @@ public final class ImageIngestIT {
         try {
             return RestClientHelper.toJson(Map.of("photo", photo));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -15,7 +15,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -89,7 +92,7 @@ public final class SingleNodeIT {
             ((String) operator.get("path")).startsWith(cluster.configDir(0).toRealPath().toString())
         );
         assertEquals("dims come from the operator's config.json", 384, operator.get("dims"));
-        assertEquals("mean", String.valueOf(operator.get("pooling")).toLowerCase(java.util.Locale.ROOT));
+        assertEquals("mean", String.valueOf(operator.get("pooling")).toLowerCase(Locale.ROOT));
         assertTrue(operator.toString(), ((List<?>) operator.get("files")).containsAll(List.of("model.onnx", "tokenizer.json")));
 
         List<?> one = nodeModels(client.get("/_plugins/_multimodal/models/" + OPERATOR_MODEL).assertSuccess().map());
@@ -242,7 +245,7 @@ public final class SingleNodeIT {
         Map<String, Object> stored = client.get("/" + INDEX + "/_doc/34").assertSuccess().map();
         List<?> vector = (List<?>) ((Map<?, ?>) stored.get("_source")).get("body_vec");
         String byVector = String.format(
-            java.util.Locale.ROOT,
+            Locale.ROOT,
             "{\"query\": {\"multimodal\": {\"query_vector\": %s, \"retrievers\": {\"v\": {\"dense\": {\"field\": \"body_vec\", \"k\": 1}}}}}}",
             RestClientHelper.toJson(vector)
         );
@@ -299,14 +302,14 @@ public final class SingleNodeIT {
             assertTrue("and the rest do not: " + rejected, rejected > 0);
             assertEquals(indexed, client.get("/budget-docs/_count").assertSuccess().map().get("count"));
 
-            List<String> texts = java.util.Collections
+            List<String> texts = Collections
                 .nCopies(100, "a paragraph long enough to make a few dozen token vectors for the budget");
             assertBadRequest(
                 client.post("/_plugins/_multimodal/_embed", Map.of("model", DemoCorpus.MODEL, "texts", texts, "token_vectors", true)),
                 setting
             );
         } finally {
-            Map<String, Object> reset = new java.util.HashMap<>();
+            Map<String, Object> reset = new HashMap<>();
             reset.put(setting, null);
             client.put("/_cluster/settings", Map.of("transient", reset)).assertSuccess();
         }

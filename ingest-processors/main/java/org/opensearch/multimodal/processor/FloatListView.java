@@ -1,6 +1,8 @@
 package org.opensearch.multimodal.processor;
 
 import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.RandomAccess;
 
 /**
@@ -25,8 +27,8 @@ final class FloatListView extends AbstractList<Float> implements RandomAccess {
         return values.length;
     }
 
-    static java.util.List<FloatListView> ofRows(float[][] rows) {
-        java.util.List<FloatListView> list = new java.util.ArrayList<>(rows.length);
+    static List<FloatListView> ofRows(float[][] rows) {
+        List<FloatListView> list = new ArrayList<>(rows.length);
         for (float[] row : rows) {
             list.add(new FloatListView(row));
         }

@@ -14,18 +14,22 @@ import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.multimodal.image.ImageDecoder;
 import org.opensearch.multimodal.image.ImagePreprocessor;
 import org.opensearch.multimodal.image.PreprocessorConfig;
+import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.node.Node;
 import org.opensearch.transport.client.Client;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -57,7 +61,7 @@ public final class FashionImageBenchmark {
         List<FashionCatalog.Product> products = FashionCatalog.load(data).products().stream().filter(p -> {
             try {
                 return Files.size(p.image()) > 0;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return false;
             }
         }).toList();
@@ -152,12 +156,12 @@ public final class FashionImageBenchmark {
     }
 
     private static float[] randomUnitVector(long seed) {
-        java.util.Random random = new java.util.Random(seed);
+        Random random = new Random(seed);
         float[] vector = new float[384];
         for (int i = 0; i < vector.length; i++) {
             vector[i] = (float) random.nextGaussian();
         }
-        return org.opensearch.multimodal.math.VectorMath.l2NormalizeInPlace(vector);
+        return VectorMath.l2NormalizeInPlace(vector);
     }
 
     /** Sends the photos as bulks from {@code clients} threads at once, as an indexing client would; returns images/s. */
@@ -199,7 +203,7 @@ public final class FashionImageBenchmark {
                 bulks.add(senders.submit(() -> {
                     BulkRequestBuilder bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10));
                     for (FashionCatalog.Product product : part) {
-                        Map<String, Object> source = new java.util.HashMap<>(Map.of("image", data.relativize(product.image()).toString()));
+                        Map<String, Object> source = new HashMap<>(Map.of("image", data.relativize(product.image()).toString()));
                         if (index.equals("vectors-given")) {
                             source.put("image_vec", randomUnitVector(product.id().hashCode()));
                         }

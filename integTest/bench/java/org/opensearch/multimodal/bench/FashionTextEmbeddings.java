@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The locked text tower's targets for the demo image model: bge-small-en-v1.5 document vectors of every catalog
@@ -51,7 +52,12 @@ public final class FashionTextEmbeddings {
                 }
             }
             Files.write(out.resolve("ids.txt"), products.stream().map(FashionCatalog.Product::id).toList(), StandardCharsets.UTF_8);
-            System.out.printf("wrote %d x 384 bge-small document vectors to %s%n", products.size(), out.resolve("text_embeddings.f32"));
+            System.out.printf(
+                Locale.ROOT,
+                "wrote %d x 384 bge-small document vectors to %s%n",
+                products.size(),
+                out.resolve("text_embeddings.f32")
+            );
         }
     }
 }

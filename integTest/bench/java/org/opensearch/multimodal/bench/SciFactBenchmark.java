@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -122,7 +123,7 @@ public final class SciFactBenchmark {
     }
 
     private static QueryBuilder hybrid(String text, FusionSpec fusion) {
-        Map<String, RetrieverSpec> retrievers = new java.util.LinkedHashMap<>();
+        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
         retrievers.put(
             "bm25",
             new LexicalRetriever(new MultiMatchQueryBuilder(text, "title", "text").type(MultiMatchQueryBuilder.Type.MOST_FIELDS), 100)

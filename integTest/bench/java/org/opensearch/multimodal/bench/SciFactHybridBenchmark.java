@@ -1,5 +1,6 @@
 package org.opensearch.multimodal.bench;
 
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchRequestBuilder;
@@ -44,6 +45,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -785,7 +787,7 @@ public final class SciFactHybridBenchmark {
     private static double measureDotProductGflops() {
         float[][] a = new float[64][384];
         float[][] b = new float[512][384];
-        java.util.Random random = new java.util.Random(0);
+        Random random = new Random(0);
         for (float[] row : a) {
             for (int i = 0; i < row.length; i++) {
                 row[i] = random.nextFloat();
@@ -802,7 +804,7 @@ public final class SciFactHybridBenchmark {
             long start = System.nanoTime();
             for (float[] x : a) {
                 for (float[] y : b) {
-                    sink += org.apache.lucene.util.VectorUtil.dotProduct(x, y);
+                    sink += VectorUtil.dotProduct(x, y);
                 }
             }
             best = Math.min(best, System.nanoTime() - start);

@@ -4,6 +4,7 @@ import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.multimodal.query.DenseRetriever;
 import org.opensearch.multimodal.query.LikeDocument;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
@@ -109,7 +110,7 @@ final class DemoCatalog {
             null
         );
         SearchResponse seed = client.prepareSearch(INDEX)
-            .setQuery(org.opensearch.index.query.QueryBuilders.idsQuery().addIds("10235"))
+            .setQuery(QueryBuilders.idsQuery().addIds("10235"))
             .get();
         print(out, "like " + describe(seed.getHits().getAt(0)), client.prepareSearch(INDEX).setQuery(like).setSize(3).get());
     }

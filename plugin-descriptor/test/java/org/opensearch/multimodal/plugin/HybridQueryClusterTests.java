@@ -20,10 +20,15 @@ import org.opensearch.multimodal.query.LexicalRetriever;
 import org.opensearch.multimodal.query.MultiVectorRetriever;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.multimodal.query.RetrieverSpec;
+import org.opensearch.multimodal.rest.NodeStats;
+import org.opensearch.multimodal.rest.StatsAction;
+import org.opensearch.multimodal.rest.StatsRequest;
+import org.opensearch.multimodal.rest.StatsResponse;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.aggregations.AggregationBuilders;
 import org.opensearch.search.aggregations.bucket.terms.Terms;
+import org.opensearch.search.fetch.subphase.highlight.HighlightBuilder;
 import org.opensearch.test.OpenSearchIntegTestCase;
 
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
@@ -34,9 +39,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The demo corpus (48 paragraphs, 8 topics) embedded by the real bge-small model with token vectors, searched by every
@@ -143,7 +150,7 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
         assertEquals(byMaxSim, ids(search("zero", query(10, FusionSpec.gqr(gqr("tokens", 0, 48))), 50)));
         // default pool_k 10: the candidates first, each part in MaxSim order
         List<String> candidatesFirst = ids(search("zero", query(10, FusionSpec.gqr(gqr("tokens", 0))), 50));
-        assertEquals(java.util.Set.copyOf(byMaxSim), java.util.Set.copyOf(candidatesFirst));
+        assertEquals(Set.copyOf(byMaxSim), Set.copyOf(candidatesFirst));
         assertEquals(byMaxSim.get(0), candidatesFirst.get(0));
     }
 
@@ -158,7 +165,7 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
             .setProfile(true)
             .addAggregation(AggregationBuilders.terms("topics").field("topic"))
             .highlighter(
-                new org.opensearch.search.fetch.subphase.highlight.HighlightBuilder().field("body")
+                new HighlightBuilder().field("body")
                     .highlightQuery(QueryBuilders.matchQuery("body", "light energy plants"))
             )
             .get();
@@ -171,7 +178,7 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
             .setQuery(gqr)
             .setSize(1)
             .highlighter(
-                new org.opensearch.search.fetch.subphase.highlight.HighlightBuilder().field("body")
+                new HighlightBuilder().field("body")
                     .highlightQuery(QueryBuilders.matchQuery("body", "light energy plants"))
             )
             .get();
@@ -218,7 +225,7 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
         // the same scores as the multi_vector retriever gives those documents
         FusionSpec onlyTokens = new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.NONE, Map.of("bm25", 0f, "text", 0f));
         SearchResponse maxSim = client().prepareSearch("rescored").setQuery(query(10, onlyTokens)).setSize(50).get();
-        Map<String, Float> tokenScores = new java.util.HashMap<>();
+        Map<String, Float> tokenScores = new HashMap<>();
         for (SearchHit hit : maxSim.getHits().getHits()) {
             tokenScores.put(hit.getId(), hit.getScore());
         }
@@ -294,9 +301,9 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
     }
 
     @SuppressWarnings("unchecked")
-    private static long sum(org.opensearch.multimodal.rest.StatsResponse stats, String... path) {
+    private static long sum(StatsResponse stats, String... path) {
         long total = 0;
-        for (org.opensearch.multimodal.rest.NodeStats node : stats.getNodes()) {
+        for (NodeStats node : stats.getNodes()) {
             Object value = node.stats();
             for (String key : path) {
                 value = value instanceof Map<?, ?> map ? map.get(key) : null;
@@ -316,9 +323,9 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
             .addRescorer(new LateInteractionRescorerBuilder("body_tokens", QUERY, MODEL, null, 1f, 1f), 10)
             .get();
 
-        org.opensearch.multimodal.rest.StatsResponse stats = client().execute(
-            org.opensearch.multimodal.rest.StatsAction.INSTANCE,
-            new org.opensearch.multimodal.rest.StatsRequest()
+        StatsResponse stats = client().execute(
+            StatsAction.INSTANCE,
+            new StatsRequest()
         ).actionGet();
         assertEquals("every node answers", internalCluster().size(), stats.getNodes().size());
         assertTrue("the corpus's forward passes", sum(stats, "models", MODEL, "inference_calls") >= 4);

@@ -18,6 +18,7 @@ import org.opensearch.test.OpenSearchIntegTestCase;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -152,7 +153,7 @@ public class ImageQueryClusterTests extends OpenSearchIntegTestCase {
         indexProducts();
         MultimodalQueryBuilder corrupt = new MultimodalQueryBuilder(
             null,
-            Base64.getEncoder().encodeToString("not an image at all".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            Base64.getEncoder().encodeToString("not an image at all".getBytes(StandardCharsets.UTF_8)),
             null,
             null,
             Map.of("image", new DenseRetriever("photo_vec", BuiltinModels.FASHION_IMAGE_DEMO, 4)),

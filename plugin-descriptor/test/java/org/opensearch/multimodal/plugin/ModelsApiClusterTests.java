@@ -1,6 +1,9 @@
 package org.opensearch.multimodal.plugin;
 
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.common.io.PathUtils;
+import org.opensearch.env.Environment;
+import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.rest.ListModelsAction;
 import org.opensearch.multimodal.rest.ListModelsResponse;
@@ -76,7 +79,7 @@ public class ModelsApiClusterTests extends OpenSearchIntegTestCase {
         assertEquals("nothing held before loading", 0L, clip.loadedBytes());
         assertTrue(clip.files().toString(), clip.files().contains("tokenizer.json") && clip.files().contains("preprocessor_config.json"));
 
-        internalCluster().getInstance(org.opensearch.multimodal.inference.InferenceService.class, withClip).registry().textModel(CLIP);
+        internalCluster().getInstance(InferenceService.class, withClip).registry().textModel(CLIP);
         ModelReport loaded = internalCluster().client(plain)
             .execute(ListModelsAction.INSTANCE, new ModelsRequest(CLIP, withClip))
             .actionGet()
@@ -114,7 +117,7 @@ public class ModelsApiClusterTests extends OpenSearchIntegTestCase {
         assertEquals(1, partly.failures().size());
         assertTrue(
             partly.failures().get(0).toString(),
-            org.opensearch.ExceptionsHelper.stackTrace(partly.failures().get(0)).contains("unknown model [tiny-clip]")
+            ExceptionsHelper.stackTrace(partly.failures().get(0)).contains("unknown model [tiny-clip]")
         );
 
         ModelLifecycleResponse unloaded = internalCluster().client(withClip)
@@ -131,7 +134,7 @@ public class ModelsApiClusterTests extends OpenSearchIntegTestCase {
         assertEquals("unloaded only where asked", Map.of(withClip, true, plain, false), state);
 
         // a model directory dropped into one node's config while it runs: loaded there with no restart
-        Path config = internalCluster().getInstance(org.opensearch.env.Environment.class, plain).configDir();
+        Path config = internalCluster().getInstance(Environment.class, plain).configDir();
         BuiltinModels.installInto(
             config.resolve("multimodal/models"),
             PathUtils.get("src/test/resources/models", "tiny-clip-combined").toAbsolutePath()

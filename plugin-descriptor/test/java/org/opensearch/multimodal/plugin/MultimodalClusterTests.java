@@ -1,5 +1,6 @@
 package org.opensearch.multimodal.plugin;
 
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
@@ -9,19 +10,27 @@ import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.query.DenseRetriever;
+import org.opensearch.multimodal.query.FusionSpec;
+import org.opensearch.multimodal.query.LexicalRetriever;
 import org.opensearch.multimodal.query.LikeDocument;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
+import org.opensearch.search.aggregations.AggregationBuilders;
+import org.opensearch.search.aggregations.bucket.terms.Terms;
 import org.opensearch.test.OpenSearchIntegTestCase;
 
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertHitCount;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -136,12 +145,12 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
             client().prepareIndex("fused").setId((String) doc[0]).setSource(Map.of("body", doc[1], "v", doc[2], "topic", doc[3])).get();
         }
         refresh("fused");
-        Map<String, org.opensearch.multimodal.query.RetrieverSpec> retrievers = new java.util.LinkedHashMap<>();
-        retrievers.put("bm25", new org.opensearch.multimodal.query.LexicalRetriever(QueryBuilders.matchQuery("body", "red"), 2));
+        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
+        retrievers.put("bm25", new LexicalRetriever(QueryBuilders.matchQuery("body", "red"), 2));
         retrievers.put("vec", new DenseRetriever("v", null, 2));
         MultimodalQueryBuilder rrf = new MultimodalQueryBuilder(null, new float[]{1f, 0f}, null, retrievers, null, null);
         SearchResponse response = client().prepareSearch("fused").setQuery(rrf).setSize(10).setExplain(true).get();
-        List<String> ids = java.util.Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
+        List<String> ids = Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
         // bm25 top 2: d (red twice), then a or c; vec top 2: a, b. "a" is in both lists, so it leads
         assertEquals("a", ids.get(0));
         assertTrue("the pool is the union of both top-2 lists: " + ids, ids.containsAll(List.of("a", "b", "d")) && ids.size() <= 4);
@@ -154,14 +163,14 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
             .setFrom(1)
             .setSize(1)
             .setProfile(true)
-            .addAggregation(org.opensearch.search.aggregations.AggregationBuilders.terms("topics").field("topic"))
+            .addAggregation(AggregationBuilders.terms("topics").field("topic"))
             .get();
         assertEquals("from/size page through the fused order", ids.get(1), page.getHits().getAt(0).getId());
         assertEquals("the total is the pool", ids.size(), page.getHits().getTotalHits().value());
-        org.opensearch.search.aggregations.bucket.terms.Terms topics = page.getAggregations().get("topics");
+        Terms topics = page.getAggregations().get("topics");
         long bucketed = topics.getBuckets()
             .stream()
-            .mapToLong(org.opensearch.search.aggregations.bucket.terms.Terms.Bucket::getDocCount)
+            .mapToLong(Terms.Bucket::getDocCount)
             .sum();
         assertEquals("aggregations see the whole pool", ids.size(), bucketed);
         assertFalse("profile works on the pool query", page.getProfileResults().isEmpty());
@@ -171,10 +180,10 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
             new float[]{1f, 0f},
             null,
             retrievers,
-            new org.opensearch.multimodal.query.FusionSpec(
+            new FusionSpec(
                 "linear",
                 60,
-                org.opensearch.multimodal.math.ScoreNormalization.MIN_MAX,
+                ScoreNormalization.MIN_MAX,
                 Map.of("bm25", 0f)
             ),
             QueryBuilders.termQuery("topic", "y")
@@ -207,7 +216,7 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
             null
         );
         SearchResponse response = client().prepareSearch("liked").setQuery(like).setSize(3).get();
-        List<String> ids = java.util.Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
+        List<String> ids = Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
         assertFalse("the liked document is not its own hit: " + ids, ids.contains("0"));
         assertEquals("the nearest others, best first", List.of("1", "4"), ids.subList(0, 2));
 
@@ -225,7 +234,7 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
                 )
                 .get()
         );
-        assertTrue(missing.toString(), org.opensearch.ExceptionsHelper.unwrapCause(missing).getMessage().contains("does not exist"));
+        assertTrue(missing.toString(), ExceptionsHelper.unwrapCause(missing).getMessage().contains("does not exist"));
         Exception noVector = expectThrows(
             Exception.class,
             () -> client().prepareSearch("liked")
@@ -242,7 +251,7 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
         );
         assertTrue(
             noVector.toString(),
-            org.opensearch.ExceptionsHelper.unwrapCause(noVector).getMessage().contains("has no vector in [v]")
+            ExceptionsHelper.unwrapCause(noVector).getMessage().contains("has no vector in [v]")
         );
     }
 
@@ -277,7 +286,7 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
         Exception e = expectThrows(Exception.class, () -> client().prepareSearch("plain").setQuery(query).get());
         assertTrue(
             e.toString(),
-            org.opensearch.ExceptionsHelper.unwrapCause(e).toString().contains("dense_vector")
+            ExceptionsHelper.unwrapCause(e).toString().contains("dense_vector")
                 || e.toString().contains("[retrievers.t.dense.field]")
         );
     }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How the retrievers' scores of the pool become one score:
@@ -155,7 +156,7 @@ public record FusionSpec(String method, int rankConstant, ScoreNormalization nor
             builder.field("normalization", normalization.toString());
         }
         if (weights.isEmpty() == false) {
-            builder.field("weights", new java.util.TreeMap<>(weights));
+            builder.field("weights", new TreeMap<>(weights));
         }
         builder.endObject().endObject();
     }

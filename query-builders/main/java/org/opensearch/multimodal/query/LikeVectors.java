@@ -4,6 +4,7 @@ import org.opensearch.ResourceNotFoundException;
 import org.opensearch.action.get.GetRequest;
 import org.opensearch.common.xcontent.support.XContentMapValues;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
 
 import java.util.Collection;
@@ -21,7 +22,7 @@ final class LikeVectors {
     static void fetch(Client client, LikeDocument like, Collection<String> fields, ActionListener<Map<String, float[]>> listener) {
         client.get(
             new GetRequest(like.index(), like.id()).fetchSourceContext(
-                new org.opensearch.search.fetch.subphase.FetchSourceContext(true, fields.toArray(String[]::new), null)
+                new FetchSourceContext(true, fields.toArray(String[]::new), null)
             ),
             ActionListener.wrap(response -> {
                 if (response.isExists() == false) {

@@ -1,5 +1,6 @@
 package org.opensearch.multimodal.query;
 
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.KnnFloatVectorQuery;
@@ -557,7 +558,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         if (fusionSpec.gqr() != null) {
             for (PoolRetriever retriever : pool) {
                 if (retriever.name().equals(fusionSpec.gqr().primary()) && retriever instanceof PoolRetriever.Dense dense
-                    && dense.similarity() == org.apache.lucene.index.VectorSimilarityFunction.EUCLIDEAN) {
+                    && dense.similarity() == VectorSimilarityFunction.EUCLIDEAN) {
                     throw new IllegalArgumentException(
                         String.format(
                             Locale.ROOT,

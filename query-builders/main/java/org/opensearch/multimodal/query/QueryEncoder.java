@@ -10,6 +10,7 @@ import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 /**
  * Encodes a query's text and image on the node that rewrites the query (the coordinating node), so shards receive
@@ -101,7 +102,7 @@ public final class QueryEncoder {
     }
 
     private static Exception unwrap(Exception e) {
-        return e instanceof java.util.concurrent.CompletionException && e.getCause() instanceof Exception cause ? cause : e;
+        return e instanceof CompletionException && e.getCause() instanceof Exception cause ? cause : e;
     }
 
     private static InferenceService service() {

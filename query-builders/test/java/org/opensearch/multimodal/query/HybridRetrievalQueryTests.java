@@ -21,6 +21,7 @@ import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -73,7 +74,7 @@ public final class HybridRetrievalQueryTests extends OpenSearchTestCase {
                 TopDocs top = searcher.search(query, 10);
                 // dense top 2: docs 0, 1; "red" top 2: doc 4 (red twice), doc 0 (ties with 2, the lower id first)
                 assertEquals("the pool: docs 0, 1, 4", 3, top.totalHits.value());
-                int[] order = java.util.Arrays.stream(top.scoreDocs).mapToInt(d -> d.doc).toArray();
+                int[] order = Arrays.stream(top.scoreDocs).mapToInt(d -> d.doc).toArray();
                 assertArrayEquals(new int[]{0, 4, 1}, order);
                 ScoreDoc[] hits = top.scoreDocs;
                 assertEquals("rank 1 dense, rank 2 lexical", 1f / 61 + 1f / 62, hits[0].score, 1e-7f);

@@ -28,6 +28,7 @@ import org.opensearch.test.OpenSearchTestCase;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The multi-vector retriever, GQR over a shard's pool and the late-interaction rescorer on a real Lucene index spread
@@ -119,7 +120,7 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
     public void testMultiVectorRetrieverFusesWithTheRetrieversThatFillThePool() throws IOException {
         HybridRetrievalQuery query = new HybridRetrievalQuery(
             List.of(dense(2), tokens()),
-            new ScoreFusion(false, 60, ScoreNormalization.MIN_MAX, java.util.Map.of("text", 0f))
+            new ScoreFusion(false, 60, ScoreNormalization.MIN_MAX, Map.of("text", 0f))
         );
         TopDocs top = searcher.search(query, 10);
         // the pool is the dense top 2 (docs 0, 1); ranked by MaxSim alone (dense weighs 0)

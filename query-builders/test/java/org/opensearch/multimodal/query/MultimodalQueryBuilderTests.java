@@ -12,8 +12,10 @@ import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.MatchQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.TermQueryBuilder;
+import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
 import org.opensearch.search.SearchModule;
 import org.opensearch.test.OpenSearchTestCase;
@@ -156,12 +158,12 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
                 + "}, \"fusion\": {\"linear\": {\"normalization\": \"z_score\", \"weights\": {\"bm25\": 0.3, \"text\": 0.7}}}}"
         );
         assertEquals(
-            new LexicalRetriever(new org.opensearch.index.query.MatchQueryBuilder("title", "red shoes"), 10),
+            new LexicalRetriever(new MatchQueryBuilder("title", "red shoes"), 10),
             parsed.retrievers().get("bm25")
         );
         assertEquals(new LexicalRetriever(new TermQueryBuilder("color", "red"), 50), parsed.retrievers().get("bm25_top50"));
         assertEquals(
-            new FusionSpec("linear", 60, org.opensearch.multimodal.math.ScoreNormalization.Z_SCORE, Map.of("bm25", 0.3f, "text", 0.7f)),
+            new FusionSpec("linear", 60, ScoreNormalization.Z_SCORE, Map.of("bm25", 0.3f, "text", 0.7f)),
             parsed.fusion()
         );
         assertEquals(parsed, parse(Strings.toString(MediaTypeRegistry.JSON, parsed)));

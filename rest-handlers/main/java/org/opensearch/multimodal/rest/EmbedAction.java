@@ -1,6 +1,14 @@
 package org.opensearch.multimodal.rest;
 
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.ActionType;
+import org.opensearch.core.action.ActionResponse;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+
+import java.io.IOException;
 
 /** Embeds texts or images on the node that receives the call: {@code cluster:admin/opensearch/multimodal/embed}. */
 public final class EmbedAction extends ActionType<EmbedAction.Response> {
@@ -13,7 +21,7 @@ public final class EmbedAction extends ActionType<EmbedAction.Response> {
     }
 
     /** The request: the parsed {@code _embed} body. */
-    public static final class Request extends org.opensearch.action.ActionRequest {
+    public static final class Request extends ActionRequest {
 
         private final EmbedRequest embed;
 
@@ -21,13 +29,13 @@ public final class EmbedAction extends ActionType<EmbedAction.Response> {
             this.embed = embed;
         }
 
-        public Request(org.opensearch.core.common.io.stream.StreamInput in) throws java.io.IOException {
+        public Request(StreamInput in) throws IOException {
             super(in);
             this.embed = new EmbedRequest(in);
         }
 
         @Override
-        public void writeTo(org.opensearch.core.common.io.stream.StreamOutput out) throws java.io.IOException {
+        public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
             embed.writeTo(out);
         }
@@ -37,13 +45,13 @@ public final class EmbedAction extends ActionType<EmbedAction.Response> {
         }
 
         @Override
-        public org.opensearch.action.ActionRequestValidationException validate() {
+        public ActionRequestValidationException validate() {
             return null;
         }
     }
 
     /** One vector per input, and its token (text) or patch (image) vectors when asked for. */
-    public static final class Response extends org.opensearch.core.action.ActionResponse {
+    public static final class Response extends ActionResponse {
 
         private final String model;
         private final boolean images;
@@ -57,28 +65,28 @@ public final class EmbedAction extends ActionType<EmbedAction.Response> {
             this.tokens = tokens;
         }
 
-        public Response(org.opensearch.core.common.io.stream.StreamInput in) throws java.io.IOException {
+        public Response(StreamInput in) throws IOException {
             super(in);
             this.model = in.readString();
             this.images = in.readBoolean();
-            this.vectors = in.readArray(org.opensearch.core.common.io.stream.StreamInput::readFloatArray, float[][]::new);
+            this.vectors = in.readArray(StreamInput::readFloatArray, float[][]::new);
             this.tokens = in.readBoolean()
                 ? in.readArray(
-                    stream -> stream.readArray(org.opensearch.core.common.io.stream.StreamInput::readFloatArray, float[][]::new),
+                    stream -> stream.readArray(StreamInput::readFloatArray, float[][]::new),
                     float[][][]::new
                 )
                 : null;
         }
 
         @Override
-        public void writeTo(org.opensearch.core.common.io.stream.StreamOutput out) throws java.io.IOException {
+        public void writeTo(StreamOutput out) throws IOException {
             out.writeString(model);
             out.writeBoolean(images);
-            out.writeArray(org.opensearch.core.common.io.stream.StreamOutput::writeFloatArray, vectors);
+            out.writeArray(StreamOutput::writeFloatArray, vectors);
             out.writeBoolean(tokens != null);
             if (tokens != null) {
                 out.writeArray(
-                    (stream, rows) -> stream.writeArray(org.opensearch.core.common.io.stream.StreamOutput::writeFloatArray, rows),
+                    (stream, rows) -> stream.writeArray(StreamOutput::writeFloatArray, rows),
                     tokens
                 );
             }
@@ -88,7 +96,7 @@ public final class EmbedAction extends ActionType<EmbedAction.Response> {
             return vectors;
         }
 
-        void render(org.opensearch.core.xcontent.XContentBuilder builder) throws java.io.IOException {
+        void render(XContentBuilder builder) throws IOException {
             builder.startObject().field("model", model).startArray("embeddings");
             for (int i = 0; i < vectors.length; i++) {
                 builder.startObject().array("vector", vectors[i]);

@@ -1,8 +1,12 @@
 package org.opensearch.multimodal.rest;
 
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.test.OpenSearchTestCase;
 
+import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -53,20 +57,20 @@ public final class EmbedRequestTests extends OpenSearchTestCase {
         assertTrue(message, message.contains("at most " + MAX_TEXTS));
     }
 
-    public void testRequestAndResponseCrossTheTransportLayerIntact() throws java.io.IOException {
+    public void testRequestAndResponseCrossTheTransportLayerIntact() throws IOException {
         EmbedRequest images = EmbedRequest
             .parse(Map.of("model", "m", "images", List.of("aGk=", "https://example.com/a.jpg"), "token_vectors", true), MAX_TEXTS);
-        try (org.opensearch.common.io.stream.BytesStreamOutput out = new org.opensearch.common.io.stream.BytesStreamOutput()) {
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
             new EmbedAction.Request(images).writeTo(out);
             assertEquals(images, new EmbedAction.Request(out.bytes().streamInput()).embed());
         }
         float[][] vectors = {{1f, 2f}, {3f, 4f}};
         float[][][] patches = {{{0.5f, 0.5f}}, {{1f, 0f}, {0f, 1f}}};
-        try (org.opensearch.common.io.stream.BytesStreamOutput out = new org.opensearch.common.io.stream.BytesStreamOutput()) {
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
             new EmbedAction.Response("m", true, vectors, patches).writeTo(out);
             EmbedAction.Response read = new EmbedAction.Response(out.bytes().streamInput());
             assertArrayEquals(vectors, read.vectors());
-            org.opensearch.core.xcontent.XContentBuilder json = org.opensearch.common.xcontent.XContentFactory.jsonBuilder();
+            XContentBuilder json = XContentFactory.jsonBuilder();
             read.render(json);
             assertEquals(
                 "{\"model\":\"m\",\"embeddings\":[{\"vector\":[1.0,2.0],\"patch_vectors\":[[0.5,0.5]]},"

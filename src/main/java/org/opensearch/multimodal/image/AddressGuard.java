@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Keeps image URLs away from the node's own network: loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7),
@@ -21,7 +22,7 @@ public final class AddressGuard {
     public AddressGuard(Set<String> allowedHosts) {
         this.allowedHosts = allowedHosts.stream()
             .map(h -> h.toLowerCase(Locale.ROOT))
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            .collect(Collectors.toUnmodifiableSet());
     }
 
     /**

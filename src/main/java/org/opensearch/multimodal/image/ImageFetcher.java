@@ -1,6 +1,7 @@
 package org.opensearch.multimodal.image;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Downloads images over http(s) without blocking the caller: at most {@code maxConcurrent} downloads run at once
@@ -32,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whole download has a deadline. The JVM caches each resolution (30 s by default), so the connection goes to the
  * address that was checked.
  */
-public final class ImageFetcher implements java.io.Closeable {
+public final class ImageFetcher implements Closeable {
 
     private final HttpClient client;
     private final ScheduledExecutorService scheduler;
@@ -209,12 +211,12 @@ public final class ImageFetcher implements java.io.Closeable {
     private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
 
         private final long maxBytes;
-        private final java.util.function.Supplier<ImageException> tooLarge;
+        private final Supplier<ImageException> tooLarge;
         private final CompletableFuture<byte[]> body = new CompletableFuture<>();
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private Flow.Subscription subscription;
 
-        LimitedBody(long maxBytes, java.util.function.Supplier<ImageException> tooLarge) {
+        LimitedBody(long maxBytes, Supplier<ImageException> tooLarge) {
             this.maxBytes = maxBytes;
             this.tooLarge = tooLarge;
         }

@@ -4,6 +4,7 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.env.Environment;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 
+import java.awt.image.BufferedImage;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +52,7 @@ public final class ImageInputs implements Closeable {
     }
 
     /** Upright RGB pixels, within the pixel limit. */
-    public java.awt.image.BufferedImage decode(byte[] bytes) {
+    public BufferedImage decode(byte[] bytes) {
         return ImageDecoder.decode(bytes, limits.maxPixels());
     }
 

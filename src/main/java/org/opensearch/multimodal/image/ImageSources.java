@@ -1,8 +1,10 @@
 package org.opensearch.multimodal.image;
 
+import java.net.URI;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 /**
  * Turns an image value from a document or a request into its bytes: a {@code data:} URI, an {@code http(s)} URL, a
@@ -11,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ImageSources {
 
-    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final ImageFetcher fetcher;
     private final ImagePaths paths;
@@ -38,7 +40,7 @@ public final class ImageSources {
                 return CompletableFuture.completedFuture(dataUri(trimmed));
             }
             if (lower.startsWith("file:")) {
-                return CompletableFuture.completedFuture(paths.read(java.net.URI.create(trimmed).getPath(), limits.maxBytes()));
+                return CompletableFuture.completedFuture(paths.read(URI.create(trimmed).getPath(), limits.maxBytes()));
             }
             if (trimmed.contains(".") || trimmed.contains("\\")) {
                 return CompletableFuture.completedFuture(paths.read(trimmed, limits.maxBytes()));

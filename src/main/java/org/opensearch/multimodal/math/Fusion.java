@@ -1,5 +1,7 @@
 package org.opensearch.multimodal.math;
 
+import java.util.Arrays;
+
 /**
  * Combines several retrievers' scores of one candidate pool into one score per document. {@code scores[r][i]} is
  * retriever r's score of pool document i, {@code NaN} where it cannot score it; such a document gets nothing from
@@ -52,7 +54,7 @@ public final class Fusion {
                 order[scored++] = i;
             }
         }
-        java.util.Arrays.sort(order, 0, scored, (a, b) -> Float.compare(scores[b], scores[a]));
+        Arrays.sort(order, 0, scored, (a, b) -> Float.compare(scores[b], scores[a]));
         int[] ranks = new int[scores.length];
         for (int position = 0; position < scored; position++) {
             int doc = order[position];

@@ -2,6 +2,8 @@ package org.opensearch.multimodal.math;
 
 import org.apache.lucene.util.VectorUtil;
 
+import java.util.Arrays;
+
 /**
  * The primary retriever of Guided Query Refinement as a differentiable function of the query parameters z: its score
  * of every pool document, and the gradient of a weighted sum of those scores. Encoders are frozen: only z moves.
@@ -30,7 +32,7 @@ public interface RefinablePrimary {
 
             @Override
             public void weightedGradient(float[] z, float[] weights, float[] out) {
-                java.util.Arrays.fill(out, 0f);
+                Arrays.fill(out, 0f);
                 for (int i = 0; i < documents.length; i++) {
                     float w = weights[i];
                     float[] d = documents[i];
@@ -67,10 +69,10 @@ public interface RefinablePrimary {
 
             @Override
             public void weightedGradient(float[] z, float[] weights, float[] out) {
-                if (java.util.Arrays.equals(z, scoredZ) == false) {
+                if (Arrays.equals(z, scoredZ) == false) {
                     scores(z);
                 }
-                java.util.Arrays.fill(out, 0f);
+                Arrays.fill(out, 0f);
                 for (int i = 0; i < documents.length; i++) {
                     if (documents[i].length == 0) {
                         continue;
@@ -89,7 +91,7 @@ public interface RefinablePrimary {
             private float[][] matrix(float[] z) {
                 float[][] query = new float[rows][];
                 for (int t = 0; t < rows; t++) {
-                    query[t] = java.util.Arrays.copyOfRange(z, t * dims, (t + 1) * dims);
+                    query[t] = Arrays.copyOfRange(z, t * dims, (t + 1) * dims);
                 }
                 return query;
             }

@@ -1,6 +1,7 @@
 package org.opensearch.multimodal.model;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.opensearch.common.xcontent.XContentHelper;
@@ -16,10 +17,12 @@ import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A loaded image encoder in the CLIP-family export layout: {@code vision_model.onnx} takes {@code pixel_values
@@ -173,7 +176,7 @@ public final class ImageModel implements Closeable {
             pixels.put(tensors.get(i).values());
         }
         pixels.flip();
-        Map<String, OnnxTensor> inputs = new java.util.HashMap<>();
+        Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
             inputs.put(inputName, OnnxTensor.createTensor(sessions.environment(), pixels, new long[]{batch, 3, height, width}));
             PlaceholderInputs.fill(sessions.environment(), session, inputs, manifest.id());
@@ -181,8 +184,8 @@ public final class ImageModel implements Closeable {
             inputs.values().forEach(OnnxTensor::close);
             throw new IllegalStateException(String.format(Locale.ROOT, "model [%s] failed: %s", manifest.id(), e.getMessage()), e);
         }
-        java.util.Set<String> wanted = patches == null ? java.util.Set.of(manifest.imageOutput())
-            : java.util.Set.of(manifest.imageOutput(), manifest.patchOutput());
+        Set<String> wanted = patches == null ? Set.of(manifest.imageOutput())
+            : Set.of(manifest.imageOutput(), manifest.patchOutput());
         try (OrtSession.Result result = session.run(inputs, wanted)) {
             float[] embeds = output(result, manifest.imageOutput(), 2, manifest.dims());
             for (int row = 0; row < batch; row++) {
@@ -209,7 +212,7 @@ public final class ImageModel implements Closeable {
     }
 
     private float[] output(OrtSession.Result result, String name, int rank, int lastDim) throws OrtException {
-        Optional<ai.onnxruntime.OnnxValue> value = result.get(name);
+        Optional<OnnxValue> value = result.get(name);
         OnnxTensor tensor = (OnnxTensor) value.orElseThrow(
             () -> new IllegalStateException(String.format(Locale.ROOT, "model [%s] has no output [%s]", manifest.id(), name))
         );

@@ -3,8 +3,13 @@ package org.opensearch.multimodal.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The files of one model directory, in the Hugging Face / transformers.js layout, each checked to stay inside it:
@@ -65,9 +70,9 @@ public record ModelFiles(Path directory, Path textModel, Path tokenizer, Path vi
     }
 
     /** The files this model reads, by name relative to its directory. */
-    public java.util.List<Path> all() {
-        return java.util.stream.Stream.of(textModel, tokenizer, visionModel, preprocessorConfig)
-            .filter(java.util.Objects::nonNull)
+    public List<Path> all() {
+        return Stream.of(textModel, tokenizer, visionModel, preprocessorConfig)
+            .filter(Objects::nonNull)
             .distinct()
             .toList();
     }
@@ -75,12 +80,12 @@ public record ModelFiles(Path directory, Path textModel, Path tokenizer, Path vi
     /** Bytes of the ONNX files the loaded encoders read. */
     public long onnxBytes(boolean text, boolean image) {
         long bytes = 0;
-        java.util.Set<Path> counted = new java.util.HashSet<>();
-        for (Path onnx : java.util.Arrays.asList(text ? textModel : null, image ? visionModel : null)) {
+        Set<Path> counted = new HashSet<>();
+        for (Path onnx : Arrays.asList(text ? textModel : null, image ? visionModel : null)) {
             if (onnx != null && counted.add(onnx)) {
                 try {
-                    bytes += java.nio.file.Files.size(onnx);
-                } catch (java.io.IOException e) {
+                    bytes += Files.size(onnx);
+                } catch (IOException e) {
                     // a file gone since loading: the session still holds it, its size is just unknown now
                 }
             }

@@ -1,6 +1,7 @@
 package org.opensearch.multimodal.model;
 
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -47,7 +48,7 @@ final class ModelProbe {
         checkDims(vector, model.manifest(), files, files.visionModel());
     }
 
-    private static void checkDims(float[] vector, ModelManifest manifest, ModelFiles files, java.nio.file.Path onnx) {
+    private static void checkDims(float[] vector, ModelManifest manifest, ModelFiles files, Path onnx) {
         if (vector.length != manifest.dims()) {
             throw new IllegalArgumentException(
                 String.format(
@@ -61,7 +62,7 @@ final class ModelProbe {
         }
     }
 
-    private static String name(ModelFiles files, java.nio.file.Path file) {
+    private static String name(ModelFiles files, Path file) {
         return files.directory().relativize(file).toString();
     }
 }

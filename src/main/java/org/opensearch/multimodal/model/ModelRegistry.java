@@ -2,6 +2,7 @@ package org.opensearch.multimodal.model;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.ResourceNotFoundException;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The models of this node: every directory with a {@code multimodal-model.json} under the configured roots
@@ -27,9 +29,9 @@ public final class ModelRegistry implements Closeable {
     private static final Logger logger = LogManager.getLogger(ModelRegistry.class);
 
     private final List<Path> roots;
-    private final Map<String, Entry> entries = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     /** Model directories that could not be read at the last scan, by directory name: why. */
-    private final Map<String, String> broken = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> broken = new ConcurrentHashMap<>();
     private final OnnxSessions sessions;
 
     public ModelRegistry(List<Path> roots, OnnxSessions sessions) {
@@ -84,7 +86,7 @@ public final class ModelRegistry implements Closeable {
             if (reason != null) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "model directory [%s] cannot be loaded: %s", id, reason));
             }
-            throw new org.opensearch.ResourceNotFoundException(
+            throw new ResourceNotFoundException(
                 String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, new TreeMap<>(entries).keySet())
             );
         }
@@ -108,7 +110,7 @@ public final class ModelRegistry implements Closeable {
     public boolean unload(String id) {
         Entry entry = entries.get(id);
         if (entry == null) {
-            throw new org.opensearch.ResourceNotFoundException(
+            throw new ResourceNotFoundException(
                 String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, new TreeMap<>(entries).keySet())
             );
         }

@@ -10,6 +10,8 @@ import org.apache.logging.log4j.Logger;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The node's one ONNX Runtime environment and the device choice every session shares. Each inference call runs on one
@@ -79,9 +81,9 @@ public final class OnnxSessions {
      * JVM started with a long command line (about 10 KB, e.g. an explicit classpath) overflows a 1 MB stack and the
      * process dies with SIGSEGV. A short-lived thread with a larger stack runs it instead.
      */
-    static <T> T onLargeStack(java.util.function.Supplier<T> action) {
-        java.util.concurrent.atomic.AtomicReference<T> result = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    static <T> T onLargeStack(Supplier<T> action) {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread thread = new Thread(null, () -> {
             try {
                 result.set(action.get());

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A loaded text encoder: a HF tokenizer and an ONNX model whose output is per-token hidden states. One forward pass
@@ -210,7 +211,7 @@ public final class TextModel implements Closeable {
                 }
             }
             PlaceholderInputs.fill(sessions.environment(), session, inputs, manifest.id());
-            try (OrtSession.Result result = session.run(inputs, java.util.Set.of(manifest.outputName()))) {
+            try (OrtSession.Result result = session.run(inputs, Set.of(manifest.outputName()))) {
                 OnnxTensor output = (OnnxTensor) result.get(manifest.outputName())
                     .orElseThrow(
                         () -> new IllegalStateException(
@@ -226,7 +227,7 @@ public final class TextModel implements Closeable {
                             "model [%s]: output [%s] has shape %s, expected [batch, %s%d]",
                             manifest.id(),
                             manifest.outputName(),
-                            java.util.Arrays.toString(outShape),
+                            Arrays.toString(outShape),
                             pooled ? "" : "seq, ",
                             manifest.dims()
                         )

@@ -6,6 +6,7 @@ import org.opensearch.test.OpenSearchTestCase;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 
 /**
  * Every supported format decodes to the same upright RGB picture (fixtures drawn by make_fixtures.py beside them: a
@@ -33,7 +34,7 @@ public final class ImageDecoderTests extends OpenSearchTestCase {
             int a = (actual >> shift) & 0xff;
             int e = (expected >> shift) & 0xff;
             assertTrue(
-                String.format(java.util.Locale.ROOT, "%s at (%d,%d): %06x, expected about %06x", what, x, y, actual & 0xffffff, expected),
+                String.format(Locale.ROOT, "%s at (%d,%d): %06x, expected about %06x", what, x, y, actual & 0xffffff, expected),
                 Math.abs(a - e) <= 40
             );
         }

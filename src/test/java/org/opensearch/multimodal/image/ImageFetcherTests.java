@@ -16,7 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,7 +32,7 @@ public final class ImageFetcherTests extends OpenSearchTestCase {
     private HttpServer server;
     private ExecutorService serverThreads;
     private ExecutorService clientThreads;
-    private java.util.concurrent.ScheduledExecutorService timers;
+    private ScheduledExecutorService timers;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger concurrent = new AtomicInteger();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
@@ -128,7 +130,7 @@ public final class ImageFetcherTests extends OpenSearchTestCase {
         } catch (ExecutionException e) {
             assertTrue(e.getCause().toString(), e.getCause() instanceof ImageException);
             return (ImageException) e.getCause();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("no answer within 30 s", e);
         }
         throw new AssertionError("expected the download to fail");

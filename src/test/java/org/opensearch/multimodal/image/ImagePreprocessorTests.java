@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -86,7 +87,7 @@ public final class ImagePreprocessorTests extends OpenSearchTestCase {
         assertTrue(resample.getMessage(), resample.getMessage().contains("[resample]"));
         IllegalArgumentException mean = expectThrows(
             IllegalArgumentException.class,
-            () -> PreprocessorConfig.parse(Map.of("image_mean", java.util.List.of(1, 2)))
+            () -> PreprocessorConfig.parse(Map.of("image_mean", List.of(1, 2)))
         );
         assertTrue(mean.getMessage(), mean.getMessage().contains("[image_mean]"));
     }

@@ -2,6 +2,9 @@ package org.opensearch.multimodal.math;
 
 import org.opensearch.test.OpenSearchTestCase;
 
+import java.util.Arrays;
+import java.util.function.BiPredicate;
+
 /**
  * GQR's math (DESIGN.md §5): the analytic gradient against finite differences (single and multi-vector, padded rows
  * masked), the loss going down at a small learning rate, steps 0 as the primary alone, Adam by hand.
@@ -38,7 +41,7 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
         float[][] complementary,
         ScoreNormalization normalization,
         int[] paddedFrom,
-        java.util.function.BiPredicate<float[], float[]> smooth
+        BiPredicate<float[], float[]> smooth
     ) {
         float[] initial = primary.scores(z);
         GuidedQueryRefinement.Objective objective = GuidedQueryRefinement.Objective.of(
@@ -109,7 +112,7 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
             new int[]{realRows * dims},
             (a, b) -> {
                 for (float[][] doc : docs) {
-                    if (java.util.Arrays.equals(
+                    if (Arrays.equals(
                         MaxSim.bestTokens(rowsOf(a, rows, dims), realRows, doc),
                         MaxSim.bestTokens(rowsOf(b, rows, dims), realRows, doc)
                     ) == false) {
@@ -124,7 +127,7 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
     private static float[][] rowsOf(float[] flat, int rows, int dims) {
         float[][] out = new float[rows][];
         for (int t = 0; t < rows; t++) {
-            out[t] = java.util.Arrays.copyOfRange(flat, t * dims, (t + 1) * dims);
+            out[t] = Arrays.copyOfRange(flat, t * dims, (t + 1) * dims);
         }
         return out;
     }

@@ -3,9 +3,11 @@ package org.opensearch.multimodal.model;
 import org.opensearch.common.io.PathUtils;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Where the build unpacked the built-in models (target/models), for tests that run the real bge-small. */
 public final class BuiltinModels {
@@ -13,7 +15,7 @@ public final class BuiltinModels {
     public static final String BGE_SMALL = "bge-small-en-v1.5";
     public static final String FASHION_IMAGE_DEMO = "fashion-image-demo";
     /** Every built-in model, in the registry's (id) order. */
-    public static final java.util.List<String> ALL = java.util.List.of(BGE_SMALL, FASHION_IMAGE_DEMO);
+    public static final List<String> ALL = List.of(BGE_SMALL, FASHION_IMAGE_DEMO);
 
     private BuiltinModels() {
     }
@@ -61,7 +63,7 @@ public final class BuiltinModels {
             }
             return config;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -75,6 +77,6 @@ public final class BuiltinModels {
     }
 
     public static ModelRegistry registry() {
-        return new ModelRegistry(java.util.List.of(root()), new OnnxSessions(InferenceDevice.CPU));
+        return new ModelRegistry(List.of(root()), new OnnxSessions(InferenceDevice.CPU));
     }
 }

@@ -1,6 +1,11 @@
 package org.opensearch.multimodal.model;
 
 import org.junit.BeforeClass;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.ResourceNotFoundException;
+import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -176,8 +181,8 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
             TextModel model = registry.textModel("late");
             assertTrue(registry.unload("late"));
             assertFalse(info(registry, "late").loaded());
-            org.opensearch.OpenSearchStatusException gone = expectThrows(
-                org.opensearch.OpenSearchStatusException.class,
+            OpenSearchStatusException gone = expectThrows(
+                OpenSearchStatusException.class,
                 () -> model.encode(List.of(TEXT), EncodingPurpose.DOCUMENT, false)
             );
             assertEquals("a call after unloading is a clear 503, not a freed session", 503, gone.status().getStatus());
@@ -186,8 +191,8 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
                 384,
                 registry.textModel("late").encode(List.of(TEXT), EncodingPurpose.DOCUMENT, false).vectors()[0].length
             );
-            expectThrows(org.opensearch.ResourceNotFoundException.class, () -> registry.unload("nope"));
-            expectThrows(org.opensearch.ResourceNotFoundException.class, () -> registry.load("nope"));
+            expectThrows(ResourceNotFoundException.class, () -> registry.unload("nope"));
+            expectThrows(ResourceNotFoundException.class, () -> registry.load("nope"));
         }
     }
 
@@ -236,12 +241,12 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
     private static void shiftVocabulary(Path tokenizerJson, int by) throws IOException {
         Map<String, Object> tokenizer;
         try (var in = Files.newInputStream(tokenizerJson)) {
-            tokenizer = org.opensearch.common.xcontent.XContentHelper
-                .convertToMap(org.opensearch.common.xcontent.json.JsonXContent.jsonXContent, in, true);
+            tokenizer = XContentHelper
+                .convertToMap(JsonXContent.jsonXContent, in, true);
         }
         Map<String, Object> vocab = (Map<String, Object>) ((Map<String, Object>) tokenizer.get("model")).get("vocab");
         vocab.replaceAll((token, id) -> ((Number) id).intValue() + by);
-        try (var builder = org.opensearch.common.xcontent.XContentFactory.jsonBuilder()) {
+        try (var builder = XContentFactory.jsonBuilder()) {
             Files.writeString(tokenizerJson, builder.map(tokenizer).toString());
         }
     }
@@ -256,7 +261,7 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
         assertEquals("freed when the last call is done", 1, released[0]);
         gate.close();
         assertEquals("once", 1, released[0]);
-        expectThrows(org.opensearch.OpenSearchStatusException.class, gate::enter);
+        expectThrows(OpenSearchStatusException.class, gate::enter);
     }
 
     private static void assertMessage(Exception e, String expected) {

@@ -5,6 +5,8 @@ import org.junit.BeforeClass;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.test.OpenSearchTestCase;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** The built-in bge-small model through the real ONNX Runtime and tokenizer. */
@@ -64,7 +66,7 @@ public class TextModelTests extends OpenSearchTestCase {
         assertArrayEquals("an input over the limit runs alone", new int[]{1, 2, 4}, TextModel.runEnds(new int[]{20, 30, 2, 2}, 12));
         assertArrayEquals(new int[]{}, TextModel.runEnds(new int[]{}, 12));
         int[] lengths = new int[100];
-        java.util.Arrays.fill(lengths, 512);
+        Arrays.fill(lengths, 512);
         assertArrayEquals(
             "32 texts of 512 tokens a call",
             new int[]{32, 64, 96, 100},
@@ -73,7 +75,7 @@ public class TextModelTests extends OpenSearchTestCase {
     }
 
     public void testABatchPastTheTokenLimitIsSplitAndEveryRowIsItsOwnText() {
-        List<String> texts = new java.util.ArrayList<>();
+        List<String> texts = new ArrayList<>();
         for (int i = 0; i < 33; i++) {
             texts.add((i == 32 ? "photosynthesis in green plants " : "stock markets and interest rates ") + "word ".repeat(600));
         }
