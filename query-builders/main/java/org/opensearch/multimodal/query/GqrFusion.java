@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 
 /**
- * Guided Query Refinement over a shard's pool (DESIGN.md §5): the candidate set C is the primary's and each
+ * Guided Query Refinement over a shard's pool (docs/DESIGN.md §5): the candidate set C is the primary's and each
  * complementary retriever's top {@code pool_k} in the pool; a few Adam steps move the primary's query toward the
  * target built from all of them on C; C is ranked by the primary's score with the refined query, and the rest of the pool
  * follows in the primary's own order (documents it cannot score last). With {@code steps 0}, C is ranked by the primary

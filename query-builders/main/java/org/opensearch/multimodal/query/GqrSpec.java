@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * {@code {"gqr": {"primary": "tokens", "complementary": ["bm25", "text"], "pool_k": 10, "steps": 50,
  * "learning_rate": 1e-4, "temperature": 1, "alpha": 0.5, "normalization": "min_max"}}}: Guided Query Refinement
- * (DESIGN.md §5). Unset {@code steps} and {@code learning_rate} take the defaults for the primary's kind: 10 steps at
+ * (docs/DESIGN.md §5). Unset {@code steps} and {@code learning_rate} take the defaults for the primary's kind: 10 steps at
  * 1e-3 for a single vector, 50 steps at 1e-4 for a multi-vector primary. Unset {@code complementary}: every other
  * retriever.
  */

@@ -14,7 +14,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * A shard's hybrid retrieval (DESIGN.md §4), done when the query is rewritten against the shard's reader: each
+ * A shard's hybrid retrieval (docs/DESIGN.md §4), done when the query is rewritten against the shard's reader: each
  * retriever's top k, their union as the pool, every pool document scored exactly by every retriever, then the fusion.
  * It rewrites to a {@link PoolScoresQuery} holding the fused scores.
  */

@@ -329,7 +329,7 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         assertEquals(List.of("bm25", "text"), gqr.complementary());
         assertEquals(12, gqr.poolK());
         assertEquals(0.25f, gqr.alpha(), 0f);
-        assertEquals("DESIGN.md §5 multi-vector defaults", 50, gqr.parameters(true).steps());
+        assertEquals("docs/DESIGN.md §5 multi-vector defaults", 50, gqr.parameters(true).steps());
         assertEquals(1e-4f, gqr.parameters(true).learningRate(), 0f);
         assertEquals("single-vector defaults", 10, gqr.parameters(false).steps());
         assertEquals(1e-3f, gqr.parameters(false).learningRate(), 0f);
