@@ -1,6 +1,5 @@
 package org.opensearch.multimodal.plugin;
 
-import org.apache.lucene.util.SetOnce;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
@@ -36,8 +35,7 @@ import org.opensearch.multimodal.processor.EmbedTextProcessor;
 import org.opensearch.multimodal.processor.EmbedTextProcessorFactory;
 import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
-import org.opensearch.multimodal.query.QueryEncoder;
-import org.opensearch.multimodal.query.TokenMemory;
+import org.opensearch.multimodal.query.RetrieverKinds;
 import org.opensearch.multimodal.rest.EmbedAction;
 import org.opensearch.multimodal.rest.ListModelsAction;
 import org.opensearch.multimodal.rest.LoadModelAction;
@@ -52,6 +50,8 @@ import org.opensearch.multimodal.rest.TransportEmbedAction;
 import org.opensearch.multimodal.rest.TransportModelsAction;
 import org.opensearch.multimodal.rest.TransportStatsAction;
 import org.opensearch.multimodal.rest.UnloadModelAction;
+import org.opensearch.multimodal.services.MultimodalServices;
+import org.opensearch.multimodal.services.ServicesHolder;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.plugins.ActionPlugin;
@@ -82,16 +82,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /** The entry point OpenSearch loads: wires the model runtime into ingest, mappings, search and REST. */
-public final class MultimodalPlugin extends Plugin implements ActionPlugin, EnginePlugin, IngestPlugin, MapperPlugin, SearchPlugin {
+public class MultimodalPlugin extends Plugin implements ActionPlugin, EnginePlugin, IngestPlugin, MapperPlugin, SearchPlugin {
 
     /** The name the plugin is installed under, and its directory in {@code plugins/}. */
     public static final String PLUGIN_NAME = "opensearch-multimodal";
 
     private final Settings settings;
-    private final SetOnce<InferenceService> inference = new SetOnce<>();
-    private final SetOnce<ModelRegistry> registry = new SetOnce<>();
-    private final SetOnce<RequestLimits> limits = new SetOnce<>();
-    private final SetOnce<ImageInputs> images = new SetOnce<>();
+    /** Filled by createComponents; what the queries, rescorers, processors and handlers registered before it capture. */
+    private final ServicesHolder services = new ServicesHolder();
 
     public MultimodalPlugin(Settings settings) {
         this.settings = settings;
@@ -145,22 +143,24 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
             modelRoots(environment),
             new OnnxSessions(MultimodalSettings.INFERENCE_DEVICE.get(settings))
         );
-        registry.set(models);
         Map<Workload, ExecutorService> pools = new EnumMap<>(Workload.class);
         for (Workload workload : Workload.values()) {
             pools.put(workload, threadPool.executor(workload.threadPool()));
         }
-        InferenceService service = new InferenceService(models, pools);
-        inference.set(service);
-        service.stats().setEnabled(MultimodalSettings.STATS_ENABLED.get(environment.settings()));
-        clusterService.getClusterSettings().addSettingsUpdateConsumer(MultimodalSettings.STATS_ENABLED, service.stats()::setEnabled);
-        limits.set(new RequestLimits(environment.settings(), clusterService.getClusterSettings()));
-        images.set(
-            new ImageInputs(environment.settings(), environment, threadPool.executor(ThreadPool.Names.GENERIC), threadPool.scheduler())
+        InferenceService inference = new InferenceService(models, pools);
+        inference.stats().setEnabled(MultimodalSettings.STATS_ENABLED.get(environment.settings()));
+        clusterService.getClusterSettings().addSettingsUpdateConsumer(MultimodalSettings.STATS_ENABLED, inference.stats()::setEnabled);
+        RequestLimits limits = new RequestLimits(environment.settings(), clusterService.getClusterSettings());
+        ImageInputs images = new ImageInputs(
+            environment.settings(),
+            environment,
+            threadPool.executor(ThreadPool.Names.GENERIC),
+            threadPool.scheduler()
         );
-        QueryEncoder.initialize(service, images.get());
-        TokenMemory.initialize(limits.get()::tokenVectorBytesPerRequest);
-        return List.of(models, service, limits.get(), images.get());
+        MultimodalServices node = new MultimodalServices(inference, images, limits);
+        services.set(node);
+        // bound for injection into the transport actions
+        return List.of(node, models, inference, limits, images);
     }
 
     /** Built-in models ship in the plugin's directory; operators add or override models in the node's config directory. */
@@ -175,11 +175,11 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
         return Map.of(
             EmbedTextProcessor.TYPE,
-            new EmbedTextProcessorFactory(inference::get, limits::get),
+            new EmbedTextProcessorFactory(() -> services.get().inference(), () -> services.get().limits()),
             EmbedImageProcessor.TYPE,
-            new EmbedImageProcessorFactory(inference::get, images::get),
+            new EmbedImageProcessorFactory(() -> services.get().inference(), () -> services.get().images()),
             EmbedProductProcessor.TYPE,
-            new EmbedProductProcessorFactory(inference::get, images::get)
+            new EmbedProductProcessorFactory(() -> services.get().inference(), () -> services.get().images())
         );
     }
 
@@ -207,7 +207,19 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
 
     @Override
     public List<QuerySpec<?>> getQueries() {
-        return List.of(new QuerySpec<>(MultimodalQueryBuilder.NAME, MultimodalQueryBuilder::new, MultimodalQueryBuilder::fromXContent));
+        RetrieverKinds kinds = retrieverKinds();
+        return List.of(
+            new QuerySpec<>(
+                MultimodalQueryBuilder.NAME,
+                MultimodalQueryBuilder.reader(kinds, services),
+                MultimodalQueryBuilder.parser(kinds, services)
+            )
+        );
+    }
+
+    /** The retriever kinds the {@code multimodal} query accepts; a plugin built on this one may add its own. */
+    protected RetrieverKinds retrieverKinds() {
+        return RetrieverKinds.BUILT_IN;
     }
 
     @Override
@@ -215,8 +227,8 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
         return List.of(
             new RescorerSpec<>(
                 LateInteractionRescorerBuilder.PARSE_FIELD,
-                LateInteractionRescorerBuilder::new,
-                LateInteractionRescorerBuilder::fromXContent
+                LateInteractionRescorerBuilder.reader(services),
+                LateInteractionRescorerBuilder.parser(services)
             )
         );
     }
@@ -236,7 +248,7 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
             new RestModelLifecycleAction(),
             new RestStatsAction(),
             new RestCatModelsAction(),
-            new RestEmbedAction(limits::get),
+            new RestEmbedAction(() -> services.get().limits()),
             new RestSearchPageAction()
         );
     }
@@ -254,13 +266,9 @@ public final class MultimodalPlugin extends Plugin implements ActionPlugin, Engi
 
     @Override
     public void close() throws IOException {
-        ModelRegistry models = registry.get();
-        if (models != null) {
-            models.close();
-        }
-        ImageInputs imageInputs = images.get();
-        if (imageInputs != null) {
-            imageInputs.close();
+        if (services.isSet()) {
+            services.get().registry().close();
+            services.get().images().close();
         }
     }
 }

@@ -1,19 +1,24 @@
 package org.opensearch.multimodal.query;
 
+import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
+import org.opensearch.multimodal.math.VectorMath;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * A dense retriever: the {@code k} nearest neighbours of the query vector in a {@code dense_vector} field.
+ * A dense retriever: the {@code k} nearest neighbours of the query vector in a {@code dense_vector} field (a Lucene
+ * {@link KnnFloatVectorQuery} with the query's filter inside the graph search), scoring the pool from the stored vectors.
  * {@code model} encodes the query's {@code input}: {@code text} ({@code query_text}) or {@code image}
  * ({@code query_image}); unset, it is text when the query has text and image otherwise. {@code model} may be omitted
- * when the query gives {@code query_vector}.
+ * when the query gives {@code query_vector} or {@code like}.
  */
 public record DenseRetriever(String field, String model, int k, String input) implements RetrieverSpec {
 
@@ -23,6 +28,7 @@ public record DenseRetriever(String field, String model, int k, String input) im
     public static final String TYPE = "dense";
     public static final int MAX_K = 10_000;
     static final int DEFAULT_K = 10;
+    static final RetrieverKind KIND = new RetrieverKind(TYPE, DenseRetriever::parse, DenseRetriever::new);
 
     public DenseRetriever {
         if (field == null || field.isBlank()) {
@@ -48,6 +54,108 @@ public record DenseRetriever(String field, String model, int k, String input) im
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public void checkInputs(String name, QueryInputs inputs) {
+        if (inputs.encoded() == false) {
+            return; // the vector is given, or read from the liked document
+        }
+        String used = inputFor(inputs.text() != null);
+        String given = TEXT_INPUT.equals(used) ? inputs.text() : inputs.image();
+        if (given == null) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[retrievers.%s.dense.input] is [%s] but the query has no [query_%s]", name, used, used)
+            );
+        }
+        if (model == null) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[retrievers.%s.dense.model] is required to encode [query_%s]", name, used)
+            );
+        }
+    }
+
+    @Override
+    public void planEncodings(String name, QueryInputs inputs, QueryVectors done, EncodingPlan plan) {
+        String used = inputFor(inputs.text() != null);
+        if (inputs.encoded() == false || done.hasDense(used, model)) {
+            return;
+        }
+        String parameter = "retrievers." + name + "." + TYPE;
+        if (IMAGE_INPUT.equals(used)) {
+            plan.imageVector(model, parameter);
+        } else {
+            plan.textVector(model, parameter);
+        }
+    }
+
+    @Override
+    public Optional<String> likeField() {
+        return Optional.of(field);
+    }
+
+    @Override
+    public PoolRetriever onShard(String name, ShardInputs shard) {
+        String parameter = "retrievers." + name + "." + TYPE;
+        DenseVectorFieldType vectorField = ShardFields
+            .require(shard.context(), parameter + ".field", field, DenseVectorFieldType.class, "dense_vector");
+        if (vectorField.isSearchable() == false) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[%s.field] field [%s] is not indexed (\"index\": false)", parameter, field)
+            );
+        }
+        float[] vector = queryVector(parameter, vectorField, shard);
+        KnnFloatVectorQuery knn = new KnnFloatVectorQuery(field, vector, k, shard.filter());
+        return new PoolRetriever.Dense(name, field, vector, vectorField.similarity().luceneFunction(), knn, k);
+    }
+
+    /** The query's vector for this field: given, read from the liked document, or encoded; checked against the field. */
+    private float[] queryVector(String parameter, DenseVectorFieldType fieldType, ShardInputs shard) {
+        QueryInputs inputs = shard.inputs();
+        float[] vector;
+        String source;
+        if (inputs.vector() != null) {
+            vector = inputs.vector();
+            source = "[query_vector] has";
+        } else if (inputs.like() != null) {
+            LikeDocument like = inputs.like();
+            vector = shard.likeVectors().get(field);
+            if (vector == null) {
+                throw new IllegalStateException(
+                    String.format(
+                        Locale.ROOT,
+                        "[like] the vectors of [%s/%s] were not read before reaching the shard",
+                        like.index(),
+                        like.id()
+                    )
+                );
+            }
+            source = String.format(Locale.ROOT, "[like] document [%s/%s] has", like.index(), like.id());
+        } else {
+            vector = shard.vectors().dense(inputFor(inputs.text() != null), model);
+            if (vector == null) {
+                throw new IllegalStateException(
+                    String.format(
+                        Locale.ROOT,
+                        "[%s.model] the query was not encoded with model [%s] before reaching the shard",
+                        parameter,
+                        model
+                    )
+                );
+            }
+            source = String.format(Locale.ROOT, "[%s.model] model [%s] produces", parameter, model);
+        }
+        if (vector.length != fieldType.dims()) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "%s %d dims but field [%s] has %d", source, vector.length, fieldType.name(), fieldType.dims())
+            );
+        }
+        return fieldType.similarity().normalizes() ? VectorMath.l2NormalizeInPlace(vector.clone()) : vector;
+    }
+
+    @Override
+    public GqrSpec.PrimaryRole gqrRole() {
+        return GqrSpec.PrimaryRole.SINGLE_VECTOR;
     }
 
     DenseRetriever(StreamInput in) throws IOException {

@@ -6,9 +6,11 @@ import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.multimodal.math.ScoreNormalization;
+import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -80,47 +82,15 @@ public record FusionSpec(String method, int rankConstant, ScoreNormalization nor
                 );
             }
         }
-        if (gqr == null) {
-            return;
-        }
-        RetrieverSpec primary = retrievers.get(gqr.primary());
-        if (primary == null) {
-            throw new IllegalArgumentException(
-                String.format(
-                    Locale.ROOT,
-                    "[fusion.gqr.primary] names retriever [%s], which [retrievers] does not have %s",
-                    gqr.primary(),
-                    retrievers.keySet()
-                )
-            );
-        }
-        if (primary instanceof LexicalRetriever) {
-            throw new IllegalArgumentException(
-                String.format(
-                    Locale.ROOT,
-                    "[fusion.gqr.primary] retriever [%s] is lexical: it has no query vector to refine, so it can only be complementary",
-                    gqr.primary()
-                )
-            );
-        }
-        for (String name : gqr.complementary()) {
-            if (retrievers.containsKey(name) == false) {
-                throw new IllegalArgumentException(
-                    String.format(
-                        Locale.ROOT,
-                        "[fusion.gqr.complementary] names retriever [%s], which [retrievers] does not have %s",
-                        name,
-                        retrievers.keySet()
-                    )
-                );
-            }
+        if (gqr != null) {
+            gqr.checkRetrievers(retrievers);
         }
     }
 
-    PoolFusion function(Map<String, ? extends RetrieverSpec> retrievers) {
+    /** The shard's fusion of {@code onShard}, the query's retrievers as built on this shard. */
+    PoolFusion onShard(Map<String, RetrieverSpec> retrievers, List<PoolRetriever> onShard, MultimodalStats stats) {
         if (gqr != null) {
-            boolean multiVector = retrievers.get(gqr.primary()) instanceof MultiVectorRetriever;
-            return new GqrFusion(gqr.primary(), gqr.complementaryOf(retrievers.keySet()), gqr.poolK(), gqr.parameters(multiVector));
+            return gqr.fusion(retrievers, onShard, stats);
         }
         return new ScoreFusion(RRF.equals(method), rankConstant, normalization, weights);
     }

@@ -4,6 +4,7 @@ import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.opensearch.multimodal.math.GuidedQueryRefinement;
 import org.opensearch.multimodal.math.RefinablePrimary;
+import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,12 +30,14 @@ final class GqrFusion implements PoolFusion {
     private final List<String> complementary;
     private final int poolK;
     private final GuidedQueryRefinement.Parameters parameters;
+    private final MultimodalStats stats;
 
-    GqrFusion(String primary, List<String> complementary, int poolK, GuidedQueryRefinement.Parameters parameters) {
+    GqrFusion(String primary, List<String> complementary, int poolK, GuidedQueryRefinement.Parameters parameters, MultimodalStats stats) {
         this.primary = primary;
         this.complementary = List.copyOf(complementary);
         this.poolK = poolK;
         this.parameters = parameters;
+        this.stats = stats;
     }
 
     @Override
@@ -65,7 +68,7 @@ final class GqrFusion implements PoolFusion {
             long start = System.nanoTime();
             RefinablePrimary function = refinable.primary(searcher, cDocs);
             result = GuidedQueryRefinement.refine(z0, function, compScores, parameters);
-            QueryEncoder.stats().gqr(parameters.steps(), System.nanoTime() - start);
+            stats.gqr(parameters.steps(), System.nanoTime() - start);
         }
 
         // C first, by the refined primary; then the rest of the pool by the primary's own score, below C (the

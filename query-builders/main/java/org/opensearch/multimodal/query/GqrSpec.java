@@ -5,6 +5,7 @@ import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.multimodal.math.GuidedQueryRefinement;
 import org.opensearch.multimodal.math.ScoreNormalization;
+import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,9 +18,10 @@ import java.util.Set;
 /**
  * {@code {"gqr": {"primary": "tokens", "complementary": ["bm25", "text"], "pool_k": 10, "steps": 50,
  * "learning_rate": 1e-4, "temperature": 1, "alpha": 0.5, "normalization": "min_max"}}}: Guided Query Refinement
- * (docs/DESIGN.md §5). Unset {@code steps} and {@code learning_rate} take the defaults for the primary's kind: 10 steps at
- * 1e-3 for a single vector, 50 steps at 1e-4 for a multi-vector primary. Unset {@code complementary}: every other
- * retriever.
+ * (docs/DESIGN.md §5). Everything about GQR's parameters lives here: parsing, defaults, validation and which retrievers
+ * may be the primary. Unset {@code steps} and {@code learning_rate} take the primary's {@link PrimaryRole} defaults: 10
+ * steps at 1e-3 for a single vector, 50 steps at 1e-4 for a multi-vector primary. Unset {@code complementary}: every
+ * other retriever.
  */
 public record GqrSpec(
     String primary,
@@ -33,6 +35,24 @@ public record GqrSpec(
 ) {
 
     static final int DEFAULT_POOL_K = 10;
+    static final int MAX_STEPS = 1_000;
+
+    /**
+     * How GQR may refine a kind of retriever as its primary: the defaults of its steps and learning rate, or why it
+     * cannot be refined (a lexical retriever has no query vector).
+     */
+    public record PrimaryRole(int defaultSteps, float defaultLearningRate, String refusal) {
+
+        /** A single query vector, scored by inner product: 10 steps at 1e-3. */
+        public static final PrimaryRole SINGLE_VECTOR = new PrimaryRole(10, 1e-3f, null);
+        /** A query token matrix, scored by MaxSim: 50 steps at 1e-4 (larger steps hurt, docs/DESIGN.md §5). */
+        public static final PrimaryRole MULTI_VECTOR = new PrimaryRole(50, 1e-4f, null);
+
+        /** Not refinable, for the reason given (completes "retriever [name] ..."). */
+        public static PrimaryRole refused(String reason) {
+            return new PrimaryRole(0, 0f, reason);
+        }
+    }
 
     public GqrSpec {
         if (primary == null || primary.isBlank()) {
@@ -49,29 +69,75 @@ public record GqrSpec(
             }
         }
         if (poolK < 1 || poolK > DenseRetriever.MAX_K) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[fusion.gqr.pool_k] must be between 1 and %d, got [%d]", DenseRetriever.MAX_K, poolK)
-            );
+            throw invalid("pool_k", String.format(Locale.ROOT, "must be between 1 and %d, got [%d]", DenseRetriever.MAX_K, poolK));
         }
-        try {
-            // the same checks as the refinement itself, with any defaults
-            new GuidedQueryRefinement.Parameters(
-                steps == null ? 0 : steps,
-                learningRate == null ? 1e-3f : learningRate,
-                temperature,
-                alpha,
-                normalization
-            );
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("[fusion.gqr." + e.getMessage().substring(1), e);
+        if (steps != null && (steps < 0 || steps > MAX_STEPS)) {
+            throw invalid("steps", String.format(Locale.ROOT, "must be between 0 and %d, got [%d]", MAX_STEPS, steps));
+        }
+        if (learningRate != null && (learningRate > 0 && Float.isFinite(learningRate)) == false) {
+            throw invalid("learning_rate", String.format(Locale.ROOT, "must be > 0, got [%s]", learningRate));
+        }
+        if ((temperature > 0 && Float.isFinite(temperature)) == false) {
+            throw invalid("temperature", String.format(Locale.ROOT, "must be > 0, got [%s]", temperature));
+        }
+        if ((alpha >= 0 && alpha <= 1) == false) {
+            throw invalid("alpha", String.format(Locale.ROOT, "must be between 0 and 1, got [%s]", alpha));
+        }
+        if (normalization != ScoreNormalization.MIN_MAX && normalization != ScoreNormalization.NONE) {
+            throw invalid("normalization", String.format(Locale.ROOT, "must be [min_max] or [none], got [%s]", normalization));
         }
     }
 
-    /** The refinement's parameters, with the defaults of a single- or multi-vector primary where unset. */
-    GuidedQueryRefinement.Parameters parameters(boolean multiVectorPrimary) {
-        int n = steps != null ? steps : multiVectorPrimary ? 50 : 10;
-        float lr = learningRate != null ? learningRate : multiVectorPrimary ? 1e-4f : 1e-3f;
-        return new GuidedQueryRefinement.Parameters(n, lr, temperature, alpha, normalization);
+    private static IllegalArgumentException invalid(String parameter, String problem) {
+        return new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.gqr.%s] %s", parameter, problem));
+    }
+
+    /** 400s for a primary or complementary retriever the query does not have, and for a primary GQR cannot refine. */
+    void checkRetrievers(Map<String, ? extends RetrieverSpec> retrievers) {
+        RetrieverSpec primarySpec = retrievers.get(primary);
+        if (primarySpec == null) {
+            throw notARetriever("primary", primary, retrievers);
+        }
+        String refusal = primarySpec.gqrRole().refusal();
+        if (refusal != null) {
+            throw invalid("primary", String.format(Locale.ROOT, "retriever [%s] %s", primary, refusal));
+        }
+        for (String name : complementary) {
+            if (retrievers.containsKey(name) == false) {
+                throw notARetriever("complementary", name, retrievers);
+            }
+        }
+    }
+
+    private static IllegalArgumentException notARetriever(String parameter, String name, Map<String, ? extends RetrieverSpec> retrievers) {
+        return invalid(
+            parameter,
+            String.format(Locale.ROOT, "names retriever [%s], which [retrievers] does not have %s", name, retrievers.keySet())
+        );
+    }
+
+    /** The refinement's parameters, with the primary's defaults where unset. */
+    GuidedQueryRefinement.Parameters parameters(PrimaryRole role) {
+        return new GuidedQueryRefinement.Parameters(
+            steps != null ? steps : role.defaultSteps(),
+            learningRate != null ? learningRate : role.defaultLearningRate(),
+            temperature,
+            alpha,
+            normalization
+        );
+    }
+
+    /** The shard's fusion: refines {@code onShard}'s primary, which must be refinable on this shard's field too. */
+    PoolFusion fusion(Map<String, RetrieverSpec> retrievers, List<PoolRetriever> onShard, MultimodalStats stats) {
+        for (PoolRetriever retriever : onShard) {
+            if (retriever.name().equals(primary)) {
+                String refusal = retriever instanceof PoolRetriever.Refinable refinable ? refinable.cannotRefine() : "cannot be refined";
+                if (refusal != null) {
+                    throw invalid("primary", String.format(Locale.ROOT, "retriever [%s] %s", primary, refusal));
+                }
+            }
+        }
+        return new GqrFusion(primary, complementaryOf(retrievers.keySet()), poolK, parameters(retrievers.get(primary).gqrRole()), stats);
     }
 
     /** The complementary retrievers: those named, or every retriever but the primary. */
@@ -106,7 +172,7 @@ public record GqrSpec(
                     if (value instanceof List<?> list) {
                         complementary = list.stream().map(String::valueOf).toList();
                     } else {
-                        throw new IllegalArgumentException("[fusion.gqr.complementary] must be an array of retriever names");
+                        throw invalid("complementary", "must be an array of retriever names");
                     }
                 }
                 case "pool_k" -> poolK = number(value, key).intValue();
@@ -125,7 +191,7 @@ public record GqrSpec(
         if (value instanceof Number number) {
             return number;
         }
-        throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.gqr.%s] must be a number, got [%s]", key, value));
+        throw invalid(key, String.format(Locale.ROOT, "must be a number, got [%s]", value));
     }
 
     GqrSpec(StreamInput in) throws IOException {

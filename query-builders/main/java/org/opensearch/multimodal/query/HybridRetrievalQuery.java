@@ -6,6 +6,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Weight;
+import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.io.IOException;
 import java.util.List;
@@ -22,10 +23,12 @@ final class HybridRetrievalQuery extends Query {
 
     private final List<PoolRetriever> retrievers;
     private final PoolFusion fusion;
+    private final MultimodalStats stats;
 
-    HybridRetrievalQuery(List<PoolRetriever> retrievers, PoolFusion fusion) {
+    HybridRetrievalQuery(List<PoolRetriever> retrievers, PoolFusion fusion, MultimodalStats stats) {
         this.retrievers = List.copyOf(retrievers);
         this.fusion = fusion;
+        this.stats = stats;
     }
 
     @Override
@@ -47,7 +50,7 @@ final class HybridRetrievalQuery extends Query {
             scores[r] = retrievers.get(r).score(inner, pool);
         }
         PoolFusion.Fused result = fusion.fuse(inner, pool, retrievers, scores);
-        QueryEncoder.stats().query(fusion.method());
+        stats.query(fusion.method());
         float[] fused = result.scores();
         // Lucene needs non-negative scores; a shift keeps the order (only z_score fusion can go below zero)
         float lowest = 0f;

@@ -11,6 +11,7 @@ import org.apache.lucene.search.LateInteractionFloatValuesSource;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.opensearch.multimodal.math.MaxSim;
+import org.opensearch.multimodal.stats.MultimodalStats;
 import org.opensearch.search.rescore.RescoreContext;
 import org.opensearch.search.rescore.Rescorer;
 
@@ -39,6 +40,7 @@ final class LateInteractionRescorer implements Rescorer {
         final LateInteractionScoreMode scoreMode;
         final float queryWeight;
         final float rescoreQueryWeight;
+        final MultimodalStats stats;
 
         Context(
             int windowSize,
@@ -46,9 +48,11 @@ final class LateInteractionRescorer implements Rescorer {
             float[][] queryTokens,
             LateInteractionScoreMode scoreMode,
             float queryWeight,
-            float rescoreQueryWeight
+            float rescoreQueryWeight,
+            MultimodalStats stats
         ) {
             super(windowSize, INSTANCE);
+            this.stats = stats;
             this.field = field;
             this.queryTokens = queryTokens;
             this.scoreMode = scoreMode;
@@ -97,7 +101,7 @@ final class LateInteractionRescorer implements Rescorer {
             }
             Arrays.sort(all, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
         }
-        QueryEncoder.stats().rescore(window, System.nanoTime() - start);
+        context.stats.rescore(window, System.nanoTime() - start);
         return topDocs;
     }
 

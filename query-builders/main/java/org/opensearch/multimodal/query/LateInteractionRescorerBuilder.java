@@ -1,15 +1,20 @@
 package org.opensearch.multimodal.query;
 
 import org.apache.lucene.util.SetOnce;
+import org.opensearch.common.CheckedFunction;
+import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.multimodal.mapper.MultiVectorFieldMapper.MultiVectorFieldType;
+import org.opensearch.multimodal.services.MultimodalServices;
 import org.opensearch.search.rescore.RescoreContext;
 import org.opensearch.search.rescore.RescorerBuilder;
 
@@ -17,6 +22,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The {@code late_interaction} rescore section:
@@ -42,6 +48,8 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
     private final float[][] queryTokens;
     /** The encoding in flight during the rewrite; never serialized. */
     private final SetOnce<QueryVectors> pending;
+    /** The node's services; null for a rescorer built in Java until a node rewrites it. Never serialized. */
+    private final Supplier<MultimodalServices> services;
 
     public LateInteractionRescorerBuilder(
         String field,
@@ -51,7 +59,7 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         float queryWeight,
         float rescoreQueryWeight
     ) {
-        this(field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight, null, null);
+        this(field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight, null, null, null);
     }
 
     private LateInteractionRescorerBuilder(
@@ -62,7 +70,8 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         float queryWeight,
         float rescoreQueryWeight,
         float[][] queryTokens,
-        SetOnce<QueryVectors> pending
+        SetOnce<QueryVectors> pending,
+        Supplier<MultimodalServices> services
     ) {
         if (field == null || field.isBlank()) {
             throw new IllegalArgumentException("[late_interaction.field] is required: a multi_vector field");
@@ -83,6 +92,7 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         this.rescoreQueryWeight = rescoreQueryWeight;
         this.queryTokens = queryTokens;
         this.pending = pending;
+        this.services = services;
     }
 
     private static void checkWeight(float weight, String name) {
@@ -93,8 +103,21 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         }
     }
 
-    public LateInteractionRescorerBuilder(StreamInput in) throws IOException {
+    /** The stream reader the plugin registers, with the node's services. */
+    public static Writeable.Reader<LateInteractionRescorerBuilder> reader(Supplier<MultimodalServices> services) {
+        return in -> new LateInteractionRescorerBuilder(in, services);
+    }
+
+    /** The parser the plugin registers, with the node's services. */
+    public static CheckedFunction<XContentParser, LateInteractionRescorerBuilder, IOException> parser(
+        Supplier<MultimodalServices> services
+    ) {
+        return parser -> fromXContent(parser, services);
+    }
+
+    private LateInteractionRescorerBuilder(StreamInput in, Supplier<MultimodalServices> services) throws IOException {
         super(in);
+        this.services = services;
         this.field = in.readString();
         this.queryText = in.readString();
         this.model = in.readString();
@@ -149,7 +172,8 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
             .endObject();
     }
 
-    public static LateInteractionRescorerBuilder fromXContent(XContentParser parser) throws IOException {
+    private static LateInteractionRescorerBuilder fromXContent(XContentParser parser, Supplier<MultimodalServices> services)
+        throws IOException {
         String field = null;
         String queryText = null;
         String model = null;
@@ -175,15 +199,28 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
                     throw new IllegalArgumentException(String.format(Locale.ROOT, "[%s.%s] must be a value", NAME, key));
                 }
             }
-            return new LateInteractionRescorerBuilder(field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight);
+            return new LateInteractionRescorerBuilder(
+                field,
+                queryText,
+                model,
+                scoreMode,
+                queryWeight,
+                rescoreQueryWeight,
+                null,
+                null,
+                services
+            );
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }
     }
 
     @Override
-    public LateInteractionRescorerBuilder rewrite(QueryRewriteContext context) {
+    public LateInteractionRescorerBuilder rewrite(QueryRewriteContext context) throws IOException {
         checkWindow();
+        if (services == null) {
+            return boundTo(context);
+        }
         if (queryTokens != null) {
             return this;
         }
@@ -191,16 +228,27 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
             QueryVectors encoded = pending.get();
             return encoded == null ? this : copy(encoded.tokens().get(model), null);
         }
-        if (QueryEncoder.requireModel(model, "late_interaction.model").kind().hasText() == false) {
+        QueryEncoder encoder = new QueryEncoder(services.get());
+        if (encoder.requireModel(model, "late_interaction.model").kind().hasText() == false) {
             throw new IllegalArgumentException(
                 String.format(Locale.ROOT, "[late_interaction.model] model [%s] does not encode text", model)
             );
         }
         SetOnce<QueryVectors> encoding = new SetOnce<>();
         context.registerAsyncAction(
-            (client, listener) -> QueryEncoder.encodeText(model, queryText, false, true, ActionListenerAdapters.setting(encoding, listener))
+            (client, listener) -> encoder.encodeText(model, queryText, false, true, ActionListenerAdapters.setting(encoding, listener))
         );
         return copy(null, encoding);
+    }
+
+    /** A rescorer built in Java, copied through the node's registry: the copy comes from the node's reader, with its services. */
+    private LateInteractionRescorerBuilder boundTo(QueryRewriteContext context) throws IOException {
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            out.writeNamedWriteable(this);
+            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), context.getWriteableRegistry())) {
+                return (LateInteractionRescorerBuilder) in.readNamedWriteable(RescorerBuilder.class);
+            }
+        }
     }
 
     private LateInteractionRescorerBuilder copy(float[][] tokens, SetOnce<QueryVectors> encoding) {
@@ -212,7 +260,8 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
             queryWeight,
             rescoreQueryWeight,
             tokens,
-            encoding
+            encoding,
+            services
         );
         if (windowSize != null) {
             copy.windowSize(windowSize);
@@ -234,7 +283,18 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         MultiVectorFieldType fieldType = ShardFields
             .require(context, "late_interaction.field", field, MultiVectorFieldType.class, "multi_vector");
         ShardFields.requireTokens(queryTokens, fieldType.dims(), "late_interaction", model, field);
-        return new LateInteractionRescorer.Context(windowSize, field, queryTokens, scoreMode, queryWeight, rescoreQueryWeight);
+        if (services == null) {
+            throw new IllegalStateException("the late_interaction rescorer reached a shard without being rewritten by a node");
+        }
+        return new LateInteractionRescorer.Context(
+            windowSize,
+            field,
+            queryTokens,
+            scoreMode,
+            queryWeight,
+            rescoreQueryWeight,
+            services.get().stats()
+        );
     }
 
     @Override

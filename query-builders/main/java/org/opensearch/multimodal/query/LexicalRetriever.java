@@ -1,5 +1,7 @@
 package org.opensearch.multimodal.query;
 
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.common.ParsingException;
@@ -9,6 +11,7 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryRewriteContext;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -22,6 +25,7 @@ import java.util.Map;
 public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSpec {
 
     public static final String TYPE = "lexical";
+    static final RetrieverKind KIND = new RetrieverKind(TYPE, LexicalRetriever::parse, LexicalRetriever::new);
 
     public LexicalRetriever {
         if (query == null) {
@@ -37,6 +41,32 @@ public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSp
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public void checkInputs(String name, QueryInputs inputs) {
+        // its query carries its own text
+    }
+
+    @Override
+    public RetrieverSpec rewrite(QueryRewriteContext context) throws IOException {
+        QueryBuilder rewritten = query.rewrite(context);
+        return rewritten == query ? this : new LexicalRetriever(rewritten, k);
+    }
+
+    /** Its query with the filter beside it: proposes its top k, scores the pool documents it matches. */
+    @Override
+    public PoolRetriever onShard(String name, ShardInputs shard) throws IOException {
+        BooleanQuery.Builder withFilter = new BooleanQuery.Builder().add(query.toQuery(shard.context()), BooleanClause.Occur.MUST);
+        if (shard.filter() != null) {
+            withFilter.add(shard.filter(), BooleanClause.Occur.FILTER);
+        }
+        return new PoolRetriever.Lexical(name, withFilter.build(), k);
+    }
+
+    @Override
+    public GqrSpec.PrimaryRole gqrRole() {
+        return GqrSpec.PrimaryRole.refused("is lexical: it has no query vector to refine, so it can only be complementary");
     }
 
     LexicalRetriever(StreamInput in) throws IOException {

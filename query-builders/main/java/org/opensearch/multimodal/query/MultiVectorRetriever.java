@@ -5,6 +5,7 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.multimodal.mapper.MultiVectorFieldMapper.MultiVectorFieldType;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -17,6 +18,7 @@ import java.util.Locale;
 public record MultiVectorRetriever(String field, String model) implements RetrieverSpec {
 
     public static final String TYPE = "multi_vector";
+    static final RetrieverKind KIND = new RetrieverKind(TYPE, MultiVectorRetriever::parse, MultiVectorRetriever::new);
 
     public MultiVectorRetriever {
         if (field == null || field.isBlank()) {
@@ -39,6 +41,37 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public void checkInputs(String name, QueryInputs inputs) {
+        if (inputs.text() == null) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[retrievers.%s.multi_vector] needs [query_text] to encode the query's token vectors", name)
+            );
+        }
+    }
+
+    @Override
+    public void planEncodings(String name, QueryInputs inputs, QueryVectors done, EncodingPlan plan) {
+        if (done.tokens().containsKey(model) == false) {
+            plan.textTokens(model, "retrievers." + name + "." + TYPE);
+        }
+    }
+
+    /** MaxSim of the query's token vectors against each pool document's; GQR's candidates are held within the node's limit. */
+    @Override
+    public PoolRetriever onShard(String name, ShardInputs shard) {
+        String parameter = "retrievers." + name + "." + TYPE;
+        MultiVectorFieldType fieldType = ShardFields
+            .require(shard.context(), parameter + ".field", field, MultiVectorFieldType.class, TYPE);
+        float[][] tokens = ShardFields.requireTokens(shard.vectors().tokens().get(model), fieldType.dims(), parameter, model, field);
+        return new PoolRetriever.MultiVector(name, field, tokens, TokenMemory.of(shard.services().limits()));
+    }
+
+    @Override
+    public GqrSpec.PrimaryRole gqrRole() {
+        return GqrSpec.PrimaryRole.MULTI_VECTOR;
     }
 
     @Override

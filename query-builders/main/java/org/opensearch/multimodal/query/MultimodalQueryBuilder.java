@@ -1,26 +1,25 @@
 package org.opensearch.multimodal.query;
 
-import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
+import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.mapper.IdFieldMapper;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryParser;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
-import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
-import org.opensearch.multimodal.mapper.MultiVectorFieldMapper.MultiVectorFieldType;
-import org.opensearch.multimodal.math.VectorMath;
-import org.opensearch.multimodal.model.ModelManifest;
+import org.opensearch.multimodal.services.MultimodalServices;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,25 +29,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
- * The {@code multimodal} query: named retrievers over one query (text or vector), and a filter applied inside each
- * retriever's search.
+ * The {@code multimodal} query: named retrievers over one query (text, image, vector or a liked document), a filter
+ * applied inside each retriever's search, and a fusion.
  * <pre>{"multimodal": {"query_text": "...",
  *   "retrievers": {"text": {"dense": {"field": "body_vec", "model": "bge-small-en-v1.5", "k": 10}}}, "filter": {...}}}</pre>
- * {@code query_text} is encoded during the coordinating node's rewrite, once per model, asynchronously; shards receive
- * the vectors. One dense retriever is a KNN query; several (dense and lexical) are a {@link HybridRetrievalQuery}: one
- * pool per shard, exact scores from every retriever, then the fusion ({@link FusionSpec}).
+ * It only coordinates; each retriever kind ({@link RetrieverSpec}) owns what is particular to it. On the coordinating
+ * node the rewrite encodes what the retrievers ask for, once per model, asynchronously, so shards receive vectors; on a
+ * shard one retriever alone without fusion is its own query, several are a {@link HybridRetrievalQuery} (one pool,
+ * exact scores from every retriever, then the fusion, {@link FusionSpec}).
+ * <p>
+ * The node's services reach it through the parser and stream reader the plugin registers. A query built in Java (no
+ * services yet) is bound to the node that rewrites it by a copy through that node's registry.
  */
 public final class MultimodalQueryBuilder extends AbstractQueryBuilder<MultimodalQueryBuilder> {
 
     public static final String NAME = "multimodal";
 
-    private final String queryText;
-    private final String queryImage;
-    private final float[] queryVector;
-    private final LikeDocument like;
+    private final QueryInputs inputs;
     private final Map<String, RetrieverSpec> retrievers;
     /** How several retrievers' scores are combined; null with a single retriever that needs no fusion. */
     private final FusionSpec fusion;
@@ -61,6 +61,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     private final Map<String, float[]> likeVectors;
     /** The liked document's vectors while they are being fetched; never serialized. */
     private final SetOnce<Map<String, float[]>> pendingLike;
+    /** The node's services; null for a query built in Java until a node rewrites it. Never serialized. */
+    private final Supplier<MultimodalServices> services;
 
     public MultimodalQueryBuilder(
         String queryText,
@@ -81,7 +83,17 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         FusionSpec fusion,
         QueryBuilder filter
     ) {
-        this(queryText, queryImage, queryVector, like, retrievers, fusion, filter, QueryVectors.EMPTY, List.of(), Map.of(), null);
+        this(
+            new QueryInputs(queryText, queryImage, queryVector, like),
+            retrievers,
+            fusion,
+            filter,
+            QueryVectors.EMPTY,
+            List.of(),
+            Map.of(),
+            null,
+            null
+        );
     }
 
     /** {@code queryVector} (or else {@code queryText}, encoded) or {@code like} gives the query vector. */
@@ -108,26 +120,21 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     }
 
     private MultimodalQueryBuilder(
-        String queryText,
-        String queryImage,
-        float[] queryVector,
-        LikeDocument like,
+        QueryInputs inputs,
         Map<String, ? extends RetrieverSpec> retrievers,
         FusionSpec fusion,
         QueryBuilder filter,
         QueryVectors vectors,
         List<SetOnce<QueryVectors>> pendingVectors,
         Map<String, float[]> likeVectors,
-        SetOnce<Map<String, float[]>> pendingLike
+        SetOnce<Map<String, float[]>> pendingLike,
+        Supplier<MultimodalServices> services
     ) {
-        QueryInputsCheck.check(queryText, queryImage, queryVector, like, retrievers);
+        check(inputs, retrievers);
         if (fusion != null) {
             fusion.checkRetrievers(retrievers);
         }
-        this.queryText = queryText;
-        this.queryImage = queryImage;
-        this.queryVector = queryVector;
-        this.like = like;
+        this.inputs = inputs;
         this.retrievers = new LinkedHashMap<>(retrievers);
         this.fusion = fusion;
         this.filter = filter;
@@ -135,18 +142,46 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         this.pendingVectors = pendingVectors;
         this.likeVectors = likeVectors;
         this.pendingLike = pendingLike;
+        this.services = services;
     }
 
-    public MultimodalQueryBuilder(StreamInput in) throws IOException {
+    /** The query's own checks, then each retriever's of what it needs from the inputs. */
+    private static void check(QueryInputs inputs, Map<String, ? extends RetrieverSpec> retrievers) {
+        if (retrievers == null || retrievers.isEmpty()) {
+            throw new IllegalArgumentException("[retrievers] must name at least one retriever");
+        }
+        inputs.check();
+        if (retrievers.values().stream().allMatch(r -> r.k() == 0)) {
+            throw new IllegalArgumentException(
+                "[retrievers] a multi_vector retriever only scores candidates: add a dense or lexical retriever to propose them"
+            );
+        }
+        for (Map.Entry<String, ? extends RetrieverSpec> named : retrievers.entrySet()) {
+            named.getValue().checkInputs(named.getKey(), inputs);
+        }
+    }
+
+    /** The parser the plugin registers: retrievers of {@code kinds}, and the node's {@code services}. */
+    public static QueryParser<MultimodalQueryBuilder> parser(RetrieverKinds kinds, Supplier<MultimodalServices> services) {
+        return parser -> fromXContent(parser, kinds, services);
+    }
+
+    /** The stream reader the plugin registers, with the same kinds and services as {@link #parser}. */
+    public static Writeable.Reader<MultimodalQueryBuilder> reader(RetrieverKinds kinds, Supplier<MultimodalServices> services) {
+        return in -> new MultimodalQueryBuilder(in, kinds, services);
+    }
+
+    private MultimodalQueryBuilder(StreamInput in, RetrieverKinds kinds, Supplier<MultimodalServices> services) throws IOException {
         super(in);
-        this.queryText = in.readOptionalString();
-        this.queryImage = in.readOptionalString();
-        this.queryVector = in.readBoolean() ? in.readFloatArray() : null;
-        this.like = in.readBoolean() ? new LikeDocument(in) : null;
+        String queryText = in.readOptionalString();
+        String queryImage = in.readOptionalString();
+        float[] queryVector = in.readBoolean() ? in.readFloatArray() : null;
+        LikeDocument like = in.readBoolean() ? new LikeDocument(in) : null;
+        this.inputs = new QueryInputs(queryText, queryImage, queryVector, like);
         int retrieverCount = in.readVInt();
         this.retrievers = new LinkedHashMap<>();
         for (int i = 0; i < retrieverCount; i++) {
-            this.retrievers.put(in.readString(), RetrieverSpec.read(in));
+            this.retrievers.put(in.readString(), kinds.read(in));
         }
         this.fusion = in.readBoolean() ? new FusionSpec(in) : null;
         this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
@@ -154,6 +189,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         this.pendingVectors = List.of();
         this.likeVectors = in.readMap(StreamInput::readString, StreamInput::readFloatArray);
         this.pendingLike = null;
+        this.services = services;
     }
 
     @Override
@@ -161,20 +197,20 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         if (pendingVectors.isEmpty() == false || pendingLike != null) {
             throw new IllegalStateException("the multimodal query must be rewritten (its text encoded) before it is sent");
         }
-        out.writeOptionalString(queryText);
-        out.writeOptionalString(queryImage);
-        out.writeBoolean(queryVector != null);
-        if (queryVector != null) {
-            out.writeFloatArray(queryVector);
+        out.writeOptionalString(inputs.text());
+        out.writeOptionalString(inputs.image());
+        out.writeBoolean(inputs.vector() != null);
+        if (inputs.vector() != null) {
+            out.writeFloatArray(inputs.vector());
         }
-        out.writeBoolean(like != null);
-        if (like != null) {
-            like.writeTo(out);
+        out.writeBoolean(inputs.like() != null);
+        if (inputs.like() != null) {
+            inputs.like().writeTo(out);
         }
         out.writeVInt(retrievers.size());
         for (Map.Entry<String, RetrieverSpec> retriever : retrievers.entrySet()) {
             out.writeString(retriever.getKey());
-            RetrieverSpec.write(out, retriever.getValue());
+            RetrieverKinds.write(out, retriever.getValue());
         }
         out.writeBoolean(fusion != null);
         if (fusion != null) {
@@ -186,15 +222,19 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     }
 
     public LikeDocument like() {
-        return like;
+        return inputs.like();
     }
 
     public String queryText() {
-        return queryText;
+        return inputs.text();
     }
 
     public float[] queryVector() {
-        return queryVector;
+        return inputs.vector();
+    }
+
+    public String queryImage() {
+        return inputs.image();
     }
 
     public Map<String, RetrieverSpec> retrievers() {
@@ -209,20 +249,6 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         return filter;
     }
 
-    public String queryImage() {
-        return queryImage;
-    }
-
-    /** The encoded query text of {@code model}, once the rewrite has encoded it. */
-    public float[] textVector(String model) {
-        return vectors.dense(DenseRetriever.TEXT_INPUT, model);
-    }
-
-    /** The query's token vectors from {@code model}, once the rewrite has encoded them. */
-    public float[][] tokenVectors(String model) {
-        return vectors.tokens().get(model);
-    }
-
     @Override
     public String getWriteableName() {
         return NAME;
@@ -231,17 +257,17 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     @Override
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject(NAME);
-        if (queryText != null) {
-            builder.field("query_text", queryText);
+        if (inputs.text() != null) {
+            builder.field("query_text", inputs.text());
         }
-        if (queryImage != null) {
-            builder.field("query_image", queryImage);
+        if (inputs.image() != null) {
+            builder.field("query_image", inputs.image());
         }
-        if (queryVector != null) {
-            builder.array("query_vector", queryVector);
+        if (inputs.vector() != null) {
+            builder.array("query_vector", inputs.vector());
         }
-        if (like != null) {
-            like.toXContent(builder);
+        if (inputs.like() != null) {
+            inputs.like().toXContent(builder);
         }
         builder.startObject("retrievers");
         for (Map.Entry<String, RetrieverSpec> retriever : retrievers.entrySet()) {
@@ -260,7 +286,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         builder.endObject();
     }
 
-    public static MultimodalQueryBuilder fromXContent(XContentParser parser) throws IOException {
+    private static MultimodalQueryBuilder fromXContent(XContentParser parser, RetrieverKinds kinds, Supplier<MultimodalServices> services)
+        throws IOException {
         String queryText = null;
         String queryImage = null;
         float[] queryVector = null;
@@ -277,7 +304,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             } else if ("query_vector".equals(key) && token == XContentParser.Token.START_ARRAY) {
                 queryVector = readQueryVector(parser);
             } else if ("retrievers".equals(key) && token == XContentParser.Token.START_OBJECT) {
-                parseRetrievers(parser, retrievers);
+                parseRetrievers(parser, kinds, retrievers);
             } else if ("filter".equals(key) && token == XContentParser.Token.START_OBJECT) {
                 filter = parseInnerQueryBuilder(parser);
             } else if ("like".equals(key) && token == XContentParser.Token.START_OBJECT) {
@@ -299,7 +326,9 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             }
         }
         try {
-            return new MultimodalQueryBuilder(queryText, queryImage, queryVector, like, retrievers, fusion, filter).boost(boost)
+            QueryInputs inputs = new QueryInputs(queryText, queryImage, queryVector, like);
+            return new MultimodalQueryBuilder(inputs, retrievers, fusion, filter, QueryVectors.EMPTY, List.of(), Map.of(), null, services)
+                .boost(boost)
                 .queryName(queryName);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
@@ -324,7 +353,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         return Arrays.copyOf(values, count);
     }
 
-    private static void parseRetrievers(XContentParser parser, Map<String, RetrieverSpec> retrievers) throws IOException {
+    private static void parseRetrievers(XContentParser parser, RetrieverKinds kinds, Map<String, RetrieverSpec> retrievers)
+        throws IOException {
         for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
             String name = parser.currentName();
             if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
@@ -340,29 +370,13 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 );
             }
             String type = parser.currentName();
-            if (DenseRetriever.TYPE.equals(type) == false && LexicalRetriever.TYPE.equals(type) == false
-                && MultiVectorRetriever.TYPE.equals(type) == false) {
-                throw new ParsingException(
-                    parser.getTokenLocation(),
-                    String.format(
-                        Locale.ROOT,
-                        "[retrievers.%s] unknown retriever type [%s], expected one of [dense, lexical, multi_vector]",
-                        name,
-                        type
-                    )
-                );
-            }
             if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
                 throw new ParsingException(
                     parser.getTokenLocation(),
                     String.format(Locale.ROOT, "[retrievers.%s.%s] must be an object", name, type)
                 );
             }
-            RetrieverSpec retriever = switch (type) {
-                case DenseRetriever.TYPE -> DenseRetriever.parse(parser, name);
-                case LexicalRetriever.TYPE -> LexicalRetriever.parse(parser, name);
-                default -> MultiVectorRetriever.parse(parser, name);
-            };
+            RetrieverSpec retriever = kinds.parse(parser, name, type);
             if (parser.nextToken() != XContentParser.Token.END_OBJECT) {
                 throw new ParsingException(
                     parser.getTokenLocation(),
@@ -384,6 +398,9 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
 
     @Override
     protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+        if (services == null) {
+            return boundTo(context);
+        }
         if (filter != null) {
             QueryBuilder rewrittenFilter = filter.rewrite(context);
             if (rewrittenFilter != filter) {
@@ -393,15 +410,9 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         Map<String, RetrieverSpec> rewrittenRetrievers = new LinkedHashMap<>();
         boolean changed = false;
         for (Map.Entry<String, RetrieverSpec> retriever : retrievers.entrySet()) {
-            RetrieverSpec spec = retriever.getValue();
-            if (spec instanceof LexicalRetriever lexical) {
-                QueryBuilder rewritten = lexical.query().rewrite(context);
-                if (rewritten != lexical.query()) {
-                    spec = new LexicalRetriever(rewritten, lexical.k());
-                    changed = true;
-                }
-            }
-            rewrittenRetrievers.put(retriever.getKey(), spec);
+            RetrieverSpec rewritten = retriever.getValue().rewrite(context);
+            changed |= rewritten != retriever.getValue();
+            rewrittenRetrievers.put(retriever.getKey(), rewritten);
         }
         if (changed) {
             return copy(filter, rewrittenRetrievers, vectors, pendingVectors, likeVectors, pendingLike);
@@ -420,73 +431,30 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             Map<String, float[]> fetched = pendingLike.get();
             return fetched == null ? this : copy(filter, retrievers, vectors, List.of(), fetched, null);
         }
-        if (like != null && likeVectors.isEmpty()) {
-            // the liked document's vectors are read once, on the coordinating node, like query text is encoded
+        if (inputs.like() != null && likeVectors.isEmpty()) {
+            // the liked document's vectors are read once, on the coordinating node, as query text is encoded
             SetOnce<Map<String, float[]>> fetching = new SetOnce<>();
-            List<String> fields = denseRetrievers().values().stream().map(DenseRetriever::field).distinct().toList();
+            List<String> fields = retrievers.values().stream().flatMap(r -> r.likeField().stream()).distinct().toList();
             context.registerAsyncAction(
-                (client, listener) -> LikeVectors.fetch(client, like, fields, ActionListenerAdapters.setting(fetching, listener))
+                (client, listener) -> LikeVectors.fetch(client, inputs.like(), fields, ActionListenerAdapters.setting(fetching, listener))
             );
             return copy(filter, retrievers, vectors, List.of(), likeVectors, fetching);
         }
-        List<SetOnce<QueryVectors>> encoding = registerEncodings(context);
+        EncodingPlan plan = new EncodingPlan(new QueryEncoder(services.get()));
+        for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
+            named.getValue().planEncodings(named.getKey(), inputs, vectors, plan);
+        }
+        List<SetOnce<QueryVectors>> encoding = plan.start(context, inputs);
         return encoding.isEmpty() ? this : copy(filter, retrievers, vectors, encoding, likeVectors, null);
     }
 
-    /** Starts every encoding the retrievers need that is not done yet: per model, text (pooled and/or tokens) and image. */
-    private List<SetOnce<QueryVectors>> registerEncodings(QueryRewriteContext context) {
-        if (queryVector != null || like != null) {
-            return List.of();
-        }
-        Map<String, boolean[]> textModels = new TreeMap<>(); // model -> {pooled vector, token vectors}
-        Map<String, String> imageModels = new TreeMap<>();
-        for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
-            String parameter = "retrievers." + named.getKey() + "." + named.getValue().type();
-            if (named.getValue() instanceof DenseRetriever dense) {
-                String input = dense.inputFor(queryText != null);
-                if (vectors.hasDense(input, dense.model())) {
-                    continue;
-                }
-                ModelManifest manifest = QueryEncoder.requireModel(dense.model(), parameter + ".model");
-                if (DenseRetriever.IMAGE_INPUT.equals(input)) {
-                    requireKind(manifest.kind().hasImage(), parameter, dense.model(), "images");
-                    imageModels.put(dense.model(), parameter);
-                } else {
-                    requireKind(manifest.kind().hasText(), parameter, dense.model(), "text");
-                    textModels.computeIfAbsent(dense.model(), m -> new boolean[2])[0] = true;
-                }
-            } else if (named.getValue() instanceof MultiVectorRetriever multi && vectors.tokens().containsKey(multi.model()) == false) {
-                ModelManifest manifest = QueryEncoder.requireModel(multi.model(), parameter + ".model");
-                requireKind(manifest.kind().hasText(), parameter, multi.model(), "text");
-                textModels.computeIfAbsent(multi.model(), m -> new boolean[2])[1] = true;
+    /** A query built in Java, copied through the node's registry: the copy comes from the node's reader, with its services. */
+    private QueryBuilder boundTo(QueryRewriteContext context) throws IOException {
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            out.writeNamedWriteable(this);
+            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), context.getWriteableRegistry())) {
+                return in.readNamedWriteable(QueryBuilder.class);
             }
-        }
-        List<SetOnce<QueryVectors>> pending = new ArrayList<>();
-        for (Map.Entry<String, boolean[]> model : textModels.entrySet()) {
-            SetOnce<QueryVectors> result = new SetOnce<>();
-            pending.add(result);
-            boolean dense = model.getValue()[0];
-            boolean tokens = model.getValue()[1];
-            context.registerAsyncAction(
-                (client, listener) -> QueryEncoder
-                    .encodeText(model.getKey(), queryText, dense, tokens, ActionListenerAdapters.setting(result, listener))
-            );
-        }
-        for (String model : imageModels.keySet()) {
-            SetOnce<QueryVectors> result = new SetOnce<>();
-            pending.add(result);
-            context.registerAsyncAction(
-                (client, listener) -> QueryEncoder.encodeImage(model, queryImage, ActionListenerAdapters.setting(result, listener))
-            );
-        }
-        return pending;
-    }
-
-    private static void requireKind(boolean supported, String parameter, String model, String what) {
-        if (supported == false) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[%s.model] model [%s] does not encode %s", parameter, model, what)
-            );
         }
     }
 
@@ -498,157 +466,43 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         Map<String, float[]> liked,
         SetOnce<Map<String, float[]>> likePending
     ) {
-        return new MultimodalQueryBuilder(
-            queryText,
-            queryImage,
-            queryVector,
-            like,
-            newRetrievers,
-            fusion,
-            newFilter,
-            encoded,
-            pending,
-            liked,
-            likePending
-        )
+        return new MultimodalQueryBuilder(inputs, newRetrievers, fusion, newFilter, encoded, pending, liked, likePending, services)
             .boost(boost)
             .queryName(queryName);
     }
 
-    private Map<String, DenseRetriever> denseRetrievers() {
-        Map<String, DenseRetriever> dense = new LinkedHashMap<>();
-        for (Map.Entry<String, RetrieverSpec> retriever : retrievers.entrySet()) {
-            if (retriever.getValue() instanceof DenseRetriever d) {
-                dense.put(retriever.getKey(), d);
-            }
-        }
-        return dense;
-    }
-
     @Override
     protected Query doToQuery(QueryShardContext context) throws IOException {
+        if (services == null) {
+            throw new IllegalStateException("the multimodal query reached a shard without being rewritten by a node");
+        }
+        MultimodalServices node = services.get();
         Query filterQuery = filter == null ? null : filter.toQuery(context);
-        if (like != null && like.index().equals(context.index().getName())) {
+        if (inputs.like() != null && inputs.like().index().equals(context.index().getName())) {
             // "more like this": the liked document is not one of its own hits
             BooleanQuery.Builder withoutLiked = new BooleanQuery.Builder();
             withoutLiked.add(filterQuery == null ? new MatchAllDocsQuery() : filterQuery, BooleanClause.Occur.FILTER);
-            withoutLiked.add(context.fieldMapper(IdFieldMapper.NAME).termQuery(like.id(), context), BooleanClause.Occur.MUST_NOT);
+            withoutLiked.add(context.fieldMapper(IdFieldMapper.NAME).termQuery(inputs.like().id(), context), BooleanClause.Occur.MUST_NOT);
             filterQuery = withoutLiked.build();
         }
-        if (retrievers.size() == 1 && fusion == null && retrievers.values().iterator().next() instanceof DenseRetriever) {
-            Map.Entry<String, RetrieverSpec> named = retrievers.entrySet().iterator().next();
-            return denseRetriever(named.getKey(), (DenseRetriever) named.getValue(), context, filterQuery).knnQuery();
-        }
+        ShardInputs shard = new ShardInputs(context, filterQuery, inputs, vectors, likeVectors, node);
         List<PoolRetriever> pool = new ArrayList<>();
         for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
-            if (named.getValue() instanceof DenseRetriever dense) {
-                pool.add(denseRetriever(named.getKey(), dense, context, filterQuery));
-            } else if (named.getValue() instanceof MultiVectorRetriever multi) {
-                pool.add(multiVectorRetriever(named.getKey(), multi, context));
-            } else {
-                LexicalRetriever lexical = (LexicalRetriever) named.getValue();
-                BooleanQuery.Builder query = new BooleanQuery.Builder().add(lexical.query().toQuery(context), BooleanClause.Occur.MUST);
-                if (filterQuery != null) {
-                    query.add(filterQuery, BooleanClause.Occur.FILTER);
-                }
-                pool.add(new PoolRetriever.Lexical(named.getKey(), query.build(), lexical.k()));
-            }
+            pool.add(named.getValue().onShard(named.getKey(), shard));
+        }
+        if (pool.size() == 1 && fusion == null && pool.get(0).standalone() != null) {
+            return pool.get(0).standalone();
         }
         FusionSpec fusionSpec = fusion == null ? FusionSpec.defaultRrf() : fusion;
-        if (fusionSpec.gqr() != null) {
-            for (PoolRetriever retriever : pool) {
-                if (retriever.name().equals(fusionSpec.gqr().primary()) && retriever instanceof PoolRetriever.Dense dense
-                    && dense.similarity() == VectorSimilarityFunction.EUCLIDEAN) {
-                    throw new IllegalArgumentException(
-                        String.format(
-                            Locale.ROOT,
-                            "[fusion.gqr.primary] retriever [%s] searches [%s] by l2_norm; "
-                                + "GQR refines inner-product scores (cosine or dot_product fields)",
-                            dense.name(),
-                            dense.field()
-                        )
-                    );
-                }
-            }
-        }
-        return new HybridRetrievalQuery(pool, fusionSpec.function(retrievers));
-    }
-
-    /** A multi_vector retriever on its field: checks the field and the query token vectors' dims. */
-    private PoolRetriever.MultiVector multiVectorRetriever(String name, MultiVectorRetriever retriever, QueryShardContext context) {
-        String parameter = "retrievers." + name + ".multi_vector";
-        MultiVectorFieldType field = ShardFields
-            .require(context, parameter + ".field", retriever.field(), MultiVectorFieldType.class, "multi_vector");
-        float[][] tokens = ShardFields
-            .requireTokens(vectors.tokens().get(retriever.model()), field.dims(), parameter, retriever.model(), retriever.field());
-        return new PoolRetriever.MultiVector(name, retriever.field(), tokens, TokenMemory.ofNode());
-    }
-
-    /** A dense retriever on its field: checks the field and the vector, and builds its KNN query with the filter inside. */
-    private PoolRetriever.Dense denseRetriever(String name, DenseRetriever retriever, QueryShardContext context, Query filterQuery) {
-        String parameter = "retrievers." + name + ".dense";
-        DenseVectorFieldType vectorField = ShardFields
-            .require(context, parameter + ".field", retriever.field(), DenseVectorFieldType.class, "dense_vector");
-        if (vectorField.isSearchable() == false) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[%s.field] field [%s] is not indexed (\"index\": false)", parameter, retriever.field())
-            );
-        }
-        float[] vector = queryVectorFor(retriever, parameter, vectorField);
-        KnnFloatVectorQuery knn = new KnnFloatVectorQuery(retriever.field(), vector, retriever.k(), filterQuery);
-        return new PoolRetriever.Dense(name, retriever.field(), vector, vectorField.similarity().luceneFunction(), knn, retriever.k());
-    }
-
-    private float[] queryVectorFor(DenseRetriever retriever, String parameter, DenseVectorFieldType field) {
-        float[] vector;
-        String source;
-        if (queryVector != null) {
-            vector = queryVector;
-            source = "[query_vector] has";
-        } else if (like != null) {
-            vector = likeVectors.get(retriever.field());
-            if (vector == null) {
-                throw new IllegalStateException(
-                    String.format(
-                        Locale.ROOT,
-                        "[like] the vectors of [%s/%s] were not read before reaching the shard",
-                        like.index(),
-                        like.id()
-                    )
-                );
-            }
-            source = String.format(Locale.ROOT, "[like] document [%s/%s] has", like.index(), like.id());
-        } else {
-            vector = vectors.dense(retriever.inputFor(queryText != null), retriever.model());
-            if (vector == null) {
-                throw new IllegalStateException(
-                    String.format(
-                        Locale.ROOT,
-                        "[%s.model] the query was not encoded with model [%s] before reaching the shard",
-                        parameter,
-                        retriever.model()
-                    )
-                );
-            }
-            source = String.format(Locale.ROOT, "[%s.model] model [%s] produces", parameter, retriever.model());
-        }
-        if (vector.length != field.dims()) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "%s %d dims but field [%s] has %d", source, vector.length, field.name(), field.dims())
-            );
-        }
-        if (field.similarity().normalizes()) {
-            vector = VectorMath.l2NormalizeInPlace(vector.clone());
-        }
-        return vector;
+        return new HybridRetrievalQuery(pool, fusionSpec.onShard(retrievers, pool, node.stats()), node.stats());
     }
 
     @Override
     protected boolean doEquals(MultimodalQueryBuilder other) {
-        return Objects.equals(queryText, other.queryText)
-            && Objects.equals(queryImage, other.queryImage)
-            && Arrays.equals(queryVector, other.queryVector)
-            && Objects.equals(like, other.like)
+        return Objects.equals(inputs.text(), other.inputs.text())
+            && Objects.equals(inputs.image(), other.inputs.image())
+            && Arrays.equals(inputs.vector(), other.inputs.vector())
+            && Objects.equals(inputs.like(), other.inputs.like())
             && vectorsEqual(likeVectors, other.likeVectors)
             && retrievers.equals(other.retrievers)
             && Objects.equals(fusion, other.fusion)
@@ -671,6 +525,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(queryText, queryImage, Arrays.hashCode(queryVector), like, retrievers, fusion, filter, vectors);
+        return Objects
+            .hash(inputs.text(), inputs.image(), Arrays.hashCode(inputs.vector()), inputs.like(), retrievers, fusion, filter, vectors);
     }
 }

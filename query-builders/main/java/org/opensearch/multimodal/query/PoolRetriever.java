@@ -35,6 +35,11 @@ interface PoolRetriever {
     /** The exact score of each of {@code pool} (global doc ids, increasing). */
     float[] score(IndexSearcher searcher, int[] pool) throws IOException;
 
+    /** The query it is when it is a query's only retriever and there is no fusion; null: it goes through the pool. */
+    default Query standalone() {
+        return null;
+    }
+
     /** The scores of one segment's pool documents, asked for in increasing doc order; {@code NaN} where there is none. */
     @FunctionalInterface
     interface LeafScores {
@@ -90,6 +95,11 @@ interface PoolRetriever {
 
         /** The primary as a function of z over {@code docs} (global ids, increasing; each must have a vector). */
         RefinablePrimary primary(IndexSearcher searcher, int[] docs) throws IOException;
+
+        /** Why it cannot be refined on this shard's field (completes "retriever [name] ..."); null when it can. */
+        default String cannotRefine() {
+            return null;
+        }
     }
 
     /** A dense retriever: its KNN query proposes, the stored vectors score the pool exactly with the field's similarity. */
@@ -117,6 +127,19 @@ interface PoolRetriever {
         @Override
         public float[] queryParameters() {
             return queryVector.clone();
+        }
+
+        @Override
+        public String cannotRefine() {
+            return similarity == VectorSimilarityFunction.EUCLIDEAN
+                ? "searches [" + field + "] by l2_norm; GQR refines inner-product scores (cosine or dot_product fields)"
+                : null;
+        }
+
+        /** Alone in a query with no fusion, its KNN query is the whole query. */
+        @Override
+        public Query standalone() {
+            return knnQuery;
         }
 
         @Override

@@ -1,38 +1,49 @@
 package org.opensearch.multimodal.query;
 
-import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.index.query.QueryRewriteContext;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
- * One named retriever of the {@code multimodal} query: {@code dense} (a vector field), {@code lexical} (any query) or
- * {@code multi_vector} (token vectors, MaxSim; it scores the pool and proposes nothing).
+ * One named retriever of the {@code multimodal} query. A kind ({@code dense}, {@code lexical}, {@code multi_vector},
+ * ...) is one implementation of this interface plus its {@link RetrieverKind} registration: it owns its parameters, their
+ * wire and JSON forms, the inputs it needs, the encodings it asks the coordinating node for, its shard-side scorer, and
+ * whether GQR may refine it. {@link MultimodalQueryBuilder} only coordinates.
  */
-public sealed interface RetrieverSpec permits DenseRetriever, LexicalRetriever, MultiVectorRetriever {
+public interface RetrieverSpec extends Writeable {
+
+    /** Its kind's name, the key in {@code {"<type>": {...}}}. */
+    String type();
 
     /** Its top k per shard, which join the candidate pool; 0 for a retriever that only scores the pool. */
     int k();
 
-    String type();
-
-    void writeTo(StreamOutput out) throws IOException;
-
+    /** Writes {@code {"<type>": {...}}} into the retriever's object. */
     void toXContent(XContentBuilder builder) throws IOException;
 
-    static void write(StreamOutput out, RetrieverSpec retriever) throws IOException {
-        out.writeString(retriever.type());
-        retriever.writeTo(out);
+    /** 400s naming {@code retrievers.<name>...} when the query lacks what this retriever searches with. */
+    void checkInputs(String name, QueryInputs inputs);
+
+    /** Adds to {@code plan} what the coordinating node must encode for it that {@code done} does not hold yet. */
+    default void planEncodings(String name, QueryInputs inputs, QueryVectors done, EncodingPlan plan) {
     }
 
-    static RetrieverSpec read(StreamInput in) throws IOException {
-        String type = in.readString();
-        return switch (type) {
-            case DenseRetriever.TYPE -> new DenseRetriever(in);
-            case LexicalRetriever.TYPE -> new LexicalRetriever(in);
-            case MultiVectorRetriever.TYPE -> new MultiVectorRetriever(in);
-            default -> throw new IllegalStateException("unknown retriever type [" + type + "]");
-        };
+    /** The field whose stored vector a {@code like} query reads for it, if any. */
+    default Optional<String> likeField() {
+        return Optional.empty();
     }
+
+    /** Itself with any inner query rewritten; itself when nothing changed. */
+    default RetrieverSpec rewrite(QueryRewriteContext context) throws IOException {
+        return this;
+    }
+
+    /** Its part of a shard's hybrid retrieval: what proposes and scores pool documents (400s for a wrong field). */
+    PoolRetriever onShard(String name, ShardInputs shard) throws IOException;
+
+    /** How GQR may refine it as its primary: its default steps and learning rate, or why it cannot be a primary. */
+    GqrSpec.PrimaryRole gqrRole();
 }

@@ -1,21 +1,19 @@
 package org.opensearch.multimodal.query;
 
-import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.multimodal.settings.RequestLimits;
 
 import java.util.Locale;
-import java.util.function.Supplier;
 
 /**
  * Bounds the document token vectors one query holds at once on a shard (GQR keeps its candidates' token matrices for
  * every step), with the node's {@code plugins.multimodal.token_vectors.max_bytes_per_request}: a query asking for more
  * fails with a 400 naming {@code pool_k} instead of filling the heap.
  */
-public final class TokenMemory {
+final class TokenMemory {
 
     static final String SETTING = MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey();
-    private static volatile Supplier<ByteSizeValue> nodeLimit = () -> new ByteSizeValue(64, ByteSizeUnit.MB);
 
     private final ByteSizeValue limit;
 
@@ -23,13 +21,9 @@ public final class TokenMemory {
         this.limit = limit;
     }
 
-    /** Called once by the plugin with the node's current limit. */
-    public static void initialize(Supplier<ByteSizeValue> limit) {
-        nodeLimit = limit;
-    }
-
-    static TokenMemory ofNode() {
-        return new TokenMemory(nodeLimit.get());
+    /** The node's current limit. */
+    static TokenMemory of(RequestLimits limits) {
+        return new TokenMemory(limits.tokenVectorBytesPerRequest());
     }
 
     Reservation reservation() {

@@ -18,6 +18,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.opensearch.multimodal.math.ScoreNormalization;
+import org.opensearch.multimodal.stats.MultimodalStats;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
@@ -70,7 +71,7 @@ public final class HybridRetrievalQueryTests extends OpenSearchTestCase {
             try (DirectoryReader reader = DirectoryReader.open(directory)) {
                 assertTrue("several segments", reader.leaves().size() > 1);
                 IndexSearcher searcher = new IndexSearcher(reader);
-                HybridRetrievalQuery query = new HybridRetrievalQuery(retrievers(), rrf());
+                HybridRetrievalQuery query = new HybridRetrievalQuery(retrievers(), rrf(), new MultimodalStats());
                 TopDocs top = searcher.search(query, 10);
                 // dense top 2: docs 0, 1; "red" top 2: doc 4 (red twice), doc 0 (ties with 2, the lower id first)
                 assertEquals("the pool: docs 0, 1, 4", 3, top.totalHits.value());
@@ -119,7 +120,7 @@ public final class HybridRetrievalQueryTests extends OpenSearchTestCase {
             try (DirectoryReader reader = DirectoryReader.open(directory)) {
                 IndexSearcher searcher = new IndexSearcher(reader);
                 PoolFusion zScore = new ScoreFusion(false, 60, ScoreNormalization.Z_SCORE, Map.of());
-                TopDocs top = searcher.search(new HybridRetrievalQuery(retrievers(), zScore), 10);
+                TopDocs top = searcher.search(new HybridRetrievalQuery(retrievers(), zScore, new MultimodalStats()), 10);
                 for (ScoreDoc hit : top.scoreDocs) {
                     assertTrue("Lucene scores are never negative: " + hit.score, hit.score >= 0f);
                 }

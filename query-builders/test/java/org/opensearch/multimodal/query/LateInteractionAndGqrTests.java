@@ -23,6 +23,7 @@ import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.multimodal.math.GuidedQueryRefinement;
 import org.opensearch.multimodal.math.MaxSim;
 import org.opensearch.multimodal.math.ScoreNormalization;
+import org.opensearch.multimodal.stats.MultimodalStats;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
@@ -120,7 +121,8 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
     public void testMultiVectorRetrieverFusesWithTheRetrieversThatFillThePool() throws IOException {
         HybridRetrievalQuery query = new HybridRetrievalQuery(
             List.of(dense(2), tokens()),
-            new ScoreFusion(false, 60, ScoreNormalization.MIN_MAX, Map.of("text", 0f))
+            new ScoreFusion(false, 60, ScoreNormalization.MIN_MAX, Map.of("text", 0f)),
+            new MultimodalStats()
         );
         TopDocs top = searcher.search(query, 10);
         // the pool is the dense top 2 (docs 0, 1); ranked by MaxSim alone (dense weighs 0)
@@ -135,9 +137,10 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             "text",
             List.of("bm25"),
             10,
-            new GuidedQueryRefinement.Parameters(0, 1e-3f, 1f, 0.5f, ScoreNormalization.MIN_MAX)
+            new GuidedQueryRefinement.Parameters(0, 1e-3f, 1f, 0.5f, ScoreNormalization.MIN_MAX),
+            new MultimodalStats()
         );
-        TopDocs top = searcher.search(new HybridRetrievalQuery(List.of(dense(2), lexical(2)), gqr), 10);
+        TopDocs top = searcher.search(new HybridRetrievalQuery(List.of(dense(2), lexical(2)), gqr, new MultimodalStats()), 10);
         // pool: dense top 2 (0, 1) and lexical top 2 (2, 4), ranked by <q, d>
         assertArrayEquals(new int[]{0, 1, 2, 4}, order(top));
     }
@@ -148,9 +151,10 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             "text",
             List.of("bm25"),
             10,
-            new GuidedQueryRefinement.Parameters(100, 0.05f, 1f, 1f, ScoreNormalization.MIN_MAX)
+            new GuidedQueryRefinement.Parameters(100, 0.05f, 1f, 1f, ScoreNormalization.MIN_MAX),
+            new MultimodalStats()
         );
-        HybridRetrievalQuery query = new HybridRetrievalQuery(List.of(dense(2), lexical(2)), gqr);
+        HybridRetrievalQuery query = new HybridRetrievalQuery(List.of(dense(2), lexical(2)), gqr, new MultimodalStats());
         TopDocs top = searcher.search(query, 10);
         int[] ranked = order(top);
         assertEquals("the query turned toward doc 2: " + Arrays.toString(ranked), 2, ranked[0]);
@@ -167,9 +171,10 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             "tokens",
             List.of("bm25"),
             10,
-            new GuidedQueryRefinement.Parameters(0, 1e-4f, 1f, 0.5f, ScoreNormalization.MIN_MAX)
+            new GuidedQueryRefinement.Parameters(0, 1e-4f, 1f, 0.5f, ScoreNormalization.MIN_MAX),
+            new MultimodalStats()
         );
-        int[] byMaxSim = order(searcher.search(new HybridRetrievalQuery(retrievers, still), 10));
+        int[] byMaxSim = order(searcher.search(new HybridRetrievalQuery(retrievers, still, new MultimodalStats()), 10));
         for (int i = 1; i < 4; i++) {
             assertTrue("MaxSim order " + Arrays.toString(byMaxSim), pool[byMaxSim[i - 1]] >= pool[byMaxSim[i]]);
         }
@@ -179,9 +184,10 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             "tokens",
             List.of("bm25"),
             10,
-            new GuidedQueryRefinement.Parameters(200, 0.05f, 1f, 1f, ScoreNormalization.MIN_MAX)
+            new GuidedQueryRefinement.Parameters(200, 0.05f, 1f, 1f, ScoreNormalization.MIN_MAX),
+            new MultimodalStats()
         );
-        HybridRetrievalQuery query = new HybridRetrievalQuery(retrievers, refined);
+        HybridRetrievalQuery query = new HybridRetrievalQuery(retrievers, refined, new MultimodalStats());
         int[] after = order(searcher.search(query, 10));
         int before2 = indexOf(byMaxSim, 2);
         assertTrue("doc 2 moved up from " + before2 + ": " + Arrays.toString(after), indexOf(after, 2) < before2);
@@ -199,11 +205,12 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             "tokens",
             List.of("bm25"),
             10,
-            new GuidedQueryRefinement.Parameters(5, 1e-4f, 1f, 0.5f, ScoreNormalization.MIN_MAX)
+            new GuidedQueryRefinement.Parameters(5, 1e-4f, 1f, 0.5f, ScoreNormalization.MIN_MAX),
+            new MultimodalStats()
         );
         IllegalArgumentException e = expectThrows(
             IllegalArgumentException.class,
-            () -> searcher.search(new HybridRetrievalQuery(List.of(dense(5), lexical(2), tiny), gqr), 10)
+            () -> searcher.search(new HybridRetrievalQuery(List.of(dense(5), lexical(2), tiny), gqr, new MultimodalStats()), 10)
         );
         assertTrue(e.getMessage(), e.getMessage().contains("[fusion.gqr.pool_k]"));
         assertTrue(e.getMessage(), e.getMessage().contains(TokenMemory.SETTING));
@@ -219,7 +226,8 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             QUERY_TOKENS,
             LateInteractionScoreMode.REPLACE,
             1f,
-            1f
+            1f,
+            new MultimodalStats()
         );
         TopDocs rescored = LateInteractionRescorer.INSTANCE.rescore(firstPass, searcher, replace);
         ScoreDoc[] hits = rescored.scoreDocs;
@@ -248,7 +256,8 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             QUERY_TOKENS,
             LateInteractionScoreMode.TOTAL,
             0.5f,
-            2f
+            2f,
+            new MultimodalStats()
         );
         for (ScoreDoc hit : LateInteractionRescorer.INSTANCE.rescore(firstPass, searcher, total).scoreDocs) {
             float expected = TOKENS[hit.doc] == null ? 0.5f : 0.5f + 2f * MaxSim.score(QUERY_TOKENS, 2, TOKENS[hit.doc]);

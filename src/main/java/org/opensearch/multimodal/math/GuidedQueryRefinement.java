@@ -1,7 +1,5 @@
 package org.opensearch.multimodal.math;
 
-import java.util.Locale;
-
 /**
  * Guided Query Refinement (Uzan et al., ICLR 2026; docs/DESIGN.md §5): a few Adam steps move the primary retriever's query
  * parameters z toward what the complementary retrievers believe about the pool, then the pool is ranked by the
@@ -14,24 +12,18 @@ import java.util.Locale;
 public final class GuidedQueryRefinement {
 
     /** The refinement's knobs; {@code steps 0} ranks the pool by the primary alone. */
+    /**
+     * The refinement's parameters. The query's GQR specification validates and names them for users; here they are
+     * invariants.
+     */
     public record Parameters(int steps, float learningRate, float temperature, float alpha, ScoreNormalization normalization) {
 
         public Parameters {
-            if (steps < 0 || steps > 1000) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "[steps] must be between 0 and 1000, got [%d]", steps));
-            }
-            if ((temperature > 0) == false) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "[temperature] must be > 0, got [%s]", temperature));
-            }
-            if ((alpha >= 0 && alpha <= 1) == false) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "[alpha] must be between 0 and 1, got [%s]", alpha));
-            }
-            if ((learningRate > 0) == false) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "[learning_rate] must be > 0, got [%s]", learningRate));
-            }
-            if (normalization != ScoreNormalization.MIN_MAX && normalization != ScoreNormalization.NONE) {
-                throw new IllegalArgumentException("[normalization] must be [min_max] or [none], got [" + normalization + "]");
-            }
+            assert steps >= 0 : "steps " + steps;
+            assert learningRate > 0 : "learning rate " + learningRate;
+            assert temperature > 0 : "temperature " + temperature;
+            assert alpha >= 0 && alpha <= 1 : "alpha " + alpha;
+            assert normalization == ScoreNormalization.MIN_MAX || normalization == ScoreNormalization.NONE : normalization;
         }
     }
 

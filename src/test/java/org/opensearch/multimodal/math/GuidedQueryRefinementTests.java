@@ -173,27 +173,4 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
         adam.step(parameter, new float[]{-1f});
         assertEquals(0.9366103542f, parameter[0], 1e-6f);
     }
-
-    public void testParametersOutOfRangeAreNamed() {
-        assertTrue(
-            expectThrows(IllegalArgumentException.class, () -> parameters(1001, 1e-3f, ScoreNormalization.MIN_MAX)).getMessage()
-                .contains("[steps]")
-        );
-        assertTrue(
-            expectThrows(
-                IllegalArgumentException.class,
-                () -> new GuidedQueryRefinement.Parameters(10, 1e-3f, 0f, 0.5f, ScoreNormalization.MIN_MAX)
-            ).getMessage().contains("[temperature]")
-        );
-        assertTrue(
-            expectThrows(
-                IllegalArgumentException.class,
-                () -> new GuidedQueryRefinement.Parameters(10, 1e-3f, 1f, 1.5f, ScoreNormalization.MIN_MAX)
-            ).getMessage().contains("[alpha]")
-        );
-        assertTrue(
-            expectThrows(IllegalArgumentException.class, () -> parameters(10, 1e-3f, ScoreNormalization.L2)).getMessage()
-                .contains("[normalization]")
-        );
-    }
 }

@@ -1,0 +1,23 @@
+package org.opensearch.multimodal.services;
+
+import org.opensearch.multimodal.image.ImageInputs;
+import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.model.ModelRegistry;
+import org.opensearch.multimodal.settings.RequestLimits;
+import org.opensearch.multimodal.stats.MultimodalStats;
+
+/**
+ * A node's services, as the plugin's {@code createComponents} builds them: what the query, the rescorer, the processors
+ * and the REST handlers use. There is one per node (an in-JVM test cluster has several), so they are handed over, never
+ * looked up in a static field.
+ */
+public record MultimodalServices(InferenceService inference, ImageInputs images, RequestLimits limits) {
+
+    public ModelRegistry registry() {
+        return inference.registry();
+    }
+
+    public MultimodalStats stats() {
+        return inference.stats();
+    }
+}
