@@ -1,20 +1,16 @@
 package org.opensearch.multimodal.processor;
 
-import org.opensearch.core.action.ActionListener;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
-import org.opensearch.multimodal.inference.ImageBatch;
+import org.opensearch.multimodal.inference.ImageEmbedder;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.Workload;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -32,8 +28,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
     private final Map<String, String> fieldMap;
     private final Map<String, String> patchFieldMap;
     private final boolean ignoreMissing;
-    private final InferenceService inference;
-    private final ImageInputs images;
+    private final ImageEmbedder embedder;
 
     EmbedImageProcessor(
         String tag,
@@ -51,8 +46,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         this.fieldMap = fieldMap;
         this.patchFieldMap = patchFieldMap;
         this.ignoreMissing = ignoreMissing;
-        this.inference = inference;
-        this.images = images;
+        this.embedder = new ImageEmbedder(inference, images);
     }
 
     @Override
@@ -75,65 +69,30 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
             handler.accept(documents);
             return;
         }
-        List<List<ImageFieldInput>> batches = new ArrayList<>();
-        for (int start = 0; start < inputs.size(); start += batchSize) {
-            batches.add(inputs.subList(start, Math.min(start + batchSize, inputs.size())));
-        }
-        BatchWindow.run(batches, this::loadAndEmbed, () -> handler.accept(documents));
-    }
-
-    /** Loads one batch's images (downloads at once, bounded by the node), encodes those that arrived, then {@code done}. */
-    private void loadAndEmbed(List<ImageFieldInput> batch, Runnable done) {
-        List<CompletableFuture<byte[]>> loads = new ArrayList<>(batch.size());
-        for (ImageFieldInput input : batch) {
-            loads.add(images.load(input.value()));
-        }
-        CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
-            List<ImageFieldInput> loaded = new ArrayList<>();
-            List<byte[]> bytes = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-                try {
-                    bytes.add(loads.get(i).join());
-                    loaded.add(batch.get(i));
-                } catch (CompletionException e) {
-                    fail(batch.get(i), e.getCause() == null ? e : e.getCause());
-                }
-            }
-            if (loaded.isEmpty()) {
-                done.run();
-                return;
-            }
-            boolean withPatches = loaded.stream().anyMatch(input -> input.patchField() != null);
-            inference.encodeImages(Workload.INDEX, modelId, bytes, images::decode, withPatches, ActionListener.wrap(result -> {
-                write(loaded, result);
-                done.run();
-            }, e -> {
-                loaded.forEach(input -> fail(input, e));
-                done.run();
-            }));
+        boolean withPatches = inputs.stream().anyMatch(input -> input.patchField() != null);
+        List<String> values = inputs.stream().map(ImageFieldInput::value).toList();
+        embedder.embed(Workload.INDEX, modelId, values, batchSize, withPatches, (i, outcome) -> write(inputs.get(i), outcome), () -> {
+            handler.accept(documents);
         });
     }
 
-    private static void write(List<ImageFieldInput> batch, ImageBatch result) {
-        for (int i = 0; i < batch.size(); i++) {
-            ImageFieldInput input = batch.get(i);
-            if (result.failed(i)) {
-                fail(input, result.failures()[i]);
-                continue;
+    private static void write(ImageFieldInput input, ImageEmbedder.Outcome outcome) {
+        if (outcome.failed()) {
+            fail(input, outcome.failure());
+            return;
+        }
+        IngestDocumentWrapper wrapper = input.document();
+        // one document's fields may be in different batches that finish on different threads
+        synchronized (wrapper) {
+            if (wrapper.getException() != null) {
+                return;
             }
-            IngestDocumentWrapper wrapper = input.document();
-            // one document's fields may be in different batches that finish on different threads
-            synchronized (wrapper) {
-                if (wrapper.getException() != null) {
-                    continue;
-                }
-                IngestDocument document = wrapper.getIngestDocument();
-                if (input.vectorField() != null) {
-                    document.setFieldValue(input.vectorField(), new FloatListView(result.vectors()[i]));
-                }
-                if (input.patchField() != null) {
-                    document.setFieldValue(input.patchField(), FloatListView.ofRows(result.patchVectors()[i]));
-                }
+            IngestDocument document = wrapper.getIngestDocument();
+            if (input.vectorField() != null) {
+                document.setFieldValue(input.vectorField(), new FloatListView(outcome.vector()));
+            }
+            if (input.patchField() != null) {
+                document.setFieldValue(input.patchField(), FloatListView.ofRows(outcome.patchVectors()));
             }
         }
     }

@@ -4,7 +4,8 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
-import org.opensearch.multimodal.inference.ImageBatch;
+import org.opensearch.multimodal.inference.Batches;
+import org.opensearch.multimodal.inference.ImageEmbedder;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.math.VectorMath;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -37,7 +37,7 @@ public final class EmbedProductProcessor extends EmbeddingProcessor {
     private final float textWeight;
     private final float imageWeight;
     private final InferenceService inference;
-    private final ImageInputs images;
+    private final ImageEmbedder embedder;
 
     EmbedProductProcessor(
         String tag,
@@ -64,7 +64,7 @@ public final class EmbedProductProcessor extends EmbeddingProcessor {
         this.textWeight = textWeight;
         this.imageWeight = imageWeight;
         this.inference = inference;
-        this.images = images;
+        this.embedder = new ImageEmbedder(inference, images);
     }
 
     @Override
@@ -101,8 +101,7 @@ public final class EmbedProductProcessor extends EmbeddingProcessor {
             }
         }
         List<CompletableFuture<Void>> batches = new ArrayList<>();
-        for (int start = 0; start < slots.size(); start += batchSize) {
-            List<Integer> batch = slots.subList(start, Math.min(start + batchSize, slots.size()));
+        for (List<Integer> batch : Batches.of(slots, batchSize)) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             List<String> texts = batch.stream().map(i -> products.get(i).text()).toList();
             inference.encodeText(Workload.INDEX, textModel, texts, EncodingPurpose.DOCUMENT, false, ActionListener.wrap(embeddings -> {
@@ -127,46 +126,16 @@ public final class EmbedProductProcessor extends EmbeddingProcessor {
                 slots.add(i);
             }
         }
-        List<List<Integer>> batches = new ArrayList<>();
-        for (int start = 0; start < slots.size(); start += batchSize) {
-            batches.add(slots.subList(start, Math.min(start + batchSize, slots.size())));
-        }
         CompletableFuture<Void> all = new CompletableFuture<>();
-        BatchWindow.run(batches, (batch, done) -> loadAndEncode(products, batch, out, done), () -> all.complete(null));
+        List<String> values = slots.stream().map(i -> products.get(i).image()).toList();
+        embedder.embed(Workload.INDEX, imageModel, values, batchSize, false, (j, outcome) -> {
+            if (outcome.failed()) {
+                fail(products.get(slots.get(j)), imageField, outcome.failure());
+            } else {
+                out[slots.get(j)] = outcome.vector();
+            }
+        }, () -> all.complete(null));
         return all;
-    }
-
-    private void loadAndEncode(List<ProductInput> products, List<Integer> batch, float[][] out, Runnable done) {
-        List<CompletableFuture<byte[]>> loads = batch.stream().map(i -> images.load(products.get(i).image())).toList();
-        CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
-            List<Integer> loaded = new ArrayList<>();
-            List<byte[]> bytes = new ArrayList<>();
-            for (int j = 0; j < batch.size(); j++) {
-                try {
-                    bytes.add(loads.get(j).join());
-                    loaded.add(batch.get(j));
-                } catch (CompletionException e) {
-                    fail(products.get(batch.get(j)), imageField, e.getCause() == null ? e : e.getCause());
-                }
-            }
-            if (loaded.isEmpty()) {
-                done.run();
-                return;
-            }
-            inference.encodeImages(Workload.INDEX, imageModel, bytes, images::decode, false, ActionListener.wrap((ImageBatch result) -> {
-                for (int j = 0; j < loaded.size(); j++) {
-                    if (result.failed(j)) {
-                        fail(products.get(loaded.get(j)), imageField, result.failures()[j]);
-                    } else {
-                        out[loaded.get(j)] = result.vectors()[j];
-                    }
-                }
-                done.run();
-            }, e -> {
-                loaded.forEach(i -> fail(products.get(i), imageField, e));
-                done.run();
-            }));
-        });
     }
 
     private void write(ProductInput product, float[] text, float[] image) {

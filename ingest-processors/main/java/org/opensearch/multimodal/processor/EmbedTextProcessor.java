@@ -6,6 +6,7 @@ import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
+import org.opensearch.multimodal.inference.Batches;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.inference.Workload;
@@ -13,7 +14,6 @@ import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.TextEmbeddings;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,10 +82,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
             return;
         }
         inputs.sort(Comparator.comparingInt(input -> input.text().length()));
-        List<List<TextInput>> batches = new ArrayList<>();
-        for (int start = 0; start < inputs.size(); start += batchSize) {
-            batches.add(inputs.subList(start, Math.min(start + batchSize, inputs.size())));
-        }
+        List<List<TextInput>> batches = Batches.of(inputs, batchSize);
         AtomicInteger pending = new AtomicInteger(batches.size());
         TokenVectorBudget budget = new TokenVectorBudget(tokenVectorLimit.get());
         for (List<TextInput> batch : batches) {

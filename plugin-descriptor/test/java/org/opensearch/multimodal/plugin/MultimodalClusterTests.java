@@ -258,7 +258,7 @@ public class MultimodalClusterTests extends OpenSearchIntegTestCase {
     private long totalInferenceCalls() {
         long calls = 0;
         for (InferenceService service : internalCluster().getInstances(InferenceService.class)) {
-            calls += service.calls();
+            calls += service.stats().model(BuiltinModels.BGE_SMALL).calls();
         }
         return calls;
     }

@@ -1,7 +1,7 @@
 package org.opensearch.multimodal.query;
 
 import org.opensearch.core.action.ActionListener;
-import org.opensearch.multimodal.image.ImageInputs;
+import org.opensearch.multimodal.inference.ImageEmbedder;
 import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ModelManifest;
@@ -9,7 +9,6 @@ import org.opensearch.multimodal.services.MultimodalServices;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 
 /**
  * Encodes a query's text and image on the node that rewrites the query (the coordinating node), with that node's
@@ -65,25 +64,23 @@ final class QueryEncoder {
 
     /** Loads {@code image} (base64, data URI, URL or path, under the node's image settings) and encodes it with {@code model}. */
     void encodeImage(String model, String image, ActionListener<QueryVectors> listener) {
-        ImageInputs inputs = services.images();
-        inputs.load(image).whenComplete((bytes, failure) -> {
-            if (failure != null) {
-                listener.onFailure(failure instanceof Exception e ? unwrap(e) : new RuntimeException(failure));
-                return;
-            }
-            services.inference().encodeImages(Workload.SEARCH, model, List.of(bytes), inputs::decode, false, ActionListener.wrap(batch -> {
-                if (batch.failed(0)) {
-                    listener.onFailure(batch.failures()[0]);
+        ImageEmbedder.Outcome[] outcome = new ImageEmbedder.Outcome[1];
+        new ImageEmbedder(services.inference(), services.images()).embed(
+            Workload.SEARCH,
+            model,
+            List.of(image),
+            1,
+            false,
+            (i, result) -> outcome[0] = result,
+            () -> {
+                if (outcome[0].failed()) {
+                    listener.onFailure(outcome[0].failure());
                 } else {
                     listener.onResponse(
-                        new QueryVectors(Map.of(QueryVectors.denseKey(DenseRetriever.IMAGE_INPUT, model), batch.vectors()[0]), Map.of())
+                        new QueryVectors(Map.of(QueryVectors.denseKey(DenseRetriever.IMAGE_INPUT, model), outcome[0].vector()), Map.of())
                     );
                 }
-            }, listener::onFailure));
-        });
-    }
-
-    private static Exception unwrap(Exception e) {
-        return e instanceof CompletionException && e.getCause() instanceof Exception cause ? cause : e;
+            }
+        );
     }
 }

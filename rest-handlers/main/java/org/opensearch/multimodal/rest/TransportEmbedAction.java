@@ -8,6 +8,7 @@ import org.opensearch.common.inject.Inject;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.multimodal.image.ImageInputs;
+import org.opensearch.multimodal.inference.ImageEmbedder;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.inference.Workload;
@@ -16,11 +17,8 @@ import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Embeds an {@code _embed} request's texts (one forward pass per batch) or images (loaded under the node's image
@@ -28,9 +26,12 @@ import java.util.concurrent.CompletionException;
  */
 public final class TransportEmbedAction extends HandledTransportAction<EmbedAction.Request, EmbedAction.Response> {
 
+    /** Images of an {@code _embed} call are loaded and encoded this many at a time, as {@code embed_image} does by default. */
+    static final int IMAGE_BATCH_SIZE = 16;
+
     private final InferenceService inference;
     private final RequestLimits limits;
-    private final ImageInputs images;
+    private final ImageEmbedder embedder;
 
     @Inject
     public TransportEmbedAction(
@@ -43,7 +44,7 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
         super(EmbedAction.NAME, transportService, actionFilters, EmbedAction.Request::new);
         this.inference = inference;
         this.limits = limits;
-        this.images = images;
+        this.embedder = new ImageEmbedder(inference, images);
     }
 
     /**
@@ -82,28 +83,30 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
             );
             return;
         }
-        List<CompletableFuture<byte[]>> loading = embed.images().stream().map(images::load).toList();
-        CompletableFuture.allOf(loading.toArray(new CompletableFuture<?>[0])).whenComplete((done, ignored) -> {
-            List<byte[]> bytes = new ArrayList<>();
-            for (int i = 0; i < loading.size(); i++) {
-                try {
-                    bytes.add(loading.get(i).join());
-                } catch (CompletionException e) {
-                    listener.onFailure(itemFailure(i, e.getCause() instanceof Exception cause ? cause : e));
-                    return;
-                }
-            }
-            inference.encodeImages(workload, embed.model(), bytes, images::decode, embed.tokenVectors(), ActionListener.wrap(batch -> {
-                for (int i = 0; i < batch.size(); i++) {
-                    if (batch.failed(i)) {
-                        listener.onFailure(itemFailure(i, batch.failures()[i]));
+        List<String> values = embed.images();
+        ImageEmbedder.Outcome[] outcomes = new ImageEmbedder.Outcome[values.size()];
+        embedder
+            .embed(workload, embed.model(), values, IMAGE_BATCH_SIZE, embed.tokenVectors(), (i, outcome) -> outcomes[i] = outcome, () -> {
+                float[][] vectors = new float[outcomes.length][];
+                float[][][] patches = embed.tokenVectors() ? new float[outcomes.length][][] : null;
+                for (int i = 0; i < outcomes.length; i++) {
+                    if (outcomes[i].failed()) {
+                        listener.onFailure(itemFailure(i, outcomes[i].failure()));
                         return;
                     }
+                    vectors[i] = outcomes[i].vector();
+                    if (patches != null) {
+                        patches[i] = outcomes[i].patchVectors();
+                    }
                 }
-                checkTokenVectorsFit(batch.patchVectors(), budget);
-                listener.onResponse(new EmbedAction.Response(embed.model(), true, batch.vectors(), batch.patchVectors()));
-            }, listener::onFailure));
-        });
+                try {
+                    checkTokenVectorsFit(patches, budget);
+                } catch (IllegalArgumentException e) {
+                    listener.onFailure(e);
+                    return;
+                }
+                listener.onResponse(new EmbedAction.Response(embed.model(), true, vectors, patches));
+            });
     }
 
     /** One image's failure as the request's, naming which image: its status is kept (400, 403, 408, 413, 415). */

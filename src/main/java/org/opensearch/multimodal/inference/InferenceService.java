@@ -15,7 +15,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -26,8 +25,6 @@ public final class InferenceService {
 
     private final ModelRegistry registry;
     private final Map<Workload, ExecutorService> executors;
-    private final LongAdder calls = new LongAdder();
-    private final LongAdder items = new LongAdder();
     private final MultimodalStats stats = new MultimodalStats();
 
     public InferenceService(ModelRegistry registry, Map<Workload, ExecutorService> executors) {
@@ -47,16 +44,6 @@ public final class InferenceService {
     /** This node's inference, ingest and query counters. */
     public MultimodalStats stats() {
         return stats;
-    }
-
-    /** Forward passes run so far on this node. */
-    public long calls() {
-        return calls.sum();
-    }
-
-    /** Texts encoded so far on this node. */
-    public long items() {
-        return items.sum();
     }
 
     /**
@@ -126,8 +113,6 @@ public final class InferenceService {
         float[][] vectors = new float[n][];
         float[][][] patches = withPatches ? new float[n][][] : null;
         if (decoded.isEmpty() == false) {
-            calls.increment();
-            items.add(decoded.size());
             long start = System.nanoTime();
             ImageEmbeddings embeddings;
             try {
@@ -171,8 +156,6 @@ public final class InferenceService {
         try {
             submit(workload, () -> {
                 TextEmbeddings embeddings;
-                calls.increment();
-                items.add(texts.size());
                 long start = System.nanoTime();
                 try {
                     embeddings = model.encode(texts, purpose, withTokenVectors);

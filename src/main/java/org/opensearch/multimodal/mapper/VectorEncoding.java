@@ -14,10 +14,4 @@ public final class VectorEncoding {
         buffer.asFloatBuffer().put(vector);
         return buffer.array();
     }
-
-    public static float[] fromBytes(byte[] bytes, int offset, int length) {
-        float[] vector = new float[length / Float.BYTES];
-        ByteBuffer.wrap(bytes, offset, length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
-        return vector;
-    }
 }

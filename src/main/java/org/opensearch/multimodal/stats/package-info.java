@@ -1,2 +1,2 @@
-/** Node-level counters of inference, ingest and queries, reported by the stats API. */
+/** Node-level counters of inference (per model and per inference pool), ingest and queries, reported by the stats API. */
 package org.opensearch.multimodal.stats;

@@ -1,4 +1,4 @@
-package org.opensearch.multimodal.processor;
+package org.opensearch.multimodal.inference;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,9 +9,9 @@ import java.util.function.BiConsumer;
  * request has downloaded but not yet encoded stay bounded (at most {@code IN_FLIGHT x batch_size} images) while two
  * batches still keep two inference threads busy.
  */
-final class BatchWindow<T> {
+public final class BatchWindow<T> {
 
-    static final int IN_FLIGHT = 2;
+    public static final int IN_FLIGHT = 2;
 
     private final List<T> batches;
     private final BiConsumer<T, Runnable> start;
@@ -26,7 +26,7 @@ final class BatchWindow<T> {
     }
 
     /** Calls {@code start} for each batch with the callback it must call once that batch is done; {@code done} after the last. */
-    static <T> void run(List<T> batches, BiConsumer<T, Runnable> start, Runnable done) {
+    public static <T> void run(List<T> batches, BiConsumer<T, Runnable> start, Runnable done) {
         if (batches.isEmpty()) {
             done.run();
             return;

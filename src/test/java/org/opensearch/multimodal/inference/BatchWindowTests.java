@@ -1,4 +1,4 @@
-package org.opensearch.multimodal.processor;
+package org.opensearch.multimodal.inference;
 
 import org.opensearch.test.OpenSearchTestCase;
 
