@@ -28,6 +28,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
     private final Map<String, String> fieldMap;
     private final Map<String, String> patchFieldMap;
     private final boolean ignoreMissing;
+    private final InferenceService inference;
     private final ImageEmbedder embedder;
 
     EmbedImageProcessor(
@@ -39,13 +40,15 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         Map<String, String> patchFieldMap,
         boolean ignoreMissing,
         InferenceService inference,
-        ImageInputs images
+        ImageInputs images,
+        FieldModelGuard guard
     ) {
-        super(tag, description, batchSize, inference.stats());
+        super(tag, description, batchSize, inference.stats(), guard);
         this.modelId = modelId;
         this.fieldMap = fieldMap;
         this.patchFieldMap = patchFieldMap;
         this.ignoreMissing = ignoreMissing;
+        this.inference = inference;
         this.embedder = new ImageEmbedder(inference, images);
     }
 
@@ -56,6 +59,12 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
 
     @Override
     protected void embedBatch(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        Set<String> targetFields = new LinkedHashSet<>(fieldMap.values());
+        targetFields.addAll(patchFieldMap.values());
+        checkFieldModels(documents, targetFields, modelId, inference, () -> embedChecked(documents, handler));
+    }
+
+    private void embedChecked(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
         Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
         sourceFields.addAll(patchFieldMap.keySet());
         List<ImageFieldInput> inputs = readFields(

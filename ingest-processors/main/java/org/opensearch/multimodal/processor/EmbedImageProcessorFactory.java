@@ -16,11 +16,18 @@ public final class EmbedImageProcessorFactory implements Processor.Factory {
 
     private final Supplier<InferenceService> inference;
     private final Supplier<ImageInputs> images;
+    private final FieldModelGuard guard;
 
     /** Both are read when a pipeline is created, after the node has started its services. */
     public EmbedImageProcessorFactory(Supplier<InferenceService> inference, Supplier<ImageInputs> images) {
+        this(inference, images, null);
+    }
+
+    /** With the guard that checks and records which model fills each target field. */
+    public EmbedImageProcessorFactory(Supplier<InferenceService> inference, Supplier<ImageInputs> images, FieldModelGuard guard) {
         this.inference = inference;
         this.images = images;
+        this.guard = guard;
     }
 
     @Override
@@ -48,6 +55,17 @@ public final class EmbedImageProcessorFactory implements Processor.Factory {
         }
         int batchSize = ProcessorConfigs.batchSize(type, tag, config, DEFAULT_BATCH_SIZE);
         boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(type, tag, config, "ignore_missing", false);
-        return new EmbedImageProcessor(tag, description, batchSize, model, fieldMap, patchFieldMap, ignoreMissing, service, images.get());
+        return new EmbedImageProcessor(
+            tag,
+            description,
+            batchSize,
+            model,
+            fieldMap,
+            patchFieldMap,
+            ignoreMissing,
+            service,
+            images.get(),
+            guard
+        );
     }
 }

@@ -54,7 +54,8 @@ public final class EmbedProductProcessor extends EmbeddingProcessor {
         InferenceService inference,
         ImageInputs images
     ) {
-        super(tag, description, batchSize, inference.stats());
+        // a product vector mixes two models' vectors: no one model fills its field, so none is checked or recorded
+        super(tag, description, batchSize, inference.stats(), null);
         this.textModel = textModel;
         this.imageModel = imageModel;
         this.textFields = textFields;

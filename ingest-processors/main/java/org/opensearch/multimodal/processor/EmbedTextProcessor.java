@@ -50,9 +50,10 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
         Map<String, String> tokenFieldMap,
         boolean ignoreMissing,
         InferenceService inference,
-        Supplier<ByteSizeValue> tokenVectorLimit
+        Supplier<ByteSizeValue> tokenVectorLimit,
+        FieldModelGuard guard
     ) {
-        super(tag, description, batchSize, inference.stats());
+        super(tag, description, batchSize, inference.stats(), guard);
         this.modelId = modelId;
         this.fieldMap = fieldMap;
         this.tokenFieldMap = tokenFieldMap;
@@ -68,6 +69,12 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
 
     @Override
     protected void embedBatch(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        Set<String> targetFields = new LinkedHashSet<>(fieldMap.values());
+        targetFields.addAll(tokenFieldMap.values());
+        checkFieldModels(documents, targetFields, modelId, inference, () -> embedChecked(documents, handler));
+    }
+
+    private void embedChecked(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
         Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
         sourceFields.addAll(tokenFieldMap.keySet());
         List<TextInput> inputs = readFields(

@@ -14,11 +14,18 @@ public final class EmbedTextProcessorFactory implements Processor.Factory {
 
     private final Supplier<InferenceService> inference;
     private final Supplier<RequestLimits> limits;
+    private final FieldModelGuard guard;
 
     /** Both are read when a pipeline is created, after the node has started its services. */
     public EmbedTextProcessorFactory(Supplier<InferenceService> inference, Supplier<RequestLimits> limits) {
+        this(inference, limits, null);
+    }
+
+    /** With the guard that checks and records which model fills each target field. */
+    public EmbedTextProcessorFactory(Supplier<InferenceService> inference, Supplier<RequestLimits> limits, FieldModelGuard guard) {
         this.inference = inference;
         this.limits = limits;
+        this.guard = guard;
     }
 
     @Override
@@ -52,7 +59,8 @@ public final class EmbedTextProcessorFactory implements Processor.Factory {
             tokenFieldMap,
             ignoreMissing,
             service,
-            requestLimits::tokenVectorBytesPerRequest
+            requestLimits::tokenVectorBytesPerRequest,
+            guard
         );
     }
 }

@@ -5,6 +5,7 @@ import org.opensearch.OpenSearchStatusException;
 import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
+import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.util.ArrayList;
@@ -30,10 +31,32 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
     }
 
     private final MultimodalStats stats;
+    /** Null only where no cluster is there to check (processors built in unit tests). */
+    private final FieldModelGuard guard;
 
-    EmbeddingProcessor(String tag, String description, int batchSize, MultimodalStats stats) {
+    EmbeddingProcessor(String tag, String description, int batchSize, MultimodalStats stats, FieldModelGuard guard) {
         super(tag, description, batchSize);
         this.stats = stats;
+        this.guard = guard;
+    }
+
+    /**
+     * Fails the documents whose target fields were filled by another model, or other files of {@code model}, records
+     * {@code model} in fields that name none, then runs {@code next} ({@link FieldModelGuard}).
+     */
+    protected final void checkFieldModels(
+        List<IngestDocumentWrapper> documents,
+        Collection<String> targetFields,
+        String model,
+        InferenceService inference,
+        Runnable next
+    ) {
+        if (guard == null) {
+            next.run();
+            return;
+        }
+        String fingerprint = inference.registry().fingerprint(model).orElseThrow();
+        guard.check(getType(), documents, targetFields, model, fingerprint, next);
     }
 
     /** Embeds a whole bulk's documents, cutting them into its own batches; fails documents one by one. */

@@ -33,6 +33,7 @@ import org.opensearch.multimodal.processor.EmbedProductProcessor;
 import org.opensearch.multimodal.processor.EmbedProductProcessorFactory;
 import org.opensearch.multimodal.processor.EmbedTextProcessor;
 import org.opensearch.multimodal.processor.EmbedTextProcessorFactory;
+import org.opensearch.multimodal.processor.FieldModelGuard;
 import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.multimodal.query.RetrieverKinds;
@@ -157,7 +158,7 @@ public class MultimodalPlugin extends Plugin implements ActionPlugin, EnginePlug
             threadPool.executor(ThreadPool.Names.GENERIC),
             threadPool.scheduler()
         );
-        MultimodalServices node = new MultimodalServices(inference, images, limits);
+        MultimodalServices node = new MultimodalServices(clusterService.getNodeName(), inference, images, limits);
         services.set(node);
         // bound for injection into the transport actions
         return List.of(node, models, inference, limits, images);
@@ -173,11 +174,16 @@ public class MultimodalPlugin extends Plugin implements ActionPlugin, EnginePlug
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
+        FieldModelGuard guard = new FieldModelGuard(
+            parameters.ingestService.getClusterService(),
+            parameters.client,
+            parameters.threadContext
+        );
         return Map.of(
             EmbedTextProcessor.TYPE,
-            new EmbedTextProcessorFactory(() -> services.get().inference(), () -> services.get().limits()),
+            new EmbedTextProcessorFactory(() -> services.get().inference(), () -> services.get().limits(), guard),
             EmbedImageProcessor.TYPE,
-            new EmbedImageProcessorFactory(() -> services.get().inference(), () -> services.get().images()),
+            new EmbedImageProcessorFactory(() -> services.get().inference(), () -> services.get().images(), guard),
             EmbedProductProcessor.TYPE,
             new EmbedProductProcessorFactory(() -> services.get().inference(), () -> services.get().images())
         );

@@ -68,11 +68,16 @@ public record DenseRetriever(String field, String model, int k, String input) im
                 String.format(Locale.ROOT, "[retrievers.%s.dense.input] is [%s] but the query has no [query_%s]", name, used, used)
             );
         }
-        if (model == null) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[retrievers.%s.dense.model] is required to encode [query_%s]", name, used)
-            );
-        }
+    }
+
+    @Override
+    public Optional<String> fieldNamingItsModel(QueryInputs inputs) {
+        return model == null && inputs.encoded() ? Optional.of(field) : Optional.empty();
+    }
+
+    @Override
+    public RetrieverSpec withModel(String mappedModel) {
+        return new DenseRetriever(field, mappedModel, k, input);
     }
 
     @Override
@@ -105,6 +110,10 @@ public record DenseRetriever(String field, String model, int k, String input) im
             );
         }
         float[] vector = queryVector(parameter, vectorField, shard);
+        if (shard.inputs().encoded()) {
+            ModelCompatibility
+                .check(parameter, model, shard.vectors().encoders().get(model), field, vectorField.fieldModel(), shard.services());
+        }
         KnnFloatVectorQuery knn = new KnnFloatVectorQuery(field, vector, k, shard.filter());
         return new PoolRetriever.Dense(name, field, vector, vectorField.similarity().luceneFunction(), knn, k);
     }

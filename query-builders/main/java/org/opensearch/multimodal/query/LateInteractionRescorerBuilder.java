@@ -19,9 +19,10 @@ import org.opensearch.search.rescore.RescoreContext;
 import org.opensearch.search.rescore.RescorerBuilder;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -30,24 +31,28 @@ import java.util.function.Supplier;
  *   "model": "bge-small-en-v1.5", "score_mode": "replace", "query_weight": 1.0, "rescore_query_weight": 1.0}}}</pre>
  * The query's token vectors are encoded once, on the coordinating node, during the rewrite (without the model's query
  * instruction prefix: docs/DESIGN.md §8); each shard then rescores its top {@code window_size} hits by MaxSim.
- * {@code score_mode} defaults to {@code replace}: the window is ranked by MaxSim.
+ * {@code score_mode} defaults to {@code replace}: the window is ranked by MaxSim. {@code model} may be left out when the
+ * field's mapping names it.
  */
 public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateInteractionRescorerBuilder> {
 
     public static final String NAME = "late_interaction";
     public static final ParseField PARSE_FIELD = new ParseField(NAME);
     static final int MAX_WINDOW = 10_000;
+    private static final String PARAMETER = NAME;
 
     private final String field;
     private final String queryText;
+    /** Null until the field's mapping names it, when the request leaves it out. */
     private final String model;
     private final LateInteractionScoreMode scoreMode;
     private final float queryWeight;
     private final float rescoreQueryWeight;
-    /** The query token vectors, once the coordinating node has encoded them. */
-    private final float[][] queryTokens;
-    /** The encoding in flight during the rewrite; never serialized. */
-    private final SetOnce<QueryVectors> pending;
+    /** The query token vectors and the model that encoded them, once the coordinating node has encoded them. */
+    private final QueryVectors encoded;
+    /** The encoding, or the mapped model, a rewrite waits for; never serialized. */
+    private final SetOnce<QueryVectors> pendingEncoding;
+    private final SetOnce<Map<String, Set<String>>> pendingModel;
     /** The node's services; null for a rescorer built in Java until a node rewrites it. Never serialized. */
     private final Supplier<MultimodalServices> services;
 
@@ -59,7 +64,7 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         float queryWeight,
         float rescoreQueryWeight
     ) {
-        this(field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight, null, null, null);
+        this(field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight, QueryVectors.EMPTY, null, null, null);
     }
 
     private LateInteractionRescorerBuilder(
@@ -69,8 +74,9 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         LateInteractionScoreMode scoreMode,
         float queryWeight,
         float rescoreQueryWeight,
-        float[][] queryTokens,
-        SetOnce<QueryVectors> pending,
+        QueryVectors encoded,
+        SetOnce<QueryVectors> pendingEncoding,
+        SetOnce<Map<String, Set<String>>> pendingModel,
         Supplier<MultimodalServices> services
     ) {
         if (field == null || field.isBlank()) {
@@ -79,8 +85,8 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         if (queryText == null || queryText.isBlank()) {
             throw new IllegalArgumentException("[late_interaction.query_text] is required");
         }
-        if (model == null || model.isBlank()) {
-            throw new IllegalArgumentException("[late_interaction.model] is required to encode [query_text]");
+        if (model != null && model.isBlank()) {
+            throw new IllegalArgumentException("[late_interaction.model] must not be empty");
         }
         checkWeight(queryWeight, "query_weight");
         checkWeight(rescoreQueryWeight, "rescore_query_weight");
@@ -90,8 +96,9 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         this.scoreMode = scoreMode == null ? LateInteractionScoreMode.REPLACE : scoreMode;
         this.queryWeight = queryWeight;
         this.rescoreQueryWeight = rescoreQueryWeight;
-        this.queryTokens = queryTokens;
-        this.pending = pending;
+        this.encoded = encoded;
+        this.pendingEncoding = pendingEncoding;
+        this.pendingModel = pendingModel;
         this.services = services;
     }
 
@@ -120,39 +127,27 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         this.services = services;
         this.field = in.readString();
         this.queryText = in.readString();
-        this.model = in.readString();
+        this.model = in.readOptionalString();
         this.scoreMode = in.readEnum(LateInteractionScoreMode.class);
         this.queryWeight = in.readFloat();
         this.rescoreQueryWeight = in.readFloat();
-        if (in.readBoolean()) {
-            this.queryTokens = new float[in.readVInt()][];
-            for (int t = 0; t < queryTokens.length; t++) {
-                queryTokens[t] = in.readFloatArray();
-            }
-        } else {
-            this.queryTokens = null;
-        }
-        this.pending = null;
+        this.encoded = QueryVectors.read(in);
+        this.pendingEncoding = null;
+        this.pendingModel = null;
     }
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
-        if (pending != null) {
+        if (pendingEncoding != null || pendingModel != null) {
             throw new IllegalStateException("the late_interaction rescorer must be rewritten (its query encoded) before it is sent");
         }
         out.writeString(field);
         out.writeString(queryText);
-        out.writeString(model);
+        out.writeOptionalString(model);
         out.writeEnum(scoreMode);
         out.writeFloat(queryWeight);
         out.writeFloat(rescoreQueryWeight);
-        out.writeBoolean(queryTokens != null);
-        if (queryTokens != null) {
-            out.writeVInt(queryTokens.length);
-            for (float[] row : queryTokens) {
-                out.writeFloatArray(row);
-            }
-        }
+        encoded.writeTo(out);
     }
 
     @Override
@@ -162,11 +157,11 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
 
     @Override
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject(NAME)
-            .field("field", field)
-            .field("query_text", queryText)
-            .field("model", model)
-            .field("score_mode", scoreMode.toString())
+        builder.startObject(NAME).field("field", field).field("query_text", queryText);
+        if (model != null) {
+            builder.field("model", model);
+        }
+        builder.field("score_mode", scoreMode.toString())
             .field("query_weight", queryWeight)
             .field("rescore_query_weight", rescoreQueryWeight)
             .endObject();
@@ -206,6 +201,7 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
                 scoreMode,
                 queryWeight,
                 rescoreQueryWeight,
+                QueryVectors.EMPTY,
                 null,
                 null,
                 services
@@ -221,12 +217,27 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         if (services == null) {
             return boundTo(context);
         }
-        if (queryTokens != null) {
+        if (model != null && encoded.tokens().containsKey(model)) {
             return this;
         }
-        if (pending != null) {
-            QueryVectors encoded = pending.get();
-            return encoded == null ? this : copy(encoded.tokens().get(model), null);
+        if (pendingEncoding != null) {
+            return pendingEncoding.get() == null ? this : copy(model, pendingEncoding.get(), null, null);
+        }
+        if (pendingModel != null) {
+            return pendingModel.get() == null
+                ? this
+                : copy(MappedModels.resolve(PARAMETER, field, pendingModel.get().get(field)), encoded, null, null);
+        }
+        if (model == null) {
+            String[] indices = MappedModels.searchedIndices(context);
+            if (indices == null) {
+                throw new IllegalArgumentException("[late_interaction.model] is required here: this request does not read mappings");
+            }
+            SetOnce<Map<String, Set<String>>> fetching = new SetOnce<>();
+            context.registerAsyncAction(
+                (client, listener) -> MappedModels.fetch(client, indices, Set.of(field), ActionListenerAdapters.setting(fetching, listener))
+            );
+            return copy(null, encoded, null, fetching);
         }
         QueryEncoder encoder = new QueryEncoder(services.get());
         if (encoder.requireModel(model, "late_interaction.model").kind().hasText() == false) {
@@ -238,7 +249,7 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         context.registerAsyncAction(
             (client, listener) -> encoder.encodeText(model, queryText, false, true, ActionListenerAdapters.setting(encoding, listener))
         );
-        return copy(null, encoding);
+        return copy(model, encoded, encoding, null);
     }
 
     /** A rescorer built in Java, copied through the node's registry: the copy comes from the node's reader, with its services. */
@@ -251,16 +262,22 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         }
     }
 
-    private LateInteractionRescorerBuilder copy(float[][] tokens, SetOnce<QueryVectors> encoding) {
+    private LateInteractionRescorerBuilder copy(
+        String withModel,
+        QueryVectors withVectors,
+        SetOnce<QueryVectors> encoding,
+        SetOnce<Map<String, Set<String>>> mapped
+    ) {
         LateInteractionRescorerBuilder copy = new LateInteractionRescorerBuilder(
             field,
             queryText,
-            model,
+            withModel,
             scoreMode,
             queryWeight,
             rescoreQueryWeight,
-            tokens,
+            withVectors,
             encoding,
+            mapped,
             services
         );
         if (windowSize != null) {
@@ -280,12 +297,19 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
     @Override
     protected RescoreContext innerBuildContext(int windowSize, QueryShardContext context) {
         checkWindow();
-        MultiVectorFieldType fieldType = ShardFields
-            .require(context, "late_interaction.field", field, MultiVectorFieldType.class, "multi_vector");
-        ShardFields.requireTokens(queryTokens, fieldType.dims(), "late_interaction", model, field);
         if (services == null) {
             throw new IllegalStateException("the late_interaction rescorer reached a shard without being rewritten by a node");
         }
+        MultiVectorFieldType fieldType = ShardFields
+            .require(context, "late_interaction.field", field, MultiVectorFieldType.class, "multi_vector");
+        float[][] queryTokens = ShardFields.requireTokens(
+            model == null ? null : encoded.tokens().get(model),
+            fieldType.dims(),
+            PARAMETER,
+            model,
+            field
+        );
+        ModelCompatibility.check(PARAMETER, model, encoded.encoders().get(model), field, fieldType.fieldModel(), services.get());
         return new LateInteractionRescorer.Context(
             windowSize,
             field,
@@ -305,16 +329,17 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         LateInteractionRescorerBuilder that = (LateInteractionRescorerBuilder) other;
         return field.equals(that.field)
             && queryText.equals(that.queryText)
-            && model.equals(that.model)
+            && Objects.equals(model, that.model)
             && scoreMode == that.scoreMode
             && queryWeight == that.queryWeight
             && rescoreQueryWeight == that.rescoreQueryWeight
-            && Arrays.deepEquals(queryTokens, that.queryTokens)
-            && (pending == null) == (that.pending == null);
+            && encoded.equals(that.encoded)
+            && (pendingEncoding == null) == (that.pendingEncoding == null)
+            && (pendingModel == null) == (that.pendingModel == null);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight, queryTokens == null);
+        return Objects.hash(super.hashCode(), field, queryText, model, scoreMode, queryWeight, rescoreQueryWeight, encoded);
     }
 }

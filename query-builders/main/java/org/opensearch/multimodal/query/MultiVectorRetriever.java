@@ -9,6 +9,7 @@ import org.opensearch.multimodal.mapper.MultiVectorFieldMapper.MultiVectorFieldT
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A late-interaction retriever over a {@code multi_vector} field: it scores every pool document by MaxSim against the
@@ -24,13 +25,10 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
         if (field == null || field.isBlank()) {
             throw new IllegalArgumentException("[multi_vector] retriever needs [field]");
         }
-        if (model == null || model.isBlank()) {
-            throw new IllegalArgumentException("[multi_vector] retriever needs [model] to encode the query's token vectors");
-        }
     }
 
     MultiVectorRetriever(StreamInput in) throws IOException {
-        this(in.readString(), in.readString());
+        this(in.readString(), in.readOptionalString());
     }
 
     @Override
@@ -53,6 +51,16 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
     }
 
     @Override
+    public Optional<String> fieldNamingItsModel(QueryInputs inputs) {
+        return model == null ? Optional.of(field) : Optional.empty();
+    }
+
+    @Override
+    public RetrieverSpec withModel(String mappedModel) {
+        return new MultiVectorRetriever(field, mappedModel);
+    }
+
+    @Override
     public void planEncodings(String name, QueryInputs inputs, QueryVectors done, EncodingPlan plan) {
         if (done.tokens().containsKey(model) == false) {
             plan.textTokens(model, "retrievers." + name + "." + TYPE);
@@ -66,6 +74,7 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
         MultiVectorFieldType fieldType = ShardFields
             .require(shard.context(), parameter + ".field", field, MultiVectorFieldType.class, TYPE);
         float[][] tokens = ShardFields.requireTokens(shard.vectors().tokens().get(model), fieldType.dims(), parameter, model, field);
+        ModelCompatibility.check(parameter, model, shard.vectors().encoders().get(model), field, fieldType.fieldModel(), shard.services());
         return new PoolRetriever.MultiVector(name, field, tokens, TokenMemory.of(shard.services().limits()));
     }
 
@@ -77,12 +86,16 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
     @Override
     public void writeTo(StreamOutput out) throws IOException {
         out.writeString(field);
-        out.writeString(model);
+        out.writeOptionalString(model);
     }
 
     @Override
     public void toXContent(XContentBuilder builder) throws IOException {
-        builder.startObject(TYPE).field("field", field).field("model", model).endObject();
+        builder.startObject(TYPE).field("field", field);
+        if (model != null) {
+            builder.field("model", model);
+        }
+        builder.endObject();
     }
 
     static MultiVectorRetriever parse(XContentParser parser, String name) throws IOException {

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -55,12 +56,10 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     private final QueryBuilder filter;
     /** The query text's and image's vectors, filled by the coordinating node's rewrite. */
     private final QueryVectors vectors;
-    /** Encodings in flight during a rewrite; never serialized. */
-    private final List<SetOnce<QueryVectors>> pendingVectors;
+    /** What a rewrite on the coordinating node waits for; never serialized. */
+    private final Awaiting awaiting;
     /** The liked document's vectors by retriever field, filled by the coordinating node's rewrite. */
     private final Map<String, float[]> likeVectors;
-    /** The liked document's vectors while they are being fetched; never serialized. */
-    private final SetOnce<Map<String, float[]>> pendingLike;
     /** The node's services; null for a query built in Java until a node rewrites it. Never serialized. */
     private final Supplier<MultimodalServices> services;
 
@@ -89,9 +88,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             fusion,
             filter,
             QueryVectors.EMPTY,
-            List.of(),
             Map.of(),
-            null,
+            Awaiting.NOTHING,
             null
         );
     }
@@ -125,9 +123,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         FusionSpec fusion,
         QueryBuilder filter,
         QueryVectors vectors,
-        List<SetOnce<QueryVectors>> pendingVectors,
         Map<String, float[]> likeVectors,
-        SetOnce<Map<String, float[]>> pendingLike,
+        Awaiting awaiting,
         Supplier<MultimodalServices> services
     ) {
         check(inputs, retrievers);
@@ -139,9 +136,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         this.fusion = fusion;
         this.filter = filter;
         this.vectors = vectors;
-        this.pendingVectors = pendingVectors;
+        this.awaiting = awaiting;
         this.likeVectors = likeVectors;
-        this.pendingLike = pendingLike;
         this.services = services;
     }
 
@@ -186,15 +182,14 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         this.fusion = in.readBoolean() ? new FusionSpec(in) : null;
         this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
         this.vectors = QueryVectors.read(in);
-        this.pendingVectors = List.of();
+        this.awaiting = Awaiting.NOTHING;
         this.likeVectors = in.readMap(StreamInput::readString, StreamInput::readFloatArray);
-        this.pendingLike = null;
         this.services = services;
     }
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
-        if (pendingVectors.isEmpty() == false || pendingLike != null) {
+        if (awaiting != Awaiting.NOTHING) {
             throw new IllegalStateException("the multimodal query must be rewritten (its text encoded) before it is sent");
         }
         out.writeOptionalString(inputs.text());
@@ -327,7 +322,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         }
         try {
             QueryInputs inputs = new QueryInputs(queryText, queryImage, queryVector, like);
-            return new MultimodalQueryBuilder(inputs, retrievers, fusion, filter, QueryVectors.EMPTY, List.of(), Map.of(), null, services)
+            return new MultimodalQueryBuilder(inputs, retrievers, fusion, filter, QueryVectors.EMPTY, Map.of(), Awaiting.NOTHING, services)
                 .boost(boost)
                 .queryName(queryName);
         } catch (IllegalArgumentException e) {
@@ -404,7 +399,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         if (filter != null) {
             QueryBuilder rewrittenFilter = filter.rewrite(context);
             if (rewrittenFilter != filter) {
-                return copy(rewrittenFilter, retrievers, vectors, pendingVectors, likeVectors, pendingLike);
+                return copy(rewrittenFilter, retrievers, vectors, likeVectors, awaiting);
             }
         }
         Map<String, RetrieverSpec> rewrittenRetrievers = new LinkedHashMap<>();
@@ -415,21 +410,10 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             rewrittenRetrievers.put(retriever.getKey(), rewritten);
         }
         if (changed) {
-            return copy(filter, rewrittenRetrievers, vectors, pendingVectors, likeVectors, pendingLike);
+            return copy(filter, rewrittenRetrievers, vectors, likeVectors, awaiting);
         }
-        if (pendingVectors.isEmpty() == false) {
-            QueryVectors encoded = vectors;
-            for (SetOnce<QueryVectors> pending : pendingVectors) {
-                if (pending.get() == null) {
-                    return this;
-                }
-                encoded = encoded.with(pending.get());
-            }
-            return copy(filter, retrievers, encoded, List.of(), likeVectors, null);
-        }
-        if (pendingLike != null) {
-            Map<String, float[]> fetched = pendingLike.get();
-            return fetched == null ? this : copy(filter, retrievers, vectors, List.of(), fetched, null);
+        if (awaiting != Awaiting.NOTHING) {
+            return awaiting.done() ? awaiting.apply(this) : this;
         }
         if (inputs.like() != null && likeVectors.isEmpty()) {
             // the liked document's vectors are read once, on the coordinating node, as query text is encoded
@@ -438,14 +422,84 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             context.registerAsyncAction(
                 (client, listener) -> LikeVectors.fetch(client, inputs.like(), fields, ActionListenerAdapters.setting(fetching, listener))
             );
-            return copy(filter, retrievers, vectors, List.of(), likeVectors, fetching);
+            return copy(filter, retrievers, vectors, likeVectors, Awaiting.like(fetching));
+        }
+        Map<String, String> unnamed = new LinkedHashMap<>(); // retriever -> the field whose mapping must name its model
+        for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
+            named.getValue().fieldNamingItsModel(inputs).ifPresent(field -> unnamed.put(named.getKey(), field));
+        }
+        if (unnamed.isEmpty() == false) {
+            String[] indices = MappedModels.searchedIndices(context);
+            if (indices == null) {
+                throw new IllegalArgumentException(
+                    String.format(
+                        Locale.ROOT,
+                        "[retrievers.%s.model] is required here: this request does not read mappings",
+                        unnamed.keySet().iterator().next()
+                    )
+                );
+            }
+            SetOnce<Map<String, Set<String>>> fetched = new SetOnce<>();
+            context.registerAsyncAction(
+                (client, listener) -> MappedModels
+                    .fetch(client, indices, unnamed.values(), ActionListenerAdapters.setting(fetched, listener))
+            );
+            return copy(filter, retrievers, vectors, likeVectors, Awaiting.models(unnamed, fetched));
         }
         EncodingPlan plan = new EncodingPlan(new QueryEncoder(services.get()));
         for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
             named.getValue().planEncodings(named.getKey(), inputs, vectors, plan);
         }
         List<SetOnce<QueryVectors>> encoding = plan.start(context, inputs);
-        return encoding.isEmpty() ? this : copy(filter, retrievers, vectors, encoding, likeVectors, null);
+        return encoding.isEmpty() ? this : copy(filter, retrievers, vectors, likeVectors, Awaiting.encodings(encoding));
+    }
+
+    /**
+     * What a coordinating rewrite waits for, one thing at a time: the query's encodings, the liked document's vectors,
+     * or the models the mappings name for retrievers that name none ({@code unnamed}: retriever to field).
+     */
+    private record Awaiting(
+        List<SetOnce<QueryVectors>> encodings,
+        SetOnce<Map<String, float[]>> likeVectors,
+        Map<String, String> unnamed,
+        SetOnce<Map<String, Set<String>>> mappedModels
+    ) {
+        static final Awaiting NOTHING = new Awaiting(List.of(), null, Map.of(), null);
+
+        static Awaiting encodings(List<SetOnce<QueryVectors>> encodings) {
+            return new Awaiting(encodings, null, Map.of(), null);
+        }
+
+        static Awaiting like(SetOnce<Map<String, float[]>> vectors) {
+            return new Awaiting(List.of(), vectors, Map.of(), null);
+        }
+
+        static Awaiting models(Map<String, String> unnamed, SetOnce<Map<String, Set<String>>> models) {
+            return new Awaiting(List.of(), null, unnamed, models);
+        }
+
+        boolean done() {
+            return encodings.stream().allMatch(e -> e.get() != null)
+                && (likeVectors == null || likeVectors.get() != null)
+                && (mappedModels == null || mappedModels.get() != null);
+        }
+
+        /** The query with what arrived. */
+        MultimodalQueryBuilder apply(MultimodalQueryBuilder query) {
+            QueryVectors encoded = query.vectors;
+            for (SetOnce<QueryVectors> encoding : encodings) {
+                encoded = encoded.with(encoding.get());
+            }
+            Map<String, float[]> liked = likeVectors == null ? query.likeVectors : likeVectors.get();
+            Map<String, RetrieverSpec> completed = new LinkedHashMap<>(query.retrievers);
+            for (Map.Entry<String, String> retriever : unnamed.entrySet()) {
+                RetrieverSpec spec = completed.get(retriever.getKey());
+                String parameter = "retrievers." + retriever.getKey() + "." + spec.type();
+                String field = retriever.getValue();
+                completed.put(retriever.getKey(), spec.withModel(MappedModels.resolve(parameter, field, mappedModels.get().get(field))));
+            }
+            return query.copy(query.filter, completed, encoded, liked, NOTHING);
+        }
     }
 
     /** A query built in Java, copied through the node's registry: the copy comes from the node's reader, with its services. */
@@ -462,12 +516,10 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         QueryBuilder newFilter,
         Map<String, RetrieverSpec> newRetrievers,
         QueryVectors encoded,
-        List<SetOnce<QueryVectors>> pending,
         Map<String, float[]> liked,
-        SetOnce<Map<String, float[]>> likePending
+        Awaiting waitingFor
     ) {
-        return new MultimodalQueryBuilder(inputs, newRetrievers, fusion, newFilter, encoded, pending, liked, likePending, services)
-            .boost(boost)
+        return new MultimodalQueryBuilder(inputs, newRetrievers, fusion, newFilter, encoded, liked, waitingFor, services).boost(boost)
             .queryName(queryName);
     }
 
@@ -508,7 +560,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             && Objects.equals(fusion, other.fusion)
             && Objects.equals(filter, other.filter)
             && vectors.equals(other.vectors)
-            && pendingVectors.size() == other.pendingVectors.size();
+            && (awaiting == Awaiting.NOTHING) == (other.awaiting == Awaiting.NOTHING);
     }
 
     private static boolean vectorsEqual(Map<String, float[]> a, Map<String, float[]> b) {

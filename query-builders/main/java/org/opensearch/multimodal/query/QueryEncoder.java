@@ -56,7 +56,8 @@ final class QueryEncoder {
                     listener,
                     embeddings -> new QueryVectors(
                         dense ? Map.of(QueryVectors.denseKey(DenseRetriever.TEXT_INPUT, model), embeddings.vectors()[0]) : Map.of(),
-                        tokens ? Map.of(model, embeddings.tokenVectors()[0]) : Map.of()
+                        tokens ? Map.of(model, embeddings.tokenVectors()[0]) : Map.of(),
+                        Map.of(model, EncoderIdentity.of(model, services))
                     )
                 )
             );
@@ -77,7 +78,11 @@ final class QueryEncoder {
                     listener.onFailure(outcome[0].failure());
                 } else {
                     listener.onResponse(
-                        new QueryVectors(Map.of(QueryVectors.denseKey(DenseRetriever.IMAGE_INPUT, model), outcome[0].vector()), Map.of())
+                        new QueryVectors(
+                            Map.of(QueryVectors.denseKey(DenseRetriever.IMAGE_INPUT, model), outcome[0].vector()),
+                            Map.of(),
+                            Map.of(model, EncoderIdentity.of(model, services))
+                        )
                     );
                 }
             }

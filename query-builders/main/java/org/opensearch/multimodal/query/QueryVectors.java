@@ -11,15 +11,17 @@ import java.util.TreeMap;
 
 /**
  * What the coordinating node encoded for one query, sent to the shards so they never run a model: dense vectors by
- * {@link #denseKey(String, String) input and model}, and query token vectors (L2-normalized rows) by model.
+ * {@link #denseKey(String, String) input and model}, query token vectors (L2-normalized rows) by model, and which model
+ * files did it ({@link EncoderIdentity}), by model.
  */
-record QueryVectors(Map<String, float[]> dense, Map<String, float[][]> tokens) {
+record QueryVectors(Map<String, float[]> dense, Map<String, float[][]> tokens, Map<String, EncoderIdentity> encoders) {
 
-    static final QueryVectors EMPTY = new QueryVectors(Map.of(), Map.of());
+    static final QueryVectors EMPTY = new QueryVectors(Map.of(), Map.of(), Map.of());
 
     QueryVectors {
         dense = Map.copyOf(dense);
         tokens = Map.copyOf(tokens);
+        encoders = Map.copyOf(encoders);
     }
 
     static String denseKey(String input, String model) {
@@ -39,7 +41,9 @@ record QueryVectors(Map<String, float[]> dense, Map<String, float[][]> tokens) {
         d.putAll(more.dense);
         Map<String, float[][]> t = new TreeMap<>(tokens);
         t.putAll(more.tokens);
-        return new QueryVectors(d, t);
+        Map<String, EncoderIdentity> e = new TreeMap<>(encoders);
+        e.putAll(more.encoders);
+        return new QueryVectors(d, t, e);
     }
 
     static QueryVectors read(StreamInput in) throws IOException {
@@ -51,7 +55,8 @@ record QueryVectors(Map<String, float[]> dense, Map<String, float[][]> tokens) {
             }
             return rows;
         });
-        return new QueryVectors(dense, tokens);
+        Map<String, EncoderIdentity> encoders = in.readMap(StreamInput::readString, EncoderIdentity::new);
+        return new QueryVectors(dense, tokens, encoders);
     }
 
     void writeTo(StreamOutput out) throws IOException {
@@ -62,6 +67,7 @@ record QueryVectors(Map<String, float[]> dense, Map<String, float[][]> tokens) {
                 stream.writeFloatArray(row);
             }
         });
+        out.writeMap(new TreeMap<>(encoders), StreamOutput::writeString, (stream, identity) -> identity.writeTo(stream));
     }
 
     @Override
@@ -69,6 +75,7 @@ record QueryVectors(Map<String, float[]> dense, Map<String, float[][]> tokens) {
         if (other instanceof QueryVectors that) {
             return dense.keySet().equals(that.dense().keySet())
                 && tokens.keySet().equals(that.tokens().keySet())
+                && encoders.equals(that.encoders())
                 && dense.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), that.dense().get(e.getKey())))
                 && tokens.entrySet().stream().allMatch(e -> Arrays.deepEquals(e.getValue(), that.tokens().get(e.getKey())));
         }

@@ -31,6 +31,16 @@ public interface RetrieverSpec extends Writeable {
     default void planEncodings(String name, QueryInputs inputs, QueryVectors done, EncodingPlan plan) {
     }
 
+    /** The field whose mapping must name the model this retriever encodes the query with, when it names none itself. */
+    default Optional<String> fieldNamingItsModel(QueryInputs inputs) {
+        return Optional.empty();
+    }
+
+    /** Itself encoding with {@code model}, which the mapping of its field names. */
+    default RetrieverSpec withModel(String model) {
+        return this;
+    }
+
     /** The field whose stored vector a {@code like} query reads for it, if any. */
     default Optional<String> likeField() {
         return Optional.empty();

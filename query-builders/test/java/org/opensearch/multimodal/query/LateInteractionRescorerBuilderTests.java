@@ -63,7 +63,10 @@ public final class LateInteractionRescorerBuilderTests extends OpenSearchTestCas
     public void testErrorsNameTheParameter() {
         assertMessage("{\"late_interaction\": {\"query_text\": \"q\", \"model\": \"m\"}}", "[late_interaction.field] is required");
         assertMessage("{\"late_interaction\": {\"field\": \"t\", \"model\": \"m\"}}", "[late_interaction.query_text] is required");
-        assertMessage("{\"late_interaction\": {\"field\": \"t\", \"query_text\": \"q\"}}", "[late_interaction.model] is required");
+        assertMessage(
+            "{\"late_interaction\": {\"field\": \"t\", \"query_text\": \"q\", \"model\": \"\"}}",
+            "[late_interaction.model] must not be empty"
+        );
         assertMessage(
             "{\"late_interaction\": {\"field\": \"t\", \"query_text\": \"q\", \"model\": \"m\", \"score_mode\": \"avg\"}}",
             "[late_interaction.score_mode] unknown mode [avg]"

@@ -267,9 +267,11 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         assertTrue(message, message.contains("\"r\"") || message.contains("[r]"));
     }
 
-    public void testQueryTextNeedsAModelOnEveryRetriever() {
-        ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", null, 5) + "}}");
-        assertMessageContains(e, "[retrievers.r.dense.model]");
+    public void testAModelLeftOutIsLeftToTheFieldsMapping() throws IOException {
+        // encoded on a node with the model its field's mapping names (FieldModelClusterTests); no mapping names one: a 400 there
+        MultimodalQueryBuilder unnamed = parseMultimodal("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", null, 5) + "}}");
+        assertNull(((DenseRetriever) unnamed.retrievers().get("r")).model());
+        roundTrips(unnamed);
         MultimodalQueryBuilder withVector = new MultimodalQueryBuilder(
             null,
             new float[]{1f},
@@ -380,20 +382,19 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         assertMessageContains(parseError(prefix + "\"complementary\": [\"bm25\"]}}}"), "[fusion.gqr.primary] is required");
     }
 
-    public void testMultiVectorRetrieverNeedsTextAndARetrieverThatProposesCandidates() {
+    public void testMultiVectorRetrieverNeedsTextAndARetrieverThatProposesCandidates() throws IOException {
         String tokensOnly = "\"retrievers\": {\"tokens\": {\"multi_vector\": {\"field\": \"t\", \"model\": \"" + MODEL + "\"}}}";
         assertMessageContains(parseError("{\"query_text\": \"x\", " + tokensOnly + "}"), "add a dense or lexical retriever");
         assertMessageContains(
             parseError("{\"query_vector\": [1, 2], " + THREE_RETRIEVERS + "}"),
             "[retrievers.tokens.multi_vector] needs [query_text]"
         );
-        assertMessageContains(
-            parseError(
-                "{\"query_text\": \"x\", \"retrievers\": {\"a\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "
-                    + "\"t\": {\"multi_vector\": {\"field\": \"t\"}}}}"
-            ),
-            "[multi_vector] retriever needs [model]"
+        MultimodalQueryBuilder tokensWithoutModel = parseMultimodal(
+            "{\"query_text\": \"x\", \"retrievers\": {\"a\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "
+                + "\"t\": {\"multi_vector\": {\"field\": \"t\"}}}}"
         );
+        assertNull("left to the field's mapping", ((MultiVectorRetriever) tokensWithoutModel.retrievers().get("t")).model());
+        roundTrips(tokensWithoutModel);
         assertMessageContains(
             parseError(
                 "{\"query_text\": \"x\", \"retrievers\": {\"a\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "

@@ -22,7 +22,9 @@ public record ModelReport(
     String device,
     boolean loaded,
     long loadedBytes,
-    long loadMillis
+    long loadMillis,
+    String fingerprint,
+    String space
 ) implements Writeable, ToXContentObject {
 
     static ModelReport of(ModelInfo info) {
@@ -37,7 +39,9 @@ public record ModelReport(
             info.device(),
             info.loaded(),
             info.loadedBytes(),
-            info.loadMillis()
+            info.loadMillis(),
+            info.fingerprint(),
+            info.manifest().space()
         );
     }
 
@@ -53,7 +57,9 @@ public record ModelReport(
             in.readString(),
             in.readBoolean(),
             in.readVLong(),
-            in.readVLong()
+            in.readVLong(),
+            in.readString(),
+            in.readString()
         );
     }
 
@@ -70,6 +76,8 @@ public record ModelReport(
         out.writeBoolean(loaded);
         out.writeVLong(loadedBytes);
         out.writeVLong(loadMillis);
+        out.writeString(fingerprint);
+        out.writeString(space);
     }
 
     @Override
@@ -78,6 +86,8 @@ public record ModelReport(
             .field("id", id)
             .field("kind", kind)
             .field("dims", dims)
+            .field("fingerprint", fingerprint)
+            .field("space", space)
             .field("max_tokens", maxTokens)
             .field("pooling", pooling)
             .field("device", device)

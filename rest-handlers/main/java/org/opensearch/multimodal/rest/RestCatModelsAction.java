@@ -47,6 +47,7 @@ public final class RestCatModelsAction extends AbstractCatAction {
                         table.addCell(model.id());
                         table.addCell(model.kind());
                         table.addCell(model.dims());
+                        table.addCell(model.fingerprint());
                         table.addCell(model.device());
                         table.addCell(model.loaded());
                         table.addCell(new ByteSizeValue(model.loadedBytes()));
@@ -68,6 +69,7 @@ public final class RestCatModelsAction extends AbstractCatAction {
         table.addCell("id", "alias:model;desc:model id");
         table.addCell("kind", "desc:text, image or clip");
         table.addCell("dims", "desc:output dimensions");
+        table.addCell("fingerprint", "alias:fp;desc:hash of the model's files; equal ids with different fingerprints are different models");
         table.addCell("device", "desc:cpu or cuda");
         table.addCell("loaded", "desc:whether its encoders are loaded");
         table.addCell("memory", "desc:bytes of the loaded ONNX files");

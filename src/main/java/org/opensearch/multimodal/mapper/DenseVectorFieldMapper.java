@@ -64,6 +64,11 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
             (n, c, o) -> HnswOptions.parse(o),
             m -> toType(m).hnswOptions
         ).setSerializer((b, n, v) -> v.toXContent(b, n), HnswOptions::toString);
+        private final Parameter<String> model = FieldModel.parameter(FieldModel.MODEL, m -> toType(m).fieldModel.model());
+        private final Parameter<String> fingerprint = FieldModel.parameter(
+            FieldModel.FINGERPRINT,
+            m -> toType(m).fieldModel.fingerprint()
+        );
         private final Parameter<Map<String, String>> meta = Parameter.metaParam();
 
         public Builder(String name) {
@@ -72,7 +77,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
         @Override
         protected List<Parameter<?>> getParameters() {
-            return List.of(dims, similarity, index, indexOptions, meta);
+            return List.of(dims, similarity, index, indexOptions, model, fingerprint, meta);
         }
 
         @Override
@@ -86,6 +91,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
                 VectorSimilarity.parse(similarity.getValue()),
                 index.getValue(),
                 indexOptions.getValue(),
+                new FieldModel(model.getValue(), fingerprint.getValue()),
                 meta.getValue()
             );
             return new DenseVectorFieldMapper(name, fieldType, this, multiFieldsBuilder.build(this, context), copyTo.build());
@@ -98,6 +104,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
     private final VectorSimilarity similarity;
     private final boolean indexed;
     private final HnswOptions hnswOptions;
+    private final FieldModel fieldModel;
 
     private DenseVectorFieldMapper(
         String simpleName,
@@ -111,6 +118,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
         this.similarity = fieldType.similarity();
         this.indexed = fieldType.isSearchable();
         this.hnswOptions = fieldType.hnswOptions();
+        this.fieldModel = fieldType.fieldModel();
     }
 
     @Override
@@ -165,6 +173,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
         private final int dims;
         private final VectorSimilarity similarity;
         private final HnswOptions hnswOptions;
+        private final FieldModel fieldModel;
 
         public DenseVectorFieldType(
             String name,
@@ -172,12 +181,19 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
             VectorSimilarity similarity,
             boolean indexed,
             HnswOptions hnswOptions,
+            FieldModel fieldModel,
             Map<String, String> meta
         ) {
             super(name, indexed, false, false, TextSearchInfo.NONE, meta);
             this.dims = dims;
             this.similarity = similarity;
             this.hnswOptions = hnswOptions;
+            this.fieldModel = fieldModel;
+        }
+
+        /** The model its mapping names, and that model's fingerprint once ingest has filled it. */
+        public FieldModel fieldModel() {
+            return fieldModel;
         }
 
         public int dims() {

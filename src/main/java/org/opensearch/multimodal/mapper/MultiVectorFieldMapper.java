@@ -40,6 +40,11 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "[dims] must be set, between 1 and 4096; got [%d]", dims));
             }
         }).alwaysSerialize();
+        private final Parameter<String> model = FieldModel.parameter(FieldModel.MODEL, m -> toType(m).fieldModel.model());
+        private final Parameter<String> fingerprint = FieldModel.parameter(
+            FieldModel.FINGERPRINT,
+            m -> toType(m).fieldModel.fingerprint()
+        );
         private final Parameter<Map<String, String>> meta = Parameter.metaParam();
 
         public Builder(String name, int maxVectors) {
@@ -49,7 +54,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
 
         @Override
         protected List<Parameter<?>> getParameters() {
-            return List.of(dims, meta);
+            return List.of(dims, model, fingerprint, meta);
         }
 
         @Override
@@ -57,7 +62,12 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
             if (dims.getValue() < 1) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "field [%s] of type [%s] needs [dims]", name, CONTENT_TYPE));
             }
-            MultiVectorFieldType fieldType = new MultiVectorFieldType(buildFullName(context), dims.getValue(), meta.getValue());
+            MultiVectorFieldType fieldType = new MultiVectorFieldType(
+                buildFullName(context),
+                dims.getValue(),
+                new FieldModel(model.getValue(), fingerprint.getValue()),
+                meta.getValue()
+            );
             return new MultiVectorFieldMapper(name, fieldType, maxVectors, multiFieldsBuilder.build(this, context), copyTo.build());
         }
     }
@@ -69,6 +79,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
 
     private final int dims;
     private final int maxVectors;
+    private final FieldModel fieldModel;
 
     private MultiVectorFieldMapper(
         String simpleName,
@@ -80,6 +91,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         super(simpleName, fieldType, multiFields, copyTo);
         this.dims = fieldType.dims();
         this.maxVectors = maxVectors;
+        this.fieldModel = fieldType.fieldModel();
     }
 
     @Override
@@ -126,10 +138,17 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
     public static final class MultiVectorFieldType extends MappedFieldType {
 
         private final int dims;
+        private final FieldModel fieldModel;
 
-        public MultiVectorFieldType(String name, int dims, Map<String, String> meta) {
+        public MultiVectorFieldType(String name, int dims, FieldModel fieldModel, Map<String, String> meta) {
             super(name, false, false, true, TextSearchInfo.NONE, meta);
             this.dims = dims;
+            this.fieldModel = fieldModel;
+        }
+
+        /** The model its mapping names, and that model's fingerprint once ingest has filled it. */
+        public FieldModel fieldModel() {
+            return fieldModel;
         }
 
         public int dims() {

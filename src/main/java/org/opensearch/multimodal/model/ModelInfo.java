@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * What the models API reports about one model on one node: its manifest, directory and files, the device it runs on,
  * whether it is loaded, the bytes of its loaded ONNX files (what its sessions hold, to a first approximation) and how
- * long loading took.
+ * long loading took, and its fingerprint ({@link ModelFingerprint}).
  */
 public record ModelInfo(
     ModelManifest manifest,
@@ -14,6 +14,7 @@ public record ModelInfo(
     String device,
     boolean loaded,
     long loadedBytes,
-    long loadMillis
+    long loadMillis,
+    String fingerprint
 ) {
 }

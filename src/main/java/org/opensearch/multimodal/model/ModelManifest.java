@@ -14,6 +14,9 @@ import java.util.Map;
  * What a model directory's files cannot say themselves, from its {@code multimodal-model.json}:
  * kind, pooling, normalization, prefixes, dims, and for image encoders which outputs hold the image and patch vectors.
  * Dims default to {@code hidden_size} (or, for CLIP exports, {@code projection_dim}) of the HF {@code config.json}.
+ * {@code space} names the embedding space its vectors live in: its own id unless it was trained into another model's
+ * space (the demo image model writes photos into bge-small's text space), so a query encoded by one model may search
+ * vectors another wrote only when their spaces are the same.
  */
 public record ModelManifest(
     String id,
@@ -30,7 +33,8 @@ public record ModelManifest(
     String imageOutput,
     String patchOutput,
     int patchDims,
-    int patchSkip
+    int patchSkip,
+    String space
 ) {
 
     public static final String FILE_NAME = "multimodal-model.json";
@@ -45,6 +49,9 @@ public record ModelManifest(
         }
         if (maxTokens < 2) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "model [%s]: max_tokens must be at least 2", id));
+        }
+        if (space == null || space.isBlank()) {
+            space = id;
         }
     }
 
@@ -81,7 +88,8 @@ public record ModelManifest(
             stringOr(manifest, "image_output", "image_embeds"),
             stringOr(manifest, "patch_output", null),
             ((Number) manifest.getOrDefault("patch_dims", dims)).intValue(),
-            ((Number) manifest.getOrDefault("patch_skip", 1)).intValue()
+            ((Number) manifest.getOrDefault("patch_skip", 1)).intValue(),
+            stringOr(manifest, "space", id)
         );
     }
 

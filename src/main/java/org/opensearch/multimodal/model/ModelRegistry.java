@@ -119,6 +119,12 @@ public final class ModelRegistry implements Closeable {
         return wasLoaded;
     }
 
+    /** The fingerprint of {@code id}'s files on this node ({@link ModelFingerprint}); empty for an unknown model. */
+    public Optional<String> fingerprint(String id) {
+        Entry entry = entries.get(id);
+        return entry == null ? Optional.empty() : Optional.of(entry.fingerprint());
+    }
+
     public Optional<ModelManifest> manifest(String id) {
         Entry entry = entries.get(id);
         return entry == null ? Optional.empty() : Optional.of(entry.manifest);
@@ -182,7 +188,8 @@ public final class ModelRegistry implements Closeable {
             sessions.effectiveDevice(),
             entry.loaded(),
             entry.files.onnxBytes(entry.text != null, entry.image != null),
-            entry.loadMillis
+            entry.loadMillis,
+            entry.fingerprint()
         );
     }
 
@@ -232,10 +239,21 @@ public final class ModelRegistry implements Closeable {
         private volatile ImageModel image;
         /** Time spent loading its encoders, in milliseconds. */
         private volatile long loadMillis;
+        /** Computed on first use: an entry is replaced when its files change. */
+        private volatile String fingerprint;
 
         private Entry(ModelManifest manifest, ModelFiles files) {
             this.manifest = manifest;
             this.files = files;
+        }
+
+        private String fingerprint() {
+            String current = fingerprint;
+            if (current == null) {
+                current = ModelFingerprint.of(files);
+                fingerprint = current;
+            }
+            return current;
         }
 
         private boolean loaded() {

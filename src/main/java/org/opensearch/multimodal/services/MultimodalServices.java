@@ -11,7 +11,7 @@ import org.opensearch.multimodal.stats.MultimodalStats;
  * and the REST handlers use. There is one per node (an in-JVM test cluster has several), so they are handed over, never
  * looked up in a static field.
  */
-public record MultimodalServices(InferenceService inference, ImageInputs images, RequestLimits limits) {
+public record MultimodalServices(String nodeName, InferenceService inference, ImageInputs images, RequestLimits limits) {
 
     public ModelRegistry registry() {
         return inference.registry();

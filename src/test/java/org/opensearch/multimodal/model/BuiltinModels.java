@@ -1,13 +1,17 @@
 package org.opensearch.multimodal.model;
 
 import org.opensearch.common.io.PathUtils;
+import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.core.xcontent.XContentBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Where the build unpacked the built-in models (target/models), for tests that run the real bge-small. */
 public final class BuiltinModels {
@@ -62,6 +66,35 @@ public final class BuiltinModels {
                 installInto(modelsRoot, model);
             }
             return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The built-in model {@code source} under another id, in a fresh directory named {@code id}: the same files, a
+     * manifest with that id and {@code description} (so its fingerprint differs with the description).
+     */
+    public static Path renamed(String source, String id, String description) {
+        try {
+            Path parent = Files.createTempDirectory(PathUtils.get(System.getProperty("java.io.tmpdir")), "model-variant");
+            Path target = Files.createDirectories(parent.resolve(id));
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(root().resolve(source), Files::isRegularFile)) {
+                for (Path file : files) {
+                    if (file.getFileName().toString().equals(ModelManifest.FILE_NAME) == false) {
+                        linkOrCopy(file, target.resolve(file.getFileName().toString()));
+                    }
+                }
+            }
+            Map<String, Object> manifest = new LinkedHashMap<>(
+                ModelManifest.readJson(root().resolve(source).resolve(ModelManifest.FILE_NAME))
+            );
+            manifest.put("id", id);
+            manifest.put("description", description);
+            try (XContentBuilder json = XContentFactory.jsonBuilder().map(manifest)) {
+                Files.writeString(target.resolve(ModelManifest.FILE_NAME), json.toString());
+            }
+            return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
