@@ -89,8 +89,8 @@ function flattenMapping(properties, prefix, into) {
     const type = definition.type || 'object';
     if (type === 'text' || type === 'match_only_text') into.text.push(path);
     else if (type === 'keyword') into.keyword.push(path);
-    else if (type === 'dense_vector') into.dense.push({name: path, dims: definition.dims, similarity: definition.similarity});
-    else if (type === 'multi_vector') into.multi.push({name: path, dims: definition.dims});
+    else if (type === 'dense_vector') into.dense.push({name: path, dims: definition.dims, similarity: definition.similarity, model: definition.model});
+    else if (type === 'multi_vector') into.multi.push({name: path, dims: definition.dims, model: definition.model});
   }
   return into;
 }
@@ -143,7 +143,7 @@ async function clusterModels() {
   try {
     const {json} = await callApi('GET', '/_plugins/_multimodal/models');
     for (const node of Object.values(json.nodes || {})) {
-      for (const model of node.models || []) models[model.id] = {kind: String(model.kind).toLowerCase(), dims: model.dims};
+      for (const model of node.models || []) models[model.id] = {kind: String(model.kind).toLowerCase(), dims: model.dims, space: model.space || model.id};
     }
   } catch (e) {
     // without the models API (permissions) only pipeline-named models are used
@@ -160,9 +160,24 @@ async function describeIndex(index) {
   const withDims = (dims, kinds) => Object.entries(models).filter(([, m]) => m.dims === dims && kinds.includes(m.kind)).map(([id]) => id);
   const kindOf = (id) => (models[id] ? models[id].kind : null);
 
-  // The model that encodes a query of this input for the field: the one that wrote it, or, for a photo field whose
-  // image model lives in a text model's space, that text model; else any model of the field's dims.
+  const spaceOf = (id) => (models[id] ? models[id].space : id);
+  const encodes = (id, input) => ['clip', input].includes(kindOf(id));
+
+  // The model that encodes a query of this input for the field. First the mapping's: the field names the model that
+  // filled it ("model"); it, or for words on a photo field, a text model of the same embedding space (a photo field
+  // whose image model lives in a text model's space is searched by words through that text model). A field of text
+  // vectors is not offered for photos.
+  function modelFromMapping(field, input) {
+    if (!field.model) return undefined;
+    if (encodes(field.model, input)) return field.model;
+    if (input === 'image') return null;
+    return Object.keys(models).find((id) => spaceOf(id) === spaceOf(field.model) && encodes(id, input)) || null;
+  }
+
+  // Then, for fields whose mapping names no model: the one a pipeline writes it with, or any model of the field's dims.
   function modelFor(field, input) {
+    const mapped = modelFromMapping(field, input);
+    if (mapped !== undefined) return mapped;
     const producer = producers[field.name] || {};
     if (input === 'image') {
       if (producer.image) return producer.image;
@@ -196,40 +211,34 @@ function queryInputs() {
   return {text: document.getElementById('query-text').value.trim(), photo: state.photo};
 }
 
+// The retriever kinds of the multimodal query the page offers, one entry each: the retrievers of that kind an index
+// supports for these inputs (its fields and models), as the page labels and sends them.
+const RETRIEVER_KINDS = {
+  lexical: (schema, inputs, k) => (inputs.text && schema.text.length > 0 ? [{
+    name: 'bm25', label: `BM25 over ${schema.text.join(', ')}`,
+    spec: {lexical: {query: {multi_match: {query: inputs.text, fields: schema.text}}, k}},
+  }] : []),
+  dense: (schema, inputs, k) => schema.dense.flatMap((field) => [
+    ...(inputs.text && field.textModel ? [{
+      name: field.name, label: `${field.name} ← text, ${field.textModel}`,
+      spec: {dense: {field: field.name, model: field.textModel, k, input: 'text'}},
+    }] : []),
+    ...(inputs.photo && field.imageModel ? [{
+      name: `${field.name}:photo`, label: `${field.name} ← photo, ${field.imageModel}`,
+      spec: {dense: {field: field.name, model: field.imageModel, k, input: 'image'}},
+    }] : []),
+  ]),
+  // MaxSim over the pool costs a token matrix per candidate: offered, off until the person switches it on
+  multi_vector: (schema, inputs) => (inputs.text ? schema.multi.map((field) => ({
+    name: field.name, offByDefault: true, label: `${field.name} MaxSim ← text, ${field.textModel}`,
+    spec: {multi_vector: {field: field.name, model: field.textModel}},
+  })) : []),
+};
+
 // Every retriever the index supports for these inputs; the person may switch any off.
 function plannedRetrievers(schema, inputs) {
   const k = Math.max(1, Math.min(10000, parseInt(document.getElementById('k').value, 10) || 50));
-  const planned = [];
-  if (inputs.text && schema.text.length > 0) {
-    planned.push({
-      name: 'bm25', kind: 'lexical', label: `BM25 over ${schema.text.join(', ')}`,
-      spec: {lexical: {query: {multi_match: {query: inputs.text, fields: schema.text}}, k}},
-    });
-  }
-  for (const field of schema.dense) {
-    if (inputs.text && field.textModel) {
-      planned.push({
-        name: field.name, kind: 'dense', label: `${field.name} ← text, ${field.textModel}`,
-        spec: {dense: {field: field.name, model: field.textModel, k, input: 'text'}},
-      });
-    }
-    if (inputs.photo && field.imageModel) {
-      planned.push({
-        name: `${field.name}:photo`, kind: 'dense', label: `${field.name} ← photo, ${field.imageModel}`,
-        spec: {dense: {field: field.name, model: field.imageModel, k, input: 'image'}},
-      });
-    }
-  }
-  // MaxSim over the pool costs a token matrix per candidate: offered, off until the person switches it on
-  for (const field of schema.multi) {
-    if (inputs.text) {
-      planned.push({
-        name: field.name, kind: 'multi_vector', offByDefault: true, label: `${field.name} MaxSim ← text, ${field.textModel}`,
-        spec: {multi_vector: {field: field.name, model: field.textModel}},
-      });
-    }
-  }
-  return planned;
+  return Object.entries(RETRIEVER_KINDS).flatMap(([kind, offers]) => offers(schema, inputs, k).map((r) => ({...r, kind})));
 }
 
 function isOn(retriever) {
@@ -276,17 +285,36 @@ function walk(explanation, visit) {
   for (const detail of explanation.details || []) walk(detail, visit);
 }
 
+// The explain wording the plugin guarantees (org.opensearch.multimodal.query.ExplainLabels; ExplainLabelsTests holds the
+// two together): %s is a name or a number, %d a count.
+const EXPLAIN = {
+  rawScore: 'retriever [%s] raw score',
+  primaryBefore: 'primary [%s] score before refinement',
+  primaryRefined: 'primary [%s] score with the refined query',
+  maxSim: 'MaxSim of %d query tokens over %d document tokens in [%s] = %s',
+};
+
+// A template as a regular expression whose groups are its %s parts.
+function explainPattern(template, anchored) {
+  const escaped = template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%s/g, '(.+?)').replace(/%d/g, '\\d+');
+  return new RegExp((anchored ? '^' : '') + escaped);
+}
+
+const RAW_SCORE = explainPattern(EXPLAIN.rawScore, false);
+const PRIMARY_BEFORE = explainPattern(EXPLAIN.primaryBefore, true);
+const PRIMARY_REFINED = explainPattern(EXPLAIN.primaryRefined, false);
+const MAX_SIM = explainPattern(EXPLAIN.maxSim + ',', true);
+
 function scoresOf(hit, retrieverNames) {
   const scores = {retrievers: {}, refinedFrom: null, refinedTo: null, maxSim: null};
   walk(hit._explanation, (e) => {
     const description = e.description || '';
-    let m = /^(?:complementary )?retriever \[(.+?)\] raw score/.exec(description);
-    if (m && !(m[1] in scores.retrievers)) scores.retrievers[m[1]] = e.value;
-    m = /^primary \[(.+?)\] score before refinement/.exec(description);
-    if (m) scores.refinedFrom = e.value;
-    if (/score with the refined query/.test(description)) scores.refinedTo = e.value;
-    m = /^MaxSim of .* = (\S+),/.exec(description);
-    if (m) scores.maxSim = parseFloat(m[1]);
+    let m = RAW_SCORE.exec(description);
+    if (m && (m.index === 0 || description.startsWith('complementary ')) && !(m[1] in scores.retrievers)) scores.retrievers[m[1]] = e.value;
+    if (PRIMARY_BEFORE.test(description)) scores.refinedFrom = e.value;
+    if (PRIMARY_REFINED.test(description)) scores.refinedTo = e.value;
+    m = MAX_SIM.exec(description);
+    if (m) scores.maxSim = parseFloat(m[2]);
     // one retriever and no fusion: the dense (kNN) query's own explanation carries its score
     if (retrieverNames.length === 1 && /^within top/.test(description) && !(retrieverNames[0] in scores.retrievers)) {
       scores.retrievers[retrieverNames[0]] = e.value;

@@ -101,8 +101,12 @@ public final class SingleNodeIT {
         assertEquals(unknown.body(), 404, unknown.status());
         assertTrue(unknown.body(), unknown.body().contains("[no-such-model]"));
 
+        assertTrue("a fingerprint of 16 hex digits: " + operator, String.valueOf(operator.get("fingerprint")).matches("[0-9a-f]{16}"));
+        assertEquals("its own embedding space", OPERATOR_MODEL, operator.get("space"));
+
         String cat = client.get("/_cat/multimodal_models?v").assertSuccess().body();
         assertTrue(cat, cat.startsWith("node") && cat.contains("kind") && cat.contains(OPERATOR_MODEL) && cat.contains(DemoCorpus.MODEL));
+        assertTrue("the fingerprint is a column", cat.contains("fingerprint") && cat.contains(String.valueOf(operator.get("fingerprint"))));
     }
 
     @Test

@@ -138,14 +138,14 @@ final class GqrFusion implements PoolFusion {
                     primary,
                     r.restShift()
                 ),
-                Explanation.match(raw, String.format(Locale.ROOT, "retriever [%s] raw score", primary))
+                Explanation.match(raw, ExplainLabels.rawScore(primary))
             );
         }
         List<Explanation> details = new ArrayList<>();
         details.add(
-            Explanation.match(r.result().initialScores()[c], String.format(Locale.ROOT, "primary [%s] score before refinement", primary))
+            Explanation.match(r.result().initialScores()[c], String.format(Locale.ROOT, ExplainLabels.PRIMARY_BEFORE, primary))
         );
-        details.add(Explanation.match(raw, String.format(Locale.ROOT, "retriever [%s] raw score", primary)));
+        details.add(Explanation.match(raw, ExplainLabels.rawScore(primary)));
         for (int j = 0; j < r.comp().length; j++) {
             String name = r.retrievers().get(r.comp()[j]).name();
             float complementary = r.scores()[r.comp()[j]][i];
@@ -159,8 +159,8 @@ final class GqrFusion implements PoolFusion {
                         complementary,
                         String.format(
                             Locale.ROOT,
-                            "complementary retriever [%s] raw score (%s over the candidates: %s)",
-                            name,
+                            "complementary %s (%s over the candidates: %s)",
+                            ExplainLabels.rawScore(name),
                             parameters.normalization(),
                             normalized
                         )
@@ -184,7 +184,7 @@ final class GqrFusion implements PoolFusion {
         );
         return Explanation.match(
             r.fused()[i],
-            String.format(Locale.ROOT, "%s: primary [%s] score with the refined query, in the candidate set", describe(), primary),
+            String.format(Locale.ROOT, "%s: " + ExplainLabels.PRIMARY_REFINED + ", in the candidate set", describe(), primary),
             details
         );
     }

@@ -131,7 +131,7 @@ final class LateInteractionRescorer implements Rescorer {
             maxSim * context.rescoreQueryWeight,
             String.format(
                 Locale.ROOT,
-                "MaxSim of %d query tokens over %d document tokens in [%s] = %s, * rescore_query_weight %s",
+                ExplainLabels.MAX_SIM + ", * rescore_query_weight %s",
                 context.queryTokens.length,
                 document.length,
                 context.field,

@@ -47,7 +47,7 @@ final class ScoreFusion implements PoolFusion {
         if (Float.isNaN(raw)) {
             return Explanation.noMatch(String.format(Locale.ROOT, "retriever [%s] cannot score this document: adds 0", name));
         }
-        Explanation rawScore = Explanation.match(raw, String.format(Locale.ROOT, "retriever [%s] raw score", name));
+        Explanation rawScore = Explanation.match(raw, ExplainLabels.rawScore(name));
         if (rrf) {
             int rank = Fusion.ranks(scores)[i];
             return Explanation.match(

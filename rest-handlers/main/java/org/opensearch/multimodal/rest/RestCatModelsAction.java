@@ -69,7 +69,7 @@ public final class RestCatModelsAction extends AbstractCatAction {
         table.addCell("id", "alias:model;desc:model id");
         table.addCell("kind", "desc:text, image or clip");
         table.addCell("dims", "desc:output dimensions");
-        table.addCell("fingerprint", "alias:fp;desc:hash of the model's files; equal ids with different fingerprints are different models");
+        table.addCell("fingerprint", "alias:fp;desc:hash of the model's files (one id with two fingerprints is two models)");
         table.addCell("device", "desc:cpu or cuda");
         table.addCell("loaded", "desc:whether its encoders are loaded");
         table.addCell("memory", "desc:bytes of the loaded ONNX files");
