@@ -85,7 +85,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         });
     }
 
-    private static void write(ImageFieldInput input, ImageEmbedder.Outcome outcome) {
+    private void write(ImageFieldInput input, ImageEmbedder.Outcome outcome) {
         if (outcome.failed()) {
             fail(input, outcome.failure());
             return;
@@ -101,7 +101,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
                 document.setFieldValue(input.vectorField(), new FloatListView(outcome.vector()));
             }
             if (input.patchField() != null) {
-                document.setFieldValue(input.patchField(), FloatListView.ofRows(outcome.patchVectors()));
+                document.setFieldValue(input.patchField(), packTokenVectors(document, input.patchField(), outcome.patchVectors()));
             }
         }
     }

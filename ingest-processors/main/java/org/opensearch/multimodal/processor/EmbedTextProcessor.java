@@ -115,7 +115,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
         }));
     }
 
-    private static void write(List<TextInput> batch, TextEmbeddings embeddings, TokenVectorBudget budget) {
+    private void write(List<TextInput> batch, TextEmbeddings embeddings, TokenVectorBudget budget) {
         for (int i = 0; i < batch.size(); i++) {
             TextInput input = batch.get(i);
             IngestDocumentWrapper wrapper = input.document();
@@ -129,12 +129,13 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
                     document.setFieldValue(input.vectorField(), new FloatListView(embeddings.vectors()[i]));
                 }
                 if (input.tokenField() != null) {
-                    float[][] tokens = embeddings.tokenVectors()[i];
-                    if (tokens.length > 0 && budget.tryReserve(tokens.length, tokens[0].length) == false) {
+                    // what the document holds until it is indexed: the packed form, one byte a base64 character
+                    String packed = packTokenVectors(document, input.tokenField(), embeddings.tokenVectors()[i]);
+                    if (budget.tryReserveBytes(packed.length()) == false) {
                         wrapper.update(document, tooManyTokenVectors(input.sourceField(), budget));
                         continue;
                     }
-                    document.setFieldValue(input.tokenField(), FloatListView.ofRows(tokens));
+                    document.setFieldValue(input.tokenField(), packed);
                 }
             }
         }

@@ -6,12 +6,16 @@ import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.mapper.MultiVectorFieldMapper;
+import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
@@ -38,6 +42,19 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
         super(tag, description, batchSize);
         this.stats = stats;
         this.guard = guard;
+    }
+
+    /**
+     * Token vectors as a {@code multi_vector} field takes them from a processor: base64 of the packed form, normalized,
+     * pooled and encoded as {@code field} of the document's index stores them (float32 where the field is not mapped
+     * yet), so no token vector travels as JSON numbers.
+     */
+    protected final String packTokenVectors(IngestDocument document, String field, float[][] tokens) {
+        Map<String, Object> definition = guard == null ? null : guard.mappings().definition(document, field);
+        MultiVectorFormat format = definition != null && MultiVectorFieldMapper.CONTENT_TYPE.equals(definition.get("type"))
+            ? MultiVectorFormat.of(definition)
+            : MultiVectorFormat.DEFAULT;
+        return Base64.getEncoder().encodeToString(format.handOff(tokens));
     }
 
     /**

@@ -5,14 +5,10 @@ import org.apache.logging.log4j.Logger;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.admin.indices.mapping.put.PutMappingRequest;
-import org.opensearch.cluster.ClusterState;
-import org.opensearch.cluster.metadata.IndexAbstraction;
 import org.opensearch.cluster.metadata.IndexMetadata;
-import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper;
 import org.opensearch.multimodal.mapper.FieldModel;
@@ -39,14 +35,19 @@ public final class FieldModelGuard {
 
     private static final Logger logger = LogManager.getLogger(FieldModelGuard.class);
 
-    private final ClusterService clusterService;
+    private final TargetMappings mappings;
     private final Client client;
     private final ThreadContext threadContext;
 
-    public FieldModelGuard(ClusterService clusterService, Client client, ThreadContext threadContext) {
-        this.clusterService = clusterService;
+    public FieldModelGuard(TargetMappings mappings, Client client, ThreadContext threadContext) {
+        this.mappings = mappings;
         this.client = client;
         this.threadContext = threadContext;
+    }
+
+    /** The mappings it reads, which processors also consult for how a target field stores its vectors. */
+    TargetMappings mappings() {
+        return mappings;
     }
 
     /**
@@ -61,20 +62,18 @@ public final class FieldModelGuard {
         String fingerprint,
         Runnable next
     ) {
-        ClusterState state = clusterService.state();
         Map<String, Map<String, Map<String, Object>>> toRecord = new LinkedHashMap<>(); // index -> field -> its definition
         Map<String, List<IngestDocumentWrapper>> recordedFor = new LinkedHashMap<>();
         for (IngestDocumentWrapper wrapper : documents) {
             if (wrapper.getException() != null || wrapper.getIngestDocument() == null) {
                 continue;
             }
-            IndexMetadata index = writeIndex(state, wrapper.getIngestDocument());
-            if (index == null || index.mapping() == null) {
+            IndexMetadata index = mappings.index(wrapper.getIngestDocument());
+            if (index == null) {
                 continue; // the index does not exist yet: nothing to check, recorded on a later fill
             }
-            Map<String, Object> properties = properties(index.mapping().sourceAsMap());
             for (String field : fields) {
-                Map<String, Object> definition = definition(properties, field);
+                Map<String, Object> definition = mappings.definition(index, field);
                 if (definition == null || isVectorField(definition) == false) {
                     continue;
                 }
@@ -179,30 +178,6 @@ public final class FieldModelGuard {
         @SuppressWarnings("unchecked")
         Map<String, Object> inner = (Map<String, Object>) object.get("properties");
         put(inner, path, at + 1, definition);
-    }
-
-    private static IndexMetadata writeIndex(ClusterState state, IngestDocument document) {
-        Object name = document.getSourceAndMetadata().get(IngestDocument.Metadata.INDEX.getFieldName());
-        IndexAbstraction abstraction = name == null ? null : state.metadata().getIndicesLookup().get(name.toString());
-        return abstraction == null ? null : abstraction.getWriteIndex();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> properties(Map<String, Object> mapping) {
-        return mapping.get("properties") instanceof Map<?, ?> properties ? (Map<String, Object>) properties : Map.of();
-    }
-
-    /** The mapping of the field at the dotted {@code path}: a name with dots, or objects' properties. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> definition(Map<String, Object> properties, String path) {
-        if (properties.get(path) instanceof Map<?, ?> direct) {
-            return (Map<String, Object>) direct;
-        }
-        int dot = path.indexOf('.');
-        if (dot > 0 && properties.get(path.substring(0, dot)) instanceof Map<?, ?> object) {
-            return definition(properties((Map<String, Object>) object), path.substring(dot + 1));
-        }
-        return null;
     }
 
     private static boolean isVectorField(Map<String, Object> definition) {

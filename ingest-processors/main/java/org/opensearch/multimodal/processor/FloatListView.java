@@ -1,8 +1,6 @@
 package org.opensearch.multimodal.processor;
 
 import java.util.AbstractList;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.RandomAccess;
 
 /**
@@ -25,13 +23,5 @@ final class FloatListView extends AbstractList<Float> implements RandomAccess {
     @Override
     public int size() {
         return values.length;
-    }
-
-    static List<FloatListView> ofRows(float[][] rows) {
-        List<FloatListView> list = new ArrayList<>(rows.length);
-        for (float[] row : rows) {
-            list.add(new FloatListView(row));
-        }
-        return list;
     }
 }

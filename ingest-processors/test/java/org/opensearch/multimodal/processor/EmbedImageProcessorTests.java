@@ -6,6 +6,7 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageDecoder;
+import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.model.BuiltinModels;
 
@@ -63,7 +64,8 @@ public final class EmbedImageProcessorTests extends ImageProcessorTestCase {
             float[] vector = vector(document.getFieldValue("photo_vec", Object.class));
             assertEquals(6, vector.length);
             assertEquals(1.0, VectorMath.dot(vector, vector), 1e-5);
-            assertEquals(16, ((List<?>) document.getFieldValue("photo_patches", Object.class)).size());
+            String patches = document.getFieldValue("photo_patches", String.class);
+            assertEquals("patch vectors handed on packed", 16, MultiVectorFormat.unpack(Base64.getDecoder().decode(patches)).length);
         }
         float[] direct = registry.imageModel("tiny-clip")
             .encode(List.of(ImageDecoder.decode(fixture("upright.png"), 1_000_000)), false)

@@ -11,6 +11,7 @@ import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.SingleExecutorInference;
+import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.model.EncodingPurpose;
@@ -22,6 +23,7 @@ import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -156,8 +158,9 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
         return vector;
     }
 
-    private static int rows(Object value) {
-        return value instanceof Object[] array ? array.length : ((List<?>) value).size();
+    /** Token vectors as a processor hands them to the multi_vector field: base64 of the packed form. */
+    private static float[][] tokenRows(Object value) {
+        return MultiVectorFormat.unpack(Base64.getDecoder().decode((String) value));
     }
 
     private static float[] directVector(String text) {
@@ -259,10 +262,9 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
         );
         IngestDocument document = run.results().get(0).getIngestDocument();
         assertEquals(384, vector(document.getFieldValue("vec", Object.class)).length);
-        Object tokenVectors = document.getFieldValue("tokens", Object.class);
-        assertEquals(tokens, rows(tokenVectors));
-        Object first = tokenVectors instanceof Object[] array ? array[0] : ((List<?>) tokenVectors).get(0);
-        float[] token = vector(first);
+        float[][] tokenVectors = tokenRows(document.getFieldValue("tokens", Object.class));
+        assertEquals(tokens, tokenVectors.length);
+        float[] token = tokenVectors[0];
         assertEquals(384, token.length);
         assertEquals(1.0, VectorMath.dot(token, token), 1e-4);
     }
@@ -270,7 +272,8 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
     public void testDocumentsWhoseTokenVectorsExceedTheRequestBudgetFailWithA429AndTheRestAreKept() throws Exception {
         String text = "red running shoes";
         int rowsPerDocument = registry.textModel(BuiltinModels.BGE_SMALL).tokenCount(text, EncodingPurpose.DOCUMENT) - 2;
-        long bytesPerDocument = (long) rowsPerDocument * 384 * 16;
+        // what a document holds until it is indexed: base64 of the packed float32 form (4-byte header, 4 bytes a value)
+        long bytesPerDocument = (4L + (long) rowsPerDocument * 384 * 4 + 2) / 3 * 4;
         Settings node = Settings.builder()
             .put(MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey(), (bytesPerDocument * 5 / 2) + "b")
             .build();
@@ -296,7 +299,7 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
         for (IngestDocumentWrapper document : run.results()) {
             if (document.getException() == null) {
                 kept++;
-                assertEquals(rowsPerDocument, rows(document.getIngestDocument().getFieldValue("tokens", Object.class)));
+                assertEquals(rowsPerDocument, tokenRows(document.getIngestDocument().getFieldValue("tokens", Object.class)).length);
                 continue;
             }
             assertEquals(RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(document.getException()));

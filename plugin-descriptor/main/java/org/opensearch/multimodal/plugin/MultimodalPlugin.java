@@ -34,6 +34,7 @@ import org.opensearch.multimodal.processor.EmbedProductProcessorFactory;
 import org.opensearch.multimodal.processor.EmbedTextProcessor;
 import org.opensearch.multimodal.processor.EmbedTextProcessorFactory;
 import org.opensearch.multimodal.processor.FieldModelGuard;
+import org.opensearch.multimodal.processor.TargetMappings;
 import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.multimodal.query.RetrieverKinds;
@@ -174,11 +175,8 @@ public class MultimodalPlugin extends Plugin implements ActionPlugin, EnginePlug
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        FieldModelGuard guard = new FieldModelGuard(
-            parameters.ingestService.getClusterService(),
-            parameters.client,
-            parameters.threadContext
-        );
+        TargetMappings mappings = new TargetMappings(parameters.ingestService.getClusterService());
+        FieldModelGuard guard = new FieldModelGuard(mappings, parameters.client, parameters.threadContext);
         return Map.of(
             EmbedTextProcessor.TYPE,
             new EmbedTextProcessorFactory(() -> services.get().inference(), () -> services.get().limits(), guard),

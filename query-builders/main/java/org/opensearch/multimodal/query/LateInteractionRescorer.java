@@ -1,16 +1,14 @@
 package org.opensearch.multimodal.query;
 
-import org.apache.lucene.document.LateInteractionField;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.LateInteractionFloatValuesSource;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
-import org.opensearch.multimodal.math.MaxSim;
+import org.opensearch.multimodal.mapper.MultiVectorFormat;
+import org.opensearch.multimodal.math.EncodedMaxSim;
 import org.opensearch.multimodal.stats.MultimodalStats;
 import org.opensearch.search.rescore.RescoreContext;
 import org.opensearch.search.rescore.Rescorer;
@@ -18,24 +16,26 @@ import org.opensearch.search.rescore.Rescorer;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * The {@code late_interaction} rescorer, in each shard's query phase: the top {@code window_size} hits get MaxSim of the
- * query's token vectors against their {@code multi_vector} field, read and scored with Lucene's late-interaction
- * machinery ({@link LateInteractionFloatValuesSource}, {@link org.apache.lucene.search.LateInteractionRescorer}); hits
- * without token vectors, and those past the window, keep their weighted first-pass score, as OpenSearch's query
- * rescorer does.
+ * query's token vectors against their {@code multi_vector} field, computed on the field's encoded form
+ * ({@link EncodedMaxSim}); hits without token vectors, and those past the window, keep their weighted first-pass score,
+ * as OpenSearch's query rescorer does.
  */
 final class LateInteractionRescorer implements Rescorer {
 
     static final LateInteractionRescorer INSTANCE = new LateInteractionRescorer();
 
-    /** What one shard's rescoring needs: the field, the query's token vectors and how to combine. */
+    /** What one shard's rescoring needs: the field and how it is stored, the query's token vectors and how to combine. */
     static final class Context extends RescoreContext {
 
         final String field;
+        final MultiVectorFormat format;
+        final int dims;
         final float[][] queryTokens;
         final LateInteractionScoreMode scoreMode;
         final float queryWeight;
@@ -45,6 +45,7 @@ final class LateInteractionRescorer implements Rescorer {
         Context(
             int windowSize,
             String field,
+            MultiVectorFormat format,
             float[][] queryTokens,
             LateInteractionScoreMode scoreMode,
             float queryWeight,
@@ -52,16 +53,22 @@ final class LateInteractionRescorer implements Rescorer {
             MultimodalStats stats
         ) {
             super(windowSize, INSTANCE);
-            this.stats = stats;
             this.field = field;
+            this.format = format;
+            this.dims = queryTokens.length == 0 ? 0 : queryTokens[0].length;
             this.queryTokens = queryTokens;
             this.scoreMode = scoreMode;
             this.queryWeight = queryWeight;
             this.rescoreQueryWeight = rescoreQueryWeight;
+            this.stats = stats;
         }
 
         float combine(float firstPass, boolean present, double maxSim) {
             return present ? scoreMode.combine(firstPass * queryWeight, (float) maxSim * rescoreQueryWeight) : firstPass * queryWeight;
+        }
+
+        EncodedMaxSim maxSim() {
+            return new EncodedMaxSim(queryTokens, queryTokens.length, dims, format.encoding());
         }
     }
 
@@ -73,34 +80,34 @@ final class LateInteractionRescorer implements Rescorer {
         Context context = (Context) rescoreContext;
         long start = System.nanoTime();
         int window = Math.min(context.getWindowSize(), topDocs.scoreDocs.length);
-        ScoreDoc[] firstPass = Arrays.copyOf(topDocs.scoreDocs, window);
+        ScoreDoc[] all = topDocs.scoreDocs;
+        ScoreDoc[] firstPass = Arrays.copyOf(all, window);
+        // by doc id, so each segment's doc values are read forward once
+        Arrays.sort(firstPass, (a, b) -> Integer.compare(a.doc, b.doc));
         Set<Integer> rescored = new HashSet<>();
+        EncodedMaxSim maxSim = context.maxSim();
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = null;
+        BinaryDocValues values = null;
         for (ScoreDoc hit : firstPass) {
             rescored.add(hit.doc);
+            if (leaf == null || hit.doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leaf = leaves.get(ReaderUtil.subIndex(hit.doc, leaves));
+                values = leaf.reader().getBinaryDocValues(context.field);
+            }
+            boolean present = values != null && values.advanceExact(hit.doc - leaf.docBase);
+            float score = 0f;
+            if (present) {
+                MultiVectorFormat.Rows rows = context.format.rows(values.binaryValue(), context.dims);
+                score = maxSim.score(rows.bytes(), rows.offset(), rows.rows());
+            }
+            hit.score = context.combine(hit.score, present, score);
         }
         context.setRescoredDocs(rescored);
-        LateInteractionFloatValuesSource maxSim = new LateInteractionFloatValuesSource(
-            context.field,
-            context.queryTokens,
-            VectorSimilarityFunction.DOT_PRODUCT,
-            AverageMaxSim.INSTANCE
-        );
-        org.apache.lucene.search.Rescorer lucene = new org.apache.lucene.search.LateInteractionRescorer(maxSim) {
-
-            @Override
-            protected float combine(float firstPassScore, boolean valuePresent, double sourceValue) {
-                return context.combine(firstPassScore, valuePresent, sourceValue);
-            }
-        };
-        TopDocs window2 = lucene.rescore(searcher, new TopDocs(topDocs.totalHits, firstPass), window);
-        ScoreDoc[] all = topDocs.scoreDocs;
-        System.arraycopy(window2.scoreDocs, 0, all, 0, window2.scoreDocs.length);
-        if (all.length > window) {
-            for (int i = window; i < all.length; i++) {
-                all[i].score *= context.queryWeight;
-            }
-            Arrays.sort(all, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
+        for (int i = window; i < all.length; i++) {
+            all[i].score *= context.queryWeight;
         }
+        Arrays.sort(all, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
         context.stats.rescore(window, System.nanoTime() - start);
         return topDocs;
     }
@@ -125,15 +132,15 @@ final class LateInteractionRescorer implements Rescorer {
             return Explanation
                 .match(first, String.format(Locale.ROOT, "no token vectors in [%s]: first pass score kept", context.field), firstPass);
         }
-        float[][] document = LateInteractionField.decode(values.binaryValue());
-        float maxSim = MaxSim.score(context.queryTokens, context.queryTokens.length, document);
+        MultiVectorFormat.Rows rows = context.format.rows(values.binaryValue(), context.dims);
+        float maxSim = context.maxSim().score(rows.bytes(), rows.offset(), rows.rows());
         Explanation second = Explanation.match(
             maxSim * context.rescoreQueryWeight,
             String.format(
                 Locale.ROOT,
                 ExplainLabels.MAX_SIM + ", * rescore_query_weight %s",
                 context.queryTokens.length,
-                document.length,
+                rows.rows(),
                 context.field,
                 maxSim,
                 context.rescoreQueryWeight

@@ -313,6 +313,7 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         return new LateInteractionRescorer.Context(
             windowSize,
             field,
+            fieldType.format(),
             queryTokens,
             scoreMode,
             queryWeight,

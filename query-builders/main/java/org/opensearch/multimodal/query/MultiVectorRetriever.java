@@ -75,7 +75,14 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
             .require(shard.context(), parameter + ".field", field, MultiVectorFieldType.class, TYPE);
         float[][] tokens = ShardFields.requireTokens(shard.vectors().tokens().get(model), fieldType.dims(), parameter, model, field);
         ModelCompatibility.check(parameter, model, shard.vectors().encoders().get(model), field, fieldType.fieldModel(), shard.services());
-        return new PoolRetriever.MultiVector(name, field, tokens, TokenMemory.of(shard.services().limits()));
+        return new PoolRetriever.MultiVector(
+            name,
+            field,
+            tokens,
+            fieldType.format(),
+            fieldType.dims(),
+            TokenMemory.of(shard.services().limits())
+        );
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.opensearch.multimodal.query;
 
-import org.apache.lucene.document.LateInteractionField;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
@@ -14,7 +13,9 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
-import org.opensearch.multimodal.math.MaxSim;
+import org.apache.lucene.util.BytesRef;
+import org.opensearch.multimodal.mapper.MultiVectorFormat;
+import org.opensearch.multimodal.math.EncodedMaxSim;
 import org.opensearch.multimodal.math.RefinablePrimary;
 
 import java.io.IOException;
@@ -164,9 +165,12 @@ interface PoolRetriever {
 
     /**
      * A late-interaction retriever: proposes nothing, scores each pool document by MaxSim of the query's token vectors
-     * against the document's {@code multi_vector} field ({@link LateInteractionField}, rows L2-normalized).
+     * against the document's {@code multi_vector} field, on its encoded form ({@link MultiVectorFormat},
+     * {@link EncodedMaxSim}: rows L2-normalized when indexed).
      */
-    record MultiVector(String name, String field, float[][] queryTokens, TokenMemory memory) implements Refinable {
+    record MultiVector(String name, String field, float[][] queryTokens, MultiVectorFormat format, int dims, TokenMemory memory)
+        implements
+            Refinable {
 
         @Override
         public int[] topK(IndexSearcher searcher) {
@@ -175,20 +179,24 @@ interface PoolRetriever {
 
         @Override
         public float[] score(IndexSearcher searcher, int[] pool) throws IOException {
+            EncodedMaxSim maxSim = new EncodedMaxSim(queryTokens, queryTokens.length, dims, format.encoding());
             return scoreByLeaf(searcher, pool, leaf -> {
                 BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
                 if (values == null) {
                     return null;
                 }
-                return doc -> values.advanceExact(doc)
-                    ? MaxSim.score(queryTokens, queryTokens.length, LateInteractionField.decode(values.binaryValue()))
-                    : Float.NaN;
+                return doc -> {
+                    if (values.advanceExact(doc) == false) {
+                        return Float.NaN;
+                    }
+                    MultiVectorFormat.Rows rows = format.rows(values.binaryValue(), dims);
+                    return maxSim.score(rows.bytes(), rows.offset(), rows.rows());
+                };
             });
         }
 
         @Override
         public float[] queryParameters() {
-            int dims = queryTokens[0].length;
             float[] z = new float[queryTokens.length * dims];
             for (int t = 0; t < queryTokens.length; t++) {
                 System.arraycopy(queryTokens[t], 0, z, t * dims, dims);
@@ -196,11 +204,13 @@ interface PoolRetriever {
             return z;
         }
 
+        /** GQR's primary over the candidates, kept encoded (their bytes count against the node's token memory). */
         @Override
         public RefinablePrimary primary(IndexSearcher searcher, int[] docs) throws IOException {
-            float[][][] tokens = new float[docs.length][][];
+            byte[][] blocks = new byte[docs.length][];
+            int[] offsets = new int[docs.length];
+            int[] rowCounts = new int[docs.length];
             int[] position = {0};
-            int dims = queryTokens[0].length;
             TokenMemory.Reservation reservation = memory.reservation();
             scoreByLeaf(searcher, docs, leaf -> {
                 BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
@@ -209,12 +219,16 @@ interface PoolRetriever {
                     if (values == null || values.advanceExact(doc) == false) {
                         throw new IllegalStateException("GQR candidate without token vectors in [" + field + "]");
                     }
-                    tokens[i] = LateInteractionField.decode(values.binaryValue());
-                    reservation.reserve(tokens[i].length, dims, field);
+                    BytesRef stored = values.binaryValue();
+                    reservation.reserve(stored.length, field);
+                    MultiVectorFormat.Rows rows = format.rows(BytesRef.deepCopyOf(stored), dims);
+                    blocks[i] = rows.bytes();
+                    offsets[i] = rows.offset();
+                    rowCounts[i] = rows.rows();
                     return 0f;
                 };
             });
-            return RefinablePrimary.multiVector(tokens, queryTokens.length, queryTokens.length, dims);
+            return RefinablePrimary.encodedMultiVector(blocks, offsets, rowCounts, format.encoding(), queryTokens.length, dims);
         }
     }
 

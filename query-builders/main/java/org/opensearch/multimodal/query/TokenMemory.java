@@ -30,7 +30,7 @@ final class TokenMemory {
         return new Reservation();
     }
 
-    /** One query's reservations on one shard: decoded rows are float arrays, 4 bytes a value. */
+    /** One query's reservations on one shard: the bytes of the token vectors it holds. */
     final class Reservation {
 
         private long reserved;
@@ -38,8 +38,8 @@ final class TokenMemory {
         private Reservation() {
         }
 
-        void reserve(int rows, int dims, String field) {
-            reserved += (long) rows * dims * Float.BYTES;
+        void reserve(long bytes, String field) {
+            reserved += bytes;
             if (reserved > limit.getBytes()) {
                 throw new IllegalArgumentException(
                     String.format(

@@ -20,6 +20,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
+import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.GuidedQueryRefinement;
 import org.opensearch.multimodal.math.MaxSim;
 import org.opensearch.multimodal.math.ScoreNormalization;
@@ -99,7 +100,14 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
     }
 
     private static PoolRetriever.MultiVector tokens() {
-        return new PoolRetriever.MultiVector("tokens", "tokens", QUERY_TOKENS, new TokenMemory(new ByteSizeValue(1, ByteSizeUnit.MB)));
+        return new PoolRetriever.MultiVector(
+            "tokens",
+            "tokens",
+            QUERY_TOKENS,
+            MultiVectorFormat.DEFAULT,
+            QUERY_TOKENS[0].length,
+            new TokenMemory(new ByteSizeValue(1, ByteSizeUnit.MB))
+        );
     }
 
     private static int[] order(TopDocs top) {
@@ -199,6 +207,8 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             "tokens",
             "tokens",
             QUERY_TOKENS,
+            MultiVectorFormat.DEFAULT,
+            QUERY_TOKENS[0].length,
             new TokenMemory(new ByteSizeValue(20))
         );
         GqrFusion gqr = new GqrFusion(
@@ -223,6 +233,7 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         LateInteractionRescorer.Context replace = new LateInteractionRescorer.Context(
             3,
             "tokens",
+            MultiVectorFormat.DEFAULT,
             QUERY_TOKENS,
             LateInteractionScoreMode.REPLACE,
             1f,
@@ -253,6 +264,7 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         LateInteractionRescorer.Context total = new LateInteractionRescorer.Context(
             10,
             "tokens",
+            MultiVectorFormat.DEFAULT,
             QUERY_TOKENS,
             LateInteractionScoreMode.TOTAL,
             0.5f,

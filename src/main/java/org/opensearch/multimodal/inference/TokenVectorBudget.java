@@ -28,7 +28,11 @@ public final class TokenVectorBudget {
 
     /** Reserves room for {@code rows} token vectors; false, reserving nothing, when they do not fit. */
     public boolean tryReserve(int rows, int dims) {
-        long bytes = estimateBytes(rows, dims);
+        return tryReserveBytes(estimateBytes(rows, dims));
+    }
+
+    /** Reserves {@code bytes} the request holds; false (nothing reserved) when they would pass the limit. */
+    public boolean tryReserveBytes(long bytes) {
         long total = reserved.addAndGet(bytes);
         if (total > limit.getBytes()) {
             reserved.addAndGet(-bytes);

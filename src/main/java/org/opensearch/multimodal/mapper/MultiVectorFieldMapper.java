@@ -10,18 +10,22 @@ import org.opensearch.index.mapper.ParseContext;
 import org.opensearch.index.mapper.TextSearchInfo;
 import org.opensearch.index.mapper.ValueFetcher;
 import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.multimodal.math.TokenEncoding;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.search.lookup.SearchLookup;
 
 import java.io.IOException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code multi_vector}: many vectors per document (e.g. one per token) for late interaction, stored with Lucene's
- * {@link LateInteractionField}. Vectors are L2-normalized when indexed so MaxSim is a sum of cosines.
- * <pre>{"type": "multi_vector", "dims": 384}</pre>
+ * {@code multi_vector}: many vectors per document (e.g. one per token) for late interaction, as binary doc values in
+ * the field's {@link MultiVectorFormat} ({@code encoding}: float32, Lucene's {@link LateInteractionField} layout, or
+ * bfloat16, int8, binary; {@code pool_factor}: token pooling at index time). Vectors are L2-normalized when indexed so
+ * MaxSim is a mean of cosines. A value is an array of vectors, or the base64 packed form ({@link MultiVectorFormat}).
+ * <pre>{"type": "multi_vector", "dims": 384, "encoding": "int8", "pool_factor": 2}</pre>
  */
 public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
 
@@ -40,6 +44,17 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "[dims] must be set, between 1 and 4096; got [%d]", dims));
             }
         }).alwaysSerialize();
+        private final Parameter<String> encoding = Parameter.restrictedStringParam(
+            "encoding",
+            false,
+            m -> toType(m).format.encoding().toString(),
+            "float32",
+            "bfloat16",
+            "int8",
+            "binary"
+        );
+        private final Parameter<Integer> poolFactor = Parameter.intParam("pool_factor", false, m -> toType(m).format.poolFactor(), 1)
+            .setValidator(factor -> new MultiVectorFormat(TokenEncoding.FLOAT32, factor));
         private final Parameter<String> model = FieldModel.parameter(FieldModel.MODEL, m -> toType(m).fieldModel.model());
         private final Parameter<String> fingerprint = FieldModel.parameter(
             FieldModel.FINGERPRINT,
@@ -54,7 +69,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
 
         @Override
         protected List<Parameter<?>> getParameters() {
-            return List.of(dims, model, fingerprint, meta);
+            return List.of(dims, encoding, poolFactor, model, fingerprint, meta);
         }
 
         @Override
@@ -65,6 +80,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
             MultiVectorFieldType fieldType = new MultiVectorFieldType(
                 buildFullName(context),
                 dims.getValue(),
+                new MultiVectorFormat(TokenEncoding.parse(encoding.getValue()), poolFactor.getValue()),
                 new FieldModel(model.getValue(), fingerprint.getValue()),
                 meta.getValue()
             );
@@ -80,6 +96,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
     private final int dims;
     private final int maxVectors;
     private final FieldModel fieldModel;
+    private final MultiVectorFormat format;
 
     private MultiVectorFieldMapper(
         String simpleName,
@@ -92,6 +109,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         this.dims = fieldType.dims();
         this.maxVectors = maxVectors;
         this.fieldModel = fieldType.fieldModel();
+        this.format = fieldType.format();
     }
 
     @Override
@@ -108,6 +126,10 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         if (context.doc().getByKey(field) != null) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "field [%s] takes one array of vectors per document", field));
         }
+        if (context.parser().currentToken() == XContentParser.Token.VALUE_STRING) {
+            context.doc().addWithKey(field, format.fromPacked(base64(context.parser().text(), field), field, dims, maxVectors));
+            return;
+        }
         float[][] vectors = VectorParsing.readVectors(context.parser(), field, dims, maxVectors);
         if (vectors.length == 0) {
             return;
@@ -115,7 +137,22 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         for (float[] vector : vectors) {
             VectorMath.l2NormalizeInPlace(vector);
         }
-        context.doc().addWithKey(field, new LateInteractionField(field, vectors));
+        context.doc().addWithKey(field, format.field(field, vectors));
+    }
+
+    private static byte[] base64(String value, String field) {
+        try {
+            return Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                String.format(
+                    Locale.ROOT,
+                    "field [%s] expects an array of vectors or base64 of packed token vectors: %s",
+                    field,
+                    e.getMessage()
+                )
+            );
+        }
     }
 
     @Override
@@ -138,12 +175,19 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
     public static final class MultiVectorFieldType extends MappedFieldType {
 
         private final int dims;
+        private final MultiVectorFormat format;
         private final FieldModel fieldModel;
 
-        public MultiVectorFieldType(String name, int dims, FieldModel fieldModel, Map<String, String> meta) {
+        public MultiVectorFieldType(String name, int dims, MultiVectorFormat format, FieldModel fieldModel, Map<String, String> meta) {
             super(name, false, false, true, TextSearchInfo.NONE, meta);
             this.dims = dims;
+            this.format = format;
             this.fieldModel = fieldModel;
+        }
+
+        /** How its token vectors are encoded and pooled. */
+        public MultiVectorFormat format() {
+            return format;
         }
 
         /** The model its mapping names, and that model's fingerprint once ingest has filled it. */

@@ -62,18 +62,23 @@ public final class VectorParsing {
         List<float[]> vectors = new ArrayList<>();
         for (Token token = parser.nextToken(); token != Token.END_ARRAY; token = parser.nextToken()) {
             if (vectors.size() == maxVectors) {
-                throw new IllegalArgumentException(
-                    String.format(
-                        Locale.ROOT,
-                        "field [%s] holds more than %d vectors (plugins.multimodal.multi_vector.max_vectors_per_document)",
-                        field,
-                        maxVectors
-                    )
-                );
+                throw tooManyVectors(field, maxVectors + 1, maxVectors);
             }
             vectors.add(readVector(parser, field, dims));
         }
         return vectors.toArray(new float[0][]);
+    }
+
+    /** A document with more than {@code maxVectors} vectors in a field. */
+    static IllegalArgumentException tooManyVectors(String field, int count, int maxVectors) {
+        return new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "field [%s] holds more than %d vectors (plugins.multimodal.multi_vector.max_vectors_per_document)",
+                field,
+                maxVectors
+            )
+        );
     }
 
     /** Checks the length and that every value is finite; {@code count} is how many values the input had. */

@@ -97,4 +97,64 @@ public interface RefinablePrimary {
             }
         };
     }
+
+    /**
+     * Multi-vector primary over documents kept encoded: document i is {@code rowCounts[i]} rows of {@code encoding} at
+     * {@code offsets[i]} of {@code blocks[i]}. Scores are MaxSim on the encoded form ({@link EncodedMaxSim}); the
+     * gradient adds the decoded best rows, as {@link #multiVector} adds the float ones. Only the candidates' encoded
+     * bytes are held while GQR steps.
+     */
+    static RefinablePrimary encodedMultiVector(
+        byte[][] blocks,
+        int[] offsets,
+        int[] rowCounts,
+        TokenEncoding encoding,
+        int realRows,
+        int dims
+    ) {
+        return new RefinablePrimary() {
+
+            private final int[][] best = new int[blocks.length][realRows];
+            private final float[][] query = new float[realRows][dims];
+            private final EncodedMaxSim maxSim = new EncodedMaxSim(query, realRows, dims, encoding);
+            private final float[] row = new float[dims];
+            private final int rowBytes = encoding.bytesPerRow(dims);
+            private float[] scoredZ;
+
+            @Override
+            public float[] scores(float[] z) {
+                for (int t = 0; t < realRows; t++) {
+                    System.arraycopy(z, t * dims, query[t], 0, dims);
+                }
+                maxSim.setQuery(query);
+                float[] scores = new float[blocks.length];
+                for (int i = 0; i < blocks.length; i++) {
+                    scores[i] = maxSim.score(blocks[i], offsets[i], rowCounts[i], best[i]);
+                }
+                scoredZ = z.clone();
+                return scores;
+            }
+
+            @Override
+            public void weightedGradient(float[] z, float[] weights, float[] out) {
+                if (Arrays.equals(z, scoredZ) == false) {
+                    scores(z);
+                }
+                Arrays.fill(out, 0f);
+                for (int i = 0; i < blocks.length; i++) {
+                    if (rowCounts[i] == 0) {
+                        continue;
+                    }
+                    float w = weights[i] / realRows;
+                    for (int t = 0; t < realRows; t++) {
+                        encoding.decodeRow(blocks[i], offsets[i] + best[i][t] * rowBytes, dims, row);
+                        int offset = t * dims;
+                        for (int k = 0; k < dims; k++) {
+                            out[offset + k] += w * row[k];
+                        }
+                    }
+                }
+            }
+        };
+    }
 }

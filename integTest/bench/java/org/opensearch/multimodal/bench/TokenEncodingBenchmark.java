@@ -1,0 +1,558 @@
+package org.opensearch.multimodal.bench;
+
+import org.opensearch.action.bulk.BulkItemResponse;
+import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.search.SearchRequestBuilder;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.index.query.MultiMatchQueryBuilder;
+import org.opensearch.multimodal.mapper.MultiVectorFormat;
+import org.opensearch.multimodal.math.ScoreNormalization;
+import org.opensearch.multimodal.math.TokenEncoding;
+import org.opensearch.multimodal.model.EncodingPurpose;
+import org.opensearch.multimodal.model.InferenceDevice;
+import org.opensearch.multimodal.model.ModelRegistry;
+import org.opensearch.multimodal.model.OnnxSessions;
+import org.opensearch.multimodal.model.TextEmbeddings;
+import org.opensearch.multimodal.model.TextModel;
+import org.opensearch.multimodal.query.DenseRetriever;
+import org.opensearch.multimodal.query.FusionSpec;
+import org.opensearch.multimodal.query.GqrSpec;
+import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
+import org.opensearch.multimodal.query.LateInteractionScoreMode;
+import org.opensearch.multimodal.query.LexicalRetriever;
+import org.opensearch.multimodal.query.MultiVectorRetriever;
+import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.RetrieverSpec;
+import org.opensearch.node.Node;
+import org.opensearch.search.SearchHit;
+import org.opensearch.transport.client.Client;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Compact token vectors on BEIR SciFact (issue 14), in one run on one node: every {@code multi_vector} encoding with
+ * token pooling factors 1, 2 and 3. The corpus's bge token vectors are computed once (cached under the home directory)
+ * and handed to each configuration as embed_text hands them (pooled and encoded, packed, base64); then, over the 300 test
+ * queries, interleaved configuration by configuration: RRF (BM25 + dense, top 100 each), RRF + late_interaction rerank of
+ * the top 100, and GQR with the multi-vector primary. Reports nDCG@10 on the 270 held-out queries (every 10th test query
+ * by id is the dev split, reported apart), bytes per document after force-merge, rerank and GQR latency as ratios to
+ * float32 and to RRF; then ingest through {@code embed_text} with and without token vectors, and one bulk of 500
+ * documents with token vectors in the recommended mapping.
+ * Arguments: {@code --data DIR --models DIR --home DIR [--docs N] [--configs float32:1,int8:2,...] [--recommended int8:2]}.
+ */
+public final class TokenEncodingBenchmark {
+
+    private static final String MODEL = "bge-small-en-v1.5";
+    private static final int DIMS = 384;
+    private static final int K = 100;
+
+    private TokenEncodingBenchmark() {
+    }
+
+    record Config(TokenEncoding encoding, int poolFactor) {
+
+        String index() {
+            return "tokens_" + encoding + "_p" + poolFactor;
+        }
+
+        @Override
+        public String toString() {
+            return encoding + " pool " + poolFactor;
+        }
+
+        static Config parse(String spec) {
+            String[] parts = spec.split(":");
+            return new Config(TokenEncoding.parse(parts[0]), Integer.parseInt(parts[1]));
+        }
+    }
+
+    public static void main(String[] rawArgs) throws Exception {
+        List<String> args = Arrays.stream(rawArgs)
+            .flatMap(a -> Arrays.stream(a.trim().split("\\s+")))
+            .filter(a -> a.isEmpty() == false)
+            .toList();
+        Path data = Path.of("../shared/data/scifact");
+        Path models = Path.of("target/models");
+        Path home = Path.of("target/bench");
+        int maxDocs = Integer.MAX_VALUE;
+        List<Config> configs = new ArrayList<>();
+        for (TokenEncoding encoding : TokenEncoding.values()) {
+            for (int pool = 1; pool <= 3; pool++) {
+                configs.add(new Config(encoding, pool));
+            }
+        }
+        Config recommended = new Config(TokenEncoding.INT8, 2);
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--data" -> data = Path.of(args.get(++i));
+                case "--models" -> models = Path.of(args.get(++i));
+                case "--home" -> home = Path.of(args.get(++i));
+                case "--docs" -> maxDocs = Integer.parseInt(args.get(++i));
+                case "--configs" -> configs = Arrays.stream(args.get(++i).split(",")).map(Config::parse).toList();
+                case "--recommended" -> recommended = Config.parse(args.get(++i));
+                default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+            }
+        }
+        if (Files.isDirectory(data) == false) {
+            System.out.println("SciFact data not found at " + data.toAbsolutePath() + "; nothing to measure.");
+            return;
+        }
+        SciFact sciFact = SciFact.load(data);
+        List<SciFact.Doc> corpus = sciFact.corpus().subList(0, Math.min(maxDocs, sciFact.corpus().size()));
+        List<String> queryIds = sciFact.queries()
+            .keySet()
+            .stream()
+            .filter(sciFact.qrels()::containsKey)
+            .sorted(Comparator.comparingInt(Integer::parseInt))
+            .toList();
+        List<String> dev = new ArrayList<>();
+        List<String> test = new ArrayList<>();
+        for (int i = 0; i < queryIds.size(); i++) {
+            (i % 10 == 0 ? dev : test).add(queryIds.get(i));
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "SciFact: %d docs; %d queries = %d dev + %d held out; heap %d MB; configurations %s%n",
+            corpus.size(),
+            queryIds.size(),
+            dev.size(),
+            test.size(),
+            Runtime.getRuntime().maxMemory() >> 20,
+            configs
+        );
+
+        Files.createDirectories(home);
+        Path cache = home.resolve("scifact-bge-tokens-" + corpus.size() + ".bin");
+        if (Files.exists(cache) == false) {
+            computeVectors(models.resolve(MODEL), corpus, cache);
+        }
+
+        Node node = BenchNode.start(home, models, MODEL, "token-encodings", 9254, 0, Settings.EMPTY);
+        try {
+            Client client = node.client();
+            Map<Config, Long> tokenBytes = new LinkedHashMap<>();
+            for (Config config : configs) {
+                tokenBytes.put(config, index(client, config, corpus, cache));
+            }
+            Map<Config, long[]> sizes = forceMerge(client, configs, tokenBytes);
+            Map<Config, Map<String, Map<String, List<String>>>> rankings = new LinkedHashMap<>();
+            Map<Config, Map<String, double[]>> latencies = new LinkedHashMap<>();
+            search(client, sciFact, queryIds, configs, rankings, latencies);
+            report(sciFact, corpus.size(), dev, test, configs, sizes, rankings, latencies);
+            ingest(client, corpus.subList(0, Math.min(600, corpus.size())), recommended);
+            bulkOf500(client, corpus, recommended);
+        } finally {
+            node.close();
+        }
+    }
+
+    /** bge's dense and token vectors of every document (what embed_text computes), once, into {@code cache}. */
+    private static void computeVectors(Path modelDir, List<SciFact.Doc> corpus, Path cache) throws Exception {
+        System.out.println("computing the corpus's bge vectors once (cached in " + cache + ") ...");
+        long start = System.nanoTime();
+        try (ModelRegistry registry = new ModelRegistry(List.of(modelDir.getParent()), new OnnxSessions(InferenceDevice.CPU))) {
+            TextModel model = registry.textModel(MODEL);
+            Integer[] order = new Integer[corpus.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.comparingInt(i -> corpus.get(i).titleAndText().length()));
+            float[][] dense = new float[corpus.size()][];
+            float[][][] tokens = new float[corpus.size()][][];
+            ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+            List<Future<?>> batches = new ArrayList<>();
+            for (int from = 0; from < order.length; from += 16) {
+                List<Integer> batch = Arrays.asList(order).subList(from, Math.min(from + 16, order.length));
+                batches.add(pool.submit(() -> {
+                    TextEmbeddings out = model
+                        .encode(batch.stream().map(i -> corpus.get(i).titleAndText()).toList(), EncodingPurpose.DOCUMENT, true);
+                    for (int j = 0; j < batch.size(); j++) {
+                        dense[batch.get(j)] = out.vectors()[j];
+                        tokens[batch.get(j)] = out.tokenVectors()[j];
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> batch : batches) {
+                batch.get();
+            }
+            pool.shutdown();
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(cache), 1 << 20))) {
+                for (int d = 0; d < corpus.size(); d++) {
+                    for (float v : dense[d]) {
+                        out.writeFloat(v);
+                    }
+                    out.writeInt(tokens[d].length);
+                    for (float[] row : tokens[d]) {
+                        for (float v : row) {
+                            out.writeFloat(v);
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "  %.0f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Indexes the corpus with its cached vectors into {@code config}'s index; returns the token vectors' stored bytes. */
+    private static long index(Client client, Config config, List<SciFact.Doc> corpus, Path cache) throws IOException {
+        String index = config.index();
+        if (client.admin().indices().prepareExists(index).get().isExists()) {
+            client.admin().indices().prepareDelete(index).get();
+        }
+        String mapping = String.format(
+            Locale.ROOT,
+            """
+                {"_source": {"excludes": ["tokens"]}, "properties": {
+                  "title": {"type": "text", "analyzer": "english"},
+                  "text": {"type": "text", "analyzer": "english"},
+                  "vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "model": "bge-small-en-v1.5"},
+                  "tokens": {"type": "multi_vector", "dims": 384, "model": "bge-small-en-v1.5", "encoding": "%s", "pool_factor": %d}}}""",
+            config.encoding(),
+            config.poolFactor()
+        );
+        client.admin()
+            .indices()
+            .prepareCreate(index)
+            .setSettings(
+                Settings.builder()
+                    .put("index.number_of_shards", 1)
+                    .put("index.number_of_replicas", 0)
+                    .put("index.refresh_interval", "-1")
+                    .put("index.similarity.default.type", "BM25")
+                    .put("index.similarity.default.k1", 0.9)
+                    .put("index.similarity.default.b", 0.4)
+            )
+            .setMapping(mapping)
+            .get();
+        long start = System.nanoTime();
+        long tokenBytes = 0;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(cache), 1 << 20))) {
+            BulkRequestBuilder bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10));
+            for (int d = 0; d < corpus.size(); d++) {
+                float[] dense = new float[DIMS];
+                for (int k = 0; k < DIMS; k++) {
+                    dense[k] = in.readFloat();
+                }
+                float[][] tokens = new float[in.readInt()][DIMS];
+                for (float[] row : tokens) {
+                    for (int k = 0; k < DIMS; k++) {
+                        row[k] = in.readFloat();
+                    }
+                }
+                byte[] packed = new MultiVectorFormat(config.encoding(), config.poolFactor()).handOff(tokens);
+                tokenBytes += packed.length;
+                SciFact.Doc doc = corpus.get(d);
+                Map<String, Object> source = Map.of(
+                    "title",
+                    doc.title(),
+                    "text",
+                    doc.text(),
+                    "vec",
+                    dense,
+                    "tokens",
+                    Base64.getEncoder().encodeToString(packed)
+                );
+                bulk.add(client.prepareIndex(index).setId(doc.id()).setSource(source));
+                if (bulk.numberOfActions() == 50 || d == corpus.size() - 1) {
+                    BulkResponse response = bulk.get();
+                    if (response.hasFailures()) {
+                        throw new IllegalStateException(response.buildFailureMessage());
+                    }
+                    bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10));
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        client.admin().indices().prepareRefresh(index).get();
+        client.admin().indices().prepareFlush(index).get();
+        System.out.printf(Locale.ROOT, "indexed %-18s %.0f docs/s (packed vectors given)%n", config, corpus.size() / seconds);
+        return tokenBytes;
+    }
+
+    /**
+     * Force-merges every index to one segment once the shards' retention leases have moved past the indexed operations
+     * (they renew every 30 s), so the sizes hold what stays, not the _recovery_source kept for replicas meanwhile.
+     * Returns per configuration {bytes after force-merge, the token vectors' stored bytes}.
+     */
+    private static Map<Config, long[]> forceMerge(Client client, List<Config> configs, Map<Config, Long> tokenBytes)
+        throws InterruptedException {
+        Thread.sleep(40_000);
+        Map<Config, long[]> sizes = new LinkedHashMap<>();
+        for (Config config : configs) {
+            client.admin().indices().prepareForceMerge(config.index()).setMaxNumSegments(1).get();
+            long bytes = client.admin().indices().prepareStats(config.index()).setStore(true).get().getTotal().getStore().sizeInBytes();
+            sizes.put(config, new long[]{bytes, tokenBytes.get(config)});
+        }
+        return sizes;
+    }
+
+    private static Map<String, RetrieverSpec> retrievers(String text, boolean tokens) {
+        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
+        retrievers.put(
+            "bm25",
+            new LexicalRetriever(new MultiMatchQueryBuilder(text, "title", "text").type(MultiMatchQueryBuilder.Type.MOST_FIELDS), K)
+        );
+        retrievers.put("dense", new DenseRetriever("vec", MODEL, K));
+        if (tokens) {
+            retrievers.put("tokens", new MultiVectorRetriever("tokens", MODEL));
+        }
+        return retrievers;
+    }
+
+    /** The methods compared, by name: RRF, RRF + rerank of the top 100, GQR with the multi-vector primary (dev-chosen settings). */
+    private static Map<String, SearchRequestBuilder> methods(Client client, String index, String text) {
+        Map<String, SearchRequestBuilder> methods = new LinkedHashMap<>();
+        methods.put(
+            "RRF",
+            client.prepareSearch(index)
+                .setQuery(new MultimodalQueryBuilder(text, null, null, retrievers(text, false), FusionSpec.defaultRrf(), null))
+        );
+        methods.put(
+            "RRF + rerank",
+            client.prepareSearch(index)
+                .setQuery(new MultimodalQueryBuilder(text, null, null, retrievers(text, false), FusionSpec.defaultRrf(), null))
+                .addRescorer(new LateInteractionRescorerBuilder("tokens", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), K)
+        );
+        // GQR's multi-vector settings as SciFactHybridBenchmark chose them on the dev split: complementary BM25, lr 5e-5, 25 steps
+        GqrSpec gqr = new GqrSpec("tokens", List.of("bm25"), 10, 25, 5e-5f, 1f, 0.5f, ScoreNormalization.MIN_MAX);
+        methods.put(
+            "GQR multi-vector",
+            client.prepareSearch(index)
+                .setQuery(new MultimodalQueryBuilder(text, null, null, retrievers(text, true), FusionSpec.gqr(gqr), null))
+        );
+        return methods;
+    }
+
+    private static void search(
+        Client client,
+        SciFact sciFact,
+        List<String> queryIds,
+        List<Config> configs,
+        Map<Config, Map<String, Map<String, List<String>>>> rankings,
+        Map<Config, Map<String, double[]>> latencies
+    ) {
+        for (Config config : configs) {
+            rankings.put(config, new LinkedHashMap<>());
+            latencies.put(config, new LinkedHashMap<>());
+            for (int q = 0; q < 3; q++) { // warm up
+                for (SearchRequestBuilder request : methods(client, config.index(), sciFact.queries().get(queryIds.get(q))).values()) {
+                    request.setSize(K).setFetchSource(false).get();
+                }
+            }
+        }
+        System.out.println("\n== every configuration over the " + queryIds.size() + " queries, interleaved ==");
+        for (int q = 0; q < queryIds.size(); q++) {
+            String id = queryIds.get(q);
+            String text = sciFact.queries().get(id);
+            for (int c = 0; c < configs.size(); c++) {
+                Config config = configs.get((c + q) % configs.size());
+                for (Map.Entry<String, SearchRequestBuilder> method : methods(client, config.index(), text).entrySet()) {
+                    long start = System.nanoTime();
+                    SearchResponse response = method.getValue().setSize(K).setFetchSource(false).get();
+                    double ms = (System.nanoTime() - start) / 1e6;
+                    latencies.get(config).computeIfAbsent(method.getKey(), m -> new double[queryIds.size()])[q] = ms;
+                    rankings.get(config)
+                        .computeIfAbsent(method.getKey(), m -> new LinkedHashMap<>())
+                        .put(id, Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList());
+                }
+            }
+            if (q % 50 == 49) {
+                System.out.printf(Locale.ROOT, "  %d/%d queries%n", q + 1, queryIds.size());
+            }
+        }
+    }
+
+    private static void report(
+        SciFact sciFact,
+        int docs,
+        List<String> dev,
+        List<String> test,
+        List<Config> configs,
+        Map<Config, long[]> sizes,
+        Map<Config, Map<String, Map<String, List<String>>>> rankings,
+        Map<Config, Map<String, double[]>> latencies
+    ) {
+        Config reference = configs.stream()
+            .filter(c -> c.encoding() == TokenEncoding.FLOAT32 && c.poolFactor() == 1)
+            .findFirst()
+            .orElse(configs.get(0));
+        System.out
+            .printf(Locale.ROOT, "%n== nDCG@10 (dev 30 / held-out 270), bytes per document, latency (ratios: per-query medians) ==%n");
+        System.out.println(
+            "| encoding | pool | rerank dev | rerank test | GQR dev | GQR test | index KB/doc | tokens KB/doc | rerank p50 ms | rerank vs float32 | GQR p50 / p99 ms | GQR vs float32 | GQR vs RRF |"
+        );
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (Config config : configs) {
+            Map<String, Map<String, List<String>>> ranking = rankings.get(config);
+            Map<String, double[]> ms = latencies.get(config);
+            double[] rerankOnly = minus(ms.get("RRF + rerank"), ms.get("RRF"));
+            double[] referenceRerank = minus(latencies.get(reference).get("RRF + rerank"), latencies.get(reference).get("RRF"));
+            System.out.printf(
+                Locale.ROOT,
+                "| %s | %d | %.4f | %.4f | %.4f | %.4f | %.1f | %.1f | %.1f | %.2f | %.0f / %.0f | %.2f | %.2f |%n",
+                config.encoding(),
+                config.poolFactor(),
+                ndcg(sciFact, dev, ranking.get("RRF + rerank")),
+                ndcg(sciFact, test, ranking.get("RRF + rerank")),
+                ndcg(sciFact, dev, ranking.get("GQR multi-vector")),
+                ndcg(sciFact, test, ranking.get("GQR multi-vector")),
+                sizes.get(config)[0] / 1024.0 / docs,
+                sizes.get(config)[1] / 1024.0 / docs,
+                percentile(rerankOnly, 50),
+                medianRatio(rerankOnly, referenceRerank),
+                percentile(ms.get("GQR multi-vector"), 50),
+                percentile(ms.get("GQR multi-vector"), 99),
+                medianRatio(ms.get("GQR multi-vector"), latencies.get(reference).get("GQR multi-vector")),
+                medianRatio(ms.get("GQR multi-vector"), ms.get("RRF"))
+            );
+        }
+        double rrfTest = ndcg(sciFact, test, rankings.get(reference).get("RRF"));
+        System.out.printf(
+            Locale.ROOT,
+            "RRF alone (no token vectors): nDCG@10 held-out %.4f, p50 %.1f ms%n",
+            rrfTest,
+            percentile(latencies.get(reference).get("RRF"), 50)
+        );
+        System.out.println("(rerank ms: RRF + rerank minus RRF per query: the rerank's own time, its second bge pass included)");
+    }
+
+    private static double[] minus(double[] a, double[] b) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = Math.max(0, a[i] - b[i]);
+        }
+        return out;
+    }
+
+    private static double medianRatio(double[] a, double[] b) {
+        double[] ratios = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            ratios[i] = a[i] / Math.max(1e-3, b[i]);
+        }
+        return percentile(ratios, 50);
+    }
+
+    private static double ndcg(SciFact sciFact, List<String> queries, Map<String, List<String>> ranking) {
+        double sum = 0;
+        for (String id : queries) {
+            sum += RankingMetrics.ndcg(ranking.get(id), sciFact.qrels().get(id), 10);
+        }
+        return sum / queries.size();
+    }
+
+    private static double percentile(double[] values, int p) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** embed_text with and without token vectors (recommended and float32), same documents, same run, alternated twice. */
+    private static void ingest(Client client, List<SciFact.Doc> docs, Config recommended) {
+        System.out.printf(
+            Locale.ROOT,
+            "%n== ingest through embed_text, %d documents in bulks of 100, each mode twice, alternated ==%n",
+            docs.size()
+        );
+        ingestRun(client, "ingest_warmup", recommended, docs.subList(0, Math.min(100, docs.size())));
+        Config float32 = new Config(TokenEncoding.FLOAT32, 1);
+        double without = 0;
+        double with = 0;
+        double withFloat = 0;
+        for (int round = 0; round < 2; round++) {
+            without += ingestRun(client, "ingest_dense", null, docs);
+            with += ingestRun(client, "ingest_tokens", recommended, docs);
+            withFloat += ingestRun(client, "ingest_tokens_float32", float32, docs);
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "without token vectors %.2f docs/s; with, %s: %.2f (%.2fx); with, float32: %.2f (%.2fx)%n",
+            without / 2,
+            recommended,
+            with / 2,
+            with / without,
+            withFloat / 2,
+            withFloat / without
+        );
+    }
+
+    private static double ingestRun(Client client, String index, Config tokens, List<SciFact.Doc> docs) {
+        if (client.admin().indices().prepareExists(index).get().isExists()) {
+            client.admin().indices().prepareDelete(index).get();
+        }
+        String pipeline = tokens == null
+            ? "{\"processors\": [{\"embed_text\": {\"model\": \"bge-small-en-v1.5\", \"field_map\": {\"title_text\": \"vec\"}}}]}"
+            : "{\"processors\": [{\"embed_text\": {\"model\": \"bge-small-en-v1.5\", \"field_map\": {\"title_text\": \"vec\"}, \"token_field_map\": {\"title_text\": \"tokens\"}}}]}";
+        client.admin().cluster().preparePutPipeline(index, new BytesArray(pipeline), XContentType.JSON).get();
+        String tokenField = tokens == null ? ""
+            : String.format(
+                Locale.ROOT,
+                ", \"tokens\": {\"type\": \"multi_vector\", \"dims\": 384, \"encoding\": \"%s\", \"pool_factor\": %d}",
+                tokens.encoding(),
+                tokens.poolFactor()
+            );
+        client.admin()
+            .indices()
+            .prepareCreate(index)
+            .setSettings(
+                Settings.builder()
+                    .put("index.number_of_shards", 1)
+                    .put("index.number_of_replicas", 0)
+                    .put("index.default_pipeline", index)
+            )
+            .setMapping(
+                "{\"_source\": {\"excludes\": [\"tokens\"]}, \"properties\": {\"title\": {\"type\": \"text\"}, \"text\": {\"type\": \"text\"}, "
+                    + "\"title_text\": {\"type\": \"text\", \"index\": false}, \"vec\": {\"type\": \"dense_vector\", \"dims\": 384}"
+                    + tokenField + "}}"
+            )
+            .get();
+        double seconds = SciFactIngest.index(client, index, docs, 100);
+        return docs.size() / seconds;
+    }
+
+    /** One bulk of 500 documents with token vectors, the recommended mapping: how many are indexed, how many refused. */
+    private static void bulkOf500(Client client, List<SciFact.Doc> corpus, Config recommended) {
+        List<SciFact.Doc> docs = corpus.subList(Math.max(0, corpus.size() - 500), corpus.size());
+        String index = "bulk500";
+        ingestRun(client, index, recommended, docs.subList(0, 1));
+        BulkRequestBuilder bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(30));
+        for (SciFact.Doc doc : docs) {
+            bulk.add(client.prepareIndex(index).setId(doc.id()).setSource(doc.source()));
+        }
+        BulkResponse response = bulk.get();
+        long failed = Arrays.stream(response.getItems()).filter(BulkItemResponse::isFailed).count();
+        System.out.printf(
+            Locale.ROOT,
+            "one _bulk of %d documents with token vectors (%s) on a %d MB heap: %d indexed, %d refused%s%n",
+            docs.size(),
+            recommended,
+            Runtime.getRuntime().maxMemory() >> 20,
+            docs.size() - failed,
+            failed,
+            failed == 0 ? "" : " (" + response.buildFailureMessage().lines().skip(1).findFirst().orElse("") + ")"
+        );
+    }
+}

@@ -1,0 +1,224 @@
+package org.opensearch.multimodal.mapper;
+
+import org.apache.lucene.document.BinaryDocValuesField;
+import org.apache.lucene.document.LateInteractionField;
+import org.apache.lucene.util.BytesRef;
+import org.opensearch.multimodal.math.TokenEncoding;
+import org.opensearch.multimodal.math.TokenPooling;
+import org.opensearch.multimodal.math.VectorMath;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How a {@code multi_vector} field holds a document's token vectors: its {@code encoding} and {@code pool_factor}.
+ * <p>
+ * Stored: float32 keeps Lucene's {@link LateInteractionField} layout ({@code [dims int32][rows x dims float32]}), so
+ * indices written before encodings existed still read; the other encodings store the packed form below.
+ * <p>
+ * Packed (what the field accepts as a base64 string and gives back in {@code _source}): byte 0 the format version
+ * ({@value #VERSION}), byte 1 the encoding (0 float32, 1 bfloat16, 2 int8, 3 binary), bytes 2-3 the dimensions
+ * (unsigned 16-bit), then the rows, {@link TokenEncoding#bytesPerRow} bytes each: float32 values; bfloat16 values (the
+ * upper 16 bits of each float32); int8: a float32 scale then one signed byte per dimension (value = byte x scale);
+ * binary: a float32 scale then one bit per dimension, dimension k in byte k/8 at bit k%8 (value = +scale for 1,
+ * -scale for 0). Everything little-endian.
+ */
+public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
+
+    public static final byte VERSION = 1;
+    public static final int HEADER_BYTES = 4;
+    public static final int MAX_POOL_FACTOR = 64;
+    public static final MultiVectorFormat DEFAULT = new MultiVectorFormat(TokenEncoding.FLOAT32, 1);
+
+    public MultiVectorFormat {
+        if (poolFactor < 1 || poolFactor > MAX_POOL_FACTOR) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[pool_factor] must be between 1 and %d, got [%d]", MAX_POOL_FACTOR, poolFactor)
+            );
+        }
+    }
+
+    /** Where a stored value's rows lie: {@code bytes[offset ...]}, {@code rows} rows of the field's encoding. */
+    public record Rows(byte[] bytes, int offset, int rows) {
+    }
+
+    /** The doc values field that stores L2-normalized {@code rows} of field {@code name}: pooled, then encoded. */
+    public BinaryDocValuesField field(String name, float[][] rows) {
+        float[][] pooled = poolFactor > 1 ? TokenPooling.pool(rows, poolFactor) : rows;
+        if (encoding == TokenEncoding.FLOAT32) {
+            return new LateInteractionField(name, pooled);
+        }
+        return new BinaryDocValuesField(name, new BytesRef(pack(pooled, encoding)));
+    }
+
+    /** The packed bytes of {@code rows} in {@code encoding}, as they are, neither pooled nor normalized. */
+    public static byte[] pack(float[][] rows, TokenEncoding encoding) {
+        int dims = rows.length == 0 ? 0 : rows[0].length;
+        int perRow = encoding.bytesPerRow(dims);
+        byte[] packed = new byte[HEADER_BYTES + rows.length * perRow];
+        header(packed, encoding, dims);
+        for (int r = 0; r < rows.length; r++) {
+            encoding.encodeRow(rows[r], packed, HEADER_BYTES + r * perRow);
+        }
+        return packed;
+    }
+
+    /** The format a field's mapping definition gives ({@code encoding}, {@code pool_factor}; defaults where absent). */
+    public static MultiVectorFormat of(Map<String, ?> definition) {
+        Object encoding = definition.get("encoding");
+        Object poolFactor = definition.get("pool_factor");
+        return new MultiVectorFormat(
+            encoding == null ? DEFAULT.encoding() : TokenEncoding.parse(encoding.toString()),
+            poolFactor == null ? DEFAULT.poolFactor() : Integer.parseInt(poolFactor.toString())
+        );
+    }
+
+    /**
+     * The packed bytes the processors hand the mapper: normalized, pooled and encoded as the field stores them, which the
+     * mapper then stores as sent, so no token vector travels as JSON numbers.
+     */
+    public byte[] handOff(float[][] rows) {
+        float[][] normalized = new float[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            normalized[r] = VectorMath.l2NormalizeInPlace(rows[r].clone());
+        }
+        return pack(poolFactor > 1 ? TokenPooling.pool(normalized, poolFactor) : normalized, encoding);
+    }
+
+    private static void header(byte[] packed, TokenEncoding encoding, int dims) {
+        packed[0] = VERSION;
+        packed[1] = encoding.id();
+        packed[2] = (byte) dims;
+        packed[3] = (byte) (dims >>> 8);
+    }
+
+    /**
+     * The doc values field of a packed value sent for {@code field} of {@code dims}: in the field's own encoding it is
+     * stored as sent (the sender normalized, pooled and encoded it, as {@link #handOff} does); float32 sent to a field of
+     * another encoding is normalized, pooled and encoded as arrays are; anything else is a 400-style error naming the
+     * field.
+     */
+    public BinaryDocValuesField fromPacked(byte[] packed, String field, int dims, int maxVectors) {
+        if (packed.length < HEADER_BYTES || packed[0] != VERSION) {
+            throw new IllegalArgumentException(
+                String.format(
+                    Locale.ROOT,
+                    "field [%s]: not packed token vectors of format version %d (byte 0 is the version)",
+                    field,
+                    VERSION
+                )
+            );
+        }
+        TokenEncoding sent;
+        try {
+            sent = TokenEncoding.fromId(packed[1]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "field [%s]: unknown encoding id [%d] in byte 1", field, packed[1])
+            );
+        }
+        int sentDims = (packed[2] & 0xFF) | ((packed[3] & 0xFF) << 8);
+        if (sentDims != dims) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "field [%s] has %d dims, but the packed token vectors have %d", field, dims, sentDims)
+            );
+        }
+        int perRow = sent.bytesPerRow(dims);
+        int payload = packed.length - HEADER_BYTES;
+        if (payload % perRow != 0) {
+            throw new IllegalArgumentException(
+                String.format(
+                    Locale.ROOT,
+                    "field [%s]: %d bytes of %s token vectors are not whole rows of %d bytes (%d dims)",
+                    field,
+                    payload,
+                    sent,
+                    perRow,
+                    dims
+                )
+            );
+        }
+        int rows = payload / perRow;
+        if (rows > maxVectors) {
+            throw VectorParsing.tooManyVectors(field, rows, maxVectors);
+        }
+        if (sent != encoding && sent != TokenEncoding.FLOAT32) {
+            throw new IllegalArgumentException(
+                String.format(
+                    Locale.ROOT,
+                    "field [%s] stores [%s] token vectors; send [%s] or [float32], not [%s]",
+                    field,
+                    encoding,
+                    encoding,
+                    sent
+                )
+            );
+        }
+        float[][] decoded = new float[rows][dims];
+        for (int r = 0; r < rows; r++) {
+            sent.decodeRow(packed, HEADER_BYTES + r * perRow, dims, decoded[r]);
+            for (float value : decoded[r]) {
+                if (Float.isFinite(value) == false) {
+                    throw new IllegalArgumentException(
+                        String.format(Locale.ROOT, "field [%s]: token vector %d has a non-finite value", field, r)
+                    );
+                }
+            }
+        }
+        if (sent == encoding) {
+            // as sent: already normalized, pooled and encoded by the sender
+            return encoding == TokenEncoding.FLOAT32 ? new LateInteractionField(field, decoded)
+                : new BinaryDocValuesField(field, new BytesRef(packed));
+        }
+        for (float[] row : decoded) {
+            VectorMath.l2NormalizeInPlace(row);
+        }
+        return field(field, decoded);
+    }
+
+    /** The rows of a packed value, decoded (any encoding; for clients and tests reading what a field was given). */
+    public static float[][] unpack(byte[] packed) {
+        TokenEncoding encoding = TokenEncoding.fromId(packed[1]);
+        int dims = (packed[2] & 0xFF) | ((packed[3] & 0xFF) << 8);
+        int perRow = encoding.bytesPerRow(dims);
+        float[][] rows = new float[(packed.length - HEADER_BYTES) / perRow][dims];
+        for (int r = 0; r < rows.length; r++) {
+            encoding.decodeRow(packed, HEADER_BYTES + r * perRow, dims, rows[r]);
+        }
+        return rows;
+    }
+
+    /** Where the rows of a stored value lie, for scoring on the encoded form. */
+    public Rows rows(BytesRef stored, int dims) {
+        int headerBytes = encoding == TokenEncoding.FLOAT32 ? Integer.BYTES : HEADER_BYTES;
+        int rows = (stored.length - headerBytes) / encoding.bytesPerRow(dims);
+        return new Rows(stored.bytes, stored.offset + headerBytes, rows);
+    }
+
+    /** A stored value's rows as floats (decoded: the encoding's approximation of what was indexed). */
+    public float[][] decode(BytesRef stored, int dims) {
+        Rows rows = rows(stored, dims);
+        int perRow = encoding.bytesPerRow(dims);
+        float[][] decoded = new float[rows.rows()][dims];
+        for (int r = 0; r < decoded.length; r++) {
+            encoding.decodeRow(rows.bytes(), rows.offset() + r * perRow, dims, decoded[r]);
+        }
+        return decoded;
+    }
+
+    /** A stored value in the packed form (for {@code _source}): float32 re-headed, the others as stored. */
+    public byte[] packed(BytesRef stored, int dims) {
+        if (encoding != TokenEncoding.FLOAT32) {
+            return BytesRef.deepCopyOf(stored).bytes;
+        }
+        byte[] packed = new byte[HEADER_BYTES + stored.length - Integer.BYTES];
+        header(packed, encoding, dims);
+        System.arraycopy(stored.bytes, stored.offset + Integer.BYTES, packed, HEADER_BYTES, stored.length - Integer.BYTES);
+        return packed;
+    }
+
+    /** The bytes one row takes when stored. */
+    public int bytesPerRow(int dims) {
+        return encoding.bytesPerRow(dims);
+    }
+}
