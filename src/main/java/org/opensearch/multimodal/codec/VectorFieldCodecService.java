@@ -5,6 +5,7 @@ import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.opensearch.index.codec.CodecService;
 import org.opensearch.index.codec.CodecServiceConfig;
 import org.opensearch.index.mapper.MapperService;
+import org.opensearch.multimodal.settings.MultimodalSettings;
 
 import java.util.Map;
 
@@ -25,6 +26,10 @@ public final class VectorFieldCodecService extends CodecService {
         } else {
             Codec speed = new VectorFieldCodec(Lucene104Codec.Mode.BEST_SPEED, mapperService, config.getLogger());
             Codec compression = new VectorFieldCodec(Lucene104Codec.Mode.BEST_COMPRESSION, mapperService, config.getLogger());
+            if (MultimodalSettings.DERIVED_VECTOR_SOURCE.get(config.getIndexSettings().getSettings())) {
+                speed = new DerivedVectorSourceCodec(speed, mapperService);
+                compression = new DerivedVectorSourceCodec(compression, mapperService);
+            }
             vectorCodecs = Map.of(DEFAULT_CODEC, speed, LZ4, speed, BEST_COMPRESSION_CODEC, compression, ZLIB, compression);
         }
     }

@@ -157,6 +157,18 @@ public final class MultimodalSettings {
         Property.NodeScope
     );
 
+    /**
+     * Index setting: vector fields ({@code multi_vector}, and indexed {@code dense_vector}) are left out of the stored
+     * {@code _source} and put back from their own data whenever {@code _source} is read, as OpenSearch k-NN's derived
+     * source does. Fixed at index creation; on, the index's segments need the plugin to be read.
+     */
+    public static final Setting<Boolean> DERIVED_VECTOR_SOURCE = Setting.boolSetting(
+        "index.multimodal.derived_vector_source",
+        true,
+        Property.IndexScope,
+        Property.Final
+    );
+
     /** The thread pool of index-time inference. */
     public static final String INFERENCE_THREAD_POOL = "multimodal_inference";
     /** The thread pool of query-time inference. */
@@ -193,7 +205,8 @@ public final class MultimodalSettings {
             IMAGE_URL_MAX_REDIRECTS,
             IMAGE_URL_MAX_CONCURRENT,
             IMAGE_URL_ALLOWED_HOSTS,
-            IMAGE_FILE_ALLOWED_DIRS
+            IMAGE_FILE_ALLOWED_DIRS,
+            DERIVED_VECTOR_SOURCE
         );
     }
 }
