@@ -307,6 +307,7 @@ async function chooseIndex(index) {
   rel.schema = null;
   for (const card of rel.cards) card.root.remove();
   rel.cards = [];
+  markStale();
   try {
     rel.schema = await describeIndex(index);
   } catch (e) {
