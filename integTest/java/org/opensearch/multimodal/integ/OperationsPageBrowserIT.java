@@ -20,8 +20,8 @@ import java.util.Map;
 
 /**
  * The operations page ({@code GET /_plugins/_multimodal/ui/operations}) in headless Chromium against the demo: the
- * history the node kept since it started is charted when the page opens (the demo's ingest), and queries sent while
- * it is open appear when the next sample arrives.
+ * history the node kept since it started is charted when the page opens (the demo's ingest), and queries and a failed
+ * document sent while it is open appear when the next sample arrives.
  */
 public final class OperationsPageBrowserIT {
 
@@ -90,7 +90,13 @@ public final class OperationsPageBrowserIT {
         for (String fusion : List.of("rrf", "gqr", "rrf", "gqr")) {
             demo.rest().post("/demo-products/_search", search("black watch", fusion)).assertSuccess();
         }
-        new WebDriverWait(driver, Duration.ofSeconds(45)).until(d -> samplesShown() > samples && number(card("queries"), "max") > 0);
+        RestClientHelper.Response refused = demo.rest().post("/demo-docs/_doc", Map.of("title", "not text", "body", 42));
+        assertEquals("a document embed_text cannot read: " + refused.body(), 400, refused.status());
+        new WebDriverWait(driver, Duration.ofSeconds(45)).until(
+            d -> samplesShown() > samples && number(card("queries"), "max") > 0 && number(card("ingest-failed"), "max") > 0
+        );
+        List<?> reasons = (List<?>) js("return Chart.getChart(arguments[0]).data.datasets.map(d => d.label)", canvas("ingest-failed"));
+        assertTrue("failures by processor and reason: " + reasons, reasons.contains("embed_text: 400 IllegalArgumentException"));
         assertTrue("shard queries per second by fusion", number(card("queries"), "points") > 0);
         assertTrue("their retrieval and fusion latency", number(card("query-latency"), "max") > 0);
         assertTrue("GQR's steps", number(card("gqr-rate"), "max") > 0);

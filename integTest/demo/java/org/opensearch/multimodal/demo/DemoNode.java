@@ -153,10 +153,11 @@ public final class DemoNode {
             out.println();
             DemoSciFact.setUp(client, options.scifact(), out);
         } else {
+            DemoSciFact.removeEarlierRun(client);
             out.printf(
                 Locale.ROOT,
-                "%nNo SciFact data at %s: the relevance page opens on the catalog's attribute-derived judgments (%s).%n",
-                options.scifact(),
+                "%nNo SciFact data (%s): the relevance page opens on the catalog's attribute-derived judgments (%s).%n",
+                options.scifact() == null ? "--scifact not given" : "nothing at " + options.scifact(),
                 CatalogJudgments.INDEX
             );
         }

@@ -60,6 +60,15 @@ final class DemoSciFact {
             && Files.isRegularFile(dir.resolve("qrels.test.tsv"));
     }
 
+    /** Removes what an earlier run with SciFact left in the demo's data directory, so the page shows this run's sets only. */
+    static void removeEarlierRun(Client client) {
+        for (String index : new String[]{INDEX, JUDGMENTS}) {
+            if (client.admin().indices().prepareExists(index).get().isExists()) {
+                client.admin().indices().prepareDelete(index).get();
+            }
+        }
+    }
+
     static void setUp(Client client, Path dir, PrintStream out) throws IOException {
         long start = System.nanoTime();
         Map<String, Map<String, Integer>> qrels = qrels(dir.resolve("qrels.test.tsv"));
