@@ -37,15 +37,15 @@ function keysOf(samples, path) {
   return [...keys].sort();
 }
 
-// A counter's increase per second between consecutive samples; a counter not there yet counts as 0, one that went down
-// (the node restarted) leaves a gap.
+// A counter's increase per second between consecutive samples; a counter not there yet (a model, a processor or a
+// failure reason not seen so far) counts as 0, one that went down (the node restarted) leaves a gap.
 function rate(samples, path) {
   const points = [];
   for (let i = 1; i < samples.length; i++) {
-    const now = numberOrNull(at(samples[i], path));
-    const before = numberOrNull(at(samples[i - 1], path)) || 0;
+    const now = numberOrNull(at(samples[i], path)) ?? 0;
+    const before = numberOrNull(at(samples[i - 1], path)) ?? 0;
     const seconds = (samples[i].timestamp - samples[i - 1].timestamp) / 1000;
-    const y = now !== null && seconds > 0 && now >= before ? (now - before) / seconds : null;
+    const y = seconds > 0 && now >= before ? (now - before) / seconds : null;
     points.push({x: samples[i].timestamp, y});
   }
   return points;
