@@ -1,14 +1,12 @@
 // The relevance page: a judged query set (uploaded files, or an index that holds one), two to four settings of the
 // `multimodal` query, and for each setting nDCG@10, Recall@k and MRR@10 from OpenSearch's _rank_eval (one call per
 // setting and metric), per-query wins and losses between two settings, and latency. Loaded after ui-common.js,
-// index-schema.js, judgments.js, relevance-stats.js and Chart.js.
+// index-schema.js, judgments.js, relevance-stats.js, relevance-settings.js and Chart.js.
 'use strict';
 
 const UPLOAD = '__upload__';
-const QUERY_TEXT = '{{query_text}}';
 const MAX_SETTINGS = 4;
 const LATENCY_QUERIES = 100;
-const LETTERS = 'ABCDEFGH';
 
 const METRICS = {
   ndcg: {label: () => 'nDCG@10', body: () => ({dcg: {k: 10, normalize: true}})},
@@ -22,7 +20,6 @@ const rel = {
   judgments: null, // {label, queries: [{id, text, ratings}], withoutText}
   files: {qrels: null, queries: null}, // the uploaded files, parsed
   cards: [],
-  created: 0,
   result: null, // the last evaluation, as shown
   charts: {},
   evaluations: 0,
@@ -35,220 +32,14 @@ function recallK() {
   return Math.max(1, Math.min(1000, parseInt(byId('recall-k').value, 10) || 20));
 }
 
-// ---------------------------------------------------------------- settings: what a card offers and builds
-
-function retrieverChoices(schema) {
-  const choices = [];
-  if (schema.text.length > 0) {
-    choices.push({
-      name: 'bm25', kind: 'lexical', label: `BM25 over ${schema.text.join(', ')}`,
-      spec: (k) => ({lexical: {query: {multi_match: {query: QUERY_TEXT, fields: schema.text}}, k}}),
-    });
-  }
-  for (const field of schema.dense.filter((f) => f.textModel)) {
-    choices.push({
-      name: field.name, kind: 'dense', label: `dense ${field.name} ← ${field.textModel}`, photos: Boolean(field.imageModel),
-      spec: (k) => ({dense: {field: field.name, model: field.textModel, k}}),
-    });
-  }
-  for (const field of schema.multi) {
-    choices.push({
-      name: field.name, kind: 'multi_vector', label: `MaxSim over ${field.name} ← ${field.textModel}`,
-      spec: () => ({multi_vector: {field: field.name, model: field.textModel}}),
-    });
-  }
-  return choices;
-}
-
-// The settings a new card starts from, by position: BM25 alone, then fused with the first dense retriever by RRF, GQR,
-// and RRF with the late-interaction rerank.
-function preset(position, schema) {
-  // a field of text vectors first: one an image model wrote is searched by words too, but that is text -> image
-  const denseFields = retrieverChoices(schema).filter((r) => r.kind === 'dense');
-  const dense = denseFields.find((r) => !r.photos) || denseFields[0];
-  const hybrid = ['bm25', ...(dense ? [dense.name] : [])];
-  const letter = LETTERS[position] || String(position + 1);
-  const with2 = dense ? `BM25 + ${dense.name}` : 'BM25';
-  return [
-    {name: `${letter} · BM25`, on: ['bm25'], fusion: 'rrf'},
-    {name: `${letter} · ${with2}, RRF`, on: hybrid, fusion: 'rrf'},
-    {name: `${letter} · ${with2}, GQR`, on: hybrid, fusion: 'gqr'},
-    {name: `${letter} · ${with2}, RRF + rerank`, on: hybrid, fusion: 'rrf', rerank: schema.multi.length > 0},
-  ][Math.min(position, 3)];
-}
-
-function numberField(label, cls, placeholder, value) {
-  const input = el('input', {type: 'number', class: cls, step: 'any', placeholder: placeholder || ''});
-  if (value !== undefined) input.value = String(value);
-  return el('label', {}, `${label} `, input);
-}
-
-function createCard(settings) {
-  const schema = rel.schema;
-  const choices = retrieverChoices(schema);
-  const root = el('section', {class: 'setting-card', 'data-setting': String(++rel.created)});
-  const name = el('input', {class: 'setting-name', 'aria-label': 'name of this setting'});
-  name.value = settings.name;
-  const remove = el('button', {type: 'button', class: 'remove', text: 'remove'});
-  root.append(el('header', {}, name, remove));
-
-  const form = el('div', {class: 'form-part'});
-  const rows = choices.map((choice) => {
-    const box = el('input', {type: 'checkbox', 'data-retriever': choice.name});
-    box.checked = settings.on.includes(choice.name);
-    const weight = el('input', {type: 'number', class: 'weight', step: 'any', min: '0', value: '1', title: `weight of ${choice.name} in the fusion`});
-    const weightLabel = el('label', {class: 'weight'}, el('small', {class: 'note', text: 'weight '}), weight);
-    return {choice, box, weight: weightLabel, input: weight, row: el('div', {class: 'retriever-row'}, el('label', {class: 'label'}, box, ` ${choice.label}`), weightLabel)};
-  });
-  if (rows.length === 0) form.append(el('p', {class: 'note', text: `Index [${schema.index}] has no text or dense_vector field to search.`}));
-  form.append(...rows.map((r) => r.row));
-
-  const k = el('input', {type: 'number', class: 'k', min: '1', max: '10000', value: '100'});
-  const fusion = el('select', {class: 'fusion'},
-    el('option', {value: 'rrf', text: 'RRF'}), el('option', {value: 'linear', text: 'Linear'}), el('option', {value: 'gqr', text: 'GQR'}));
-  fusion.value = settings.fusion;
-  form.append(el('div', {class: 'params'}, el('label', {}, 'k per retriever ', k), el('label', {}, 'Fusion ', fusion)));
-
-  const rrf = el('div', {class: 'params', 'data-fusion': 'rrf'}, numberField('rank constant', 'rank-constant', '60'));
-  const normalization = el('select', {class: 'normalization'},
-    ...['min_max', 'z_score', 'l2', 'none'].map((n) => el('option', {value: n, text: n})));
-  const linear = el('div', {class: 'params', 'data-fusion': 'linear'}, el('label', {}, 'normalization ', normalization));
-  const primary = el('select', {class: 'primary'});
-  const gqr = el('div', {class: 'params', 'data-fusion': 'gqr'},
-    el('label', {}, 'primary ', primary),
-    numberField('steps', 'steps', 'default'),
-    numberField('learning rate', 'learning-rate', 'default'),
-    numberField('pool k', 'pool-k', '10'),
-    numberField('alpha', 'alpha', '0.5'),
-    numberField('temperature', 'temperature', '1'));
-  form.append(rrf, linear, gqr);
-
-  const rerank = el('input', {type: 'checkbox', class: 'rerank'});
-  rerank.checked = Boolean(settings.rerank);
-  const tokens = el('select', {class: 'token-field', title: 'the multi_vector field whose token vectors the rerank reads'},
-    ...schema.multi.map((f) => el('option', {value: f.name, text: f.name})));
-  const windowSize = el('input', {type: 'number', class: 'window', min: '1', max: '10000', value: '50'});
-  rerank.disabled = schema.multi.length === 0;
-  form.append(el('div', {class: 'params'},
-    el('label', {}, rerank, ' late-interaction rerank on token vectors '), tokens, el('label', {}, ' window ', windowSize),
-    schema.multi.length === 0 ? el('span', {class: 'note', text: '(no multi_vector field in this index)'}) : null));
-  root.append(form);
-
-  const request = el('textarea', {class: 'request-body', rows: '12', spellcheck: 'false', 'aria-label': 'the request this setting sends'});
-  const back = el('button', {type: 'button', class: 'back-to-form', text: 'Back to the form'});
-  root.append(el('details', {class: 'request'},
-    el('summary', {text: 'Request'}),
-    el('p', {class: 'note', text: `${QUERY_TEXT} stands for each query's text. Edit the JSON to try any parameter; the form is then set aside.`}),
-    request, back));
-  const error = el('div', {class: 'error', role: 'alert'});
-  error.hidden = true;
-  root.append(error);
-
-  const card = {root, name, rows, k, fusion, rrf, linear, gqr, normalization, primary, rerank, tokens, windowSize, request, error, custom: false};
-  const changed = () => {
-    refreshCard(card);
-    markStale();
-  };
-  form.addEventListener('input', changed);
-  form.addEventListener('change', changed);
-  name.addEventListener('input', markStale);
-  request.addEventListener('input', () => {
-    card.custom = true;
-    root.classList.add('custom');
-    markStale();
-  });
-  back.addEventListener('click', () => {
-    card.custom = false;
-    root.classList.remove('custom');
-    refreshCard(card);
-  });
-  remove.addEventListener('click', () => {
-    rel.cards = rel.cards.filter((c) => c !== card);
-    root.remove();
+function addCard(settings) {
+  const card = createCard(rel.schema, settings, byId('settings'), markStale, (removed) => {
+    rel.cards = rel.cards.filter((c) => c !== removed);
     refreshButtons();
   });
-  byId('settings').append(root);
   rel.cards.push(card);
-  refreshCard(card);
-  const firstPrimary = [...primary.options].find((o) => o.value === settings.on.find((n) => n !== 'bm25'));
-  if (firstPrimary) primary.value = firstPrimary.value;
-  refreshCard(card);
   refreshButtons();
   return card;
-}
-
-function refreshCard(card) {
-  const on = card.rows.filter((r) => r.box.checked);
-  for (const section of [card.rrf, card.linear, card.gqr]) section.hidden = section.dataset.fusion !== card.fusion.value || on.length < 2;
-  for (const r of card.rows) r.weight.hidden = card.fusion.value === 'gqr' || on.length < 2;
-  const chosen = card.primary.value;
-  const primaries = on.filter((r) => r.choice.kind !== 'lexical');
-  card.primary.replaceChildren(...primaries.map((r) => el('option', {value: r.choice.name, text: r.choice.name, 'data-kind': r.choice.kind})));
-  if (primaries.some((r) => r.choice.name === chosen)) card.primary.value = chosen;
-  if (!card.custom) {
-    try {
-      card.request.value = JSON.stringify(templateFromForm(card), null, 2);
-    } catch (e) {
-      card.request.value = `// ${e.message}`;
-    }
-  }
-}
-
-const numberIn = (input) => (input.value.trim() === '' ? undefined : Number(input.value));
-
-function withDefined(object) {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
-}
-
-// The setting's request, with QUERY_TEXT where each query's text goes.
-function templateFromForm(card) {
-  const on = card.rows.filter((r) => r.box.checked);
-  if (on.length === 0) throw new Error('switch at least one retriever on');
-  const k = numberIn(card.k);
-  const query = {query_text: QUERY_TEXT, retrievers: Object.fromEntries(on.map((r) => [r.choice.name, r.choice.spec(k)]))};
-  if (on.length > 1) {
-    const weights = on.some((r) => numberIn(r.input) !== 1) ? Object.fromEntries(on.map((r) => [r.choice.name, numberIn(r.input)])) : undefined;
-    const find = (section, cls) => numberIn(section.querySelector(`.${cls}`));
-    if (card.fusion.value === 'linear') {
-      query.fusion = {linear: withDefined({normalization: card.normalization.value, weights})};
-    } else if (card.fusion.value === 'gqr') {
-      query.fusion = {gqr: withDefined({
-        primary: card.primary.value || undefined,
-        steps: find(card.gqr, 'steps'),
-        learning_rate: find(card.gqr, 'learning-rate'),
-        pool_k: find(card.gqr, 'pool-k'),
-        alpha: find(card.gqr, 'alpha'),
-        temperature: find(card.gqr, 'temperature'),
-      })};
-    } else {
-      query.fusion = {rrf: withDefined({rank_constant: find(card.rrf, 'rank-constant'), weights})};
-    }
-  }
-  const body = {query: {multimodal: query}};
-  const field = rel.schema.multi.find((f) => f.name === card.tokens.value);
-  if (card.rerank.checked && field) {
-    body.rescore = {window_size: numberIn(card.windowSize), late_interaction: {field: field.name, model: field.textModel, query_text: QUERY_TEXT}};
-  }
-  return body;
-}
-
-function templateOf(card) {
-  if (!card.custom) return templateFromForm(card);
-  try {
-    return JSON.parse(card.request.value);
-  } catch (e) {
-    throw new Error(`the edited request is not valid JSON: ${e.message}`);
-  }
-}
-
-// A copy of `template` with QUERY_TEXT replaced by `text` in every string.
-function instantiate(template, text) {
-  if (typeof template === 'string') return template.split(QUERY_TEXT).join(text);
-  if (Array.isArray(template)) return template.map((item) => instantiate(item, text));
-  if (template && typeof template === 'object') {
-    return Object.fromEntries(Object.entries(template).map(([key, value]) => [key, instantiate(value, text)]));
-  }
-  return template;
 }
 
 function refreshButtons() {
@@ -314,8 +105,8 @@ async function chooseIndex(index) {
     showError(pageError, `Cannot read index [${index}]: ${e.message}`);
   }
   if (rel.schema) {
-    createCard(preset(0, rel.schema));
-    createCard(preset(1, rel.schema));
+    addCard(preset(0, rel.schema));
+    addCard(preset(1, rel.schema));
   }
   refreshButtons();
   await checkJudgedDocuments();
@@ -669,7 +460,7 @@ function relevanceModel() {
 async function start() {
   const params = new URLSearchParams(window.location.search);
   byId('add-setting').addEventListener('click', () => {
-    if (rel.schema && rel.cards.length < MAX_SETTINGS) createCard(preset(rel.cards.length, rel.schema));
+    if (rel.schema && rel.cards.length < MAX_SETTINGS) addCard(preset(rel.cards.length, rel.schema));
   });
   byId('evaluate').addEventListener('click', evaluate);
   byId('index').addEventListener('change', (event) => chooseIndex(event.target.value));

@@ -142,6 +142,7 @@ public final class SingleNodeIT {
             Map.entry("/operations.js", "text/javascript"),
             Map.entry("/judgments.js", "text/javascript"),
             Map.entry("/relevance-stats.js", "text/javascript"),
+            Map.entry("/relevance-settings.js", "text/javascript"),
             Map.entry("/relevance.js", "text/javascript"),
             Map.entry("/search-page.css", "text/css"),
             Map.entry("/dashboards.css", "text/css"),

@@ -40,6 +40,7 @@ public final class RestSearchPageAction extends BaseRestHandler {
         asset("operations.js", "operations.js", SCRIPT),
         asset("judgments.js", "judgments.js", SCRIPT),
         asset("relevance-stats.js", "relevance-stats.js", SCRIPT),
+        asset("relevance-settings.js", "relevance-settings.js", SCRIPT),
         asset("relevance.js", "relevance.js", SCRIPT),
         asset("search-page.css", "search-page.css", STYLE),
         asset("dashboards.css", "dashboards.css", STYLE),
