@@ -90,6 +90,8 @@ final class DemoProcess implements AutoCloseable {
                 demoDir.resolve("corpus").resolve("docs.jsonl").toString(),
                 "--products",
                 demoDir.resolve("products").toString(),
+                "--scifact",
+                Path.of(System.getProperty("tests.shared.data", "../shared/data")).resolve("scifact").toString(),
                 "--port",
                 String.valueOf(port)
             )

@@ -15,8 +15,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 
-/** What bin/opensearch-plugin install gets: the plugin, its own runtime jars (none the distribution has) and the model. */
+/**
+ * What bin/opensearch-plugin install gets: the plugin, its own runtime jars (none the distribution has), the model, and
+ * in the plugin's jar its pages with the charting library and that library's license.
+ */
 public final class PluginZipIT {
 
     /** {@code name-1.2.3.jar}, {@code name-1.2.3-SNAPSHOT.jar}: the artifact name is everything before "-<digit>". */
@@ -48,6 +52,31 @@ public final class PluginZipIT {
             "models/bge-small-en-v1.5/multimodal-model.json"
         )) {
             assertTrue(required + " missing from the zip: " + entries, entries.contains(required));
+        }
+    }
+
+    @Test
+    public void pluginJarCarriesThePagesAndTheChartingLibraryWithItsLicense() throws IOException {
+        Set<String> entries = new TreeSet<>();
+        try (ZipFile zipFile = new ZipFile(DistributionCluster.pluginZip().toFile())) {
+            ZipEntry jar = zipFile.stream()
+                .filter(e -> e.getName().matches("opensearch-multimodal-[^/]*\\.jar"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no plugin jar in " + DistributionCluster.pluginZip()));
+            try (ZipInputStream in = new ZipInputStream(zipFile.getInputStream(jar))) {
+                for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                    entries.add(e.getName());
+                }
+            }
+        }
+        for (String required : List.of(
+            "search-page/index.html",
+            "search-page/operations.html",
+            "search-page/relevance.html",
+            "search-page/vendor/chart.umd.min.js",
+            "search-page/vendor/chart.js-LICENSE.md"
+        )) {
+            assertTrue(required + " missing from the plugin jar", entries.contains(required));
         }
     }
 

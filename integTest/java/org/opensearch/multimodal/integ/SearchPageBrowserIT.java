@@ -1,18 +1,13 @@
 package org.opensearch.multimodal.integ;
 
 import org.junit.After;
-import org.junit.AfterClass;
-import org.junit.Assume;
 import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -20,12 +15,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -34,57 +27,26 @@ import java.util.Locale;
 /**
  * The search page ({@code GET /_plugins/_multimodal/ui}) in a real browser: headless Chromium from Debian's
  * {@code chromium} and {@code chromium-driver} packages, driven by Selenium, against the embedded demo node started
- * as a person starts it. Each state is saved as a screenshot under {@code target/search-page/}. Where no Chromium or
- * chromedriver can be found, every test is skipped with a message that says so.
+ * as a person starts it (shared with the other browser tests: {@link BrowserDemo}). Each state is saved as a screenshot
+ * under {@code target/search-page/}. Where no Chromium or chromedriver can be found, every test is skipped with a
+ * message that says so.
  */
 public final class SearchPageBrowserIT {
 
     private static final String PRODUCTS = "demo-products";
-    private static final Path SCREENSHOTS = Path.of(System.getProperty("tests.screenshots.dir", "target/search-page"));
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = BrowserDemo.WAIT;
 
-    private static BrowserBinaries browser;
-    private static DemoProcess demo;
+    private static BrowserDemo demo;
     private ChromeDriver driver;
 
     @BeforeClass
     public static void startTheDemo() throws Exception {
-        browser = BrowserBinaries.find();
-        if (browser == null) {
-            String message = "SKIPPED SearchPageBrowserIT: no Chromium and chromedriver found ("
-                + BrowserBinaries.WHERE
-                + "); install them with: apt-get install -y --no-install-recommends chromium chromium-driver";
-            System.out.println(message);
-            Assume.assumeTrue(message, false);
-        }
-        Files.createDirectories(SCREENSHOTS);
-        try (var old = Files.newDirectoryStream(SCREENSHOTS, "*.png")) {
-            for (Path shot : old) {
-                Files.delete(shot); // only this run's evidence stays
-            }
-        }
-        demo = DemoProcess
-            .start(Path.of(System.getProperty("tests.integ.dir", "target/integ")).resolve("search-page-demo").toAbsolutePath());
-    }
-
-    @AfterClass
-    public static void stopTheDemo() throws InterruptedException {
-        if (demo != null) {
-            demo.close();
-        }
+        demo = BrowserDemo.get("SearchPageBrowserIT");
     }
 
     @Before
     public void openThePage() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(browser.chromium().toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1200");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(browser.chromedriver().toFile())
-            .usingAnyFreePort()
-            .build();
-        driver = new ChromeDriver(service, options);
-        driver.get(demo.pageUrl());
-        new WebDriverWait(driver, WAIT).until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+        driver = demo.open(demo.pageUrl());
         new Select(driver.findElement(By.id("index"))).selectByValue(PRODUCTS);
     }
 
@@ -324,7 +286,6 @@ public final class SearchPageBrowserIT {
     }
 
     private void screenshot(String name) throws IOException {
-        File shot = driver.getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        BrowserDemo.screenshot(driver, name);
     }
 }

@@ -136,7 +136,23 @@ public final class SingleNodeIT {
     @Test
     public void searchPageIsServedFromThePluginAndLoadsNothingFromElsewhere() throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
-        Map<String, String> types = Map.of("", "text/html", "/search-page.js", "text/javascript", "/search-page.css", "text/css");
+        Map<String, String> types = Map.ofEntries(
+            Map.entry("", "text/html"),
+            Map.entry("/operations", "text/html"),
+            Map.entry("/relevance", "text/html"),
+            Map.entry("/ui-common.js", "text/javascript"),
+            Map.entry("/index-schema.js", "text/javascript"),
+            Map.entry("/search-page.js", "text/javascript"),
+            Map.entry("/operations.js", "text/javascript"),
+            Map.entry("/judgments.js", "text/javascript"),
+            Map.entry("/relevance-stats.js", "text/javascript"),
+            Map.entry("/relevance-settings.js", "text/javascript"),
+            Map.entry("/relevance.js", "text/javascript"),
+            Map.entry("/search-page.css", "text/css"),
+            Map.entry("/dashboards.css", "text/css"),
+            Map.entry("/chart.umd.min.js", "text/javascript"),
+            Map.entry("/chart.js-LICENSE.md", "text/plain")
+        );
         for (Map.Entry<String, String> asset : types.entrySet()) {
             HttpResponse<String> page = http.send(
                 HttpRequest.newBuilder(cluster.httpUri(0).resolve("/_plugins/_multimodal/ui" + asset.getKey())).GET().build(),
@@ -159,8 +175,17 @@ public final class SingleNodeIT {
             HttpResponse.BodyHandlers.ofString()
         );
         assertTrue("a deep link serves the page", index.statusCode() == 200 && index.body().contains("id=\"drop-zone\""));
-        for (String outside : List
-            .of("/_plugins/_multimodal/ui/opensearch.yml", "/_plugins/_multimodal/ui/..%2F..%2Fconfig%2Fopensearch.yml")) {
+        HttpResponse<String> license = http.send(
+            HttpRequest.newBuilder(cluster.httpUri(0).resolve("/_plugins/_multimodal/ui/chart.js-LICENSE.md")).GET().build(),
+            HttpResponse.BodyHandlers.ofString()
+        );
+        assertTrue("the charting library's license ships with it", license.body().contains("The MIT License"));
+        for (String outside : List.of(
+            "/_plugins/_multimodal/ui/opensearch.yml",
+            "/_plugins/_multimodal/ui/..%2F..%2Fconfig%2Fopensearch.yml",
+            "/_plugins/_multimodal/ui/vendor%2Fchart.umd.min.js",
+            "/_plugins/_multimodal/ui/operations.html"
+        )) {
             HttpResponse<String> refused = http
                 .send(HttpRequest.newBuilder(cluster.httpUri(0).resolve(outside)).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals("only the page's own files: " + outside, 404, refused.statusCode());
@@ -186,6 +211,57 @@ public final class SingleNodeIT {
             assertEquals(stats.toString(), "multimodal_search_inference", ((Map<?, ?>) pools.get("search")).get("thread_pool"));
             assertTrue(stats.toString(), ((Map<?, ?>) ((Map<?, ?>) pools.get("index")).get("wait")).containsKey("time_in_millis"));
         }
+    }
+
+    @Test
+    public void statsHistoryIsKeptFromTheNodesStart() throws IOException {
+        Map<String, Object> stats = client.get("/_plugins/_multimodal/stats?history=true").assertSuccess().map();
+        Map<?, ?> node = (Map<?, ?>) ((Map<?, ?>) stats.get("nodes")).values().iterator().next();
+        Map<?, ?> history = (Map<?, ?>) node.get("history");
+        assertEquals(stats.toString(), 10_000, ((Number) history.get("interval_in_millis")).intValue());
+        assertEquals(stats.toString(), 360, ((Number) history.get("size")).intValue());
+        List<?> samples = (List<?>) history.get("samples");
+        assertFalse("a sample is taken when the node starts: " + stats, samples.isEmpty());
+        Map<?, ?> first = (Map<?, ?>) samples.get(0);
+        assertTrue(first.toString(), ((Number) first.get("timestamp")).longValue() > 0);
+        assertTrue("OpenSearch's breakers in every sample: " + first, ((Map<?, ?>) first.get("breakers")).containsKey("request"));
+        Map<String, Object> later = client.get("/_plugins/_multimodal/stats?history=true&history_after=" + Long.MAX_VALUE)
+            .assertSuccess()
+            .map();
+        Map<?, ?> laterNode = (Map<?, ?>) ((Map<?, ?>) later.get("nodes")).values().iterator().next();
+        assertEquals("nothing after the end of time", List.of(), ((Map<?, ?>) laterNode.get("history")).get("samples"));
+        RestClientHelper.Response refused = client.get("/_plugins/_multimodal/stats?history_after=1");
+        assertEquals(refused.body(), 400, refused.status());
+        assertTrue(refused.body(), refused.body().contains("[history_after] needs [history=true]"));
+    }
+
+    /** The relevance page's metrics: the distribution's rank-eval module scores the multimodal query. */
+    @Test
+    public void rankEvalScoresTheMultimodalQuery() throws IOException {
+        String request = DemoCorpus.semanticSearch("making bread at home", 10, null);
+        Map<String, Object> body = Map.of(
+            "requests",
+            List.of(
+                Map.of(
+                    "id",
+                    "bread",
+                    "request",
+                    Map.of("query", RestClientHelper.parseMap(request).get("query")),
+                    "ratings",
+                    List.of(Map.of("_index", INDEX, "_id", "7", "rating", 1))
+                )
+            ),
+            "metric",
+            Map.of("mean_reciprocal_rank", Map.of("k", 10))
+        );
+        Map<String, Object> evaluated = client.post("/" + INDEX + "/_rank_eval", body).assertSuccess().map();
+        assertEquals(
+            "the sourdough document is the first hit: " + evaluated,
+            1.0,
+            ((Number) evaluated.get("metric_score")).doubleValue(),
+            0
+        );
+        assertEquals(evaluated.toString(), Map.of(), evaluated.get("failures"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.opensearch.analysis.common.CommonAnalysisModulePlugin;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.index.rankeval.RankEvalModulePlugin;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
 import org.opensearch.multimodal.query.DenseRetriever;
@@ -27,10 +28,11 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The embedded demo: one OpenSearch 3.8 node in this JVM with the plugin, netty4 HTTP on 127.0.0.1:9200 and painless.
- * Creates a pipeline and an index, ingests the demo corpus, prints example queries, then serves until Ctrl-C
- * ({@code --once} exits after the examples).
- * Arguments: {@code --home DIR --models DIR --corpus FILE [--port 9200] [--once]}.
+ * The embedded demo: one OpenSearch 3.8 node in this JVM with the plugin, netty4 HTTP on 127.0.0.1:9200, painless and
+ * rank-eval. Creates a pipeline and an index, ingests the demo corpus, prints example queries, indexes the product
+ * catalog, writes judged query sets for the relevance page (the catalog's attribute-derived ones, and SciFact's when
+ * its data is there), then serves until Ctrl-C ({@code --once} exits after the examples).
+ * Arguments: {@code --home DIR --models DIR --corpus FILE --products DIR [--scifact DIR] [--port 9200] [--once]}.
  */
 public final class DemoNode {
 
@@ -70,7 +72,13 @@ public final class DemoNode {
         out.println("Starting OpenSearch 3.8 with opensearch-multimodal (home: " + home + ") ...");
         Node node = new EmbeddedNode(
             settings,
-            List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, PainlessModulePlugin.class, CommonAnalysisModulePlugin.class)
+            List.of(
+                MultimodalPlugin.class,
+                Netty4ModulePlugin.class,
+                PainlessModulePlugin.class,
+                CommonAnalysisModulePlugin.class,
+                RankEvalModulePlugin.class
+            )
         );
         node.start();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -90,6 +98,7 @@ public final class DemoNode {
         DemoCatalog.setUp(client);
         DemoCatalog.ingest(client, options.products(), out);
         DemoCatalog.runExamples(client, out);
+        setUpJudgments(client, options);
         out.printf(
             Locale.ROOT,
             "%nOpenSearch is listening on http://127.0.0.1:%d  (indices: %s, %s)%n",
@@ -98,6 +107,8 @@ public final class DemoNode {
             DemoCatalog.INDEX
         );
         out.printf(Locale.ROOT, "Search page: http://127.0.0.1:%d/_plugins/_multimodal/ui%n", options.port());
+        out.printf(Locale.ROOT, "Operations: http://127.0.0.1:%d/_plugins/_multimodal/ui/operations%n", options.port());
+        out.printf(Locale.ROOT, "Relevance: http://127.0.0.1:%d/_plugins/_multimodal/ui/relevance%n", options.port());
         out.println("Try it yourself:");
         out.printf(Locale.ROOT, "  curl -s 'http://127.0.0.1:%d/_plugins/_multimodal/models?pretty'%n", options.port());
         out.printf(Locale.ROOT, "  curl -s 'http://127.0.0.1:%d/_cat/multimodal_models?v'%n", options.port());
@@ -124,6 +135,32 @@ public final class DemoNode {
         }
         out.println("Press Ctrl-C to stop.");
         stopped.await();
+    }
+
+    /**
+     * The relevance page's judged query sets: the catalog's attribute-derived judgments always (no indexing: the catalog
+     * is there), and SciFact's test queries over a subset of its abstracts when {@code ../shared/data/scifact} is there.
+     */
+    private static void setUpJudgments(Client client, DemoOptions options) throws IOException {
+        JudgmentsIndex.write(
+            client,
+            CatalogJudgments.INDEX,
+            DemoCatalog.INDEX,
+            CatalogJudgments.DESCRIPTION,
+            CatalogJudgments.derive(options.products().resolve("products.jsonl"))
+        );
+        if (DemoSciFact.available(options.scifact())) {
+            out.println();
+            DemoSciFact.setUp(client, options.scifact(), out);
+        } else {
+            DemoSciFact.removeEarlierRun(client);
+            out.printf(
+                Locale.ROOT,
+                "%nNo SciFact data (%s): the relevance page opens on the catalog's attribute-derived judgments (%s).%n",
+                options.scifact() == null ? "--scifact not given" : "nothing at " + options.scifact(),
+                CatalogJudgments.INDEX
+            );
+        }
     }
 
     /** The node's config dir holds the built-in models, hard-linked (or copied) from the build's unpacked copies. */

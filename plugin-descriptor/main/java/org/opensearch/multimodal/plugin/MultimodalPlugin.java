@@ -4,6 +4,8 @@ import org.opensearch.action.ActionRequest;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.inject.Module;
+import org.opensearch.common.lifecycle.LifecycleComponent;
 import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.IndexScopedSettings;
 import org.opensearch.common.settings.Setting;
@@ -27,6 +29,7 @@ import org.opensearch.multimodal.mapper.MultiVectorFieldMapper;
 import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.NativeLibraries;
 import org.opensearch.multimodal.model.OnnxSessions;
+import org.opensearch.multimodal.monitor.StatsHistoryService;
 import org.opensearch.multimodal.processor.EmbedImageProcessor;
 import org.opensearch.multimodal.processor.EmbedImageProcessorFactory;
 import org.opensearch.multimodal.processor.EmbedProductProcessor;
@@ -163,6 +166,20 @@ public class MultimodalPlugin extends Plugin implements ActionPlugin, EnginePlug
         services.set(node);
         // bound for injection into the transport actions
         return List.of(node, models, inference, limits, images);
+    }
+
+    /**
+     * The stats history needs the node's {@code CircuitBreakerService}, which only the node's injector has: it is bound
+     * here as one instance per node (the stats action gets the same one) and started and stopped with the node.
+     */
+    @Override
+    public Collection<Module> createGuiceModules() {
+        return List.of(binder -> binder.bind(StatsHistoryService.class).asEagerSingleton());
+    }
+
+    @Override
+    public Collection<Class<? extends LifecycleComponent>> getGuiceServiceClasses() {
+        return List.of(StatsHistoryService.class);
     }
 
     /** Built-in models ship in the plugin's directory; operators add or override models in the node's config directory. */

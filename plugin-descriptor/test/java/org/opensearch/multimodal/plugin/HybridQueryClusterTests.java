@@ -334,6 +334,12 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
         assertEquals("failures by reason", 1, sum(stats, "ingest", "documents_failed", "embed_text: 400 IllegalArgumentException"));
         assertTrue("one GQR query per shard", sum(stats, "queries", "by_fusion", "gqr") >= 2);
         assertTrue(sum(stats, "queries", "by_fusion", "rrf") >= 2);
+        assertEquals(
+            "each shard's fusion is timed",
+            sum(stats, "queries", "by_fusion", "gqr"),
+            sum(stats, "queries", "latency_by_fusion", "gqr", "count")
+        );
+        assertTrue(sum(stats, "queries", "latency_by_fusion", "gqr", "time_in_millis") >= 0);
         assertTrue(sum(stats, "queries", "gqr", "steps") >= 2 * 50);
         assertTrue("the rescorer's windows", sum(stats, "queries", "late_interaction_rescore", "documents_rescored") >= 10);
         assertTrue("the corpus through the index-time pool", sum(stats, "inference_pools", "index", "completed") > 0);

@@ -33,6 +33,7 @@ final class HybridRetrievalQuery extends Query {
 
     @Override
     public Query rewrite(IndexSearcher searcher) throws IOException {
+        long start = System.nanoTime();
         // the retrievers search a plain searcher over the same reader, with the index's similarity: the shard's own
         // searcher may be profiling, and a search nested inside its rewrite would break the profiler's timers
         IndexSearcher inner = new IndexSearcher(searcher.getIndexReader());
@@ -50,7 +51,7 @@ final class HybridRetrievalQuery extends Query {
             scores[r] = retrievers.get(r).score(inner, pool);
         }
         PoolFusion.Fused result = fusion.fuse(inner, pool, retrievers, scores);
-        stats.query(fusion.method());
+        stats.query(fusion.method(), System.nanoTime() - start);
         float[] fused = result.scores();
         // Lucene needs non-negative scores; a shift keeps the order (only z_score fusion can go below zero)
         float lowest = 0f;

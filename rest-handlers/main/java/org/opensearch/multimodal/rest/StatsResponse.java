@@ -11,7 +11,10 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import java.io.IOException;
 import java.util.List;
 
-/** {@code "nodes": {"<id>": {"name": ..., "inference_queue": ..., "models": {...}, "ingest": {...}, "queries": {...}}}}. */
+/**
+ * {@code "nodes": {"<id>": {"name": ..., "inference_pools": {...}, "models": {...}, "ingest": {...}, "queries": {...},
+ * "breakers": {...}, "history": {...}}}} (history on request).
+ */
 public final class StatsResponse extends BaseNodesResponse<NodeStats> implements ToXContentFragment {
 
     StatsResponse(ClusterName clusterName, List<NodeStats> nodes, List<FailedNodeException> failures) {

@@ -6,24 +6,22 @@ import org.opensearch.action.support.nodes.TransportNodesAction;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
-import org.opensearch.multimodal.inference.InferenceService;
-import org.opensearch.multimodal.inference.Workload;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.multimodal.monitor.StatsHistoryService;
 import org.opensearch.threadpool.ThreadPool;
-import org.opensearch.threadpool.ThreadPoolStats;
 import org.opensearch.transport.TransportRequest;
 import org.opensearch.transport.TransportService;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Each node reports its own counters and the state of its inference pool. */
+/** Each node reports its own counters, the state of its inference pools and breakers, and on request its history. */
 public final class TransportStatsAction
     extends
         TransportNodesAction<StatsRequest, StatsResponse, TransportStatsAction.NodeRequest, NodeStats> {
 
-    private final InferenceService inference;
+    private final StatsHistoryService stats;
 
     @Inject
     public TransportStatsAction(
@@ -31,7 +29,7 @@ public final class TransportStatsAction
         ClusterService clusterService,
         TransportService transportService,
         ActionFilters actionFilters,
-        InferenceService inference
+        StatsHistoryService stats
     ) {
         super(
             StatsAction.NAME,
@@ -44,7 +42,7 @@ public final class TransportStatsAction
             ThreadPool.Names.MANAGEMENT,
             NodeStats.class
         );
-        this.inference = inference;
+        this.stats = stats;
     }
 
     @Override
@@ -54,7 +52,7 @@ public final class TransportStatsAction
 
     @Override
     protected NodeRequest newNodeRequest(StatsRequest request) {
-        return new NodeRequest();
+        return new NodeRequest(request.history(), request.historyAfter());
     }
 
     @Override
@@ -64,36 +62,35 @@ public final class TransportStatsAction
 
     @Override
     protected NodeStats nodeOperation(NodeRequest request) {
-        Map<String, Object> stats = new LinkedHashMap<>();
-        Map<String, Object> pools = new LinkedHashMap<>();
-        for (Workload workload : Workload.values()) {
-            for (ThreadPoolStats.Stats pool : threadPool.stats()) {
-                if (pool.getName().equals(workload.threadPool())) {
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("thread_pool", pool.getName());
-                    out.put("threads", pool.getThreads());
-                    out.put("active", pool.getActive());
-                    out.put("queue", pool.getQueue());
-                    out.put("rejected", pool.getRejected());
-                    out.put("completed", pool.getCompleted());
-                    out.put("wait", inference.stats().poolWait(workload.statsName()));
-                    pools.put(workload.statsName(), out);
-                }
-            }
+        Map<String, Object> node = stats.current();
+        if (request.history) {
+            node.put("history", stats.history(request.historyAfter));
         }
-        stats.put("inference_pools", pools);
-        stats.putAll(inference.stats().snapshot());
-        return new NodeStats(clusterService.localNode(), stats);
+        return new NodeStats(clusterService.localNode(), node);
     }
 
-    /** The per-node part of the request: nothing to say. */
+    /** The per-node part of the request: whether the node's history comes too, and from when. */
     public static final class NodeRequest extends TransportRequest {
 
-        NodeRequest() {
+        private final boolean history;
+        private final long historyAfter;
+
+        NodeRequest(boolean history, long historyAfter) {
+            this.history = history;
+            this.historyAfter = historyAfter;
         }
 
         NodeRequest(StreamInput in) throws IOException {
             super(in);
+            history = in.readBoolean();
+            historyAfter = in.readLong();
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) throws IOException {
+            super.writeTo(out);
+            out.writeBoolean(history);
+            out.writeLong(historyAfter);
         }
     }
 }

@@ -69,6 +69,26 @@ public final class MultimodalSettings {
         Property.Dynamic
     );
 
+    /**
+     * How often each node samples its stats into the history that the stats API returns with {@code ?history=true} (the
+     * operations page's charts).
+     */
+    public static final Setting<TimeValue> STATS_HISTORY_INTERVAL = Setting.timeSetting(
+        "plugins.multimodal.stats.history.interval",
+        TimeValue.timeValueSeconds(10),
+        TimeValue.timeValueSeconds(1),
+        Property.NodeScope
+    );
+
+    /** How many samples of its stats each node keeps (360 at 10 s: the last hour); 0 keeps none. */
+    public static final Setting<Integer> STATS_HISTORY_SIZE = Setting.intSetting(
+        "plugins.multimodal.stats.history.size",
+        360,
+        0,
+        10_000,
+        Property.NodeScope
+    );
+
     /** Most texts one {@code _embed} request may carry. */
     public static final Setting<Integer> EMBED_MAX_TEXTS = Setting.intSetting(
         "plugins.multimodal.embed.max_texts",
@@ -197,6 +217,8 @@ public final class MultimodalSettings {
             MAX_VECTORS_PER_DOCUMENT,
             EMBED_MAX_TEXTS,
             STATS_ENABLED,
+            STATS_HISTORY_INTERVAL,
+            STATS_HISTORY_SIZE,
             TOKEN_VECTOR_BYTES_PER_REQUEST,
             IMAGE_MAX_BYTES,
             IMAGE_MAX_PIXELS,

@@ -45,23 +45,35 @@ public final class LatencyHistogram {
 
     /** The upper edge, in milliseconds, of the bucket holding the {@code p}-th percentile; 0 when nothing was recorded. */
     public double percentileMillis(double p) {
+        return percentileMillis(bucketCounts(), p);
+    }
+
+    /** How many durations each bucket holds now: two such snapshots subtracted give what was recorded in between. */
+    public long[] bucketCounts() {
         long[] snapshot = new long[BUCKETS];
-        long n = 0;
         for (int i = 0; i < BUCKETS; i++) {
             snapshot[i] = counts[i].sum();
-            n += snapshot[i];
+        }
+        return snapshot;
+    }
+
+    /** As {@link #percentileMillis(double)}, over bucket counts from {@link #bucketCounts()} (or a difference of two). */
+    public static double percentileMillis(long[] buckets, double p) {
+        long n = 0;
+        for (long count : buckets) {
+            n += count;
         }
         if (n == 0) {
             return 0;
         }
         long rank = (long) Math.ceil(p / 100.0 * n);
         long seen = 0;
-        for (int i = 0; i < BUCKETS; i++) {
-            seen += snapshot[i];
+        for (int i = 0; i < buckets.length; i++) {
+            seen += buckets[i];
             if (seen >= rank) {
                 return (1L << (i + 1)) / 1000.0;
             }
         }
-        return (1L << BUCKETS) / 1000.0;
+        return (1L << buckets.length) / 1000.0;
     }
 }

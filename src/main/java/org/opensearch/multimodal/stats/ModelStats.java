@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /** One model's inference on one node: calls, items, batch sizes, latency and errors by cause. */
 public final class ModelStats {
@@ -57,10 +58,9 @@ public final class ModelStats {
         return items.sum();
     }
 
+    /** As the stats API prints it. */
     Map<String, Object> snapshot() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("inference_calls", calls.sum());
-        out.put("items", items.sum());
+        Map<String, Object> out = counters(LatencyHistogram::percentilesMillis);
         Map<String, Object> histogram = new LinkedHashMap<>();
         for (int i = 0; i < BATCH_BUCKETS; i++) {
             long count = batchSizes[i].sum();
@@ -69,7 +69,19 @@ public final class ModelStats {
             }
         }
         out.put("batch_size", histogram);
-        out.put("latency_ms", latency.percentilesMillis());
+        return out;
+    }
+
+    /** As a sample of the stats history keeps it: no batch size histogram, latency since the previous sample. */
+    Map<String, Object> sample(String key, IntervalLatency interval) {
+        return counters(histogram -> interval.since(key, histogram));
+    }
+
+    private Map<String, Object> counters(Function<LatencyHistogram, Map<String, Object>> percentiles) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("inference_calls", calls.sum());
+        out.put("items", items.sum());
+        out.put("latency_ms", percentiles.apply(latency));
         out.put("time_in_millis", latency.totalMillis());
         Map<String, Object> byCause = new TreeMap<>();
         errors.forEach((cause, count) -> byCause.put(cause, count.sum()));

@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
- * This node's counters: inference per model, ingest documents embedded and failed by reason, queries by fusion, GQR
- * and late-interaction rescoring. Every update is a lock-free add.
+ * This node's counters: inference per model, ingest documents embedded and failed by reason, queries by fusion (with
+ * the time of each shard's retrieval and fusion), GQR and late-interaction rescoring. Every update is a lock-free add.
  */
 public final class MultimodalStats {
 
@@ -21,7 +23,7 @@ public final class MultimodalStats {
     private final Map<String, ModelStats> models = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> embedded = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> fusions = new ConcurrentHashMap<>();
+    private final Map<String, LatencyHistogram> fusions = new ConcurrentHashMap<>();
     private final LongAdder gqrSteps = new LongAdder();
     private final LatencyHistogram gqrTime = new LatencyHistogram();
     private final LongAdder rescoredDocuments = new LongAdder();
@@ -57,11 +59,12 @@ public final class MultimodalStats {
         failed.computeIfAbsent(processor + ": " + cause(e), p -> new LongAdder()).increment();
     }
 
-    public void query(String fusion) {
+    /** A shard fused a pool with {@code fusion}; its retrievers' top k, scoring the pool and the fusion took {@code nanos}. */
+    public void query(String fusion, long nanos) {
         if (enabled == false) {
             return;
         }
-        fusions.computeIfAbsent(fusion, f -> new LongAdder()).increment();
+        fusions.computeIfAbsent(fusion, f -> new LatencyHistogram()).record(nanos);
     }
 
     public void gqr(int steps, long nanos) {
@@ -90,35 +93,69 @@ public final class MultimodalStats {
 
     /** How long tasks waited in {@code pool}'s queue: count, total and percentiles (all zero before any task). */
     public Map<String, Object> poolWait(String pool) {
-        LatencyHistogram waits = poolWaits.getOrDefault(pool, new LatencyHistogram());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("count", waits.count());
-        out.put("time_in_millis", waits.totalMillis());
-        out.put("latency_ms", waits.percentilesMillis());
-        return out;
+        return timing(poolWaits.getOrDefault(pool, new LatencyHistogram()), LatencyHistogram::percentilesMillis);
+    }
+
+    /** As {@link #poolWait(String)}, with the percentiles of the waits since {@code interval} last looked. */
+    public Map<String, Object> poolWait(String pool, IntervalLatency interval) {
+        return timing(poolWaits.getOrDefault(pool, new LatencyHistogram()), h -> interval.since("pool_wait/" + pool, h));
     }
 
     /** Everything, as the stats API prints it. */
     public Map<String, Object> snapshot() {
-        Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> perModel = new TreeMap<>();
         models.forEach((id, stats) -> perModel.put(id, stats.snapshot()));
+        return tree(perModel, (key, histogram) -> histogram.percentilesMillis());
+    }
+
+    /**
+     * One sample of the stats history: the same counters as {@link #snapshot()} (cumulative, so a reader takes rates
+     * from two samples), each latency's percentiles over what was recorded since {@code interval}'s previous sample.
+     */
+    public Map<String, Object> sample(IntervalLatency interval) {
+        Map<String, Object> perModel = new TreeMap<>();
+        models.forEach((id, stats) -> perModel.put(id, stats.sample("model/" + id, interval)));
+        return tree(perModel, interval::since);
+    }
+
+    private Map<String, Object> tree(Map<String, Object> perModel, BiFunction<String, LatencyHistogram, Map<String, Object>> latency) {
+        Map<String, Object> out = new LinkedHashMap<>();
         out.put("models", perModel);
         out.put("ingest", Map.of("documents_embedded", sums(embedded), "documents_failed", sums(failed)));
         Map<String, Object> queries = new LinkedHashMap<>();
-        queries.put("by_fusion", sums(fusions));
-        queries.put("gqr", timing(gqrTime, "steps", gqrSteps.sum()));
-        queries.put("late_interaction_rescore", timing(rescoreTime, "documents_rescored", rescoredDocuments.sum()));
+        Map<String, Object> byFusion = new TreeMap<>();
+        Map<String, Object> fusionLatency = new TreeMap<>();
+        fusions.forEach((fusion, histogram) -> {
+            byFusion.put(fusion, histogram.count());
+            fusionLatency.put(fusion, timing(histogram, h -> latency.apply("fusion/" + fusion, h)));
+        });
+        queries.put("by_fusion", byFusion);
+        queries.put("latency_by_fusion", fusionLatency);
+        queries.put("gqr", timing(gqrTime, h -> latency.apply("gqr", h), "steps", gqrSteps.sum()));
+        queries.put(
+            "late_interaction_rescore",
+            timing(rescoreTime, h -> latency.apply("rescore", h), "documents_rescored", rescoredDocuments.sum())
+        );
         out.put("queries", queries);
         return out;
     }
 
-    private static Map<String, Object> timing(LatencyHistogram histogram, String countName, long count) {
+    private static Map<String, Object> timing(LatencyHistogram histogram, Function<LatencyHistogram, Map<String, Object>> percentiles) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("count", histogram.count());
-        out.put(countName, count);
         out.put("time_in_millis", histogram.totalMillis());
-        out.put("latency_ms", histogram.percentilesMillis());
+        out.put("latency_ms", percentiles.apply(histogram));
+        return out;
+    }
+
+    private static Map<String, Object> timing(
+        LatencyHistogram histogram,
+        Function<LatencyHistogram, Map<String, Object>> percentiles,
+        String countName,
+        long count
+    ) {
+        Map<String, Object> out = timing(histogram, percentiles);
+        out.put(countName, count);
         return out;
     }
 

@@ -42,9 +42,9 @@ public final class MultimodalStatsTests extends OpenSearchTestCase {
     @SuppressWarnings("unchecked")
     public void testSwitchedOffNothingMoves() {
         MultimodalStats stats = new MultimodalStats();
-        stats.query("rrf");
+        stats.query("rrf", 1000);
         stats.setEnabled(false);
-        stats.query("rrf");
+        stats.query("rrf", 1000);
         stats.model("m").call(4, 1000);
         stats.documentsEmbedded("embed_text", 10);
         stats.gqr(10, 1000);
@@ -54,5 +54,60 @@ public final class MultimodalStatsTests extends OpenSearchTestCase {
         assertEquals(Map.of(), snapshot.get("models"));
         assertEquals(Map.of(), ((Map<String, Object>) snapshot.get("ingest")).get("documents_embedded"));
         assertEquals(0L, ((Map<String, Object>) ((Map<String, Object>) snapshot.get("queries")).get("gqr")).get("count"));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testQueriesCountAndTimeEachFusion() {
+        MultimodalStats stats = new MultimodalStats();
+        stats.query("rrf", 3_000_000);
+        stats.query("rrf", 3_000_000);
+        stats.query("gqr", 100_000_000);
+        Map<String, Object> queries = (Map<String, Object>) stats.snapshot().get("queries");
+        assertEquals(Map.of("gqr", 1L, "rrf", 2L), queries.get("by_fusion"));
+        Map<String, Object> rrf = (Map<String, Object>) ((Map<String, Object>) queries.get("latency_by_fusion")).get("rrf");
+        assertEquals(2L, rrf.get("count"));
+        assertEquals(6L, rrf.get("time_in_millis"));
+        assertEquals(4.096, (double) ((Map<String, Object>) rrf.get("latency_ms")).get("p99"), 1e-9);
+    }
+
+    /** A history's sample keeps the cumulative counters but each latency covers only what happened since the previous one. */
+    @SuppressWarnings("unchecked")
+    public void testASampleTimesOnlyWhatHappenedSinceThePreviousSample() {
+        MultimodalStats stats = new MultimodalStats();
+        IntervalLatency interval = new IntervalLatency();
+        stats.model("m").call(8, 100_000_000); // 100 ms
+        stats.query("rrf", 100_000_000);
+        Map<String, Object> first = stats.sample(interval);
+        assertEquals(131.072, p99(first, "models", "m"), 1e-9);
+        assertEquals(131.072, p99(first, "queries", "latency_by_fusion", "rrf"), 1e-9);
+
+        stats.model("m").call(8, 1_000_000); // 1 ms
+        Map<String, Object> second = stats.sample(interval);
+        assertEquals("only the 1 ms call since the first sample", 1.024, p99(second, "models", "m"), 1e-9);
+        assertEquals(
+            "counters stay cumulative",
+            2L,
+            ((Map<String, Object>) ((Map<String, Object>) second.get("models")).get("m")).get("inference_calls")
+        );
+        assertEquals("no query since the first sample", 0.0, p99(second, "queries", "latency_by_fusion", "rrf"), 0);
+        assertEquals("the stats API's own percentiles still cover everything", 131.072, p99(stats.snapshot(), "models", "m"), 1e-9);
+        assertFalse(
+            "samples leave out the batch size histogram",
+            ((Map<String, Object>) ((Map<String, Object>) second.get("models")).get("m")).containsKey("batch_size")
+        );
+
+        stats.poolWait("index", 5_000_000);
+        assertEquals(8.192, (double) ((Map<String, Object>) stats.poolWait("index", interval).get("latency_ms")).get("p99"), 1e-9);
+        assertEquals(0.0, (double) ((Map<String, Object>) stats.poolWait("index", interval).get("latency_ms")).get("p99"), 0);
+        assertEquals(1L, stats.poolWait("index", interval).get("count"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double p99(Map<String, Object> tree, String... path) {
+        Map<String, Object> node = tree;
+        for (String key : path) {
+            node = (Map<String, Object>) node.get(key);
+        }
+        return (double) ((Map<String, Object>) node.get("latency_ms")).get("p99");
     }
 }
