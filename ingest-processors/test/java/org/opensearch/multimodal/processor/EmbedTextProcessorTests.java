@@ -5,6 +5,7 @@ import org.junit.BeforeClass;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchParseException;
 import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
@@ -25,7 +26,6 @@ import org.opensearch.test.OpenSearchTestCase;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /** The {@code embed_text} processor with the real bge-small model, on a counting two-thread inference pool. */
 public final class EmbedTextProcessorTests extends OpenSearchTestCase {
@@ -106,7 +107,10 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
 
     private static EmbedTextProcessor processor(InferenceService inference, Map<String, Object> config, Settings nodeSettings)
         throws Exception {
-        RequestLimits limits = new RequestLimits(nodeSettings, new ClusterSettings(nodeSettings, new HashSet<>(MultimodalSettings.all())));
+        RequestLimits limits = new RequestLimits(
+            nodeSettings,
+            new ClusterSettings(nodeSettings, MultimodalSettings.all().stream().filter(Setting::hasNodeScope).collect(Collectors.toSet()))
+        );
         return new EmbedTextProcessorFactory(() -> inference, () -> limits).create(Map.of(), "tag", null, new HashMap<>(config));
     }
 

@@ -8,7 +8,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
-import org.opensearch.multimodal.math.EncodedMaxSim;
+import org.opensearch.multimodal.mapper.StoredTokenMaxSim;
 import org.opensearch.multimodal.stats.MultimodalStats;
 import org.opensearch.search.rescore.RescoreContext;
 import org.opensearch.search.rescore.Rescorer;
@@ -67,8 +67,8 @@ final class LateInteractionRescorer implements Rescorer {
             return present ? scoreMode.combine(firstPass * queryWeight, (float) maxSim * rescoreQueryWeight) : firstPass * queryWeight;
         }
 
-        EncodedMaxSim maxSim() {
-            return new EncodedMaxSim(queryTokens, queryTokens.length, dims, format.encoding());
+        StoredTokenMaxSim maxSim() {
+            return new StoredTokenMaxSim(queryTokens, format, dims);
         }
     }
 
@@ -85,7 +85,7 @@ final class LateInteractionRescorer implements Rescorer {
         // by doc id, so each segment's doc values are read forward once
         Arrays.sort(firstPass, (a, b) -> Integer.compare(a.doc, b.doc));
         Set<Integer> rescored = new HashSet<>();
-        EncodedMaxSim maxSim = context.maxSim();
+        StoredTokenMaxSim maxSim = context.maxSim();
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         LeafReaderContext leaf = null;
         BinaryDocValues values = null;
@@ -98,8 +98,7 @@ final class LateInteractionRescorer implements Rescorer {
             boolean present = values != null && values.advanceExact(hit.doc - leaf.docBase);
             float score = 0f;
             if (present) {
-                MultiVectorFormat.Rows rows = context.format.rows(values.binaryValue(), context.dims);
-                score = maxSim.score(rows.bytes(), rows.offset(), rows.rows());
+                score = maxSim.score(values.binaryValue());
             }
             hit.score = context.combine(hit.score, present, score);
         }
@@ -132,15 +131,15 @@ final class LateInteractionRescorer implements Rescorer {
             return Explanation
                 .match(first, String.format(Locale.ROOT, "no token vectors in [%s]: first pass score kept", context.field), firstPass);
         }
-        MultiVectorFormat.Rows rows = context.format.rows(values.binaryValue(), context.dims);
-        float maxSim = context.maxSim().score(rows.bytes(), rows.offset(), rows.rows());
+        StoredTokenMaxSim scorer = context.maxSim();
+        float maxSim = scorer.score(values.binaryValue());
         Explanation second = Explanation.match(
             maxSim * context.rescoreQueryWeight,
             String.format(
                 Locale.ROOT,
                 ExplainLabels.MAX_SIM + ", * rescore_query_weight %s",
                 context.queryTokens.length,
-                rows.rows(),
+                scorer.rows(values.binaryValue()),
                 context.field,
                 maxSim,
                 context.rescoreQueryWeight

@@ -15,7 +15,7 @@ import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.BytesRef;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
-import org.opensearch.multimodal.math.EncodedMaxSim;
+import org.opensearch.multimodal.mapper.StoredTokenMaxSim;
 import org.opensearch.multimodal.math.RefinablePrimary;
 
 import java.io.IOException;
@@ -179,7 +179,7 @@ interface PoolRetriever {
 
         @Override
         public float[] score(IndexSearcher searcher, int[] pool) throws IOException {
-            EncodedMaxSim maxSim = new EncodedMaxSim(queryTokens, queryTokens.length, dims, format.encoding());
+            StoredTokenMaxSim maxSim = new StoredTokenMaxSim(queryTokens, format, dims);
             return scoreByLeaf(searcher, pool, leaf -> {
                 BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
                 if (values == null) {
@@ -189,8 +189,7 @@ interface PoolRetriever {
                     if (values.advanceExact(doc) == false) {
                         return Float.NaN;
                     }
-                    MultiVectorFormat.Rows rows = format.rows(values.binaryValue(), dims);
-                    return maxSim.score(rows.bytes(), rows.offset(), rows.rows());
+                    return maxSim.score(values.binaryValue());
                 };
             });
         }
@@ -210,6 +209,7 @@ interface PoolRetriever {
             byte[][] blocks = new byte[docs.length][];
             int[] offsets = new int[docs.length];
             int[] rowCounts = new int[docs.length];
+            float[][] centers = new float[docs.length][];
             int[] position = {0};
             TokenMemory.Reservation reservation = memory.reservation();
             scoreByLeaf(searcher, docs, leaf -> {
@@ -225,10 +225,11 @@ interface PoolRetriever {
                     blocks[i] = rows.bytes();
                     offsets[i] = rows.offset();
                     rowCounts[i] = rows.rows();
+                    centers[i] = format.center(rows, dims, new float[dims]);
                     return 0f;
                 };
             });
-            return RefinablePrimary.encodedMultiVector(blocks, offsets, rowCounts, format.encoding(), queryTokens.length, dims);
+            return RefinablePrimary.encodedMultiVector(blocks, offsets, rowCounts, centers, format.encoding(), queryTokens.length, dims);
         }
     }
 

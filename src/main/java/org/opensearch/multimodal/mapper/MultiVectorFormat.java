@@ -18,10 +18,15 @@ import java.util.Map;
  * <p>
  * Packed (what the field accepts as a base64 string and gives back in {@code _source}): byte 0 the format version
  * ({@value #VERSION}), byte 1 the encoding (0 float32, 1 bfloat16, 2 int8, 3 binary), bytes 2-3 the dimensions
- * (unsigned 16-bit), then the rows, {@link TokenEncoding#bytesPerRow} bytes each: float32 values; bfloat16 values (the
- * upper 16 bits of each float32); int8: a float32 scale then one signed byte per dimension (value = byte x scale);
- * binary: a float32 scale then one bit per dimension, dimension k in byte k/8 at bit k%8 (value = +scale for 1,
- * -scale for 0). Everything little-endian.
+ * (unsigned 16-bit); binary only, the document's center c: {@code dims} bfloat16 values, the mean of its rows; then the
+ * rows, {@link TokenEncoding#bytesPerRow} bytes each: float32 values; bfloat16 values (the upper 16 bits of each
+ * float32); int8: a float32 scale then one signed byte per dimension (value = byte x scale); binary: a float32 scale
+ * then one bit per dimension of {@code row - c}, dimension k in byte k/8 at bit k%8 (value = c_k + scale for 1,
+ * c_k - scale for 0). Everything little-endian.
+ * <p>
+ * Why binary has a center: bge-style token vectors share a large common direction, so the plain signs of a row say more
+ * about that direction than about the token; the signs of {@code row - c} keep what tells the document's tokens apart,
+ * and {@code q . c} is scored exactly (docs/DESIGN.md §10).
  */
 public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
 
@@ -38,8 +43,16 @@ public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
         }
     }
 
-    /** Where a stored value's rows lie: {@code bytes[offset ...]}, {@code rows} rows of the field's encoding. */
-    public record Rows(byte[] bytes, int offset, int rows) {
+    /**
+     * Where a stored value's rows lie: {@code bytes[offset ...]}, {@code rows} rows of the field's encoding; binary's
+     * center at {@code centerOffset} ({@code -1}: no center).
+     */
+    public record Rows(byte[] bytes, int offset, int rows, int centerOffset) {
+    }
+
+    /** The bytes of a packed value's center: binary's {@code dims} bfloat16 values, none for the other encodings. */
+    static int centerBytes(TokenEncoding encoding, int dims) {
+        return encoding == TokenEncoding.BINARY ? TokenEncoding.BFLOAT16.bytesPerRow(dims) : 0;
     }
 
     /** The doc values field that stores L2-normalized {@code rows} of field {@code name}: pooled, then encoded. */
@@ -55,10 +68,18 @@ public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
     public static byte[] pack(float[][] rows, TokenEncoding encoding) {
         int dims = rows.length == 0 ? 0 : rows[0].length;
         int perRow = encoding.bytesPerRow(dims);
-        byte[] packed = new byte[HEADER_BYTES + rows.length * perRow];
+        int centerBytes = centerBytes(encoding, dims);
+        byte[] packed = new byte[HEADER_BYTES + centerBytes + rows.length * perRow];
         header(packed, encoding, dims);
+        float[] center = null;
+        if (centerBytes > 0 && rows.length > 0) {
+            TokenEncoding.BFLOAT16.encodeRow(TokenEncoding.mean(rows), packed, HEADER_BYTES);
+            // the rows are encoded against the center as it is stored, so decoding gives back c + s * sign exactly
+            center = new float[dims];
+            TokenEncoding.BFLOAT16.decodeRow(packed, HEADER_BYTES, dims, center);
+        }
         for (int r = 0; r < rows.length; r++) {
-            encoding.encodeRow(rows[r], packed, HEADER_BYTES + r * perRow);
+            encoding.encodeRow(rows[r], packed, HEADER_BYTES + centerBytes + r * perRow, center);
         }
         return packed;
     }
@@ -124,8 +145,9 @@ public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
             );
         }
         int perRow = sent.bytesPerRow(dims);
-        int payload = packed.length - HEADER_BYTES;
-        if (payload % perRow != 0) {
+        int centerBytes = centerBytes(sent, dims);
+        int payload = packed.length - HEADER_BYTES - centerBytes;
+        if (payload < 0 || payload % perRow != 0) {
             throw new IllegalArgumentException(
                 String.format(
                     Locale.ROOT,
@@ -154,9 +176,11 @@ public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
                 )
             );
         }
+        MultiVectorFormat sentFormat = new MultiVectorFormat(sent, 1);
+        float[] center = sentFormat.center(sentFormat.rows(new BytesRef(packed), dims), dims, new float[dims]);
         float[][] decoded = new float[rows][dims];
         for (int r = 0; r < rows; r++) {
-            sent.decodeRow(packed, HEADER_BYTES + r * perRow, dims, decoded[r]);
+            sent.decodeRow(packed, HEADER_BYTES + centerBytes + r * perRow, dims, decoded[r], center);
             for (float value : decoded[r]) {
                 if (Float.isFinite(value) == false) {
                     throw new IllegalArgumentException(
@@ -180,28 +204,38 @@ public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
     public static float[][] unpack(byte[] packed) {
         TokenEncoding encoding = TokenEncoding.fromId(packed[1]);
         int dims = (packed[2] & 0xFF) | ((packed[3] & 0xFF) << 8);
-        int perRow = encoding.bytesPerRow(dims);
-        float[][] rows = new float[(packed.length - HEADER_BYTES) / perRow][dims];
-        for (int r = 0; r < rows.length; r++) {
-            encoding.decodeRow(packed, HEADER_BYTES + r * perRow, dims, rows[r]);
-        }
-        return rows;
+        return new MultiVectorFormat(encoding, 1).decode(new BytesRef(packed), dims);
     }
 
     /** Where the rows of a stored value lie, for scoring on the encoded form. */
     public Rows rows(BytesRef stored, int dims) {
-        int headerBytes = encoding == TokenEncoding.FLOAT32 ? Integer.BYTES : HEADER_BYTES;
-        int rows = (stored.length - headerBytes) / encoding.bytesPerRow(dims);
-        return new Rows(stored.bytes, stored.offset + headerBytes, rows);
+        if (encoding == TokenEncoding.FLOAT32) {
+            int rows = (stored.length - Integer.BYTES) / encoding.bytesPerRow(dims);
+            return new Rows(stored.bytes, stored.offset + Integer.BYTES, rows, -1);
+        }
+        int centerBytes = centerBytes(encoding, dims);
+        int rows = Math.max(0, stored.length - HEADER_BYTES - centerBytes) / encoding.bytesPerRow(dims);
+        int centerOffset = centerBytes > 0 ? stored.offset + HEADER_BYTES : -1;
+        return new Rows(stored.bytes, stored.offset + HEADER_BYTES + centerBytes, rows, centerOffset);
+    }
+
+    /** Binary's center of {@code rows} decoded into {@code dst} (returned); {@code null} for a value without one. */
+    public float[] center(Rows rows, int dims, float[] dst) {
+        if (rows.centerOffset() < 0) {
+            return null;
+        }
+        TokenEncoding.BFLOAT16.decodeRow(rows.bytes(), rows.centerOffset(), dims, dst);
+        return dst;
     }
 
     /** A stored value's rows as floats (decoded: the encoding's approximation of what was indexed). */
     public float[][] decode(BytesRef stored, int dims) {
         Rows rows = rows(stored, dims);
+        float[] center = center(rows, dims, new float[dims]);
         int perRow = encoding.bytesPerRow(dims);
         float[][] decoded = new float[rows.rows()][dims];
         for (int r = 0; r < decoded.length; r++) {
-            encoding.decodeRow(rows.bytes(), rows.offset() + r * perRow, dims, decoded[r]);
+            encoding.decodeRow(rows.bytes(), rows.offset() + r * perRow, dims, decoded[r], center);
         }
         return decoded;
     }

@@ -41,6 +41,7 @@ public final class EncodedMaxSim {
     private final byte[] byteRow;
     private final float[] best;
     private float[] center;
+    private float[] centerBuffer;
 
     /** Prepares the first {@code queryRows} rows of {@code query} (L2-normalized, {@code dims} long) for {@code encoding}. */
     public EncodedMaxSim(float[][] query, int queryRows, int dims, TokenEncoding encoding) {
@@ -118,10 +119,12 @@ public final class EncodedMaxSim {
         encoding.checkCenter(center, dims);
         if (center == null) {
             this.center = null;
-        } else if (this.center == null) {
-            this.center = center.clone();
         } else {
-            System.arraycopy(center, 0, this.center, 0, dims);
+            if (centerBuffer == null) {
+                centerBuffer = new float[dims];
+            }
+            System.arraycopy(center, 0, centerBuffer, 0, dims);
+            this.center = centerBuffer;
         }
         updateCenterDots();
     }

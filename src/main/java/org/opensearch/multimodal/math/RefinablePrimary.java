@@ -100,7 +100,7 @@ public interface RefinablePrimary {
 
     /**
      * Multi-vector primary over documents kept encoded: document i is {@code rowCounts[i]} rows of {@code encoding} at
-     * {@code offsets[i]} of {@code blocks[i]}. Scores are MaxSim on the encoded form ({@link EncodedMaxSim}); the
+     * {@code offsets[i]} of {@code blocks[i]}, binary ones encoded against {@code centers[i]} (null: none). Scores are MaxSim on the encoded form ({@link EncodedMaxSim}); the
      * gradient adds the decoded best rows, as {@link #multiVector} adds the float ones. Only the candidates' encoded
      * bytes are held while GQR steps.
      */
@@ -108,6 +108,7 @@ public interface RefinablePrimary {
         byte[][] blocks,
         int[] offsets,
         int[] rowCounts,
+        float[][] centers,
         TokenEncoding encoding,
         int realRows,
         int dims
@@ -129,6 +130,7 @@ public interface RefinablePrimary {
                 maxSim.setQuery(query);
                 float[] scores = new float[blocks.length];
                 for (int i = 0; i < blocks.length; i++) {
+                    maxSim.setCenter(centers[i]);
                     scores[i] = maxSim.score(blocks[i], offsets[i], rowCounts[i], best[i]);
                 }
                 scoredZ = z.clone();
@@ -147,7 +149,7 @@ public interface RefinablePrimary {
                     }
                     float w = weights[i] / realRows;
                     for (int t = 0; t < realRows; t++) {
-                        encoding.decodeRow(blocks[i], offsets[i] + best[i][t] * rowBytes, dims, row);
+                        encoding.decodeRow(blocks[i], offsets[i] + best[i][t] * rowBytes, dims, row, centers[i]);
                         int offset = t * dims;
                         for (int k = 0; k < dims; k++) {
                             out[offset + k] += w * row[k];

@@ -3,6 +3,7 @@ package org.opensearch.multimodal.codec;
 import org.apache.logging.log4j.LogManager;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -17,13 +18,17 @@ import org.opensearch.index.mapper.MapperService;
 import org.opensearch.index.mapper.MapperServiceTestCase;
 import org.opensearch.index.mapper.ParsedDocument;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
+import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.plugins.Plugin;
 
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 
-/** dense_vector index_options reach the HNSW writer, and the segments stay readable by the stock codec. */
+/**
+ * dense_vector index_options reach the HNSW writer; segments name the derived-source codec unless the index turned it off,
+ * and then stay readable by the stock codec.
+ */
 public final class VectorFieldCodecTests extends MapperServiceTestCase {
 
     @Override
@@ -32,7 +37,11 @@ public final class VectorFieldCodecTests extends MapperServiceTestCase {
     }
 
     private MapperService mapperService() throws IOException {
-        return createMapperService(mapping(b -> {
+        return mapperService(Settings.EMPTY);
+    }
+
+    private MapperService mapperService(Settings indexSettings) throws IOException {
+        return createMapperService(indexSettings, mapping(b -> {
             b.startObject("tuned").field("type", "dense_vector").field("dims", 3);
             b.startObject("index_options").field("m", 4).field("ef_construction", 10).endObject();
             b.endObject();
@@ -51,28 +60,45 @@ public final class VectorFieldCodecTests extends MapperServiceTestCase {
     }
 
     public void testEachFieldGetsItsOwnHnswParameters() throws IOException {
-        VectorFieldCodec codec = (VectorFieldCodec) defaultCodec(mapperService());
-        String tuned = codec.getKnnVectorsFormatForField("tuned").toString();
-        assertTrue(tuned, tuned.contains("maxConn=4") && tuned.contains("beamWidth=10"));
-        String plain = codec.getKnnVectorsFormatForField("plain").toString();
-        assertTrue(plain, plain.contains("maxConn=16") && plain.contains("beamWidth=100"));
+        for (boolean derived : new boolean[]{true, false}) {
+            MapperService mapperService = mapperService(
+                Settings.builder().put(MultimodalSettings.DERIVED_VECTOR_SOURCE.getKey(), derived).build()
+            );
+            PerFieldKnnVectorsFormat formats = (PerFieldKnnVectorsFormat) defaultCodec(mapperService).knnVectorsFormat();
+            String tuned = formats.getKnnVectorsFormatForField("tuned").toString();
+            assertTrue(tuned, tuned.contains("maxConn=4") && tuned.contains("beamWidth=10"));
+            String plain = formats.getKnnVectorsFormatForField("plain").toString();
+            assertTrue(plain, plain.contains("maxConn=16") && plain.contains("beamWidth=100"));
+        }
     }
 
-    public void testTheCodecKeepsLuceneNameAndCompressionModes() throws IOException {
-        MapperService mapperService = mapperService();
+    private static VectorFieldCodecService service(MapperService mapperService) {
         CodecServiceConfig config = new CodecServiceConfig(
             mapperService.getIndexSettings(),
             mapperService,
             LogManager.getLogger("test"),
             List.of()
         );
-        VectorFieldCodecService service = new VectorFieldCodecService(config);
-        for (String name : List.of(CodecService.DEFAULT_CODEC, CodecService.LZ4, CodecService.BEST_COMPRESSION_CODEC, CodecService.ZLIB)) {
-            assertTrue(name, service.codec(name) instanceof VectorFieldCodec);
+        return new VectorFieldCodecService(config);
+    }
+
+    private static final List<String> CODEC_NAMES = List
+        .of(CodecService.DEFAULT_CODEC, CodecService.LZ4, CodecService.BEST_COMPRESSION_CODEC, CodecService.ZLIB);
+
+    public void testDerivedSourceSegmentsNameTheirOwnCodecAndTheOthersLucenes() throws IOException {
+        VectorFieldCodecService derived = service(mapperService());
+        for (String name : CODEC_NAMES) {
+            assertEquals("derived vector source is on by default", DerivedVectorSourceCodec.NAME, derived.codec(name).getName());
+        }
+        VectorFieldCodecService stored = service(
+            mapperService(Settings.builder().put(MultimodalSettings.DERIVED_VECTOR_SOURCE.getKey(), false).build())
+        );
+        for (String name : CODEC_NAMES) {
+            assertTrue(name, stored.codec(name) instanceof VectorFieldCodec);
             assertEquals(
-                "segments must be readable without this plugin's codec",
+                "with the source stored as sent, segments are readable without this plugin's codec",
                 new Lucene104Codec().getName(),
-                service.codec(name).getName()
+                stored.codec(name).getName()
             );
         }
     }

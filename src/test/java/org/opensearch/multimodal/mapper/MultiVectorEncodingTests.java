@@ -79,7 +79,9 @@ public final class MultiVectorEncodingTests extends MapperServiceTestCase {
         for (TokenEncoding encoding : TokenEncoding.values()) {
             MultiVectorFormat format = new MultiVectorFormat(encoding, 1);
             BytesRef stored = stored(mapper(encoding.toString(), 1).parse(source("{\"field\": " + json(rows) + "}")));
-            int header = encoding == TokenEncoding.FLOAT32 ? Integer.BYTES : MultiVectorFormat.HEADER_BYTES;
+            // float32: LateInteractionField's dims int; the others the packed header, binary then its center (bfloat16)
+            int header = encoding == TokenEncoding.FLOAT32 ? Integer.BYTES
+                : MultiVectorFormat.HEADER_BYTES + (encoding == TokenEncoding.BINARY ? 2 * DIMS : 0);
             assertEquals(encoding + ": stored size", header + 7 * encoding.bytesPerRow(DIMS), stored.length);
             float[][] decoded = format.decode(stored, DIMS);
             assertEquals(7, decoded.length);
@@ -95,6 +97,89 @@ public final class MultiVectorEncodingTests extends MapperServiceTestCase {
                 assertTrue(String.format(Locale.ROOT, "%s row %d cosine %s", encoding, r, cosine), cosine >= floor);
             }
         }
+    }
+
+    public void testBinaryMaxSimFollowsTheExactOneWhenTokensShareADirection() {
+        // bge-like documents: every token has one common direction, its document's topic and a part of its own
+        int dims = 128;
+        float[] common = gaussian(dims);
+        float[][][] documents = new float[30][][];
+        float[][] topics = new float[documents.length][];
+        for (int d = 0; d < documents.length; d++) {
+            topics[d] = gaussian(dims);
+            documents[d] = new float[20][];
+            for (int r = 0; r < documents[d].length; r++) {
+                documents[d][r] = token(common, topics[d], gaussian(dims));
+            }
+        }
+        double centred = 0;
+        double plain = 0;
+        int queries = 10;
+        for (int q = 0; q < queries; q++) {
+            float[][] query = new float[8][];
+            for (int t = 0; t < query.length; t++) {
+                query[t] = token(common, topics[q], gaussian(dims));
+            }
+            double[] exact = new double[documents.length];
+            double[] fromCentred = new double[documents.length];
+            double[] fromPlain = new double[documents.length];
+            for (int d = 0; d < documents.length; d++) {
+                exact[d] = maxSim(query, documents[d]);
+                fromCentred[d] = maxSim(query, MultiVectorFormat.unpack(MultiVectorFormat.pack(documents[d], TokenEncoding.BINARY)));
+                byte[] plainBits = TokenEncoding.BINARY.encode(documents[d]);
+                float[][] decoded = new float[documents[d].length][dims];
+                for (int r = 0; r < decoded.length; r++) {
+                    TokenEncoding.BINARY.decodeRow(plainBits, r * TokenEncoding.BINARY.bytesPerRow(dims), dims, decoded[r]);
+                }
+                fromPlain[d] = maxSim(query, decoded);
+            }
+            centred += correlation(exact, fromCentred) / queries;
+            plain += correlation(exact, fromPlain) / queries;
+        }
+        // the correlation over the documents of binary MaxSim with the exact one
+        assertTrue("centred " + centred + " vs plain signs " + plain, centred > 0.95 && centred > plain + 0.05);
+    }
+
+    private static float[] token(float[] common, float[] topic, float[] own) {
+        float[] token = new float[common.length];
+        for (int k = 0; k < token.length; k++) {
+            token[k] = common[k] + 0.6f * topic[k] + 0.6f * own[k];
+        }
+        return VectorMath.l2NormalizeInPlace(token);
+    }
+
+    private static double maxSim(float[][] query, float[][] document) {
+        double total = 0;
+        for (float[] q : query) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (float[] row : document) {
+                best = Math.max(best, VectorMath.dot(q, row));
+            }
+            total += best;
+        }
+        return total / query.length;
+    }
+
+    private static double correlation(double[] x, double[] y) {
+        double mx = Arrays.stream(x).average().orElse(0);
+        double my = Arrays.stream(y).average().orElse(0);
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxy / Math.sqrt(sxx * syy);
+    }
+
+    private float[] gaussian(int dims) {
+        float[] out = new float[dims];
+        for (int k = 0; k < dims; k++) {
+            out[k] = (float) random().nextGaussian();
+        }
+        return VectorMath.l2NormalizeInPlace(out);
     }
 
     public void testPoolingKeepsAboutOneRowInPoolFactor() throws IOException {
