@@ -39,6 +39,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -144,7 +145,7 @@ public final class TokenEncodingBenchmark {
         );
 
         Files.createDirectories(home);
-        Path cache = home.resolve("scifact-bge-tokens-" + corpus.size() + ".bin");
+        Path cache = home.resolve("scifact-bge-tokens-v2-" + corpus.size() + ".bin");
         if (Files.exists(cache) == false) {
             computeVectors(models.resolve(MODEL), corpus, cache);
         }
@@ -179,41 +180,46 @@ public final class TokenEncodingBenchmark {
                 order[i] = i;
             }
             Arrays.sort(order, Comparator.comparingInt(i -> corpus.get(i).titleAndText().length()));
-            float[][] dense = new float[corpus.size()][];
-            float[][][] tokens = new float[corpus.size()][][];
+            // Each batch is written as it finishes (records carry their document's index), so memory holds the batches in flight only.
             ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-            List<Future<?>> batches = new ArrayList<>();
-            for (int from = 0; from < order.length; from += 16) {
-                List<Integer> batch = Arrays.asList(order).subList(from, Math.min(from + 16, order.length));
-                batches.add(pool.submit(() -> {
-                    TextEmbeddings out = model
-                        .encode(batch.stream().map(i -> corpus.get(i).titleAndText()).toList(), EncodingPurpose.DOCUMENT, true);
-                    for (int j = 0; j < batch.size(); j++) {
-                        dense[batch.get(j)] = out.vectors()[j];
-                        tokens[batch.get(j)] = out.tokenVectors()[j];
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> batch : batches) {
-                batch.get();
-            }
-            pool.shutdown();
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(cache), 1 << 20))) {
-                for (int d = 0; d < corpus.size(); d++) {
-                    for (float v : dense[d]) {
-                        out.writeFloat(v);
-                    }
-                    out.writeInt(tokens[d].length);
-                    for (float[] row : tokens[d]) {
-                        for (float v : row) {
-                            out.writeFloat(v);
+            Path partial = cache.resolveSibling(cache.getFileName() + ".partial");
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20))) {
+                List<Future<?>> batches = new ArrayList<>();
+                for (int from = 0; from < order.length; from += 16) {
+                    List<Integer> batch = Arrays.asList(order).subList(from, Math.min(from + 16, order.length));
+                    batches.add(pool.submit(() -> {
+                        TextEmbeddings embeddings = model
+                            .encode(batch.stream().map(i -> corpus.get(i).titleAndText()).toList(), EncodingPurpose.DOCUMENT, true);
+                        synchronized (out) {
+                            for (int j = 0; j < batch.size(); j++) {
+                                writeRecord(out, batch.get(j), embeddings.vectors()[j], embeddings.tokenVectors()[j]);
+                            }
                         }
-                    }
+                        return null;
+                    }));
                 }
+                for (Future<?> batch : batches) {
+                    batch.get();
+                }
+            } finally {
+                pool.shutdown();
             }
+            Files.move(partial, cache, StandardCopyOption.REPLACE_EXISTING);
         }
         System.out.printf(Locale.ROOT, "  %.0f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void writeRecord(DataOutputStream out, int doc, float[] dense, float[][] tokens) throws IOException {
+        out.writeInt(doc);
+        for (float v : dense) {
+            out.writeFloat(v);
+        }
+        out.writeInt(tokens.length);
+        for (float[] row : tokens) {
+            for (float v : row) {
+                out.writeFloat(v);
+            }
+        }
     }
 
     /** Indexes the corpus with its cached vectors into {@code config}'s index; returns the token vectors' stored bytes. */
@@ -252,6 +258,7 @@ public final class TokenEncodingBenchmark {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(cache), 1 << 20))) {
             BulkRequestBuilder bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10));
             for (int d = 0; d < corpus.size(); d++) {
+                SciFact.Doc doc = corpus.get(in.readInt());
                 float[] dense = new float[DIMS];
                 for (int k = 0; k < DIMS; k++) {
                     dense[k] = in.readFloat();
@@ -264,7 +271,6 @@ public final class TokenEncodingBenchmark {
                 }
                 byte[] packed = new MultiVectorFormat(config.encoding(), config.poolFactor()).handOff(tokens);
                 tokenBytes += packed.length;
-                SciFact.Doc doc = corpus.get(d);
                 Map<String, Object> source = Map.of(
                     "title",
                     doc.title(),
