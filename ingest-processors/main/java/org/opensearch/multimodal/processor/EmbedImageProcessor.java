@@ -1,10 +1,12 @@
 package org.opensearch.multimodal.processor;
 
+import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.ImageEmbedder;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.inference.Workload;
 
 import java.util.LinkedHashSet;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * {@code embed_image}: writes an image vector (and optionally patch vectors) for each mapped image field. A field
@@ -30,6 +33,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
     private final boolean ignoreMissing;
     private final InferenceService inference;
     private final ImageEmbedder embedder;
+    private final Supplier<ByteSizeValue> tokenVectorLimit;
 
     EmbedImageProcessor(
         String tag,
@@ -41,6 +45,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         boolean ignoreMissing,
         InferenceService inference,
         ImageInputs images,
+        Supplier<ByteSizeValue> tokenVectorLimit,
         FieldModelGuard guard
     ) {
         super(tag, description, batchSize, inference.stats(), guard);
@@ -50,6 +55,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         this.ignoreMissing = ignoreMissing;
         this.inference = inference;
         this.embedder = new ImageEmbedder(inference, images);
+        this.tokenVectorLimit = tokenVectorLimit;
     }
 
     @Override
@@ -80,12 +86,14 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         }
         boolean withPatches = inputs.stream().anyMatch(input -> input.patchField() != null);
         List<String> values = inputs.stream().map(ImageFieldInput::value).toList();
-        embedder.embed(Workload.INDEX, modelId, values, batchSize, withPatches, (i, outcome) -> write(inputs.get(i), outcome), () -> {
-            handler.accept(documents);
-        });
+        TokenVectorBudget budget = new TokenVectorBudget(tokenVectorLimit.get());
+        embedder
+            .embed(Workload.INDEX, modelId, values, batchSize, withPatches, (i, outcome) -> write(inputs.get(i), outcome, budget), () -> {
+                handler.accept(documents);
+            });
     }
 
-    private void write(ImageFieldInput input, ImageEmbedder.Outcome outcome) {
+    private void write(ImageFieldInput input, ImageEmbedder.Outcome outcome, TokenVectorBudget budget) {
         if (outcome.failed()) {
             fail(input, outcome.failure());
             return;
@@ -101,7 +109,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
                 document.setFieldValue(input.vectorField(), new FloatListView(outcome.vector()));
             }
             if (input.patchField() != null) {
-                document.setFieldValue(input.patchField(), packTokenVectors(document, input.patchField(), outcome.patchVectors()));
+                keepTokenVectors(wrapper, input.sourceField(), input.patchField(), outcome.patchVectors(), budget);
             }
         }
     }

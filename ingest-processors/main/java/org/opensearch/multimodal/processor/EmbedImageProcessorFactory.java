@@ -4,6 +4,7 @@ import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.Processor;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.settings.RequestLimits;
 
 import java.util.Locale;
 import java.util.Map;
@@ -16,17 +17,24 @@ public final class EmbedImageProcessorFactory implements Processor.Factory {
 
     private final Supplier<InferenceService> inference;
     private final Supplier<ImageInputs> images;
+    private final Supplier<RequestLimits> limits;
     private final FieldModelGuard guard;
 
-    /** Both are read when a pipeline is created, after the node has started its services. */
-    public EmbedImageProcessorFactory(Supplier<InferenceService> inference, Supplier<ImageInputs> images) {
-        this(inference, images, null);
+    /** All are read when a pipeline is created, after the node has started its services. */
+    public EmbedImageProcessorFactory(Supplier<InferenceService> inference, Supplier<ImageInputs> images, Supplier<RequestLimits> limits) {
+        this(inference, images, limits, null);
     }
 
     /** With the guard that checks and records which model fills each target field. */
-    public EmbedImageProcessorFactory(Supplier<InferenceService> inference, Supplier<ImageInputs> images, FieldModelGuard guard) {
+    public EmbedImageProcessorFactory(
+        Supplier<InferenceService> inference,
+        Supplier<ImageInputs> images,
+        Supplier<RequestLimits> limits,
+        FieldModelGuard guard
+    ) {
         this.inference = inference;
         this.images = images;
+        this.limits = limits;
         this.guard = guard;
     }
 
@@ -65,6 +73,7 @@ public final class EmbedImageProcessorFactory implements Processor.Factory {
             ignoreMissing,
             service,
             images.get(),
+            limits.get()::tokenVectorBytesPerRequest,
             guard
         );
     }

@@ -1,9 +1,7 @@
 package org.opensearch.multimodal.processor;
 
-import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.unit.ByteSizeValue;
-import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.Batches;
@@ -12,12 +10,10 @@ import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.TextEmbeddings;
-import org.opensearch.multimodal.settings.MultimodalSettings;
 
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -129,31 +125,9 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
                     document.setFieldValue(input.vectorField(), new FloatListView(embeddings.vectors()[i]));
                 }
                 if (input.tokenField() != null) {
-                    // what the document holds until it is indexed: the packed form, one byte a base64 character
-                    String packed = packTokenVectors(document, input.tokenField(), embeddings.tokenVectors()[i]);
-                    if (budget.tryReserveBytes(packed.length()) == false) {
-                        wrapper.update(document, tooManyTokenVectors(input.sourceField(), budget));
-                        continue;
-                    }
-                    document.setFieldValue(input.tokenField(), packed);
+                    keepTokenVectors(wrapper, input.sourceField(), input.tokenField(), embeddings.tokenVectors()[i], budget);
                 }
             }
         }
-    }
-
-    /** A 429: the document is fine, the bulk request was too large for this node to hold all its token vectors. */
-    private static OpenSearchStatusException tooManyTokenVectors(String field, TokenVectorBudget budget) {
-        return new OpenSearchStatusException(
-            String.format(
-                Locale.ROOT,
-                "[%s] field [%s]: the token vectors of this bulk request would take more than [%s] (%s) on this node; "
-                    + "send this document again in a smaller bulk request",
-                TYPE,
-                field,
-                MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey(),
-                budget.limit()
-            ),
-            RestStatus.TOO_MANY_REQUESTS
-        );
     }
 }

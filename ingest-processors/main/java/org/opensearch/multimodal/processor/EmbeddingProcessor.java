@@ -2,12 +2,15 @@ package org.opensearch.multimodal.processor;
 
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.mapper.MultiVectorFieldMapper;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
+import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.util.ArrayList;
@@ -45,16 +48,48 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
     }
 
     /**
-     * Token vectors as a {@code multi_vector} field takes them from a processor: base64 of the packed form, normalized,
-     * pooled and encoded as {@code field} of the document's index stores them (float32 where the field is not mapped
-     * yet), so no token vector travels as JSON numbers.
+     * Sets {@code tokenField} of the document to its token vectors as a {@code multi_vector} field takes them from a
+     * processor: base64 of the packed form, normalized, pooled and encoded as the field of the document's index stores
+     * them (float32 where the field is not mapped yet), so no token vector travels as JSON numbers. Those bytes are
+     * what the document holds until it is indexed: they are reserved in the request's {@code budget} first, and a
+     * document whose bytes no longer fit fails alone with a 429 naming {@code sourceField} and the setting. Call with
+     * the document's wrapper held.
      */
-    protected final String packTokenVectors(IngestDocument document, String field, float[][] tokens) {
-        Map<String, Object> definition = guard == null ? null : guard.mappings().definition(document, field);
+    protected final void keepTokenVectors(
+        IngestDocumentWrapper wrapper,
+        String sourceField,
+        String tokenField,
+        float[][] tokens,
+        TokenVectorBudget budget
+    ) {
+        IngestDocument document = wrapper.getIngestDocument();
+        Map<String, Object> definition = guard == null ? null : guard.mappings().definition(document, tokenField);
         MultiVectorFormat format = definition != null && MultiVectorFieldMapper.CONTENT_TYPE.equals(definition.get("type"))
             ? MultiVectorFormat.of(definition)
             : MultiVectorFormat.DEFAULT;
-        return Base64.getEncoder().encodeToString(format.handOff(tokens));
+        String packed = Base64.getEncoder().encodeToString(format.handOff(tokens));
+        // one byte a base64 character
+        if (budget.tryReserveBytes(packed.length()) == false) {
+            wrapper.update(document, tooManyTokenVectors(sourceField, budget));
+            return;
+        }
+        document.setFieldValue(tokenField, packed);
+    }
+
+    /** A 429: the document is fine, the bulk request was too large for this node to hold all its token vectors. */
+    private OpenSearchStatusException tooManyTokenVectors(String field, TokenVectorBudget budget) {
+        return new OpenSearchStatusException(
+            String.format(
+                Locale.ROOT,
+                "[%s] field [%s]: the token vectors of this bulk request would take more than [%s] (%s) on this node; "
+                    + "send this document again in a smaller bulk request",
+                getType(),
+                field,
+                MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey(),
+                budget.limit()
+            ),
+            RestStatus.TOO_MANY_REQUESTS
+        );
     }
 
     /**

@@ -2,6 +2,7 @@ package org.opensearch.multimodal.processor;
 
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchParseException;
+import org.opensearch.common.settings.Settings;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
@@ -9,6 +10,7 @@ import org.opensearch.multimodal.image.ImageDecoder;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.model.BuiltinModels;
+import org.opensearch.multimodal.settings.MultimodalSettings;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,7 +27,53 @@ public final class EmbedImageProcessorTests extends ImageProcessorTestCase {
     }
 
     private EmbedImageProcessor processor(Map<String, Object> config) {
-        return new EmbedImageProcessorFactory(() -> inference, () -> images).create(Map.of(), "tag", null, new HashMap<>(config));
+        return processor(config, Settings.EMPTY);
+    }
+
+    private EmbedImageProcessor processor(Map<String, Object> config, Settings nodeSettings) {
+        return new EmbedImageProcessorFactory(() -> inference, () -> images, () -> TestLimits.of(nodeSettings))
+            .create(Map.of(), "tag", null, new HashMap<>(config));
+    }
+
+    public void testPatchVectorsPastTheRequestBudgetFailTheirDocumentWithA429AndTheRestAreKept() throws Exception {
+        Map<String, Object> config = Map
+            .of(
+                "model",
+                "tiny-clip",
+                "field_map",
+                Map.of("photo", "photo_vec"),
+                "patch_field_map",
+                Map.of("photo", "photo_patches"),
+                "batch_size",
+                1
+            );
+        IngestDocument one = run(processor(config), List.of(doc(0, Map.of("photo", base64("upright.png"))))).get(0).getIngestDocument();
+        int bytesPerDocument = one.getFieldValue("photo_patches", String.class).length();
+        // room for two documents' patch vectors, not three
+        Settings tight = Settings.builder()
+            .put(MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey(), (bytesPerDocument * 5 / 2) + "b")
+            .build();
+        List<IngestDocumentWrapper> results = run(
+            processor(config, tight),
+            List.of(
+                doc(0, Map.of("photo", base64("upright.png"))),
+                doc(1, Map.of("photo", base64("gray.png"))),
+                doc(2, Map.of("photo", base64("upright.png")))
+            )
+        );
+        int kept = 0;
+        for (IngestDocumentWrapper result : results) {
+            if (result.getException() == null) {
+                kept++;
+                assertTrue(result.getIngestDocument().hasField("photo_patches"));
+                continue;
+            }
+            assertEquals(RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(result.getException()));
+            String message = result.getException().getMessage();
+            assertTrue(message, message.contains("[embed_image] field [photo]"));
+            assertTrue(message, message.contains(MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey()));
+        }
+        assertEquals("two documents' patch vectors fit", 2, kept);
     }
 
     private static float[] vector(Object value) {

@@ -4,8 +4,6 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchParseException;
-import org.opensearch.common.settings.ClusterSettings;
-import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
@@ -36,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 
 /** The {@code embed_text} processor with the real bge-small model, on a counting two-thread inference pool. */
 public final class EmbedTextProcessorTests extends OpenSearchTestCase {
@@ -107,10 +104,7 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
 
     private static EmbedTextProcessor processor(InferenceService inference, Map<String, Object> config, Settings nodeSettings)
         throws Exception {
-        RequestLimits limits = new RequestLimits(
-            nodeSettings,
-            new ClusterSettings(nodeSettings, MultimodalSettings.all().stream().filter(Setting::hasNodeScope).collect(Collectors.toSet()))
-        );
+        RequestLimits limits = TestLimits.of(nodeSettings);
         return new EmbedTextProcessorFactory(() -> inference, () -> limits).create(Map.of(), "tag", null, new HashMap<>(config));
     }
 

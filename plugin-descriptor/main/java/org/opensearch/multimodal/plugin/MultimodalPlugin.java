@@ -198,7 +198,12 @@ public class MultimodalPlugin extends Plugin implements ActionPlugin, EnginePlug
             EmbedTextProcessor.TYPE,
             new EmbedTextProcessorFactory(() -> services.get().inference(), () -> services.get().limits(), guard),
             EmbedImageProcessor.TYPE,
-            new EmbedImageProcessorFactory(() -> services.get().inference(), () -> services.get().images(), guard),
+            new EmbedImageProcessorFactory(
+                () -> services.get().inference(),
+                () -> services.get().images(),
+                () -> services.get().limits(),
+                guard
+            ),
             EmbedProductProcessor.TYPE,
             new EmbedProductProcessorFactory(() -> services.get().inference(), () -> services.get().images())
         );

@@ -1,0 +1,23 @@
+package org.opensearch.multimodal.processor;
+
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.multimodal.settings.RequestLimits;
+
+import java.util.stream.Collectors;
+
+/** The request limits a node with {@code nodeSettings} gives processors, without a node. */
+final class TestLimits {
+
+    private TestLimits() {
+    }
+
+    static RequestLimits of(Settings nodeSettings) {
+        return new RequestLimits(
+            nodeSettings,
+            new ClusterSettings(nodeSettings, MultimodalSettings.all().stream().filter(Setting::hasNodeScope).collect(Collectors.toSet()))
+        );
+    }
+}
