@@ -34,6 +34,10 @@ public final class LatencyHistogram {
         return n;
     }
 
+    public long totalNanos() {
+        return totalNanos.sum();
+    }
+
     public long totalMillis() {
         return totalNanos.sum() / 1_000_000;
     }

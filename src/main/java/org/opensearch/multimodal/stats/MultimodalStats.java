@@ -83,6 +83,11 @@ public final class MultimodalStats {
         rescoreTime.record(nanos);
     }
 
+    /** The time this node has spent in late_interaction rescoring (MaxSim of the windows), for benchmarks. */
+    public long rescoreNanos() {
+        return rescoreTime.totalNanos();
+    }
+
     /** A task waited {@code nanos} in the queue of the inference pool {@code pool} before a thread took it. */
     public void poolWait(String pool, long nanos) {
         if (enabled == false) {
