@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -66,10 +67,10 @@ public class DerivedVectorSourceClusterTests extends OpenSearchIntegTestCase {
     }
 
     private static String mapping(String encoding) {
-        return """
+        return String.format(Locale.ROOT, """
             {"properties": {"body": {"type": "text"},
               "body_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
-              "body_tokens": {"type": "multi_vector", "dims": 384, "encoding": "%s", "pool_factor": 2}}}""".formatted(encoding);
+              "body_tokens": {"type": "multi_vector", "dims": 384, "encoding": "%s", "pool_factor": 2}}}""", encoding);
     }
 
     private void createAndFill(String index, boolean derived) {
@@ -102,11 +103,11 @@ public class DerivedVectorSourceClusterTests extends OpenSearchIntegTestCase {
     }
 
     private String topByTokens(String index, String preference) {
-        String query = """
+        String query = String.format(Locale.ROOT, """
             {"multimodal": {"query_text": "%s", "retrievers": {
               "dense": {"dense": {"field": "body_vec", "model": "bge-small-en-v1.5", "k": 4}},
               "tokens": {"multi_vector": {"field": "body_tokens", "model": "bge-small-en-v1.5"}}},
-             "fusion": {"gqr": {"primary": "tokens"}}}}""".formatted(QUERY);
+             "fusion": {"gqr": {"primary": "tokens"}}}}""", QUERY);
         SearchResponse response = client().prepareSearch(index).setPreference(preference).setQuery(QueryBuilders.wrapperQuery(query)).get();
         return response.getHits().getAt(0).getId();
     }

@@ -31,6 +31,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -71,11 +72,15 @@ public class TokenEncodingClusterTests extends OpenSearchIntegTestCase {
         assertAcked(
             prepareCreate(index).setSettings(settings)
                 .setMapping(
-                    """
-                        {"properties": {"title": {"type": "text"}, "body": {"type": "text"}, "topic": {"type": "keyword"},
-                          "body_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
-                          "body_tokens": {"type": "multi_vector", "dims": 384, "encoding": "%s", "pool_factor": %d}}}"""
-                        .formatted(encoding, poolFactor)
+                    String.format(
+                        Locale.ROOT,
+                        """
+                            {"properties": {"title": {"type": "text"}, "body": {"type": "text"}, "topic": {"type": "keyword"},
+                              "body_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
+                              "body_tokens": {"type": "multi_vector", "dims": 384, "encoding": "%s", "pool_factor": %d}}}""",
+                        encoding,
+                        poolFactor
+                    )
                 )
         );
     }
@@ -106,11 +111,14 @@ public class TokenEncodingClusterTests extends OpenSearchIntegTestCase {
 
     /** MaxSim alone through the multi_vector retriever: id to score, in rank order. */
     private Map<String, Float> maxSimRanking(String index) {
-        SearchResponse response = client().prepareSearch(index).setSize(48).setQuery(QueryBuilders.wrapperQuery("""
-            {"multimodal": {"query_text": "%s", "retrievers": {
-              "text": {"dense": {"field": "body_vec", "model": "%s", "k": 48}},
-              "tokens": {"multi_vector": {"field": "body_tokens", "model": "%s"}}},
-             "fusion": {"linear": {"normalization": "none", "weights": {"text": 0}}}}}""".formatted(QUERY, MODEL, MODEL))).get();
+        SearchResponse response = client().prepareSearch(index)
+            .setSize(48)
+            .setQuery(QueryBuilders.wrapperQuery(String.format(Locale.ROOT, """
+                {"multimodal": {"query_text": "%s", "retrievers": {
+                  "text": {"dense": {"field": "body_vec", "model": "%s", "k": 48}},
+                  "tokens": {"multi_vector": {"field": "body_tokens", "model": "%s"}}},
+                 "fusion": {"linear": {"normalization": "none", "weights": {"text": 0}}}}}""", QUERY, MODEL, MODEL)))
+            .get();
         Map<String, Float> scores = new LinkedHashMap<>();
         for (SearchHit hit : response.getHits().getHits()) {
             scores.put(hit.getId(), hit.getScore());
@@ -119,20 +127,20 @@ public class TokenEncodingClusterTests extends OpenSearchIntegTestCase {
     }
 
     private String topByGqr(String index) {
-        return client().prepareSearch(index).setSize(1).setQuery(QueryBuilders.wrapperQuery("""
+        return client().prepareSearch(index).setSize(1).setQuery(QueryBuilders.wrapperQuery(String.format(Locale.ROOT, """
             {"multimodal": {"query_text": "%s", "retrievers": {
               "bm25": {"lexical": {"query": {"multi_match": {"query": "%s", "fields": ["title", "body"]}}, "k": 10}},
               "text": {"dense": {"field": "body_vec", "model": "%s", "k": 10}},
               "tokens": {"multi_vector": {"field": "body_tokens", "model": "%s"}}},
-             "fusion": {"gqr": {"primary": "tokens"}}}}""".formatted(QUERY, QUERY, MODEL, MODEL))).get().getHits().getAt(0).getId();
+             "fusion": {"gqr": {"primary": "tokens"}}}}""", QUERY, QUERY, MODEL, MODEL))).get().getHits().getAt(0).getId();
     }
 
     private SearchHit[] rescored(String index) {
         return client().prepareSearch(index)
             .setSize(10)
-            .setQuery(QueryBuilders.wrapperQuery("""
+            .setQuery(QueryBuilders.wrapperQuery(String.format(Locale.ROOT, """
                 {"multimodal": {"query_text": "%s", "retrievers": {
-                  "text": {"dense": {"field": "body_vec", "model": "%s", "k": 10}}}}}""".formatted(QUERY, MODEL)))
+                  "text": {"dense": {"field": "body_vec", "model": "%s", "k": 10}}}}}""", QUERY, MODEL)))
             .addRescorer(new LateInteractionRescorerBuilder("body_tokens", QUERY, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), 10)
             .get()
             .getHits()
@@ -140,9 +148,9 @@ public class TokenEncodingClusterTests extends OpenSearchIntegTestCase {
     }
 
     public void testEveryEncodingRanksAsFloat32DoesFromItsCompactForm() throws Exception {
-        String pipeline = """
+        String pipeline = String.format(Locale.ROOT, """
             {"processors": [{"embed_text": {"model": "%s", "field_map": {"body": "body_vec"},
-              "token_field_map": {"body": "body_tokens"}, "batch_size": 16}}]}""".formatted(MODEL);
+              "token_field_map": {"body": "body_tokens"}, "batch_size": 16}}]}""", MODEL);
         assertAcked(client().admin().cluster().preparePutPipeline("tokens", new BytesArray(pipeline), XContentType.JSON).get());
         create("float32", "float32", 1, true);
         create("int8_from_processor", "int8", 2, true);
