@@ -1,9 +1,14 @@
 package org.opensearch.multimodal.bench;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
-/** nDCG@k and Recall@k as BEIR computes them (pytrec_eval: linear gains, log2 discount). */
+/**
+ * nDCG@k and Recall@k as BEIR computes them (pytrec_eval: linear gains, log2 discount), and the statistics the
+ * benchmarks report with them: percentiles, median per-query ratios, paired bootstrap intervals.
+ */
 final class RankingMetrics {
 
     private RankingMetrics() {
@@ -29,6 +34,54 @@ final class RankingMetrics {
         }
         long found = ranked.stream().limit(k).filter(id -> relevant.getOrDefault(id, 0) > 0).count();
         return (double) found / relevantCount;
+    }
+
+    /** Mean nDCG@10 over {@code queries}, {@code ranking} by query id. */
+    static double meanNdcg(Map<String, Map<String, Integer>> qrels, List<String> queries, Map<String, List<String>> ranking) {
+        return Arrays.stream(perQueryNdcg(qrels, queries, ranking)).average().orElse(0);
+    }
+
+    static double[] perQueryNdcg(Map<String, Map<String, Integer>> qrels, List<String> queries, Map<String, List<String>> ranking) {
+        return queries.stream().mapToDouble(id -> ndcg(ranking.get(id), qrels.get(id), 10)).toArray();
+    }
+
+    /** The median of a[i] / b[i]: a latency ratio that one slow outlier cannot decide. */
+    static double medianRatio(double[] a, double[] b) {
+        double[] ratios = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            ratios[i] = a[i] / Math.max(1e-3, b[i]);
+        }
+        return percentile(ratios, 50);
+    }
+
+    /**
+     * The mean of a[i] - b[i] and its 95% paired bootstrap interval (queries resampled with replacement, fixed seed):
+     * {mean, low, high}.
+     */
+    static double[] pairedBootstrap(double[] a, double[] b, int rounds) {
+        Random random = new Random(42);
+        double[] means = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            double sum = 0;
+            for (int i = 0; i < a.length; i++) {
+                int q = random.nextInt(a.length);
+                sum += a[q] - b[q];
+            }
+            means[r] = sum / a.length;
+        }
+        double mean = 0;
+        for (int i = 0; i < a.length; i++) {
+            mean += (a[i] - b[i]) / a.length;
+        }
+        return new double[]{mean, percentile(means, 2.5), percentile(means, 97.5)};
+    }
+
+    /** The p-th percentile (nearest rank) of {@code values}, which it leaves unsorted. */
+    static double percentile(double[] values, double p) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
     private static double log2(double x) {

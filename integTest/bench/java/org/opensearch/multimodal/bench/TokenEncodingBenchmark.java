@@ -14,12 +14,6 @@ import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.math.TokenEncoding;
-import org.opensearch.multimodal.model.EncodingPurpose;
-import org.opensearch.multimodal.model.InferenceDevice;
-import org.opensearch.multimodal.model.ModelRegistry;
-import org.opensearch.multimodal.model.OnnxSessions;
-import org.opensearch.multimodal.model.TextEmbeddings;
-import org.opensearch.multimodal.model.TextModel;
 import org.opensearch.multimodal.query.DenseRetriever;
 import org.opensearch.multimodal.query.FusionSpec;
 import org.opensearch.multimodal.query.GqrSpec;
@@ -34,14 +28,9 @@ import org.opensearch.node.Node;
 import org.opensearch.search.SearchHit;
 import org.opensearch.transport.client.Client;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -50,9 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Compact token vectors on BEIR SciFact (issue 14), in one run on one node: every {@code multi_vector} encoding with
@@ -67,8 +53,7 @@ import java.util.concurrent.Future;
  */
 public final class TokenEncodingBenchmark {
 
-    private static final String MODEL = "bge-small-en-v1.5";
-    private static final int DIMS = 384;
+    private static final String MODEL = SciFactVectorCache.MODEL;
     private static final int K = 100;
     /** The rescorer's own MaxSim time per query, from the node's stats (query token encoding not included). */
     private static final String MAX_SIM = "rerank MaxSim";
@@ -149,10 +134,7 @@ public final class TokenEncodingBenchmark {
         );
 
         Files.createDirectories(home);
-        Path cache = home.resolve("scifact-bge-tokens-v2-" + corpus.size() + ".bin");
-        if (Files.exists(cache) == false) {
-            computeVectors(models.resolve(MODEL), corpus, cache);
-        }
+        Path cache = SciFactVectorCache.ensure(home, models, corpus);
 
         Node node = BenchNode.start(home, models, MODEL, "token-encodings", 9254, 0, Settings.EMPTY);
         try {
@@ -171,59 +153,6 @@ public final class TokenEncodingBenchmark {
             bulkOf500(client, corpus, recommended);
         } finally {
             node.close();
-        }
-    }
-
-    /** bge's dense and token vectors of every document (what embed_text computes), once, into {@code cache}. */
-    private static void computeVectors(Path modelDir, List<SciFact.Doc> corpus, Path cache) throws Exception {
-        System.out.println("computing the corpus's bge vectors once (cached in " + cache + ") ...");
-        long start = System.nanoTime();
-        try (ModelRegistry registry = new ModelRegistry(List.of(modelDir.getParent()), new OnnxSessions(InferenceDevice.CPU))) {
-            TextModel model = registry.textModel(MODEL);
-            Integer[] order = new Integer[corpus.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, Comparator.comparingInt(i -> corpus.get(i).titleAndText().length()));
-            // Each batch is written as it finishes (records carry their document's index), so memory holds the batches in flight only.
-            ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-            Path partial = cache.resolveSibling(cache.getFileName() + ".partial");
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20))) {
-                List<Future<?>> batches = new ArrayList<>();
-                for (int from = 0; from < order.length; from += 16) {
-                    List<Integer> batch = Arrays.asList(order).subList(from, Math.min(from + 16, order.length));
-                    batches.add(pool.submit(() -> {
-                        TextEmbeddings embeddings = model
-                            .encode(batch.stream().map(i -> corpus.get(i).titleAndText()).toList(), EncodingPurpose.DOCUMENT, true);
-                        synchronized (out) {
-                            for (int j = 0; j < batch.size(); j++) {
-                                writeRecord(out, batch.get(j), embeddings.vectors()[j], embeddings.tokenVectors()[j]);
-                            }
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> batch : batches) {
-                    batch.get();
-                }
-            } finally {
-                pool.shutdown();
-            }
-            Files.move(partial, cache, StandardCopyOption.REPLACE_EXISTING);
-        }
-        System.out.printf(Locale.ROOT, "  %.0f s%n", (System.nanoTime() - start) / 1e9);
-    }
-
-    private static void writeRecord(DataOutputStream out, int doc, float[] dense, float[][] tokens) throws IOException {
-        out.writeInt(doc);
-        for (float v : dense) {
-            out.writeFloat(v);
-        }
-        out.writeInt(tokens.length);
-        for (float[] row : tokens) {
-            for (float v : row) {
-                out.writeFloat(v);
-            }
         }
     }
 
@@ -259,48 +188,43 @@ public final class TokenEncodingBenchmark {
             .setMapping(mapping)
             .get();
         long start = System.nanoTime();
-        long tokenBytes = 0;
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(cache), 1 << 20))) {
-            BulkRequestBuilder bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10));
-            for (int d = 0; d < corpus.size(); d++) {
-                SciFact.Doc doc = corpus.get(in.readInt());
-                float[] dense = new float[DIMS];
-                for (int k = 0; k < DIMS; k++) {
-                    dense[k] = in.readFloat();
-                }
-                float[][] tokens = new float[in.readInt()][DIMS];
-                for (float[] row : tokens) {
-                    for (int k = 0; k < DIMS; k++) {
-                        row[k] = in.readFloat();
-                    }
-                }
-                byte[] packed = new MultiVectorFormat(config.encoding(), config.poolFactor()).handOff(tokens);
-                tokenBytes += packed.length;
-                Map<String, Object> source = Map.of(
-                    "title",
-                    doc.title(),
-                    "text",
-                    doc.text(),
-                    "vec",
-                    dense,
-                    "tokens",
-                    Base64.getEncoder().encodeToString(packed)
-                );
-                bulk.add(client.prepareIndex(index).setId(doc.id()).setSource(source));
-                if (bulk.numberOfActions() == 50 || d == corpus.size() - 1) {
-                    BulkResponse response = bulk.get();
-                    if (response.hasFailures()) {
-                        throw new IllegalStateException(response.buildFailureMessage());
-                    }
-                    bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10));
-                }
+        long[] tokenBytes = {0};
+        BulkRequestBuilder[] bulk = {client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10))};
+        MultiVectorFormat format = new MultiVectorFormat(config.encoding(), config.poolFactor());
+        SciFactVectorCache.read(cache, corpus, true, (doc, dense, tokens) -> {
+            byte[] packed = format.handOff(tokens);
+            tokenBytes[0] += packed.length;
+            Map<String, Object> source = Map.of(
+                "title",
+                doc.title(),
+                "text",
+                doc.text(),
+                "vec",
+                dense,
+                "tokens",
+                Base64.getEncoder().encodeToString(packed)
+            );
+            bulk[0].add(client.prepareIndex(index).setId(doc.id()).setSource(source));
+            if (bulk[0].numberOfActions() == 50) {
+                flush(bulk[0]);
+                bulk[0] = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10));
             }
+        });
+        if (bulk[0].numberOfActions() > 0) {
+            flush(bulk[0]);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         client.admin().indices().prepareRefresh(index).get();
         client.admin().indices().prepareFlush(index).get();
         System.out.printf(Locale.ROOT, "indexed %-18s %.0f docs/s (packed vectors given)%n", config, corpus.size() / seconds);
-        return tokenBytes;
+        return tokenBytes[0];
+    }
+
+    private static void flush(BulkRequestBuilder bulk) {
+        BulkResponse response = bulk.get();
+        if (response.hasFailures()) {
+            throw new IllegalStateException(response.buildFailureMessage());
+        }
     }
 
     /**
@@ -431,28 +355,28 @@ public final class TokenEncodingBenchmark {
                 "| %s | %d | %.4f | %.4f | %.4f | %.4f | %.1f | %.1f | %.1f | %.2f | %.1f | %.2f | %.0f / %.0f | %.2f | %.2f |%n",
                 config.encoding(),
                 config.poolFactor(),
-                ndcg(sciFact, dev, ranking.get("RRF + rerank")),
-                ndcg(sciFact, test, ranking.get("RRF + rerank")),
-                ndcg(sciFact, dev, ranking.get("GQR multi-vector")),
-                ndcg(sciFact, test, ranking.get("GQR multi-vector")),
+                RankingMetrics.meanNdcg(sciFact.qrels(), dev, ranking.get("RRF + rerank")),
+                RankingMetrics.meanNdcg(sciFact.qrels(), test, ranking.get("RRF + rerank")),
+                RankingMetrics.meanNdcg(sciFact.qrels(), dev, ranking.get("GQR multi-vector")),
+                RankingMetrics.meanNdcg(sciFact.qrels(), test, ranking.get("GQR multi-vector")),
                 sizes.get(config)[0] / 1024.0 / docs,
                 sizes.get(config)[1] / 1024.0 / docs,
-                percentile(rerankOnly, 50),
-                medianRatio(rerankOnly, referenceRerank),
-                percentile(ms.get(MAX_SIM), 50),
-                medianRatio(ms.get(MAX_SIM), latencies.get(reference).get(MAX_SIM)),
-                percentile(ms.get("GQR multi-vector"), 50),
-                percentile(ms.get("GQR multi-vector"), 99),
-                medianRatio(ms.get("GQR multi-vector"), latencies.get(reference).get("GQR multi-vector")),
-                medianRatio(ms.get("GQR multi-vector"), ms.get("RRF"))
+                RankingMetrics.percentile(rerankOnly, 50),
+                RankingMetrics.medianRatio(rerankOnly, referenceRerank),
+                RankingMetrics.percentile(ms.get(MAX_SIM), 50),
+                RankingMetrics.medianRatio(ms.get(MAX_SIM), latencies.get(reference).get(MAX_SIM)),
+                RankingMetrics.percentile(ms.get("GQR multi-vector"), 50),
+                RankingMetrics.percentile(ms.get("GQR multi-vector"), 99),
+                RankingMetrics.medianRatio(ms.get("GQR multi-vector"), latencies.get(reference).get("GQR multi-vector")),
+                RankingMetrics.medianRatio(ms.get("GQR multi-vector"), ms.get("RRF"))
             );
         }
-        double rrfTest = ndcg(sciFact, test, rankings.get(reference).get("RRF"));
+        double rrfTest = RankingMetrics.meanNdcg(sciFact.qrels(), test, rankings.get(reference).get("RRF"));
         System.out.printf(
             Locale.ROOT,
             "RRF alone (no token vectors): nDCG@10 held-out %.4f, p50 %.1f ms%n",
             rrfTest,
-            percentile(latencies.get(reference).get("RRF"), 50)
+            RankingMetrics.percentile(latencies.get(reference).get("RRF"), 50)
         );
         System.out.println("(rerank ms: RRF + rerank minus RRF per query: the rerank's own time, its second bge pass included;");
         System.out.println(" MaxSim ms: the rescorer's shard-side time from the node's stats, MaxSim of the 100 documents alone)");
@@ -464,29 +388,6 @@ public final class TokenEncodingBenchmark {
             out[i] = Math.max(0, a[i] - b[i]);
         }
         return out;
-    }
-
-    private static double medianRatio(double[] a, double[] b) {
-        double[] ratios = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            ratios[i] = a[i] / Math.max(1e-3, b[i]);
-        }
-        return percentile(ratios, 50);
-    }
-
-    private static double ndcg(SciFact sciFact, List<String> queries, Map<String, List<String>> ranking) {
-        double sum = 0;
-        for (String id : queries) {
-            sum += RankingMetrics.ndcg(ranking.get(id), sciFact.qrels().get(id), 10);
-        }
-        return sum / queries.size();
-    }
-
-    private static double percentile(double[] values, int p) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
     /** embed_text with and without token vectors (recommended and float32), same documents, same run, alternated twice. */

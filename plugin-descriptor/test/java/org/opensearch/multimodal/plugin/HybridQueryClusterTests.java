@@ -250,6 +250,39 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
         assertTrue("top-10 overlap " + overlap, overlap >= 7);
     }
 
+    /** Pool size: how many documents the query matches (HybridRetrievalQuery matches its pool). */
+    private long pool(String index, String multimodalJson) {
+        return client().prepareSearch(index)
+            .setQuery(QueryBuilders.wrapperQuery("{\"multimodal\": " + multimodalJson + "}"))
+            .setSize(0)
+            .setTrackTotalHits(true)
+            .get()
+            .getHits()
+            .getTotalHits()
+            .value();
+    }
+
+    public void testRetrieversWithoutKProposeTheQuerysKSoNoneIsShortchanged() throws IOException {
+        indexCorpus("defaults", 1);
+        // every paragraph matches the lexical query: how many it proposes is its k alone
+        String lexical = "\"bm25\": {\"lexical\": {\"exists\": {\"field\": \"body\"}}}";
+        String dense = "\"text\": {\"dense\": {\"field\": \"body_vec\", \"model\": \"" + MODEL + "\"}}";
+        String text = "\"query_text\": \"" + QUERY + "\"";
+        // no k anywhere: 100 each (a lexical 10 beside a dense 100 was the old default)
+        assertEquals(48, pool("defaults", "{" + text + ", \"retrievers\": {" + lexical + "}}"));
+        assertEquals(48, pool("defaults", "{" + text + ", \"retrievers\": {" + dense + "}}"));
+        // the query's k: each proposes 5, the pool is their union
+        long small = pool("defaults", "{" + text + ", \"k\": 5, \"retrievers\": {" + lexical + ", " + dense + "}}");
+        assertTrue("pool of two top-5s: " + small, small >= 5 && small <= 10);
+        // a retriever's own k wins over the query's
+        String lexical10 = "\"bm25\": {\"lexical\": {\"query\": {\"exists\": {\"field\": \"body\"}}, \"k\": 10}}";
+        assertEquals(10, pool("defaults", "{" + text + ", \"k\": 5, \"retrievers\": {" + lexical10 + "}}"));
+        // num_candidates widens the graph search, never the pool
+        String wideBeam = "\"text\": {\"dense\": {\"field\": \"body_vec\", \"model\": \"" + MODEL
+            + "\", \"k\": 3, \"num_candidates\": 40}}";
+        assertEquals(3, pool("defaults", "{" + text + ", \"retrievers\": {" + wideBeam + "}}"));
+    }
+
     public void testErrorsNameTheParameter() throws IOException {
         indexCorpus("errors", 1);
         Map<String, RetrieverSpec> wrongField = new LinkedHashMap<>();

@@ -18,24 +18,28 @@ import java.util.Optional;
  * {@link KnnFloatVectorQuery} with the query's filter inside the graph search), scoring the pool from the stored vectors.
  * {@code model} encodes the query's {@code input}: {@code text} ({@code query_text}) or {@code image}
  * ({@code query_image}); unset, it is text when the query has text and image otherwise. {@code model} may be omitted
- * when the query gives {@code query_vector} or {@code like}.
+ * when the query gives {@code query_vector} or {@code like}. {@code k} 0 (unset) takes the query's {@code k};
+ * {@code num_candidates} is the HNSW search's beam (the candidates each segment's graph search keeps, of which the
+ * best {@code k} are proposed; 0: {@code k}), the price of recall against an exact search.
  */
-public record DenseRetriever(String field, String model, int k, String input) implements RetrieverSpec {
+public record DenseRetriever(String field, String model, int k, String input, int numCandidates) implements RetrieverSpec {
 
     public static final String TEXT_INPUT = "text";
     public static final String IMAGE_INPUT = "image";
 
     public static final String TYPE = "dense";
     public static final int MAX_K = 10_000;
-    static final int DEFAULT_K = 10;
     static final RetrieverKind KIND = new RetrieverKind(TYPE, DenseRetriever::parse, DenseRetriever::new);
 
     public DenseRetriever {
         if (field == null || field.isBlank()) {
             throw new IllegalArgumentException("[dense] retriever needs [field]");
         }
-        if (k < 1 || k > MAX_K) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "[k] must be between 1 and %d, got [%d]", MAX_K, k));
+        checkK(k);
+        if (numCandidates < 0 || numCandidates > MAX_K || (numCandidates > 0 && k > 0 && numCandidates < k)) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[num_candidates] must be between [k] (%d) and %d, got [%d]", k, MAX_K, numCandidates)
+            );
         }
         if (input != null && TEXT_INPUT.equals(input) == false && IMAGE_INPUT.equals(input) == false) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "[input] must be [text] or [image], got [%s]", input));
@@ -43,7 +47,28 @@ public record DenseRetriever(String field, String model, int k, String input) im
     }
 
     public DenseRetriever(String field, String model, int k) {
-        this(field, model, k, null);
+        this(field, model, k, null, 0);
+    }
+
+    public DenseRetriever(String field, String model, int k, String input) {
+        this(field, model, k, input, 0);
+    }
+
+    /** 0 (the query's k) or 1..{@link #MAX_K}: shared by the retrievers that propose candidates. */
+    static void checkK(int k) {
+        if (k < 0 || k > MAX_K) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "[k] must be between 1 and %d, got [%d]", MAX_K, k));
+        }
+    }
+
+    @Override
+    public RetrieverSpec withQueryK(int queryK) {
+        return k == 0 ? new DenseRetriever(field, model, queryK, input, numCandidates) : this;
+    }
+
+    /** The HNSW beam: {@code num_candidates} when given, else {@code k}. */
+    int beamWidth() {
+        return Math.max(k, numCandidates);
     }
 
     /** The input this retriever encodes for a query that has {@code hasText} query text. */
@@ -77,7 +102,7 @@ public record DenseRetriever(String field, String model, int k, String input) im
 
     @Override
     public RetrieverSpec withModel(String mappedModel) {
-        return new DenseRetriever(field, mappedModel, k, input);
+        return new DenseRetriever(field, mappedModel, k, input, numCandidates);
     }
 
     @Override
@@ -114,7 +139,9 @@ public record DenseRetriever(String field, String model, int k, String input) im
             ModelCompatibility
                 .check(parameter, model, shard.vectors().encoders().get(model), field, vectorField.fieldModel(), shard.services());
         }
-        KnnFloatVectorQuery knn = new KnnFloatVectorQuery(field, vector, k, shard.filter());
+        KnnFloatVectorQuery knn = beamWidth() > k
+            ? new WideBeamKnnQuery(field, vector, k, beamWidth(), shard.filter())
+            : new KnnFloatVectorQuery(field, vector, k, shard.filter());
         return new PoolRetriever.Dense(name, field, vector, vectorField.similarity().luceneFunction(), knn, k);
     }
 
@@ -168,7 +195,7 @@ public record DenseRetriever(String field, String model, int k, String input) im
     }
 
     DenseRetriever(StreamInput in) throws IOException {
-        this(in.readString(), in.readOptionalString(), in.readVInt(), in.readOptionalString());
+        this(in.readString(), in.readOptionalString(), in.readVInt(), in.readOptionalString(), in.readVInt());
     }
 
     @Override
@@ -177,6 +204,7 @@ public record DenseRetriever(String field, String model, int k, String input) im
         out.writeOptionalString(model);
         out.writeVInt(k);
         out.writeOptionalString(input);
+        out.writeVInt(numCandidates);
     }
 
     @Override
@@ -186,6 +214,9 @@ public record DenseRetriever(String field, String model, int k, String input) im
             builder.field("model", model);
         }
         builder.field("k", k);
+        if (numCandidates > 0) {
+            builder.field("num_candidates", numCandidates);
+        }
         if (input != null) {
             builder.field("input", input);
         }
@@ -195,7 +226,8 @@ public record DenseRetriever(String field, String model, int k, String input) im
     static DenseRetriever parse(XContentParser parser, String name) throws IOException {
         String field = null;
         String model = null;
-        int k = DEFAULT_K;
+        int k = 0;
+        int numCandidates = 0;
         String input = null;
         String key = null;
         for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
@@ -205,7 +237,9 @@ public record DenseRetriever(String field, String model, int k, String input) im
                 switch (key) {
                     case "field" -> field = parser.text();
                     case "model" -> model = parser.text();
-                    case "k" -> k = parser.intValue();
+                    case "k" -> k = RetrieverParams.count(parser, name, TYPE, "k", parser.intValue());
+                    case "num_candidates" -> numCandidates = RetrieverParams
+                        .count(parser, name, TYPE, "num_candidates", parser.intValue());
                     case "input" -> input = parser.text();
                     default -> throw new ParsingException(
                         parser.getTokenLocation(),
@@ -220,7 +254,7 @@ public record DenseRetriever(String field, String model, int k, String input) im
             }
         }
         try {
-            return new DenseRetriever(field, model, k, input);
+            return new DenseRetriever(field, model, k, input, numCandidates);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(
                 parser.getTokenLocation(),

@@ -20,6 +20,7 @@ import java.util.Map;
 /**
  * A lexical retriever: any OpenSearch query (BM25 through {@code match}, {@code multi_match}, ...) proposes its top k
  * and scores the pool documents it matches. It has no vector, so it can only fuse, never be a GQR primary.
+ * {@code k} 0 (unset) takes the query's {@code k}.
  * <pre>{"lexical": {"multi_match": {...}}}  or  {"lexical": {"query": {"multi_match": {...}}, "k": 50}}</pre>
  */
 public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSpec {
@@ -31,11 +32,12 @@ public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSp
         if (query == null) {
             throw new IllegalArgumentException("[lexical] retriever needs a query");
         }
-        if (k < 1 || k > DenseRetriever.MAX_K) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[k] must be between 1 and %d, got [%d]", DenseRetriever.MAX_K, k)
-            );
-        }
+        DenseRetriever.checkK(k);
+    }
+
+    @Override
+    public RetrieverSpec withQueryK(int queryK) {
+        return k == 0 ? new LexicalRetriever(query, queryK) : this;
     }
 
     @Override
@@ -88,7 +90,7 @@ public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSp
     static LexicalRetriever parse(XContentParser parser, String name) throws IOException {
         Map<String, Object> body = parser.map();
         Object wrapped = body.get("query");
-        int k = DenseRetriever.DEFAULT_K;
+        int k = 0;
         Map<?, ?> queryJson = body;
         if (wrapped != null || body.containsKey("k")) {
             for (String key : body.keySet()) {
@@ -107,7 +109,7 @@ public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSp
             }
             queryJson = (Map<?, ?>) wrapped;
             if (body.get("k") instanceof Number number) {
-                k = number.intValue();
+                k = RetrieverParams.count(parser, name, TYPE, "k", number.intValue());
             } else if (body.containsKey("k")) {
                 throw new ParsingException(
                     parser.getTokenLocation(),

@@ -48,6 +48,8 @@ import java.util.function.Supplier;
 public final class MultimodalQueryBuilder extends AbstractQueryBuilder<MultimodalQueryBuilder> {
 
     public static final String NAME = "multimodal";
+    /** How many candidates each retriever that states no {@code k} proposes per shard, unless the query says. */
+    public static final int DEFAULT_K = 100;
 
     private final QueryInputs inputs;
     private final Map<String, RetrieverSpec> retrievers;
@@ -127,6 +129,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         Awaiting awaiting,
         Supplier<MultimodalServices> services
     ) {
+        retrievers = withQueryK(retrievers, DEFAULT_K);
         check(inputs, retrievers);
         if (fusion != null) {
             fusion.checkRetrievers(retrievers);
@@ -139,6 +142,25 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         this.awaiting = awaiting;
         this.likeVectors = likeVectors;
         this.services = services;
+    }
+
+    /** Every retriever that states no {@code k} of its own proposes {@code queryK}. */
+    private static Map<String, RetrieverSpec> withQueryK(Map<String, ? extends RetrieverSpec> retrievers, int queryK) {
+        if (retrievers == null) {
+            return null;
+        }
+        Map<String, RetrieverSpec> resolved = new LinkedHashMap<>();
+        retrievers.forEach((name, retriever) -> {
+            try {
+                resolved.put(name, retriever.withQueryK(queryK));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "[retrievers.%s.%s] %s", name, retriever.type(), e.getMessage()),
+                    e
+                );
+            }
+        });
+        return resolved;
     }
 
     /** The query's own checks, then each retriever's of what it needs from the inputs. */
@@ -292,6 +314,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         QueryBuilder filter = null;
         float boost = DEFAULT_BOOST;
         String queryName = null;
+        int queryK = DEFAULT_K;
         String key = null;
         for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
             if (token == XContentParser.Token.FIELD_NAME) {
@@ -313,6 +336,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                     case "query_text" -> queryText = parser.text();
                     case "query_image" -> queryImage = parser.text();
                     case "boost" -> boost = parser.floatValue();
+                    case "k" -> queryK = parser.intValue();
                     case "_name" -> queryName = parser.text();
                     default -> throw unknown(parser, key);
                 }
@@ -322,7 +346,21 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         }
         try {
             QueryInputs inputs = new QueryInputs(queryText, queryImage, queryVector, like);
-            return new MultimodalQueryBuilder(inputs, retrievers, fusion, filter, QueryVectors.EMPTY, Map.of(), Awaiting.NOTHING, services)
+            if (queryK < 1 || queryK > DenseRetriever.MAX_K) {
+                throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "[%s.k] must be between 1 and %d, got [%d]", NAME, DenseRetriever.MAX_K, queryK)
+                );
+            }
+            return new MultimodalQueryBuilder(
+                inputs,
+                withQueryK(retrievers, queryK),
+                fusion,
+                filter,
+                QueryVectors.EMPTY,
+                Map.of(),
+                Awaiting.NOTHING,
+                services
+            )
                 .boost(boost)
                 .queryName(queryName);
         } catch (IllegalArgumentException e) {

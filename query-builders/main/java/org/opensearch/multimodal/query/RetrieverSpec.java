@@ -21,6 +21,15 @@ public interface RetrieverSpec extends Writeable {
     /** Its top k per shard, which join the candidate pool; 0 for a retriever that only scores the pool. */
     int k();
 
+    /**
+     * Itself proposing the query's {@code k} when it states no {@code k} of its own, so that every retriever of a
+     * query proposes a pool of the same depth unless told otherwise (a lexical top 10 beside a dense top 100 makes
+     * the fusion lose to the dense retriever alone).
+     */
+    default RetrieverSpec withQueryK(int queryK) {
+        return this;
+    }
+
     /** Writes {@code {"<type>": {...}}} into the retriever's object. */
     void toXContent(XContentBuilder builder) throws IOException;
 

@@ -23,8 +23,10 @@ import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Hybrid retrieval on a real Lucene index spread over several segments: the pool is the union of each retriever's
@@ -125,6 +127,45 @@ public final class HybridRetrievalQueryTests extends OpenSearchTestCase {
                     assertTrue("Lucene scores are never negative: " + hit.score, hit.score >= 0f);
                 }
                 assertEquals(3, top.scoreDocs.length);
+            }
+        }
+    }
+
+    /**
+     * Linear fusion normalizes each retriever's scores over the whole pool, not over its own top k: a document another
+     * retriever brought in is scored exactly and widens the range.
+     */
+    public void testLinearNormalizationSpansThePoolNotEachRetrieversOwnTopK() throws IOException {
+        try (Directory directory = newDirectory()) {
+            try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig().setMergePolicy(NoMergePolicy.INSTANCE))) {
+                index(writer);
+            }
+            try (DirectoryReader reader = DirectoryReader.open(directory)) {
+                IndexSearcher searcher = new IndexSearcher(reader);
+                List<PoolRetriever> retrievers = List.of(
+                    new PoolRetriever.Dense(
+                        "text",
+                        "v",
+                        QUERY,
+                        VectorSimilarityFunction.DOT_PRODUCT,
+                        new KnnFloatVectorQuery("v", QUERY, 2),
+                        2
+                    ),
+                    new PoolRetriever.Lexical("bm25", new TermQuery(new Term("body", "dress")), 2)
+                );
+                // only the dense scores count; the pool is dense's top 2 (docs 0, 1) and the "dress" docs 2 and 5
+                PoolFusion denseOnly = new ScoreFusion(false, 60, ScoreNormalization.MIN_MAX, Map.of("bm25", 0f));
+                TopDocs top = searcher.search(new HybridRetrievalQuery(retrievers, denseOnly, new MultimodalStats()), 10);
+                Map<Integer, Float> scores = new HashMap<>();
+                for (ScoreDoc hit : top.scoreDocs) {
+                    scores.put(hit.doc, hit.score);
+                }
+                assertEquals("the pool", Set.of(0, 1, 2, 5), scores.keySet());
+                // dense scores (1 + cos) / 2: doc 0 1.0, doc 1 0.9, doc 2 0.5, doc 5 0.0; min-max over the pool keeps them
+                assertEquals(1f, scores.get(0), 1e-6f);
+                assertEquals("over its own top 2 (1.0, 0.9) it would be 0", 0.9f, scores.get(1), 1e-6f);
+                assertEquals(0.5f, scores.get(2), 1e-6f);
+                assertEquals(0f, scores.get(5), 1e-6f);
             }
         }
     }

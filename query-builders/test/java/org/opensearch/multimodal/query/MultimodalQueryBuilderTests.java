@@ -158,7 +158,8 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
                 + "}, \"fusion\": {\"linear\": {\"normalization\": \"z_score\", \"weights\": {\"bm25\": 0.3, \"text\": 0.7}}}}"
         );
         assertEquals(
-            new LexicalRetriever(new MatchQueryBuilder("title", "red shoes"), 10),
+            "no k: the query's default",
+            new LexicalRetriever(new MatchQueryBuilder("title", "red shoes"), MultimodalQueryBuilder.DEFAULT_K),
             parsed.retrievers().get("bm25")
         );
         assertEquals(new LexicalRetriever(new TermQueryBuilder("color", "red"), 50), parsed.retrievers().get("bm25_top50"));
@@ -205,18 +206,77 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         );
         assertMessageContains(
             parseError("{\"query_text\": \"x\", \"retrievers\": {\"b\": {\"lexical\": {\"query\": {\"match_all\": {}}, \"k\": 0}}}}"),
-            "[k] must be between 1 and 10000"
+            "[retrievers.b.lexical.k] must be between 1 and 10000, got [0]"
         );
     }
 
     public void testKOutOfRangeIsRejectedNamingK() {
         for (int k : new int[]{0, DenseRetriever.MAX_K + 1}) {
             ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", MODEL, k) + "}}");
-            assertMessageContains(e, "[retrievers.r.dense] [k] must be between 1 and 10000");
+            assertMessageContains(e, "[retrievers.r.dense.k] must be between 1 and 10000");
             assertMessageContains(e, "[" + k + "]");
         }
-        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> new DenseRetriever("f", MODEL, 0));
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> new DenseRetriever("f", MODEL, -1));
         assertMessageContains(e, "[k]");
+    }
+
+    public void testRetrieversWithoutKProposeTheQuerysK() throws IOException {
+        String lexical = "\"bm25\": {\"lexical\": {\"match\": {\"title\": \"x\"}}}";
+        String dense = "\"text\": {\"dense\": {\"field\": \"v\", \"model\": \"" + MODEL + "\"}}";
+        MultimodalQueryBuilder defaults = parseMultimodal("{\"query_text\": \"x\", \"retrievers\": {" + lexical + ", " + dense + "}}");
+        assertEquals("a lexical top 100 beside a dense top 100", 100, defaults.retrievers().get("bm25").k());
+        assertEquals(100, defaults.retrievers().get("text").k());
+
+        MultimodalQueryBuilder queryK = parseMultimodal(
+            "{\"retrievers\": {" + lexical + ", " + dense + ", " + retriever("own", "v", MODEL, 7) + "}, \"query_text\": \"x\", \"k\": 30}"
+        );
+        assertEquals("the query's k, wherever it is in the object", 30, queryK.retrievers().get("bm25").k());
+        assertEquals(30, queryK.retrievers().get("text").k());
+        assertEquals("a retriever's own k wins", 7, queryK.retrievers().get("own").k());
+        assertEquals(queryK, parse(Strings.toString(MediaTypeRegistry.JSON, queryK)));
+
+        for (int k : new int[]{0, DenseRetriever.MAX_K + 1}) {
+            assertMessageContains(
+                parseError("{\"query_text\": \"x\", \"k\": " + k + ", \"retrievers\": {" + dense + "}}"),
+                "[multimodal.k] must be between 1 and 10000, got [" + k + "]"
+            );
+        }
+    }
+
+    public void testNumCandidatesWidensTheHnswBeamAndIsCheckedAgainstK() throws IOException {
+        MultimodalQueryBuilder parsed = parseMultimodal(
+            "{\"query_text\": \"x\", \"retrievers\": {\"text\": {\"dense\": {\"field\": \"v\", \"model\": \""
+                + MODEL
+                + "\", \"k\": 50, \"num_candidates\": 500}}}}"
+        );
+        DenseRetriever dense = (DenseRetriever) parsed.retrievers().get("text");
+        assertEquals(500, dense.numCandidates());
+        assertEquals("the graph search keeps 500, the pool takes 50", 500, dense.beamWidth());
+        assertEquals("unset: the beam is k", 50, new DenseRetriever("v", MODEL, 50).beamWidth());
+        assertEquals(parsed, parse(Strings.toString(MediaTypeRegistry.JSON, parsed)));
+        NamedWriteableRegistry registry = new NamedWriteableRegistry(searchModule.getNamedWriteables());
+        try (BytesStreamOutput out = new BytesStreamOutput()) {
+            out.writeNamedWriteable(parsed);
+            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry)) {
+                assertEquals(parsed, in.readNamedWriteable(QueryBuilder.class));
+            }
+        }
+        assertMessageContains(
+            parseError(
+                "{\"query_text\": \"x\", \"retrievers\": {\"t\": {\"dense\": {\"field\": \"v\", \"k\": 50, \"num_candidates\": 20}}}}"
+            ),
+            "[num_candidates] must be between [k] (50) and 10000, got [20]"
+        );
+        assertMessageContains(
+            parseError(
+                "{\"query_text\": \"x\", \"k\": 80, \"retrievers\": {\"t\": {\"dense\": {\"field\": \"v\", \"num_candidates\": 60}}}}"
+            ),
+            "[num_candidates] must be between [k] (80) and 10000, got [60]"
+        );
+        assertMessageContains(
+            parseError("{\"query_text\": \"x\", \"retrievers\": {\"t\": {\"dense\": {\"field\": \"v\", \"num_candidates\": 0}}}}"),
+            "[retrievers.t.dense.num_candidates] must be between 1 and 10000, got [0]"
+        );
     }
 
     public void testEmptyRetrieversAreRejected() {

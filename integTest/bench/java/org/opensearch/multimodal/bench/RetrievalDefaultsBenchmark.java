@@ -1,0 +1,293 @@
+package org.opensearch.multimodal.bench;
+
+import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.search.SearchRequestBuilder;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.index.query.MultiMatchQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.multimodal.math.ScoreNormalization;
+import org.opensearch.multimodal.query.DenseRetriever;
+import org.opensearch.multimodal.query.FusionSpec;
+import org.opensearch.multimodal.query.LexicalRetriever;
+import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.RetrieverSpec;
+import org.opensearch.node.Node;
+import org.opensearch.search.SearchHit;
+import org.opensearch.transport.client.Client;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What a user gets without tuning (issue 15, part 1), on BEIR SciFact, in one run on one node. The index is what a new
+ * user makes: {@code title} and {@code text} as plain {@code text} fields (the standard analyzer, stock BM25), each
+ * with an {@code english} sub-field (the English analyzer), and bge-small's dense vector (HNSW, cosine). Over the 300
+ * test queries, interleaved method by method: BM25 alone ({@code multi_match} over title and text, as the README's
+ * hybrid example has it), dense alone at {@code num_candidates} k, 2k, 5k, 10k and 10,000 (every document: exact),
+ * RRF and linear fusion of the two with the query's default {@code k} (every retriever 100) and as before (a lexical
+ * {@code k} of 10 beside a dense 100), on either analyzer. Reports nDCG@10 and Recall@100 on the 270 held-out queries
+ * (every 10th test query by id is the dev split, reported apart), p50 latency and its ratio to plain BM25, and a paired
+ * bootstrap interval of each fusion against dense alone.
+ * Arguments: {@code --data DIR --models DIR --home DIR [--docs N]}.
+ */
+public final class RetrievalDefaultsBenchmark {
+
+    private static final String MODEL = SciFactVectorCache.MODEL;
+    private static final String INDEX = "defaults";
+    private static final int K = 100;
+    private static final String[] STANDARD = {"title", "text"};
+    private static final String[] ENGLISH = {"title.english", "text.english"};
+
+    private RetrievalDefaultsBenchmark() {
+    }
+
+    public static void main(String[] rawArgs) throws Exception {
+        List<String> args = Arrays.stream(rawArgs)
+            .flatMap(a -> Arrays.stream(a.trim().split("\\s+")))
+            .filter(a -> a.isEmpty() == false)
+            .toList();
+        Path data = Path.of("../shared/data/scifact");
+        Path models = Path.of("target/models");
+        Path home = Path.of("target/bench");
+        int maxDocs = Integer.MAX_VALUE;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--data" -> data = Path.of(args.get(++i));
+                case "--models" -> models = Path.of(args.get(++i));
+                case "--home" -> home = Path.of(args.get(++i));
+                case "--docs" -> maxDocs = Integer.parseInt(args.get(++i));
+                default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+            }
+        }
+        if (Files.isDirectory(data) == false) {
+            System.out.println("SciFact data not found at " + data.toAbsolutePath() + "; nothing to measure.");
+            return;
+        }
+        SciFact sciFact = SciFact.load(data);
+        List<SciFact.Doc> corpus = sciFact.corpus().subList(0, Math.min(maxDocs, sciFact.corpus().size()));
+        List<String> queryIds = sciFact.queries()
+            .keySet()
+            .stream()
+            .filter(sciFact.qrels()::containsKey)
+            .sorted(Comparator.comparingInt(Integer::parseInt))
+            .toList();
+        List<String> dev = new ArrayList<>();
+        List<String> test = new ArrayList<>();
+        for (int i = 0; i < queryIds.size(); i++) {
+            (i % 10 == 0 ? dev : test).add(queryIds.get(i));
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "SciFact: %d docs; %d queries = %d dev + %d held out%n",
+            corpus.size(),
+            queryIds.size(),
+            dev.size(),
+            test.size()
+        );
+        Files.createDirectories(home);
+        Path cache = SciFactVectorCache.ensure(home, models, corpus);
+
+        Node node = BenchNode.start(home, models, MODEL, "retrieval-defaults", 9255, 0, Settings.EMPTY);
+        try {
+            Client client = node.client();
+            index(client, corpus, cache);
+            Map<String, Function<String, SearchRequestBuilder>> methods = methods(client, corpus.size());
+            Map<String, Map<String, List<String>>> rankings = new LinkedHashMap<>();
+            Map<String, double[]> latencies = new LinkedHashMap<>();
+            search(client, sciFact, queryIds, methods, rankings, latencies);
+            report(sciFact, dev, test, queryIds, rankings, latencies);
+        } finally {
+            node.close();
+        }
+    }
+
+    private static void index(Client client, List<SciFact.Doc> corpus, Path cache) throws Exception {
+        if (client.admin().indices().prepareExists(INDEX).get().isExists()) {
+            client.admin().indices().prepareDelete(INDEX).get();
+        }
+        String english = "{\"type\": \"text\", \"fields\": {\"english\": {\"type\": \"text\", \"analyzer\": \"english\"}}}";
+        String mapping = String.format(
+            Locale.ROOT,
+            """
+                {"properties": {"title": %s, "text": %s,
+                  "vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "model": "%s"}}}""",
+            english,
+            english,
+            MODEL
+        );
+        client.admin()
+            .indices()
+            .prepareCreate(INDEX)
+            .setSettings(
+                Settings.builder().put("index.number_of_shards", 1).put("index.number_of_replicas", 0).put("index.refresh_interval", "-1")
+            )
+            .setMapping(mapping)
+            .get();
+        long start = System.nanoTime();
+        BulkRequestBuilder[] bulk = {client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10))};
+        SciFactVectorCache.read(cache, corpus, false, (doc, dense, tokens) -> {
+            bulk[0]
+                .add(client.prepareIndex(INDEX).setId(doc.id()).setSource(Map.of("title", doc.title(), "text", doc.text(), "vec", dense)));
+            if (bulk[0].numberOfActions() == 200) {
+                flush(bulk[0]);
+                bulk[0] = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10));
+            }
+        });
+        if (bulk[0].numberOfActions() > 0) {
+            flush(bulk[0]);
+        }
+        client.admin().indices().prepareRefresh(INDEX).get();
+        client.admin().indices().prepareForceMerge(INDEX).setMaxNumSegments(1).get();
+        System.out.printf(
+            Locale.ROOT,
+            "indexed %d docs in %.0f s (dense vectors given), force-merged%n",
+            corpus.size(),
+            (System.nanoTime() - start) / 1e9
+        );
+    }
+
+    private static void flush(BulkRequestBuilder bulk) {
+        BulkResponse response = bulk.get();
+        if (response.hasFailures()) {
+            throw new IllegalStateException(response.buildFailureMessage());
+        }
+    }
+
+    /** The methods compared, by name, each a request for one query text. */
+    private static Map<String, Function<String, SearchRequestBuilder>> methods(Client client, int docs) {
+        Map<String, Function<String, SearchRequestBuilder>> methods = new LinkedHashMap<>();
+        methods.put("BM25 (plain multi_match, standard analyzer)", text -> client.prepareSearch(INDEX).setQuery(bm25(text, STANDARD)));
+        methods.put("BM25 (plain multi_match, english sub-fields)", text -> client.prepareSearch(INDEX).setQuery(bm25(text, ENGLISH)));
+        for (int beam : new int[]{0, 2 * K, 5 * K, 10 * K, DenseRetriever.MAX_K}) {
+            String name = beam == 0 ? "dense k 100 (num_candidates = k)"
+                : "dense k 100, num_candidates " + beam + (beam >= docs ? " (exact)" : "");
+            methods.put(
+                name,
+                text -> multimodal(client, text, FusionSpec.defaultRrf(), Map.of("dense", new DenseRetriever("vec", MODEL, K, null, beam)))
+            );
+        }
+        for (String[] fields : List.of(STANDARD, ENGLISH)) {
+            String analyzer = fields == STANDARD ? "standard" : "english";
+            methods.put(
+                "RRF, lexical k 10 + dense k 100 (" + analyzer + "; the old default)",
+                text -> multimodal(client, text, FusionSpec.defaultRrf(), hybrid(text, fields, 10))
+            );
+            methods.put(
+                "RRF, query k default (100 each; " + analyzer + ")",
+                text -> multimodal(client, text, FusionSpec.defaultRrf(), hybrid(text, fields, 0))
+            );
+            methods.put(
+                "linear min_max, query k default (" + analyzer + ")",
+                text -> multimodal(
+                    client,
+                    text,
+                    new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.MIN_MAX, Map.of()),
+                    hybrid(text, fields, 0)
+                )
+            );
+        }
+        return methods;
+    }
+
+    private static QueryBuilder bm25(String text, String[] fields) {
+        return new MultiMatchQueryBuilder(text, fields);
+    }
+
+    /** The README's hybrid shape: a lexical multi_match and the dense retriever; {@code lexicalK} 0 states no k. */
+    private static Map<String, RetrieverSpec> hybrid(String text, String[] fields, int lexicalK) {
+        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
+        retrievers.put("bm25", new LexicalRetriever(bm25(text, fields), lexicalK));
+        retrievers.put("dense", new DenseRetriever("vec", MODEL, lexicalK == 0 ? 0 : K));
+        return retrievers;
+    }
+
+    private static SearchRequestBuilder multimodal(Client client, String text, FusionSpec fusion, Map<String, RetrieverSpec> retrievers) {
+        return client.prepareSearch(INDEX)
+            .setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, retrievers.size() > 1 ? fusion : null, null));
+    }
+
+    private static void search(
+        Client client,
+        SciFact sciFact,
+        List<String> queryIds,
+        Map<String, Function<String, SearchRequestBuilder>> methods,
+        Map<String, Map<String, List<String>>> rankings,
+        Map<String, double[]> latencies
+    ) {
+        List<String> names = new ArrayList<>(methods.keySet());
+        for (int q = 0; q < 5; q++) { // warm up
+            for (Function<String, SearchRequestBuilder> method : methods.values()) {
+                method.apply(sciFact.queries().get(queryIds.get(q))).setSize(K).setFetchSource(false).get();
+            }
+        }
+        for (int q = 0; q < queryIds.size(); q++) {
+            String id = queryIds.get(q);
+            String text = sciFact.queries().get(id);
+            for (int m = 0; m < names.size(); m++) {
+                String name = names.get((m + q) % names.size()); // rotate which method goes first
+                long start = System.nanoTime();
+                SearchResponse response = methods.get(name).apply(text).setSize(K).setFetchSource(false).get();
+                latencies.computeIfAbsent(name, n -> new double[queryIds.size()])[q] = (System.nanoTime() - start) / 1e6;
+                rankings.computeIfAbsent(name, n -> new LinkedHashMap<>())
+                    .put(id, Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList());
+            }
+            if (q % 100 == 99) {
+                System.out.printf(Locale.ROOT, "  %d/%d queries%n", q + 1, queryIds.size());
+            }
+        }
+    }
+
+    private static void report(
+        SciFact sciFact,
+        List<String> dev,
+        List<String> test,
+        List<String> all,
+        Map<String, Map<String, List<String>>> rankings,
+        Map<String, double[]> latencies
+    ) {
+        String bm25 = rankings.keySet().iterator().next();
+        String dense = "dense k 100 (num_candidates = k)";
+        double[] denseTest = RankingMetrics.perQueryNdcg(sciFact.qrels(), test, rankings.get(dense));
+        System.out
+            .println("\n== nDCG@10 / Recall@100 (held-out 270; dev 30 apart), p50 latency over all 300, paired bootstrap vs dense ==");
+        System.out.println("| method | nDCG@10 test | R@100 test | nDCG@10 dev | p50 ms | p50 vs BM25 | vs dense alone (95% CI) |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (Map.Entry<String, Map<String, List<String>>> method : rankings.entrySet()) {
+            double[] ndcg = RankingMetrics.perQueryNdcg(sciFact.qrels(), test, method.getValue());
+            double[] versusDense = RankingMetrics.pairedBootstrap(ndcg, denseTest, 10_000);
+            double recall = test.stream()
+                .mapToDouble(id -> RankingMetrics.recall(method.getValue().get(id), sciFact.qrels().get(id), K))
+                .average()
+                .orElse(0);
+            System.out.printf(
+                Locale.ROOT,
+                "| %s | %.4f | %.4f | %.4f | %.1f | %.2f | %+.4f [%+.4f, %+.4f] |%n",
+                method.getKey(),
+                Arrays.stream(ndcg).average().orElse(0),
+                recall,
+                RankingMetrics.meanNdcg(sciFact.qrels(), dev, method.getValue()),
+                RankingMetrics.percentile(latencies.get(method.getKey()), 50),
+                RankingMetrics.medianRatio(latencies.get(method.getKey()), latencies.get(bm25)),
+                versusDense[0],
+                versusDense[1],
+                versusDense[2]
+            );
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "(%d queries; latency client-side, query encoding included; ratios: median of per-query ratios)%n",
+            all.size()
+        );
+    }
+}
