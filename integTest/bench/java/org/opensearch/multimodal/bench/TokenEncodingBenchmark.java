@@ -236,6 +236,9 @@ public final class TokenEncodingBenchmark {
         Map<Config, long[]> sizes = new LinkedHashMap<>();
         for (Config config : configs) {
             client.admin().indices().prepareForceMerge(config.index()).setMaxNumSegments(1).get();
+            // the merged-away segments stay on disk while a reader holds them: refresh, then flush, before measuring
+            client.admin().indices().prepareRefresh(config.index()).get();
+            client.admin().indices().prepareFlush(config.index()).setForce(true).get();
             long bytes = client.admin().indices().prepareStats(config.index()).setStore(true).get().getTotal().getStore().sizeInBytes();
             sizes.put(config, new long[]{bytes, tokenBytes.get(config)});
         }

@@ -55,7 +55,7 @@ final class DemoCatalog {
               "title_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
               "image_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
               "product_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
-              "title_tokens": {"type": "multi_vector", "dims": 384}}}""";
+              "title_tokens": {"type": "multi_vector", "dims": 384, "encoding": "int8"}}}""";
         client.admin()
             .indices()
             .prepareCreate(INDEX)

@@ -187,7 +187,7 @@ public final class DemoNode {
             {"properties": {
               "title": {"type": "text"}, "body": {"type": "text"}, "topic": {"type": "keyword"},
               "body_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
-              "body_tokens": {"type": "multi_vector", "dims": 384}}}""";
+              "body_tokens": {"type": "multi_vector", "dims": 384, "encoding": "int8", "pool_factor": 4}}}""";
         client.admin()
             .indices()
             .prepareCreate(INDEX)

@@ -197,7 +197,7 @@ final class DemoSciFact {
                 ,
                   "title_text": {"type": "keyword", "index": false, "doc_values": false},
                   "text_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
-                  "title_tokens": {"type": "multi_vector", "dims": 384}"""))
+                  "title_tokens": {"type": "multi_vector", "dims": 384, "encoding": "int8"}"""))
             .get();
     }
 
