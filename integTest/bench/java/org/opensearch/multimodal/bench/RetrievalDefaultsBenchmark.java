@@ -34,7 +34,8 @@ import java.util.function.Function;
  * user makes: {@code title} and {@code text} as plain {@code text} fields (the standard analyzer, stock BM25), each
  * with an {@code english} sub-field (the English analyzer), and bge-small's dense vector (HNSW, cosine). Over the 300
  * test queries, interleaved method by method: BM25 alone ({@code multi_match} over title and text, as the README's
- * hybrid example has it), dense alone at {@code num_candidates} k, 2k, 5k, 10k and 10,000 (every document: exact),
+ * hybrid example has it), dense alone at {@code num_candidates} k (the beam before it existed), its default 2k, 5k, 10k and 10,000 (every
+ * document: exact),
  * RRF and linear fusion of the two with the query's default {@code k} (every retriever 100) and as before (a lexical
  * {@code k} of 10 beside a dense 100), on either analyzer. Reports nDCG@10 and Recall@100 on the 270 held-out queries
  * (every 10th test query by id is the dev split, reported apart), p50 latency and its ratio to plain BM25, and a paired
@@ -169,9 +170,10 @@ public final class RetrievalDefaultsBenchmark {
         Map<String, Function<String, SearchRequestBuilder>> methods = new LinkedHashMap<>();
         methods.put("BM25 (plain multi_match, standard analyzer)", text -> client.prepareSearch(INDEX).setQuery(bm25(text, STANDARD)));
         methods.put("BM25 (plain multi_match, english sub-fields)", text -> client.prepareSearch(INDEX).setQuery(bm25(text, ENGLISH)));
-        for (int beam : new int[]{0, 2 * K, 5 * K, 10 * K, DenseRetriever.MAX_K}) {
-            String name = beam == 0 ? "dense k 100 (num_candidates = k)"
-                : "dense k 100, num_candidates " + beam + (beam >= docs ? " (exact)" : "");
+        for (int beam : new int[]{K, 0, 5 * K, 10 * K, DenseRetriever.MAX_K}) {
+            String name = beam == 0
+                ? "dense k 100 (num_candidates default: 2k)"
+                : "dense k 100, num_candidates " + beam + (beam == K ? " (= k, the old beam)" : "") + (beam >= docs ? " (exact)" : "");
             methods.put(
                 name,
                 text -> multimodal(client, text, FusionSpec.defaultRrf(), Map.of("dense", new DenseRetriever("vec", MODEL, K, null, beam)))
@@ -180,7 +182,7 @@ public final class RetrievalDefaultsBenchmark {
         for (String[] fields : List.of(STANDARD, ENGLISH)) {
             String analyzer = fields == STANDARD ? "standard" : "english";
             methods.put(
-                "RRF, lexical k 10 + dense k 100 (" + analyzer + "; the old default)",
+                "RRF, lexical k 10 + dense k 100 (" + analyzer + "; the old k default)",
                 text -> multimodal(client, text, FusionSpec.defaultRrf(), hybrid(text, fields, 10))
             );
             methods.put(
@@ -257,7 +259,7 @@ public final class RetrievalDefaultsBenchmark {
         Map<String, double[]> latencies
     ) {
         String bm25 = rankings.keySet().iterator().next();
-        String dense = "dense k 100 (num_candidates = k)";
+        String dense = "dense k 100 (num_candidates default: 2k)";
         double[] denseTest = RankingMetrics.perQueryNdcg(sciFact.qrels(), test, rankings.get(dense));
         System.out
             .println("\n== nDCG@10 / Recall@100 (held-out 270; dev 30 apart), p50 latency over all 300, paired bootstrap vs dense ==");

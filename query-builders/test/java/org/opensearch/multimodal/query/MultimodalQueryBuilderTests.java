@@ -252,7 +252,9 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         DenseRetriever dense = (DenseRetriever) parsed.retrievers().get("text");
         assertEquals(500, dense.numCandidates());
         assertEquals("the graph search keeps 500, the pool takes 50", 500, dense.beamWidth());
-        assertEquals("unset: the beam is k", 50, new DenseRetriever("v", MODEL, 50).beamWidth());
+        assertEquals("unset: the beam is twice k", 100, new DenseRetriever("v", MODEL, 50).beamWidth());
+        assertEquals("at most 10,000", 10_000, new DenseRetriever("v", MODEL, 8_000).beamWidth());
+        assertEquals("never below k", 10_000, new DenseRetriever("v", MODEL, 10_000).beamWidth());
         assertEquals(parsed, parse(Strings.toString(MediaTypeRegistry.JSON, parsed)));
         NamedWriteableRegistry registry = new NamedWriteableRegistry(searchModule.getNamedWriteables());
         try (BytesStreamOutput out = new BytesStreamOutput()) {
