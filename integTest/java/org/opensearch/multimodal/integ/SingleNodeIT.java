@@ -336,8 +336,18 @@ public final class SingleNodeIT {
     public void badRequestsAreFourHundredsNamingTheParameter() throws IOException {
         assertBadRequest(client.put("/_ingest/pipeline/bad", """
             {"processors": [{"embed_text": {"model": "no-such-model", "field_map": {"body": "v"}}}]}"""), "no-such-model");
-        assertBadRequest(search("{\"dense\": {\"field\": \"body_vec\", \"model\": \"bge-small-en-v1.5\", \"k\": 0}}"), "[k]");
-        assertBadRequest(search("{\"dense\": {\"field\": \"body_vec\", \"model\": \"bge-small-en-v1.5\", \"k\": 10001}}"), "[k]");
+        assertBadRequest(
+            search("{\"dense\": {\"field\": \"body_vec\", \"model\": \"bge-small-en-v1.5\", \"k\": 0}}"),
+            "[retrievers.r.dense.k] must be between 1 and 10000"
+        );
+        assertBadRequest(
+            search("{\"dense\": {\"field\": \"body_vec\", \"model\": \"bge-small-en-v1.5\", \"k\": 10001}}"),
+            "[retrievers.r.dense.k] must be between 1 and 10000"
+        );
+        assertBadRequest(
+            search("{\"dense\": {\"field\": \"body_vec\", \"model\": \"bge-small-en-v1.5\", \"k\": 50, \"num_candidates\": 20}}"),
+            "[num_candidates] must be between [k] (50) and 10000, got [20]"
+        );
         assertBadRequest(search("{\"dense\": {\"field\": \"title\", \"model\": \"bge-small-en-v1.5\", \"k\": 3}}"), "dense_vector");
         assertBadRequest(search("{\"dense\": {\"field\": \"body_vec\", \"model\": \"no-such-model\", \"k\": 3}}"), "no-such-model");
         assertBadRequest(

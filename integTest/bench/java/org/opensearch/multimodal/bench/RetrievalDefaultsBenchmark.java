@@ -11,6 +11,7 @@ import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.query.DenseRetriever;
 import org.opensearch.multimodal.query.FusionSpec;
+import org.opensearch.multimodal.query.GqrSpec;
 import org.opensearch.multimodal.query.LexicalRetriever;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.multimodal.query.RetrieverSpec;
@@ -39,7 +40,8 @@ import java.util.function.Function;
  * RRF and linear fusion of the two with the query's default {@code k} (every retriever 100) and as before (a lexical
  * {@code k} of 10 beside a dense 100), on either analyzer. Reports nDCG@10 and Recall@100 on the 270 held-out queries
  * (every 10th test query by id is the dev split, reported apart), p50 latency and its ratio to plain BM25, and a paired
- * bootstrap interval of each fusion against dense alone.
+ * bootstrap interval of each fusion against dense alone; and GQR with the dense primary at its defaults, with and
+ * without {@code search_again}.
  * Arguments: {@code --data DIR --models DIR --home DIR [--docs N]}.
  */
 public final class RetrievalDefaultsBenchmark {
@@ -197,6 +199,14 @@ public final class RetrievalDefaultsBenchmark {
                     new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.MIN_MAX, Map.of()),
                     hybrid(text, fields, 0)
                 )
+            );
+        }
+        // GQR at its single-vector defaults (docs/DESIGN.md §5: lr 1e-3, 10 steps, pool_k 10), with and without search_again
+        for (boolean searchAgain : new boolean[]{false, true}) {
+            GqrSpec gqr = new GqrSpec("dense", List.of("bm25"), 10, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX, searchAgain);
+            methods.put(
+                "GQR dense primary, defaults (english)" + (searchAgain ? ", search_again" : ""),
+                text -> multimodal(client, text, FusionSpec.gqr(gqr), hybrid(text, ENGLISH, 0))
             );
         }
         return methods;

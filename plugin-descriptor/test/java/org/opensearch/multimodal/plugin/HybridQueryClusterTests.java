@@ -142,6 +142,46 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
         }
     }
 
+    public void testSearchAgainJoinsWhatTheRefinedQueryFindsOnEveryShard() throws IOException {
+        indexCorpus("again", 3);
+        // a narrow pool (top 3 each) so that the refined query's own top pool_k can reach beyond it
+        GqrSpec plain = new GqrSpec("text", List.of("bm25"), 5, 20, 0.01f, 1f, 1f, ScoreNormalization.MIN_MAX, false);
+        GqrSpec again = new GqrSpec("text", List.of("bm25"), 5, 20, 0.01f, 1f, 1f, ScoreNormalization.MIN_MAX, true);
+        Map<String, RetrieverSpec> narrow = new LinkedHashMap<>(retrievers(3));
+        narrow.remove("tokens");
+        SearchResponse before = client().prepareSearch("again")
+            .setQuery(new MultimodalQueryBuilder(QUERY, null, null, narrow, FusionSpec.gqr(plain), null))
+            .setSize(48)
+            .get();
+        SearchResponse after = client().prepareSearch("again")
+            .setQuery(new MultimodalQueryBuilder(QUERY, null, null, narrow, FusionSpec.gqr(again), null))
+            .setSize(48)
+            .setExplain(true)
+            .get();
+        assertEquals("34", after.getHits().getAt(0).getId());
+        assertTrue(
+            "the pool only grows: " + ids(before) + " -> " + ids(after),
+            ids(after).containsAll(ids(before)) && after.getHits().getHits().length > before.getHits().getHits().length
+        );
+        long joined = Arrays.stream(after.getHits().getHits())
+            .filter(hit -> ids(before).contains(hit.getId()) == false)
+            .filter(hit -> hit.getExplanation().toString().contains("found by primary [text]'s second search with the refined query"))
+            .count();
+        assertEquals(
+            "every newcomer says it came from the second search",
+            after.getHits().getHits().length - before.getHits().getHits().length,
+            joined
+        );
+        String multiVectorAgain = "{\"multimodal\": {\"query_text\": \"" + QUERY + "\", \"retrievers\": {"
+            + "\"text\": {\"dense\": {\"field\": \"body_vec\", \"model\": \"" + MODEL + "\"}}, "
+            + "\"tokens\": {\"multi_vector\": {\"field\": \"body_tokens\", \"model\": \"" + MODEL + "\"}}}, "
+            + "\"fusion\": {\"gqr\": {\"primary\": \"tokens\", \"search_again\": true}}}}";
+        assertError(
+            client().prepareSearch("again").setQuery(QueryBuilders.wrapperQuery(multiVectorAgain)),
+            "[fusion.gqr.search_again] primary [tokens] is multi_vector"
+        );
+    }
+
     public void testGqrWithZeroStepsRanksTheCandidatesByThePrimaryAlone() throws IOException {
         indexCorpus("zero", 1);
         FusionSpec onlyTokens = new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.NONE, Map.of("bm25", 0f, "text", 0f));

@@ -16,6 +16,8 @@ public final class ExplainLabels {
     public static final String PRIMARY_BEFORE = "primary [%s] score before refinement";
     /** GQR's primary's score with the refined query: the document's final score. */
     public static final String PRIMARY_REFINED = "primary [%s] score with the refined query";
+    /** GQR's {@code search_again}: the primary's second search, with the refined query, found the document. */
+    public static final String FOUND_AGAIN = "found by primary [%s]'s second search with the refined query";
     /** The late_interaction rescorer's MaxSim of the document. */
     public static final String MAX_SIM = "MaxSim of %d query tokens over %d document tokens in [%s] = %s";
 

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Guided Query Refinement over a shard's pool (docs/DESIGN.md §5): the candidate set C is the primary's and each
@@ -30,13 +31,26 @@ final class GqrFusion implements PoolFusion {
     private final List<String> complementary;
     private final int poolK;
     private final GuidedQueryRefinement.Parameters parameters;
+    private final boolean searchAgain;
     private final MultimodalStats stats;
 
     GqrFusion(String primary, List<String> complementary, int poolK, GuidedQueryRefinement.Parameters parameters, MultimodalStats stats) {
+        this(primary, complementary, poolK, parameters, false, stats);
+    }
+
+    GqrFusion(
+        String primary,
+        List<String> complementary,
+        int poolK,
+        GuidedQueryRefinement.Parameters parameters,
+        boolean searchAgain,
+        MultimodalStats stats
+    ) {
         this.primary = primary;
         this.complementary = List.copyOf(complementary);
         this.poolK = poolK;
         this.parameters = parameters;
+        this.searchAgain = searchAgain;
         this.stats = stats;
     }
 
@@ -70,15 +84,111 @@ final class GqrFusion implements PoolFusion {
             result = GuidedQueryRefinement.refine(z0, function, compScores, parameters);
             stats.gqr(parameters.steps(), System.nanoTime() - start);
         }
+        Ranked ranked = new Ranked(pool, scores, inC, result.initialScores(), result.scores(), new boolean[pool.length]);
+        if (searchAgain && inC.length > 0) {
+            ranked = searchAgain(searcher, retrievers, refinable, p, ranked, result);
+        }
+        return rank(retrievers, p, comp, compScores, result, cDocs, ranked);
+    }
 
-        // C first, by the refined primary; then the rest of the pool by the primary's own score, below C (the
-        // refined query is only shaped on C, so it is not trusted elsewhere); documents it cannot score last
+    /**
+     * The pool, its scores and the ranked candidates: C (pool positions, increasing) with the primary's scores before
+     * and after refinement; {@code foundAgain[i]}: pool document i came from the second search.
+     */
+    private record Ranked(int[] pool, float[][] scores, int[] inC, float[] before, float[] after, boolean[] foundAgain) {
+    }
+
+    /**
+     * The paper's second variant: the primary searches the shard again with the refined query; its top pool_k join C
+     * (and the pool, scored by every retriever, when they were not in it), ranked by the refined query with the rest of C.
+     */
+    private Ranked searchAgain(
+        IndexSearcher searcher,
+        List<PoolRetriever> retrievers,
+        PoolRetriever.Refinable refinable,
+        int p,
+        Ranked ranked,
+        GuidedQueryRefinement.Result result
+    ) throws IOException {
+        int[] found = refinable.searchAgain(searcher, result.z(), poolK);
+        if (found == null) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "[fusion.gqr.search_again] primary [%s] has no index of its own to search again", primary)
+            );
+        }
+        int[] oldPool = ranked.pool();
+        int[] added = Arrays.stream(found).filter(doc -> Arrays.binarySearch(oldPool, doc) < 0).toArray();
+        int[] pool = IntStream.concat(Arrays.stream(oldPool), Arrays.stream(added)).sorted().toArray();
+        float[][] scores = new float[retrievers.size()][pool.length];
+        for (int r = 0; r < retrievers.size(); r++) {
+            float[] addedScores = retrievers.get(r).score(searcher, added);
+            for (int i = 0; i < pool.length; i++) {
+                int old = Arrays.binarySearch(oldPool, pool[i]);
+                scores[r][i] = old >= 0 ? ranked.scores()[r][old] : addedScores[Arrays.binarySearch(added, pool[i])];
+            }
+        }
+        boolean[] foundAgain = new boolean[pool.length];
+        TreeSet<Integer> candidates = new TreeSet<>();
+        for (int old : ranked.inC()) {
+            candidates.add(Arrays.binarySearch(pool, oldPool[old]));
+        }
+        List<Integer> newInC = new ArrayList<>();
+        for (int doc : found) {
+            int i = Arrays.binarySearch(pool, doc);
+            foundAgain[i] = true;
+            if (Float.isNaN(scores[p][i]) == false && candidates.add(i)) {
+                newInC.add(i);
+            }
+        }
+        int[] inC = candidates.stream().mapToInt(Integer::intValue).toArray();
+        // the newcomers to C: scored by the primary with the query before and after refinement
+        int[] newDocs = newInC.stream().mapToInt(i -> pool[i]).toArray();
+        float[] newBefore = new float[0];
+        float[] newAfter = new float[0];
+        if (newDocs.length > 0) {
+            RefinablePrimary newcomers = refinable.primary(searcher, newDocs);
+            newBefore = newcomers.scores(refinable.queryParameters());
+            newAfter = newcomers.scores(result.z());
+        }
+        float[] before = new float[inC.length];
+        float[] after = new float[inC.length];
+        for (int c = 0; c < inC.length; c++) {
+            int i = inC[c];
+            int newcomer = newInC.indexOf(i);
+            if (newcomer >= 0) {
+                before[c] = newBefore[newcomer];
+                after[c] = newAfter[newcomer];
+            } else {
+                int old = Arrays.binarySearch(ranked.inC(), Arrays.binarySearch(oldPool, pool[i]));
+                before[c] = ranked.before()[old];
+                after[c] = ranked.after()[old];
+            }
+        }
+        return new Ranked(pool, scores, inC, before, after, foundAgain);
+    }
+
+    /**
+     * C first, by the refined primary; then the rest of the pool by the primary's own score, below C (the refined query
+     * is only shaped on C, so it is not trusted elsewhere); documents it cannot score last.
+     */
+    private Fused rank(
+        List<PoolRetriever> retrievers,
+        int p,
+        int[] comp,
+        float[][] compScores,
+        GuidedQueryRefinement.Result result,
+        int[] refinedOn,
+        Ranked ranked
+    ) {
+        int[] pool = ranked.pool();
+        float[][] scores = ranked.scores();
+        int[] inC = ranked.inC();
         int[] positionInC = new int[pool.length];
         Arrays.fill(positionInC, -1);
         float lowestInC = Float.POSITIVE_INFINITY;
         for (int i = 0; i < inC.length; i++) {
             positionInC[inC[i]] = i;
-            lowestInC = Math.min(lowestInC, result.scores()[i]);
+            lowestInC = Math.min(lowestInC, ranked.after()[i]);
         }
         float highestRest = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < pool.length; i++) {
@@ -90,7 +200,7 @@ final class GqrFusion implements PoolFusion {
         float[] fused = new float[pool.length];
         float lowest = Float.POSITIVE_INFINITY;
         for (int i = 0; i < pool.length; i++) {
-            fused[i] = positionInC[i] >= 0 ? result.scores()[positionInC[i]] : scores[p][i] + restShift;
+            fused[i] = positionInC[i] >= 0 ? ranked.after()[positionInC[i]] : scores[p][i] + restShift;
             if (Float.isNaN(fused[i]) == false) {
                 lowest = Math.min(lowest, fused[i]);
             }
@@ -100,8 +210,20 @@ final class GqrFusion implements PoolFusion {
                 fused[i] = lowest == Float.POSITIVE_INFINITY ? 0f : lowest - 1f;
             }
         }
-        Refinement refinement = new Refinement(retrievers, scores, p, comp, compScores, positionInC, result, restShift, fused);
-        return new Fused(fused, i -> explain(refinement, i));
+        Refinement refinement = new Refinement(
+            retrievers,
+            scores,
+            p,
+            comp,
+            compScores,
+            refinedOn,
+            positionInC,
+            result,
+            ranked,
+            restShift,
+            fused
+        );
+        return new Fused(searchAgain ? pool : null, fused, i -> explain(refinement, i));
     }
 
     /** One shard's refinement, kept for explain. */
@@ -111,8 +233,10 @@ final class GqrFusion implements PoolFusion {
         int p,
         int[] comp,
         float[][] compScores,
+        int[] refinedOn,
         int[] positionInC,
         GuidedQueryRefinement.Result result,
+        Ranked ranked,
         float restShift,
         float[] fused
     ) {
@@ -134,7 +258,7 @@ final class GqrFusion implements PoolFusion {
                     Locale.ROOT,
                     "%s: outside the %d candidates, ranked after them by retriever [%s]'s own score, shifted by %s",
                     describe(),
-                    r.result().initialScores().length,
+                    r.ranked().inC().length,
                     primary,
                     r.restShift()
                 ),
@@ -142,9 +266,12 @@ final class GqrFusion implements PoolFusion {
             );
         }
         List<Explanation> details = new ArrayList<>();
-        details.add(
-            Explanation.match(r.result().initialScores()[c], String.format(Locale.ROOT, ExplainLabels.PRIMARY_BEFORE, primary))
-        );
+        details.add(Explanation.match(r.ranked().before()[c], String.format(Locale.ROOT, ExplainLabels.PRIMARY_BEFORE, primary)));
+        if (r.ranked().foundAgain()[i]) {
+            details.add(Explanation.match(r.ranked().after()[c], String.format(Locale.ROOT, ExplainLabels.FOUND_AGAIN, primary)));
+        }
+        // the position among the candidates the query was refined on (C before any second search); -1: not one of them
+        int refinedOn = Arrays.binarySearch(r.refinedOn(), r.ranked().pool()[i]);
         details.add(Explanation.match(raw, ExplainLabels.rawScore(primary)));
         for (int j = 0; j < r.comp().length; j++) {
             String name = r.retrievers().get(r.comp()[j]).name();
@@ -152,8 +279,12 @@ final class GqrFusion implements PoolFusion {
             if (Float.isNaN(complementary)) {
                 details
                     .add(Explanation.noMatch(String.format(Locale.ROOT, "complementary retriever [%s] cannot score this document", name)));
+            } else if (refinedOn < 0) {
+                details.add(
+                    Explanation.match(complementary, "complementary " + ExplainLabels.rawScore(name) + " (not a refinement candidate)")
+                );
             } else {
-                float normalized = parameters.normalization().apply(r.compScores()[j])[c];
+                float normalized = parameters.normalization().apply(r.compScores()[j])[refinedOn];
                 details.add(
                     Explanation.match(
                         complementary,

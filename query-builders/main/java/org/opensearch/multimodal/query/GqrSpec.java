@@ -17,11 +17,13 @@ import java.util.Set;
 
 /**
  * {@code {"gqr": {"primary": "tokens", "complementary": ["bm25", "text"], "pool_k": 10, "steps": 50,
- * "learning_rate": 1e-4, "temperature": 1, "alpha": 0.5, "normalization": "min_max"}}}: Guided Query Refinement
+ * "learning_rate": 1e-4, "temperature": 1, "alpha": 0.5, "normalization": "min_max", "search_again": false}}}: Guided
+ * Query Refinement
  * (docs/DESIGN.md §5). Everything about GQR's parameters lives here: parsing, defaults, validation and which retrievers
  * may be the primary. Unset {@code steps} and {@code learning_rate} take the primary's {@link PrimaryRole} defaults: 10
  * steps at 1e-3 for a single vector, 50 steps at 1e-4 for a multi-vector primary. Unset {@code complementary}: every
- * other retriever.
+ * other retriever. {@code search_again} (the paper's second variant): after refining, the primary searches the shard again
+ * with the refined query and its top {@code pool_k} join the candidates.
  */
 public record GqrSpec(
     String primary,
@@ -31,7 +33,8 @@ public record GqrSpec(
     Float learningRate,
     float temperature,
     float alpha,
-    ScoreNormalization normalization
+    ScoreNormalization normalization,
+    boolean searchAgain
 ) {
 
     static final int DEFAULT_POOL_K = 10;
@@ -41,17 +44,36 @@ public record GqrSpec(
      * How GQR may refine a kind of retriever as its primary: the defaults of its steps and learning rate, or why it
      * cannot be refined (a lexical retriever has no query vector).
      */
-    public record PrimaryRole(int defaultSteps, float defaultLearningRate, String refusal) {
+    public record PrimaryRole(int defaultSteps, float defaultLearningRate, String refusal, String searchAgainRefusal) {
 
-        /** A single query vector, scored by inner product: 10 steps at 1e-3. */
-        public static final PrimaryRole SINGLE_VECTOR = new PrimaryRole(10, 1e-3f, null);
+        /** A single query vector, scored by inner product: 10 steps at 1e-3; its HNSW graph can be searched again. */
+        public static final PrimaryRole SINGLE_VECTOR = new PrimaryRole(10, 1e-3f, null, null);
         /** A query token matrix, scored by MaxSim: 50 steps at 1e-4 (larger steps hurt, docs/DESIGN.md §5). */
-        public static final PrimaryRole MULTI_VECTOR = new PrimaryRole(50, 1e-4f, null);
+        public static final PrimaryRole MULTI_VECTOR = new PrimaryRole(
+            50,
+            1e-4f,
+            null,
+            "is multi_vector: its field has no index of its own to search again (it only scores the pool)"
+        );
 
         /** Not refinable, for the reason given (completes "retriever [name] ..."). */
         public static PrimaryRole refused(String reason) {
-            return new PrimaryRole(0, 0f, reason);
+            return new PrimaryRole(0, 0f, reason, reason);
         }
+    }
+
+    /** Without {@code search_again}. */
+    public GqrSpec(
+        String primary,
+        List<String> complementary,
+        int poolK,
+        Integer steps,
+        Float learningRate,
+        float temperature,
+        float alpha,
+        ScoreNormalization normalization
+    ) {
+        this(primary, complementary, poolK, steps, learningRate, temperature, alpha, normalization, false);
     }
 
     public GqrSpec {
@@ -102,6 +124,10 @@ public record GqrSpec(
         if (refusal != null) {
             throw invalid("primary", String.format(Locale.ROOT, "retriever [%s] %s", primary, refusal));
         }
+        String searchAgainRefusal = primarySpec.gqrRole().searchAgainRefusal();
+        if (searchAgain && searchAgainRefusal != null) {
+            throw invalid("search_again", String.format(Locale.ROOT, "primary [%s] %s", primary, searchAgainRefusal));
+        }
         for (String name : complementary) {
             if (retrievers.containsKey(name) == false) {
                 throw notARetriever("complementary", name, retrievers);
@@ -137,7 +163,14 @@ public record GqrSpec(
                 }
             }
         }
-        return new GqrFusion(primary, complementaryOf(retrievers.keySet()), poolK, parameters(retrievers.get(primary).gqrRole()), stats);
+        return new GqrFusion(
+            primary,
+            complementaryOf(retrievers.keySet()),
+            poolK,
+            parameters(retrievers.get(primary).gqrRole()),
+            searchAgain,
+            stats
+        );
     }
 
     /** The complementary retrievers: those named, or every retriever but the primary. */
@@ -163,6 +196,7 @@ public record GqrSpec(
         float temperature = 1f;
         float alpha = 0.5f;
         ScoreNormalization normalization = ScoreNormalization.MIN_MAX;
+        boolean searchAgain = false;
         for (Map.Entry<?, ?> option : options.entrySet()) {
             String key = String.valueOf(option.getKey());
             Object value = option.getValue();
@@ -181,10 +215,16 @@ public record GqrSpec(
                 case "temperature" -> temperature = number(value, key).floatValue();
                 case "alpha" -> alpha = number(value, key).floatValue();
                 case "normalization" -> normalization = ScoreNormalization.parse(String.valueOf(value));
+                case "search_again" -> {
+                    if (value instanceof Boolean == false) {
+                        throw invalid(key, String.format(Locale.ROOT, "must be true or false, got [%s]", value));
+                    }
+                    searchAgain = (Boolean) value;
+                }
                 default -> throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.gqr] unknown parameter [%s]", key));
             }
         }
-        return new GqrSpec(primary, complementary, poolK, steps, learningRate, temperature, alpha, normalization);
+        return new GqrSpec(primary, complementary, poolK, steps, learningRate, temperature, alpha, normalization, searchAgain);
     }
 
     private static Number number(Object value, String key) {
@@ -203,7 +243,8 @@ public record GqrSpec(
             in.readOptionalFloat(),
             in.readFloat(),
             in.readFloat(),
-            ScoreNormalization.valueOf(in.readString())
+            ScoreNormalization.valueOf(in.readString()),
+            in.readBoolean()
         );
     }
 
@@ -216,6 +257,7 @@ public record GqrSpec(
         out.writeFloat(temperature);
         out.writeFloat(alpha);
         out.writeString(normalization.name());
+        out.writeBoolean(searchAgain);
     }
 
     void toXContent(XContentBuilder builder) throws IOException {
@@ -231,5 +273,8 @@ public record GqrSpec(
             builder.field("learning_rate", learningRate);
         }
         builder.field("temperature", temperature).field("alpha", alpha).field("normalization", normalization.toString());
+        if (searchAgain) {
+            builder.field("search_again", true);
+        }
     }
 }

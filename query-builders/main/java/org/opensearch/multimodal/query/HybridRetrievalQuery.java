@@ -52,6 +52,9 @@ final class HybridRetrievalQuery extends Query {
         }
         PoolFusion.Fused result = fusion.fuse(inner, pool, retrievers, scores);
         stats.query(fusion.method(), System.nanoTime() - start);
+        if (result.pool() != null) {
+            pool = result.pool(); // GQR's second search added documents
+        }
         float[] fused = result.scores();
         // Lucene needs non-negative scores; a shift keeps the order (only z_score fusion can go below zero)
         float lowest = 0f;

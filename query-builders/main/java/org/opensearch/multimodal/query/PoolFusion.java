@@ -21,7 +21,14 @@ interface PoolFusion {
     /** {@code rrf}, {@code linear} or {@code gqr}: how the stats API counts it. */
     String method();
 
-    /** The fused scores (any sign, higher is better) and, for explain, how pool document i got its score. */
-    record Fused(float[] scores, IntFunction<Explanation> explain) {
+    /**
+     * The fused scores (any sign, higher is better) and, for explain, how pool document i got its score; {@code pool}
+     * the pool they score when the fusion widened it (GQR's second search), null when it is the pool it was given.
+     */
+    record Fused(int[] pool, float[] scores, IntFunction<Explanation> explain) {
+
+        Fused(float[] scores, IntFunction<Explanation> explain) {
+            this(null, scores, explain);
+        }
     }
 }

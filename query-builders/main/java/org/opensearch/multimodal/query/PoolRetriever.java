@@ -8,12 +8,14 @@ import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.mapper.StoredTokenMaxSim;
 import org.opensearch.multimodal.math.RefinablePrimary;
@@ -101,6 +103,14 @@ interface PoolRetriever {
         default String cannotRefine() {
             return null;
         }
+
+        /**
+         * GQR's {@code search_again}: its top {@code k} in the shard for the refined parameters {@code z} (global doc ids,
+         * increasing), searched as it searched for its own candidates; null when it has no index of its own to search.
+         */
+        default int[] searchAgain(IndexSearcher searcher, float[] z, int k) throws IOException {
+            return null;
+        }
     }
 
     /** A dense retriever: its KNN query proposes, the stored vectors score the pool exactly with the field's similarity. */
@@ -135,6 +145,23 @@ interface PoolRetriever {
             return similarity == VectorSimilarityFunction.EUCLIDEAN
                 ? "searches [" + field + "] by l2_norm; GQR refines inner-product scores (cosine or dot_product fields)"
                 : null;
+        }
+
+        /** The refined vector searched in the same graph, with the same filter and beam (its length does not change the order). */
+        @Override
+        public int[] searchAgain(IndexSearcher searcher, float[] z, int topK) throws IOException {
+            if (knnQuery instanceof KnnFloatVectorQuery == false) {
+                return null;
+            }
+            KnnFloatVectorQuery original = (KnnFloatVectorQuery) knnQuery;
+            float[] refined = VectorUtil.l2normalize(z.clone(), false);
+            int beam = Math.max(topK, original.getK());
+            Query again = beam > topK
+                ? new WideBeamKnnQuery(field, refined, topK, beam, original.getFilter())
+                : new KnnFloatVectorQuery(field, refined, topK, original.getFilter());
+            int[] found = topDocs(searcher, again, topK);
+            Arrays.sort(found);
+            return found;
         }
 
         /** Alone in a query with no fusion, its KNN query is the whole query. */

@@ -31,6 +31,8 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The multi-vector retriever, GQR over a shard's pool and the late-interaction rescorer on a real Lucene index spread
@@ -170,6 +172,46 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         assertTrue(explanation, explanation.contains("primary [text] score before refinement"));
         assertTrue(explanation, explanation.contains("complementary retriever [bm25] raw score"));
         assertTrue(explanation, explanation.contains("in the candidate set"));
+    }
+
+    public void testSearchAgainAddsWhatTheRefinedQueryFindsInTheGraph() throws IOException {
+        // the pool: the dense top 1 (doc 0, at 0 degrees) and the lexical top 1 (doc 2, "red" three times, at 50 degrees);
+        // alpha 1 turns the query from doc 0 toward doc 2 and beyond, where docs 3 (75) and 4 (100) lie outside the pool
+        GuidedQueryRefinement.Parameters refine = new GuidedQueryRefinement.Parameters(100, 0.05f, 1f, 1f, ScoreNormalization.MIN_MAX);
+        HybridRetrievalQuery plain = new HybridRetrievalQuery(
+            List.of(dense(1), lexical(1)),
+            new GqrFusion("text", List.of("bm25"), 2, refine, false, new MultimodalStats()),
+            new MultimodalStats()
+        );
+        assertEquals("plain GQR ranks the pool it was given", Set.of(0, 2), docs(searcher.search(plain, 10)));
+
+        HybridRetrievalQuery again = new HybridRetrievalQuery(
+            List.of(dense(1), lexical(1)),
+            new GqrFusion("text", List.of("bm25"), 2, refine, true, new MultimodalStats()),
+            new MultimodalStats()
+        );
+        TopDocs top = searcher.search(again, 10);
+        int[] ranked = order(top);
+        Set<Integer> added = docs(top);
+        added.removeAll(Set.of(0, 2));
+        assertFalse("the second search found documents outside the pool: " + Arrays.toString(ranked), added.isEmpty());
+        assertTrue("at most its top pool_k joined: " + added, added.size() <= 2);
+        assertNotEquals("the refined query turned away from the dense favourite", 0, ranked[0]);
+        for (int i = 1; i < top.scoreDocs.length; i++) {
+            assertTrue("ranked by the refined query", top.scoreDocs[i - 1].score >= top.scoreDocs[i].score);
+        }
+        for (int doc : added) {
+            String found = searcher.explain(again, doc).toString();
+            assertTrue(found, found.contains("found by primary [text]'s second search with the refined query"));
+            assertTrue(found, found.contains("primary [text] score before refinement"));
+            assertTrue(found, found.contains("in the candidate set"));
+        }
+        String withoutSecondSearch = searcher.explain(plain, 0).toString();
+        assertFalse(withoutSecondSearch, withoutSecondSearch.contains("second search"));
+    }
+
+    private static Set<Integer> docs(TopDocs top) {
+        return Arrays.stream(top.scoreDocs).map(d -> d.doc).collect(Collectors.toSet());
     }
 
     public void testGqrRefinesAMultiVectorPrimaryOnTheCandidatesItCanScore() throws IOException {

@@ -405,7 +405,14 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         );
         assertEquals(0, dense.fusion().gqr().parameters(GqrSpec.PrimaryRole.SINGLE_VECTOR).steps());
         assertEquals(List.of("bm25", "tokens"), dense.fusion().gqr().complementaryOf(dense.retrievers().keySet()));
+        assertFalse("search_again is off by default", dense.fusion().gqr().searchAgain());
         roundTrips(dense);
+
+        MultimodalQueryBuilder again = parseMultimodal(
+            "{\"query_text\": \"x\", " + THREE_RETRIEVERS + ", \"fusion\": {\"gqr\": {\"primary\": \"text\", \"search_again\": true}}}"
+        );
+        assertTrue(again.fusion().gqr().searchAgain());
+        roundTrips(again);
     }
 
     public void testGqrErrorsNameTheParameter() {
@@ -442,6 +449,14 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         );
         assertMessageContains(parseError(prefix + "\"primary\": \"text\", \"bogus\": 1}}}"), "[fusion.gqr] unknown parameter [bogus]");
         assertMessageContains(parseError(prefix + "\"complementary\": [\"bm25\"]}}}"), "[fusion.gqr.primary] is required");
+        assertMessageContains(
+            parseError(prefix + "\"primary\": \"text\", \"search_again\": \"yes\"}}}"),
+            "[fusion.gqr.search_again] must be true or false, got [yes]"
+        );
+        assertMessageContains(
+            parseError(prefix + "\"primary\": \"tokens\", \"search_again\": true}}}"),
+            "[fusion.gqr.search_again] primary [tokens] is multi_vector: its field has no index of its own to search again"
+        );
     }
 
     public void testMultiVectorRetrieverNeedsTextAndARetrieverThatProposesCandidates() throws IOException {
