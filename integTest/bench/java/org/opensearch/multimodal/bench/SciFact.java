@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,21 @@ record SciFact(List<Doc> corpus, Map<String, String> queries, Map<String, Map<St
         Map<String, Object> source() {
             return Map.of("title", title, "text", text, "title_text", titleAndText());
         }
+    }
+
+    /** The judged test queries by id: all of them, the dev split (every 10th, for tuning) and the held-out rest. */
+    record Split(List<String> all, List<String> dev, List<String> test) {
+    }
+
+    /** The benchmarks' one split of the judged test queries, by numeric id: every 10th is dev, the rest held out. */
+    Split split() {
+        List<String> all = queries.keySet().stream().filter(qrels::containsKey).sorted(Comparator.comparingInt(Integer::parseInt)).toList();
+        List<String> dev = new ArrayList<>();
+        List<String> test = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            (i % 10 == 0 ? dev : test).add(all.get(i));
+        }
+        return new Split(all, List.copyOf(dev), List.copyOf(test));
     }
 
     static SciFact load(Path dir) throws IOException {

@@ -107,17 +107,10 @@ public final class SciFactHybridBenchmark {
             return;
         }
         SciFact sciFact = SciFact.load(data);
-        List<String> queryIds = sciFact.queries()
-            .keySet()
-            .stream()
-            .filter(sciFact.qrels()::containsKey)
-            .sorted((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)))
-            .toList();
-        List<String> dev = new ArrayList<>();
-        List<String> test = new ArrayList<>();
-        for (int i = 0; i < queryIds.size(); i++) {
-            (i % 10 == 0 ? dev : test).add(queryIds.get(i));
-        }
+        SciFact.Split split = sciFact.split();
+        List<String> queryIds = split.all();
+        List<String> dev = split.dev();
+        List<String> test = split.test();
         System.out.printf(
             Locale.ROOT,
             "SciFact: %d docs; %d test queries = %d dev (every 10th by id, for tuning) + %d held out%n",

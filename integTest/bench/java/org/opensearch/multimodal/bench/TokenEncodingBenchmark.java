@@ -34,7 +34,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -111,17 +110,10 @@ public final class TokenEncodingBenchmark {
         }
         SciFact sciFact = SciFact.load(data);
         List<SciFact.Doc> corpus = sciFact.corpus().subList(0, Math.min(maxDocs, sciFact.corpus().size()));
-        List<String> queryIds = sciFact.queries()
-            .keySet()
-            .stream()
-            .filter(sciFact.qrels()::containsKey)
-            .sorted(Comparator.comparingInt(Integer::parseInt))
-            .toList();
-        List<String> dev = new ArrayList<>();
-        List<String> test = new ArrayList<>();
-        for (int i = 0; i < queryIds.size(); i++) {
-            (i % 10 == 0 ? dev : test).add(queryIds.get(i));
-        }
+        SciFact.Split split = sciFact.split();
+        List<String> queryIds = split.all();
+        List<String> dev = split.dev();
+        List<String> test = split.test();
         System.out.printf(
             Locale.ROOT,
             "SciFact: %d docs; %d queries = %d dev + %d held out; heap %d MB; configurations %s%n",

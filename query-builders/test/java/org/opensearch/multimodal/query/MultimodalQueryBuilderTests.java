@@ -255,14 +255,7 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         assertEquals("unset: the beam is twice k", 100, new DenseRetriever("v", MODEL, 50).beamWidth());
         assertEquals("at most 10,000", 10_000, new DenseRetriever("v", MODEL, 8_000).beamWidth());
         assertEquals("never below k", 10_000, new DenseRetriever("v", MODEL, 10_000).beamWidth());
-        assertEquals(parsed, parse(Strings.toString(MediaTypeRegistry.JSON, parsed)));
-        NamedWriteableRegistry registry = new NamedWriteableRegistry(searchModule.getNamedWriteables());
-        try (BytesStreamOutput out = new BytesStreamOutput()) {
-            out.writeNamedWriteable(parsed);
-            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), registry)) {
-                assertEquals(parsed, in.readNamedWriteable(QueryBuilder.class));
-            }
-        }
+        roundTrips(parsed);
         assertMessageContains(
             parseError(
                 "{\"query_text\": \"x\", \"retrievers\": {\"t\": {\"dense\": {\"field\": \"v\", \"k\": 50, \"num_candidates\": 20}}}}"
