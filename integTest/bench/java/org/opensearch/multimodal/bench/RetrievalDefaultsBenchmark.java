@@ -1,11 +1,8 @@
 package org.opensearch.multimodal.bench;
 
-import org.opensearch.action.bulk.BulkRequestBuilder;
-import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchRequestBuilder;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
-import org.opensearch.common.unit.TimeValue;
 import org.opensearch.index.query.MultiMatchQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.multimodal.math.ScoreNormalization;
@@ -129,34 +126,23 @@ public final class RetrievalDefaultsBenchmark {
             )
             .setMapping(mapping)
             .get();
-        long start = System.nanoTime();
-        BulkRequestBuilder[] bulk = {client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10))};
-        SciFactVectorCache.read(cache, corpus, false, (doc, dense, tokens) -> {
-            bulk[0]
-                .add(client.prepareIndex(INDEX).setId(doc.id()).setSource(Map.of("title", doc.title(), "text", doc.text(), "vec", dense)));
-            if (bulk[0].numberOfActions() == 200) {
-                flush(bulk[0]);
-                bulk[0] = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10));
-            }
-        });
-        if (bulk[0].numberOfActions() > 0) {
-            flush(bulk[0]);
-        }
+        double seconds = CachedVectorBulk.index(
+            client,
+            INDEX,
+            corpus,
+            cache,
+            false,
+            200,
+            (doc, dense, tokens) -> Map.of("title", doc.title(), "text", doc.text(), "vec", dense)
+        );
         client.admin().indices().prepareRefresh(INDEX).get();
         client.admin().indices().prepareForceMerge(INDEX).setMaxNumSegments(1).get();
         System.out.printf(
             Locale.ROOT,
             "indexed %d docs in %.0f s (dense vectors given), force-merged%n",
             corpus.size(),
-            (System.nanoTime() - start) / 1e9
+            seconds
         );
-    }
-
-    private static void flush(BulkRequestBuilder bulk) {
-        BulkResponse response = bulk.get();
-        if (response.hasFailures()) {
-            throw new IllegalStateException(response.buildFailureMessage());
-        }
     }
 
     /** The methods compared, by name, each a request for one query text. */

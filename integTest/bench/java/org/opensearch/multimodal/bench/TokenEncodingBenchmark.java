@@ -179,44 +179,17 @@ public final class TokenEncodingBenchmark {
             )
             .setMapping(mapping)
             .get();
-        long start = System.nanoTime();
         long[] tokenBytes = {0};
-        BulkRequestBuilder[] bulk = {client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10))};
         MultiVectorFormat format = new MultiVectorFormat(config.encoding(), config.poolFactor());
-        SciFactVectorCache.read(cache, corpus, true, (doc, dense, tokens) -> {
+        double seconds = CachedVectorBulk.index(client, index, corpus, cache, true, 50, (doc, dense, tokens) -> {
             byte[] packed = format.handOff(tokens);
             tokenBytes[0] += packed.length;
-            Map<String, Object> source = Map.of(
-                "title",
-                doc.title(),
-                "text",
-                doc.text(),
-                "vec",
-                dense,
-                "tokens",
-                Base64.getEncoder().encodeToString(packed)
-            );
-            bulk[0].add(client.prepareIndex(index).setId(doc.id()).setSource(source));
-            if (bulk[0].numberOfActions() == 50) {
-                flush(bulk[0]);
-                bulk[0] = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(10));
-            }
+            return Map.of("title", doc.title(), "text", doc.text(), "vec", dense, "tokens", Base64.getEncoder().encodeToString(packed));
         });
-        if (bulk[0].numberOfActions() > 0) {
-            flush(bulk[0]);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
         client.admin().indices().prepareRefresh(index).get();
         client.admin().indices().prepareFlush(index).get();
         System.out.printf(Locale.ROOT, "indexed %-18s %.0f docs/s (packed vectors given)%n", config, corpus.size() / seconds);
         return tokenBytes[0];
-    }
-
-    private static void flush(BulkRequestBuilder bulk) {
-        BulkResponse response = bulk.get();
-        if (response.hasFailures()) {
-            throw new IllegalStateException(response.buildFailureMessage());
-        }
     }
 
     /**

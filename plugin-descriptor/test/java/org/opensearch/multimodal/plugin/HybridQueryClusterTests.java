@@ -178,7 +178,7 @@ public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
             + "\"fusion\": {\"gqr\": {\"primary\": \"tokens\", \"search_again\": true}}}}";
         assertError(
             client().prepareSearch("again").setQuery(QueryBuilders.wrapperQuery(multiVectorAgain)),
-            "[fusion.gqr.search_again] primary [tokens] is multi_vector"
+            "[fusion.gqr.search_again] primary [tokens] has no index of its own to search again"
         );
     }
 

@@ -113,7 +113,12 @@ final class GqrFusion implements PoolFusion {
         int[] found = refinable.searchAgain(searcher, result.z(), poolK);
         if (found == null) {
             throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[fusion.gqr.search_again] primary [%s] has no index of its own to search again", primary)
+                String.format(
+                    Locale.ROOT,
+                    "[fusion.gqr.search_again] primary [%s] has no index of its own to search again (a multi_vector field needs "
+                        + "\"index\": true in its mapping)",
+                    primary
+                )
             );
         }
         int[] oldPool = ranked.pool();

@@ -49,12 +49,7 @@ public record GqrSpec(
         /** A single query vector, scored by inner product: 10 steps at 1e-3; its HNSW graph can be searched again. */
         public static final PrimaryRole SINGLE_VECTOR = new PrimaryRole(10, 1e-3f, null, null);
         /** A query token matrix, scored by MaxSim: 50 steps at 1e-4 (larger steps hurt, docs/DESIGN.md §5). */
-        public static final PrimaryRole MULTI_VECTOR = new PrimaryRole(
-            50,
-            1e-4f,
-            null,
-            "is multi_vector: its field has no index of its own to search again (it only scores the pool)"
-        );
+        public static final PrimaryRole MULTI_VECTOR = new PrimaryRole(50, 1e-4f, null, null);
 
         /** Not refinable, for the reason given (completes "retriever [name] ..."). */
         public static PrimaryRole refused(String reason) {

@@ -13,10 +13,12 @@ import java.util.Optional;
 
 /**
  * A late-interaction retriever over a {@code multi_vector} field: it scores every pool document by MaxSim against the
- * query's token vectors (encoded by {@code model} from {@code query_text}). It has no index, so it proposes no
- * candidates: other retrievers fill the pool.
+ * query's token vectors (encoded by {@code model} from {@code query_text}). On a field mapped with {@code "index": true}
+ * it also proposes its top {@code k} (0: the query's k): the field's candidate index (an HNSW graph of fixed-dimensional
+ * encodings) gives {@code num_candidates} (0: five times k, at most 10,000), exact MaxSim ranks them. On a field without
+ * an index it proposes nothing, and other retrievers must fill the pool.
  */
-public record MultiVectorRetriever(String field, String model) implements RetrieverSpec {
+public record MultiVectorRetriever(String field, String model, int k, int numCandidates) implements RetrieverSpec {
 
     public static final String TYPE = "multi_vector";
     static final RetrieverKind KIND = new RetrieverKind(TYPE, MultiVectorRetriever::parse, MultiVectorRetriever::new);
@@ -25,15 +27,36 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
         if (field == null || field.isBlank()) {
             throw new IllegalArgumentException("[multi_vector] retriever needs [field]");
         }
+        DenseRetriever.checkK(k);
+        if (numCandidates < 0 || numCandidates > DenseRetriever.MAX_K || (numCandidates > 0 && k > 0 && numCandidates < k)) {
+            throw new IllegalArgumentException(
+                String.format(
+                    Locale.ROOT,
+                    "[num_candidates] must be between [k] (%d) and %d, got [%d]",
+                    k,
+                    DenseRetriever.MAX_K,
+                    numCandidates
+                )
+            );
+        }
+    }
+
+    public MultiVectorRetriever(String field, String model) {
+        this(field, model, 0, 0);
     }
 
     MultiVectorRetriever(StreamInput in) throws IOException {
-        this(in.readString(), in.readOptionalString());
+        this(in.readString(), in.readOptionalString(), in.readVInt(), in.readVInt());
     }
 
     @Override
-    public int k() {
-        return 0;
+    public RetrieverSpec withQueryK(int queryK) {
+        return k == 0 ? new MultiVectorRetriever(field, model, queryK, numCandidates) : this;
+    }
+
+    /** How many the candidate index proposes for exact MaxSim: {@code num_candidates}, else five times k. */
+    int candidatesToScore() {
+        return numCandidates > 0 ? numCandidates : Math.max(k, Math.min(5 * k, DenseRetriever.MAX_K));
     }
 
     @Override
@@ -57,7 +80,7 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
 
     @Override
     public RetrieverSpec withModel(String mappedModel) {
-        return new MultiVectorRetriever(field, mappedModel);
+        return new MultiVectorRetriever(field, mappedModel, k, numCandidates);
     }
 
     @Override
@@ -75,13 +98,23 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
             .require(shard.context(), parameter + ".field", field, MultiVectorFieldType.class, TYPE);
         float[][] tokens = ShardFields.requireTokens(shard.vectors().tokens().get(model), fieldType.dims(), parameter, model, field);
         ModelCompatibility.check(parameter, model, shard.vectors().encoders().get(model), field, fieldType.fieldModel(), shard.services());
+        PoolRetriever.CandidateSearch candidates = fieldType.candidateEncoding() == null
+            ? null
+            : new PoolRetriever.CandidateSearch(
+                fieldType.candidateField(),
+                fieldType.candidateEncoding(),
+                shard.filter(),
+                candidatesToScore()
+            );
         return new PoolRetriever.MultiVector(
             name,
             field,
             tokens,
             fieldType.format(),
             fieldType.dims(),
-            TokenMemory.of(shard.services().limits())
+            TokenMemory.of(shard.services().limits()),
+            candidates,
+            k
         );
     }
 
@@ -94,6 +127,8 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
     public void writeTo(StreamOutput out) throws IOException {
         out.writeString(field);
         out.writeOptionalString(model);
+        out.writeVInt(k);
+        out.writeVInt(numCandidates);
     }
 
     @Override
@@ -102,12 +137,20 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
         if (model != null) {
             builder.field("model", model);
         }
+        if (k > 0) {
+            builder.field("k", k);
+        }
+        if (numCandidates > 0) {
+            builder.field("num_candidates", numCandidates);
+        }
         builder.endObject();
     }
 
     static MultiVectorRetriever parse(XContentParser parser, String name) throws IOException {
         String field = null;
         String model = null;
+        int k = 0;
+        int numCandidates = 0;
         String key = null;
         for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
             if (token == XContentParser.Token.FIELD_NAME) {
@@ -116,6 +159,10 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
                 field = parser.text();
             } else if (token.isValue() && "model".equals(key)) {
                 model = parser.text();
+            } else if (token.isValue() && "k".equals(key)) {
+                k = RetrieverParams.count(parser, name, TYPE, "k", parser.intValue());
+            } else if (token.isValue() && "num_candidates".equals(key)) {
+                numCandidates = RetrieverParams.count(parser, name, TYPE, "num_candidates", parser.intValue());
             } else {
                 throw new ParsingException(
                     parser.getTokenLocation(),
@@ -124,7 +171,7 @@ public record MultiVectorRetriever(String field, String model) implements Retrie
             }
         }
         try {
-            return new MultiVectorRetriever(field, model);
+            return new MultiVectorRetriever(field, model, k, numCandidates);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[retrievers.%s] %s", name, e.getMessage()));
         }

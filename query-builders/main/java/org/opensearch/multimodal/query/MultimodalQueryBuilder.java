@@ -19,6 +19,7 @@ import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryParser;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.services.MultimodalServices;
 
 import java.io.IOException;
@@ -169,11 +170,6 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             throw new IllegalArgumentException("[retrievers] must name at least one retriever");
         }
         inputs.check();
-        if (retrievers.values().stream().allMatch(r -> r.k() == 0)) {
-            throw new IllegalArgumentException(
-                "[retrievers] a multi_vector retriever only scores candidates: add a dense or lexical retriever to propose them"
-            );
-        }
         for (Map.Entry<String, ? extends RetrieverSpec> named : retrievers.entrySet()) {
             named.getValue().checkInputs(named.getKey(), inputs);
         }
@@ -580,10 +576,19 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
             pool.add(named.getValue().onShard(named.getKey(), shard));
         }
+        if (pool.stream().noneMatch(PoolRetriever::proposes)) {
+            throw new IllegalArgumentException(
+                "[retrievers] nothing proposes candidates: a multi_vector field without an index of its own (\"index\": true in its "
+                    + "mapping) only scores them; add a dense or lexical retriever"
+            );
+        }
         if (pool.size() == 1 && fusion == null && pool.get(0).standalone() != null) {
             return pool.get(0).standalone();
         }
-        FusionSpec fusionSpec = fusion == null ? FusionSpec.defaultRrf() : fusion;
+        FusionSpec fusionSpec = fusion != null ? fusion
+            : pool.size() == 1 ? new FusionSpec(FusionSpec.LINEAR, FusionSpec.DEFAULT_RANK_CONSTANT, ScoreNormalization.NONE, Map.of())
+                // one retriever alone keeps its own scores, which compare across shards (per-shard ranks would tie)
+                : FusionSpec.defaultRrf();
         return new HybridRetrievalQuery(pool, fusionSpec.onShard(retrievers, pool, node.stats()), node.stats());
     }
 

@@ -18,6 +18,7 @@ import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.VectorUtil;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.mapper.StoredTokenMaxSim;
+import org.opensearch.multimodal.math.FixedDimensionalEncoding;
 import org.opensearch.multimodal.math.RefinablePrimary;
 
 import java.io.IOException;
@@ -34,6 +35,11 @@ interface PoolRetriever {
 
     /** Global doc ids of this retriever's top k in the shard. */
     int[] topK(IndexSearcher searcher) throws IOException;
+
+    /** Whether it proposes candidates at all (a multi_vector field without an index of its own only scores). */
+    default boolean proposes() {
+        return true;
+    }
 
     /** The exact score of each of {@code pool} (global doc ids, increasing). */
     float[] score(IndexSearcher searcher, int[] pool) throws IOException;
@@ -191,22 +197,89 @@ interface PoolRetriever {
     }
 
     /**
+     * A multi_vector field's candidate index: {@code count} documents from the HNSW graph of its fixed-dimensional
+     * encodings ({@code field}) for a query token matrix, with the query's filter.
+     */
+    record CandidateSearch(String field, FixedDimensionalEncoding encoding, Query filter, int count) {
+
+        Query query(float[][] tokens) {
+            return new KnnFloatVectorQuery(field, encoding.encodeQuery(tokens, tokens.length), count, filter);
+        }
+    }
+
+    /**
      * A late-interaction retriever: proposes nothing, scores each pool document by MaxSim of the query's token vectors
      * against the document's {@code multi_vector} field, on its encoded form ({@link MultiVectorFormat},
      * {@link EncodedMaxSim}: rows L2-normalized when indexed).
      */
-    record MultiVector(String name, String field, float[][] queryTokens, MultiVectorFormat format, int dims, TokenMemory memory)
-        implements
-            Refinable {
+    record MultiVector(
+        String name,
+        String field,
+        float[][] queryTokens,
+        MultiVectorFormat format,
+        int dims,
+        TokenMemory memory,
+        CandidateSearch candidates,
+        int k
+    ) implements Refinable {
+
+        /** Without a candidate index: it proposes nothing. */
+        MultiVector(String name, String field, float[][] queryTokens, MultiVectorFormat format, int dims, TokenMemory memory) {
+            this(name, field, queryTokens, format, dims, memory, null, 0);
+        }
+
+        /** The candidate index's proposals ranked by exact MaxSim, the best k; nothing without a candidate index. */
+        @Override
+        public int[] topK(IndexSearcher searcher) throws IOException {
+            return candidates == null ? new int[0] : proposals(searcher, queryTokens, k);
+        }
+
+        /** GQR's second search: the refined token matrix's candidates from the field's index, the best k by its MaxSim. */
+        @Override
+        public int[] searchAgain(IndexSearcher searcher, float[] z, int topK) throws IOException {
+            if (candidates == null) {
+                return null;
+            }
+            float[][] refined = new float[queryTokens.length][];
+            for (int t = 0; t < refined.length; t++) {
+                refined[t] = Arrays.copyOfRange(z, t * dims, (t + 1) * dims);
+            }
+            int[] found = proposals(searcher, refined, topK);
+            Arrays.sort(found);
+            return found;
+        }
+
+        private int[] proposals(IndexSearcher searcher, float[][] tokens, int topK) throws IOException {
+            int[] found = topDocs(searcher, candidates.query(tokens), candidates.count());
+            Arrays.sort(found);
+            float[] scores = maxSim(searcher, found, tokens);
+            Integer[] order = new Integer[found.length];
+            int n = 0;
+            for (int i = 0; i < found.length; i++) {
+                if (Float.isNaN(scores[i]) == false) {
+                    order[n++] = i;
+                }
+            }
+            Arrays.sort(order, 0, n, (a, b) -> Float.compare(scores[b], scores[a]));
+            int[] top = new int[Math.min(topK, n)];
+            for (int i = 0; i < top.length; i++) {
+                top[i] = found[order[i]];
+            }
+            return top;
+        }
 
         @Override
-        public int[] topK(IndexSearcher searcher) {
-            return new int[0];
+        public boolean proposes() {
+            return candidates != null;
         }
 
         @Override
         public float[] score(IndexSearcher searcher, int[] pool) throws IOException {
-            StoredTokenMaxSim maxSim = new StoredTokenMaxSim(queryTokens, format, dims);
+            return maxSim(searcher, pool, queryTokens);
+        }
+
+        private float[] maxSim(IndexSearcher searcher, int[] pool, float[][] tokens) throws IOException {
+            StoredTokenMaxSim maxSim = new StoredTokenMaxSim(tokens, format, dims);
             return scoreByLeaf(searcher, pool, leaf -> {
                 BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
                 if (values == null) {

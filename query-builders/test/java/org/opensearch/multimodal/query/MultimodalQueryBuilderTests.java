@@ -380,7 +380,7 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
             "{\"query_text\": \"x\", " + THREE_RETRIEVERS
                 + ", \"fusion\": {\"gqr\": {\"primary\": \"tokens\", \"complementary\": [\"bm25\", \"text\"], \"pool_k\": 12, \"alpha\": 0.25}}}"
         );
-        assertEquals(new MultiVectorRetriever("t", MODEL), parsed.retrievers().get("tokens"));
+        assertEquals(new MultiVectorRetriever("t", MODEL, MultimodalQueryBuilder.DEFAULT_K, 0), parsed.retrievers().get("tokens"));
         GqrSpec gqr = parsed.fusion().gqr();
         assertEquals("tokens", gqr.primary());
         assertEquals(List.of("bm25", "text"), gqr.complementary());
@@ -408,7 +408,7 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         roundTrips(again);
     }
 
-    public void testGqrErrorsNameTheParameter() {
+    public void testGqrErrorsNameTheParameter() throws IOException {
         String prefix = "{\"query_text\": \"x\", " + THREE_RETRIEVERS + ", \"fusion\": {\"gqr\": {";
         assertMessageContains(parseError(prefix + "\"primary\": \"bm25\"}}}"), "[fusion.gqr.primary] retriever [bm25] is lexical");
         assertMessageContains(parseError(prefix + "\"primary\": \"nope\"}}}"), "[fusion.gqr.primary] names retriever [nope]");
@@ -446,15 +446,14 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
             parseError(prefix + "\"primary\": \"text\", \"search_again\": \"yes\"}}}"),
             "[fusion.gqr.search_again] must be true or false, got [yes]"
         );
-        assertMessageContains(
-            parseError(prefix + "\"primary\": \"tokens\", \"search_again\": true}}}"),
-            "[fusion.gqr.search_again] primary [tokens] is multi_vector: its field has no index of its own to search again"
-        );
+        // a multi-vector primary may search again where its field has an index: the shard decides (a 400 there otherwise)
+        roundTrips(parseMultimodal(prefix + "\"primary\": \"tokens\", \"search_again\": true}}}"));
     }
 
     public void testMultiVectorRetrieverNeedsTextAndARetrieverThatProposesCandidates() throws IOException {
         String tokensOnly = "\"retrievers\": {\"tokens\": {\"multi_vector\": {\"field\": \"t\", \"model\": \"" + MODEL + "\"}}}";
-        assertMessageContains(parseError("{\"query_text\": \"x\", " + tokensOnly + "}"), "add a dense or lexical retriever");
+        MultimodalQueryBuilder alone = parseMultimodal("{\"query_text\": \"x\", " + tokensOnly + "}");
+        assertEquals("it proposes the query's k where its field has an index", 100, alone.retrievers().get("tokens").k());
         assertMessageContains(
             parseError("{\"query_vector\": [1, 2], " + THREE_RETRIEVERS + "}"),
             "[retrievers.tokens.multi_vector] needs [query_text]"
@@ -468,9 +467,22 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         assertMessageContains(
             parseError(
                 "{\"query_text\": \"x\", \"retrievers\": {\"a\": {\"dense\": {\"field\": \"v\", \"model\": \"m\"}}, "
-                    + "\"t\": {\"multi_vector\": {\"field\": \"t\", \"model\": \"m\", \"k\": 5}}}}"
+                    + "\"t\": {\"multi_vector\": {\"field\": \"t\", \"model\": \"m\", \"top\": 5}}}}"
             ),
-            "[retrievers.t.multi_vector] unknown parameter [k]"
+            "[retrievers.t.multi_vector] unknown parameter [top]"
+        );
+        MultimodalQueryBuilder withK = parseMultimodal(
+            "{\"query_text\": \"x\", \"retrievers\": {\"t\": {\"multi_vector\": {\"field\": \"t\", \"model\": \"m\", \"k\": 5, "
+                + "\"num_candidates\": 80}}}}"
+        );
+        assertEquals(new MultiVectorRetriever("t", "m", 5, 80), withK.retrievers().get("t"));
+        assertEquals("num_candidates unset: five times k", 25, new MultiVectorRetriever("t", "m", 5, 0).candidatesToScore());
+        roundTrips(withK);
+        assertMessageContains(
+            parseError(
+                "{\"query_text\": \"x\", \"retrievers\": {\"t\": {\"multi_vector\": {\"field\": \"t\", \"k\": 5, \"num_candidates\": 2}}}}"
+            ),
+            "[num_candidates] must be between [k] (5) and 10000, got [2]"
         );
     }
 

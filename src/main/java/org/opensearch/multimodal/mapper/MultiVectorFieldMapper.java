@@ -1,6 +1,9 @@
 package org.opensearch.multimodal.mapper;
 
+import org.apache.lucene.document.BinaryDocValuesField;
+import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LateInteractionField;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.FieldExistsQuery;
 import org.apache.lucene.search.Query;
 import org.opensearch.core.xcontent.XContentParser;
@@ -10,6 +13,7 @@ import org.opensearch.index.mapper.ParseContext;
 import org.opensearch.index.mapper.TextSearchInfo;
 import org.opensearch.index.mapper.ValueFetcher;
 import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.multimodal.math.FixedDimensionalEncoding;
 import org.opensearch.multimodal.math.TokenEncoding;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.search.lookup.SearchLookup;
@@ -60,6 +64,15 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
             FieldModel.FINGERPRINT,
             m -> toType(m).fieldModel.fingerprint()
         );
+        private final Parameter<Boolean> index = Parameter
+            .boolParam("index", false, m -> toType(m).fieldType().candidates() != null, false);
+        private final Parameter<CandidateIndexOptions> indexOptions = new Parameter<>(
+            "index_options",
+            false,
+            () -> CandidateIndexOptions.DEFAULT,
+            (n, c, o) -> CandidateIndexOptions.parse(o),
+            m -> toType(m).indexOptions
+        ).setSerializer((b, n, v) -> v.toXContent(b, n), CandidateIndexOptions::toString);
         private final Parameter<Map<String, String>> meta = Parameter.metaParam();
 
         public Builder(String name, int maxVectors) {
@@ -69,7 +82,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
 
         @Override
         protected List<Parameter<?>> getParameters() {
-            return List.of(dims, encoding, poolFactor, model, fingerprint, meta);
+            return List.of(dims, encoding, poolFactor, index, indexOptions, model, fingerprint, meta);
         }
 
         @Override
@@ -82,9 +95,17 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
                 dims.getValue(),
                 new MultiVectorFormat(TokenEncoding.parse(encoding.getValue()), poolFactor.getValue()),
                 new FieldModel(model.getValue(), fingerprint.getValue()),
+                index.getValue() ? indexOptions.getValue() : null,
                 meta.getValue()
             );
-            return new MultiVectorFieldMapper(name, fieldType, maxVectors, multiFieldsBuilder.build(this, context), copyTo.build());
+            return new MultiVectorFieldMapper(
+                name,
+                fieldType,
+                indexOptions.getValue(),
+                maxVectors,
+                multiFieldsBuilder.build(this, context),
+                copyTo.build()
+            );
         }
     }
 
@@ -97,10 +118,13 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
     private final int maxVectors;
     private final FieldModel fieldModel;
     private final MultiVectorFormat format;
+    /** As mapped, also when {@code index} is false (so a merge keeps what the mapping said). */
+    private final CandidateIndexOptions indexOptions;
 
     private MultiVectorFieldMapper(
         String simpleName,
         MultiVectorFieldType fieldType,
+        CandidateIndexOptions indexOptions,
         int maxVectors,
         MultiFields multiFields,
         CopyTo copyTo
@@ -110,6 +134,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         this.maxVectors = maxVectors;
         this.fieldModel = fieldType.fieldModel();
         this.format = fieldType.format();
+        this.indexOptions = indexOptions;
     }
 
     @Override
@@ -126,18 +151,35 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         if (context.doc().getByKey(field) != null) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "field [%s] takes one array of vectors per document", field));
         }
+        BinaryDocValuesField stored;
         if (context.parser().currentToken() == XContentParser.Token.VALUE_STRING) {
-            context.doc().addWithKey(field, format.fromPacked(base64(context.parser().text(), field), field, dims, maxVectors));
-            return;
+            stored = format.fromPacked(base64(context.parser().text(), field), field, dims, maxVectors);
+        } else {
+            float[][] vectors = VectorParsing.readVectors(context.parser(), field, dims, maxVectors);
+            if (vectors.length == 0) {
+                return;
+            }
+            for (float[] vector : vectors) {
+                VectorMath.l2NormalizeInPlace(vector);
+            }
+            stored = format.field(field, vectors);
         }
-        float[][] vectors = VectorParsing.readVectors(context.parser(), field, dims, maxVectors);
-        if (vectors.length == 0) {
-            return;
+        context.doc().addWithKey(field, stored);
+        FixedDimensionalEncoding candidates = fieldType().candidateEncoding();
+        if (candidates != null) {
+            // the encoding of the rows as stored (pooled, encoded): what MaxSim will score is what proposes
+            float[][] rows = format.decode(stored.binaryValue(), dims);
+            if (rows.length > 0) {
+                context.doc()
+                    .add(
+                        new KnnFloatVectorField(
+                            fieldType().candidateField(),
+                            candidates.encodeDocument(rows),
+                            VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT
+                        )
+                    );
+            }
         }
-        for (float[] vector : vectors) {
-            VectorMath.l2NormalizeInPlace(vector);
-        }
-        context.doc().addWithKey(field, format.field(field, vectors));
     }
 
     private static byte[] base64(String value, String field) {
@@ -171,18 +213,55 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         return CONTENT_TYPE;
     }
 
-    /** The searchable side of a {@code multi_vector} field: it scores candidates, it has no index of its own. */
+    /**
+     * The searchable side of a {@code multi_vector} field: it scores candidates; with {@code "index": true} it also
+     * proposes them, from an HNSW graph of each document's fixed-dimensional encoding ({@link #candidateField()}).
+     */
     public static final class MultiVectorFieldType extends MappedFieldType {
+
+        /** The Lucene field of a multi_vector field's candidate encodings: not a mapped field, never in _source. */
+        public static final String CANDIDATE_SUFFIX = "._candidates";
 
         private final int dims;
         private final MultiVectorFormat format;
         private final FieldModel fieldModel;
+        private final CandidateIndexOptions candidates;
+        private final FixedDimensionalEncoding candidateEncoding;
 
         public MultiVectorFieldType(String name, int dims, MultiVectorFormat format, FieldModel fieldModel, Map<String, String> meta) {
+            this(name, dims, format, fieldModel, null, meta);
+        }
+
+        /** {@code candidates} null: no index of its own ({@code "index": false}). */
+        public MultiVectorFieldType(
+            String name,
+            int dims,
+            MultiVectorFormat format,
+            FieldModel fieldModel,
+            CandidateIndexOptions candidates,
+            Map<String, String> meta
+        ) {
             super(name, false, false, true, TextSearchInfo.NONE, meta);
             this.dims = dims;
             this.format = format;
             this.fieldModel = fieldModel;
+            this.candidates = candidates;
+            this.candidateEncoding = candidates == null ? null : candidates.encoding(dims);
+        }
+
+        /** Its candidate index's options; null when it has none. */
+        public CandidateIndexOptions candidates() {
+            return candidates;
+        }
+
+        /** The encoding of its candidate index (documents at index time, queries at search time); null without one. */
+        public FixedDimensionalEncoding candidateEncoding() {
+            return candidateEncoding;
+        }
+
+        /** The Lucene field holding its documents' encodings. */
+        public String candidateField() {
+            return name() + CANDIDATE_SUFFIX;
         }
 
         /** How its token vectors are encoded and pooled. */

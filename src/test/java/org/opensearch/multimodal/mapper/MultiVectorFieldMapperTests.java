@@ -1,7 +1,9 @@
 package org.opensearch.multimodal.mapper;
 
+import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LateInteractionField;
 import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.index.mapper.DocumentMapper;
 import org.opensearch.index.mapper.MapperParsingException;
@@ -61,6 +63,61 @@ public final class MultiVectorFieldMapperTests extends MapperServiceTestCase {
         assertArrayEquals(new float[]{0.6f, 0.8f}, rows[0], 1e-6f);
         assertArrayEquals(new float[]{0f, 1f}, rows[1], 1e-6f);
         assertArrayEquals(new float[]{-1f, 0f}, rows[2], 1e-6f);
+    }
+
+    public void testAnIndexedFieldAddsTheEncodingOfItsStoredRowsToAGraph() throws IOException {
+        DocumentMapper mapper = createDocumentMapper(
+            fieldMapping(b -> b.field("type", "multi_vector").field("dims", 2).field("index", true))
+        );
+        ParsedDocument doc = mapper.parse(source("{\"field\": [[3, 4], [0, 2]]}"));
+        List<IndexableField> graph = doc.rootDoc().getFields().stream().filter(f -> f.name().equals("field._candidates")).toList();
+        assertEquals(1, graph.size());
+        KnnFloatVectorField candidates = (KnnFloatVectorField) graph.get(0);
+        assertEquals(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, candidates.fieldType().vectorSimilarityFunction());
+        // the default encoding, one bucket without projection: the mean of the normalized rows (0.6, 0.8) and (0, 1)
+        assertArrayEquals(new float[]{0.3f, 0.9f}, candidates.vectorValue(), 1e-6f);
+
+        MapperService options = createMapperService(
+            fieldMapping(
+                b -> b.field("type", "multi_vector")
+                    .field("dims", 8)
+                    .field("index", true)
+                    .startObject("index_options")
+                    .field("repetitions", 2)
+                    .field("bits", 2)
+                    .field("projection", 4)
+                    .endObject()
+            )
+        );
+        String source = options.documentMapper().mappingSource().string();
+        assertTrue(source, source.contains("\"index\":true") && source.contains("\"repetitions\":2,\"bits\":2,\"projection\":4"));
+        assertEquals(
+            2 * 4 * 4,
+            ((MultiVectorFieldMapper.MultiVectorFieldType) options.fieldType("field")).candidateEncoding().dimensions()
+        );
+        assertNull(
+            "not indexed: no candidate index",
+            ((MultiVectorFieldMapper.MultiVectorFieldType) createMapperService(
+                fieldMapping(b -> b.field("type", "multi_vector").field("dims", 2))
+            ).fieldType("field")).candidateEncoding()
+        );
+        MapperParsingException unknown = expectThrows(
+            MapperParsingException.class,
+            () -> createMapperService(
+                fieldMapping(
+                    b -> b.field("type", "multi_vector")
+                        .field("dims", 2)
+                        .field("index", true)
+                        .startObject("index_options")
+                        .field("nope", 1)
+                        .endObject()
+                )
+            )
+        );
+        assertTrue(
+            DenseVectorFieldMapperTests.fullMessage(unknown),
+            DenseVectorFieldMapperTests.fullMessage(unknown).contains("unknown parameter [index_options.nope]")
+        );
     }
 
     public void testTokensLeftOutOfSourceAreStillIndexed() throws IOException {
