@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -52,29 +53,14 @@ public final class RetrievalDefaultsBenchmark {
     }
 
     public static void main(String[] rawArgs) throws Exception {
-        List<String> args = Arrays.stream(rawArgs)
-            .flatMap(a -> Arrays.stream(a.trim().split("\\s+")))
-            .filter(a -> a.isEmpty() == false)
-            .toList();
-        Path data = Path.of("../shared/data/scifact");
-        Path models = Path.of("target/models");
-        Path home = Path.of("target/bench");
-        int maxDocs = Integer.MAX_VALUE;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--data" -> data = Path.of(args.get(++i));
-                case "--models" -> models = Path.of(args.get(++i));
-                case "--home" -> home = Path.of(args.get(++i));
-                case "--docs" -> maxDocs = Integer.parseInt(args.get(++i));
-                default -> throw new IllegalArgumentException("unknown option " + args.get(i));
-            }
-        }
-        if (Files.isDirectory(data) == false) {
-            System.out.println("SciFact data not found at " + data.toAbsolutePath() + "; nothing to measure.");
+        BenchArgs args = BenchArgs.parse(rawArgs, Set.of());
+        SciFact sciFact = args.sciFact();
+        if (sciFact == null) {
             return;
         }
-        SciFact sciFact = SciFact.load(data);
-        List<SciFact.Doc> corpus = sciFact.corpus().subList(0, Math.min(maxDocs, sciFact.corpus().size()));
+        List<SciFact.Doc> corpus = args.corpus(sciFact);
+        Path models = args.models();
+        Path home = args.home();
         SciFact.Split split = sciFact.split();
         List<String> queryIds = split.all();
         List<String> dev = split.dev();

@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Compact token vectors on BEIR SciFact (issue 14), in one run on one node: every {@code multi_vector} encoding with
@@ -78,38 +79,24 @@ public final class TokenEncodingBenchmark {
     }
 
     public static void main(String[] rawArgs) throws Exception {
-        List<String> args = Arrays.stream(rawArgs)
-            .flatMap(a -> Arrays.stream(a.trim().split("\\s+")))
-            .filter(a -> a.isEmpty() == false)
-            .toList();
-        Path data = Path.of("../shared/data/scifact");
-        Path models = Path.of("target/models");
-        Path home = Path.of("target/bench");
-        int maxDocs = Integer.MAX_VALUE;
+        BenchArgs args = BenchArgs.parse(rawArgs, Set.of("--configs", "--recommended"));
         List<Config> configs = new ArrayList<>();
         for (TokenEncoding encoding : TokenEncoding.values()) {
             for (int pool = 1; pool <= 3; pool++) {
                 configs.add(new Config(encoding, pool));
             }
         }
-        Config recommended = new Config(TokenEncoding.INT8, 2);
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--data" -> data = Path.of(args.get(++i));
-                case "--models" -> models = Path.of(args.get(++i));
-                case "--home" -> home = Path.of(args.get(++i));
-                case "--docs" -> maxDocs = Integer.parseInt(args.get(++i));
-                case "--configs" -> configs = Arrays.stream(args.get(++i).split(",")).map(Config::parse).toList();
-                case "--recommended" -> recommended = Config.parse(args.get(++i));
-                default -> throw new IllegalArgumentException("unknown option " + args.get(i));
-            }
+        if (args.get("--configs", null) != null) {
+            configs = Arrays.stream(args.get("--configs", null).split(",")).map(Config::parse).toList();
         }
-        if (Files.isDirectory(data) == false) {
-            System.out.println("SciFact data not found at " + data.toAbsolutePath() + "; nothing to measure.");
+        Config recommended = Config.parse(args.get("--recommended", "int8:2"));
+        SciFact sciFact = args.sciFact();
+        if (sciFact == null) {
             return;
         }
-        SciFact sciFact = SciFact.load(data);
-        List<SciFact.Doc> corpus = sciFact.corpus().subList(0, Math.min(maxDocs, sciFact.corpus().size()));
+        List<SciFact.Doc> corpus = args.corpus(sciFact);
+        Path models = args.models();
+        Path home = args.home();
         SciFact.Split split = sciFact.split();
         List<String> queryIds = split.all();
         List<String> dev = split.dev();
