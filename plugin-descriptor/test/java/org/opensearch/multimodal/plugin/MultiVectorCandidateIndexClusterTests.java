@@ -1,7 +1,7 @@
 package org.opensearch.multimodal.plugin;
 
 import org.opensearch.ExceptionsHelper;
-import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
@@ -14,8 +14,6 @@ import org.opensearch.test.OpenSearchIntegTestCase;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
@@ -61,15 +59,8 @@ public class MultiVectorCandidateIndexClusterTests extends OpenSearchIntegTestCa
                 Map.of("index.number_of_shards", shards, "index.number_of_replicas", 0, "index.default_pipeline", "tokens")
             ).setMapping(mapping)
         );
-        BulkRequestBuilder bulk = client().prepareBulk();
-        Path corpus = Path.of(System.getProperty("tests.demo.corpus", "integTest/demo/corpus/docs.jsonl"));
-        for (String line : Files.readAllLines(corpus, StandardCharsets.UTF_8)) {
-            if (line.isBlank() == false) {
-                String id = line.replaceAll("^\\{\"id\": \"(\\d+)\".*$", "$1");
-                bulk.add(client().prepareIndex(index).setId(id).setSource(line, XContentType.JSON));
-            }
-        }
-        assertFalse(bulk.get().buildFailureMessage(), bulk.get().hasFailures());
+        BulkResponse response = DemoCorpusBulk.index(client(), index);
+        assertFalse(response.buildFailureMessage(), response.hasFailures());
         refresh(index);
     }
 

@@ -22,8 +22,6 @@ import org.opensearch.test.OpenSearchIntegTestCase;
 
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
@@ -86,15 +84,7 @@ public class TokenEncodingClusterTests extends OpenSearchIntegTestCase {
     }
 
     private void indexCorpus(String index) throws Exception {
-        BulkRequestBuilder bulk = client().prepareBulk();
-        Path corpus = Path.of(System.getProperty("tests.demo.corpus", "integTest/demo/corpus/docs.jsonl"));
-        for (String line : Files.readAllLines(corpus, StandardCharsets.UTF_8)) {
-            if (line.isBlank() == false) {
-                String id = line.replaceAll("^\\{\"id\": \"(\\d+)\".*$", "$1");
-                bulk.add(client().prepareIndex(index).setId(id).setSource(line, XContentType.JSON));
-            }
-        }
-        BulkResponse response = bulk.get();
+        BulkResponse response = DemoCorpusBulk.index(client(), index);
         assertFalse(response.buildFailureMessage(), response.hasFailures());
         refresh(index);
     }
