@@ -15,7 +15,9 @@ import java.util.Optional;
  * A late-interaction retriever over a {@code multi_vector} field: it scores every pool document by MaxSim against the
  * query's token vectors (encoded by {@code model} from {@code query_text}). On a field mapped with {@code "index": true}
  * it also proposes its top {@code k} (0: the query's k): the field's candidate index (an HNSW graph of fixed-dimensional
- * encodings) gives {@code num_candidates} (0: five times k, at most 10,000), exact MaxSim ranks them. On a field without
+ * encodings) gives {@code num_candidates} (0: twice k, at most 10,000, as a dense retriever's beam: on SciFact it
+ * recalled 0.91 of an exhaustive MaxSim's top 100 at 5.8x a dense query's time, five times k 0.99 at 10.9x), exact
+ * MaxSim ranks them. On a field without
  * an index it proposes nothing, and other retrievers must fill the pool.
  */
 public record MultiVectorRetriever(String field, String model, int k, int numCandidates) implements RetrieverSpec {
@@ -54,9 +56,9 @@ public record MultiVectorRetriever(String field, String model, int k, int numCan
         return k == 0 ? new MultiVectorRetriever(field, model, queryK, numCandidates) : this;
     }
 
-    /** How many the candidate index proposes for exact MaxSim: {@code num_candidates}, else five times k. */
+    /** How many the candidate index proposes for exact MaxSim: {@code num_candidates}, else twice k. */
     int candidatesToScore() {
-        return numCandidates > 0 ? numCandidates : Math.max(k, Math.min(5 * k, DenseRetriever.MAX_K));
+        return numCandidates > 0 ? numCandidates : Math.max(k, Math.min(2 * k, DenseRetriever.MAX_K));
     }
 
     @Override

@@ -476,7 +476,7 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
                 + "\"num_candidates\": 80}}}}"
         );
         assertEquals(new MultiVectorRetriever("t", "m", 5, 80), withK.retrievers().get("t"));
-        assertEquals("num_candidates unset: five times k", 25, new MultiVectorRetriever("t", "m", 5, 0).candidatesToScore());
+        assertEquals("num_candidates unset: twice k", 10, new MultiVectorRetriever("t", "m", 5, 0).candidatesToScore());
         roundTrips(withK);
         assertMessageContains(
             parseError(
