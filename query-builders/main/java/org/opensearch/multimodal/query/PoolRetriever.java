@@ -196,6 +196,13 @@ interface PoolRetriever {
         }
     }
 
+    /** The MaxSim a multi-vector retriever computed for its candidates (doc ids increasing), for its own pool scoring. */
+    static final class ProposalScores {
+
+        private int[] docs = new int[0];
+        private float[] scores = new float[0];
+    }
+
     /**
      * A multi_vector field's candidate index: {@code count} documents from the HNSW graph of its fixed-dimensional
      * encodings ({@code field}) for a query token matrix, with the query's filter.
@@ -220,7 +227,8 @@ interface PoolRetriever {
         int dims,
         TokenMemory memory,
         CandidateSearch candidates,
-        int k
+        int k,
+        ProposalScores proposed
     ) implements Refinable {
 
         /** Without a candidate index: it proposes nothing. */
@@ -228,10 +236,23 @@ interface PoolRetriever {
             this(name, field, queryTokens, format, dims, memory, null, 0);
         }
 
+        MultiVector(
+            String name,
+            String field,
+            float[][] queryTokens,
+            MultiVectorFormat format,
+            int dims,
+            TokenMemory memory,
+            CandidateSearch candidates,
+            int k
+        ) {
+            this(name, field, queryTokens, format, dims, memory, candidates, k, new ProposalScores());
+        }
+
         /** The candidate index's proposals ranked by exact MaxSim, the best k; nothing without a candidate index. */
         @Override
         public int[] topK(IndexSearcher searcher) throws IOException {
-            return candidates == null ? new int[0] : proposals(searcher, queryTokens, k);
+            return candidates == null ? new int[0] : proposals(searcher, queryTokens, k, proposed);
         }
 
         /** GQR's second search: the refined token matrix's candidates from the field's index, the best k by its MaxSim. */
@@ -244,15 +265,20 @@ interface PoolRetriever {
             for (int t = 0; t < refined.length; t++) {
                 refined[t] = Arrays.copyOfRange(z, t * dims, (t + 1) * dims);
             }
-            int[] found = proposals(searcher, refined, topK);
+            int[] found = proposals(searcher, refined, topK, null);
             Arrays.sort(found);
             return found;
         }
 
-        private int[] proposals(IndexSearcher searcher, float[][] tokens, int topK) throws IOException {
+        /** The best {@code topK} candidates by MaxSim of {@code tokens}; their scores into {@code remember} when given. */
+        private int[] proposals(IndexSearcher searcher, float[][] tokens, int topK, ProposalScores remember) throws IOException {
             int[] found = topDocs(searcher, candidates.query(tokens), candidates.count());
             Arrays.sort(found);
             float[] scores = maxSim(searcher, found, tokens);
+            if (remember != null) {
+                remember.docs = found;
+                remember.scores = scores;
+            }
             Integer[] order = new Integer[found.length];
             int n = 0;
             for (int i = 0; i < found.length; i++) {
@@ -273,9 +299,30 @@ interface PoolRetriever {
             return candidates != null;
         }
 
+        /** MaxSim of each pool document; those it proposed were scored when it proposed them and are not scored again. */
         @Override
         public float[] score(IndexSearcher searcher, int[] pool) throws IOException {
-            return maxSim(searcher, pool, queryTokens);
+            float[] scores = new float[pool.length];
+            int[] missing = new int[pool.length];
+            int missingCount = 0;
+            for (int i = 0; i < pool.length; i++) {
+                int known = Arrays.binarySearch(proposed.docs, pool[i]);
+                if (known >= 0) {
+                    scores[i] = proposed.scores[known];
+                } else {
+                    missing[missingCount++] = pool[i];
+                }
+            }
+            if (missingCount == pool.length) {
+                return maxSim(searcher, pool, queryTokens);
+            }
+            float[] computed = maxSim(searcher, Arrays.copyOf(missing, missingCount), queryTokens);
+            for (int i = 0, m = 0; i < pool.length && m < missingCount; i++) {
+                if (pool[i] == missing[m]) {
+                    scores[i] = computed[m++];
+                }
+            }
+            return scores;
         }
 
         private float[] maxSim(IndexSearcher searcher, int[] pool, float[][] tokens) throws IOException {
