@@ -140,9 +140,7 @@ public record DenseRetriever(String field, String model, int k, String input, in
             ModelCompatibility
                 .check(parameter, model, shard.vectors().encoders().get(model), field, vectorField.fieldModel(), shard.services());
         }
-        KnnFloatVectorQuery knn = beamWidth() > k
-            ? new WideBeamKnnQuery(field, vector, k, beamWidth(), shard.filter())
-            : new KnnFloatVectorQuery(field, vector, k, shard.filter());
+        KnnFloatVectorQuery knn = WideBeamKnnQuery.of(field, vector, k, beamWidth(), shard.filter());
         return new PoolRetriever.Dense(name, field, vector, vectorField.similarity().luceneFunction(), knn, k);
     }
 

@@ -161,10 +161,7 @@ interface PoolRetriever {
             }
             KnnFloatVectorQuery original = (KnnFloatVectorQuery) knnQuery;
             float[] refined = VectorUtil.l2normalize(z.clone(), false);
-            int beam = Math.max(topK, original.getK());
-            Query again = beam > topK
-                ? new WideBeamKnnQuery(field, refined, topK, beam, original.getFilter())
-                : new KnnFloatVectorQuery(field, refined, topK, original.getFilter());
+            Query again = WideBeamKnnQuery.of(field, refined, topK, original.getK(), original.getFilter());
             int[] found = topDocs(searcher, again, topK);
             Arrays.sort(found);
             return found;

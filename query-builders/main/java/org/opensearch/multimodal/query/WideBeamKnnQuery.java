@@ -13,6 +13,13 @@ final class WideBeamKnnQuery extends KnnFloatVectorQuery {
 
     private final int topK;
 
+    /** The KNN search of {@code topK} with a beam of {@code numCandidates}: a plain one when the beam is no wider. */
+    static KnnFloatVectorQuery of(String field, float[] target, int topK, int numCandidates, Query filter) {
+        return numCandidates > topK
+            ? new WideBeamKnnQuery(field, target, topK, numCandidates, filter)
+            : new KnnFloatVectorQuery(field, target, topK, filter);
+    }
+
     WideBeamKnnQuery(String field, float[] target, int topK, int numCandidates, Query filter) {
         super(field, target, numCandidates, filter);
         this.topK = topK;
