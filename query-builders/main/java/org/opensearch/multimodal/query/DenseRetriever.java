@@ -37,11 +37,7 @@ public record DenseRetriever(String field, String model, int k, String input, in
             throw new IllegalArgumentException("[dense] retriever needs [field]");
         }
         checkK(k);
-        if (numCandidates < 0 || numCandidates > MAX_K || (numCandidates > 0 && k > 0 && numCandidates < k)) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "[num_candidates] must be between [k] (%d) and %d, got [%d]", k, MAX_K, numCandidates)
-            );
-        }
+        RetrieverParams.checkNumCandidates(k, numCandidates);
         if (input != null && TEXT_INPUT.equals(input) == false && IMAGE_INPUT.equals(input) == false) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "[input] must be [text] or [image], got [%s]", input));
         }
@@ -69,7 +65,7 @@ public record DenseRetriever(String field, String model, int k, String input, in
 
     /** The HNSW beam: {@code num_candidates} when given, else twice {@code k} (at most {@link #MAX_K}). */
     int beamWidth() {
-        return numCandidates > 0 ? numCandidates : Math.max(k, Math.min(2 * k, MAX_K));
+        return RetrieverParams.candidates(k, numCandidates);
     }
 
     /** The input this retriever encodes for a query that has {@code hasText} query text. */

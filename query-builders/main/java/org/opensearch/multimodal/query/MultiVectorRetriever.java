@@ -30,17 +30,7 @@ public record MultiVectorRetriever(String field, String model, int k, int numCan
             throw new IllegalArgumentException("[multi_vector] retriever needs [field]");
         }
         DenseRetriever.checkK(k);
-        if (numCandidates < 0 || numCandidates > DenseRetriever.MAX_K || (numCandidates > 0 && k > 0 && numCandidates < k)) {
-            throw new IllegalArgumentException(
-                String.format(
-                    Locale.ROOT,
-                    "[num_candidates] must be between [k] (%d) and %d, got [%d]",
-                    k,
-                    DenseRetriever.MAX_K,
-                    numCandidates
-                )
-            );
-        }
+        RetrieverParams.checkNumCandidates(k, numCandidates);
     }
 
     public MultiVectorRetriever(String field, String model) {
@@ -58,7 +48,7 @@ public record MultiVectorRetriever(String field, String model, int k, int numCan
 
     /** How many the candidate index proposes for exact MaxSim: {@code num_candidates}, else twice k. */
     int candidatesToScore() {
-        return numCandidates > 0 ? numCandidates : Math.max(k, Math.min(2 * k, DenseRetriever.MAX_K));
+        return RetrieverParams.candidates(k, numCandidates);
     }
 
     @Override

@@ -32,4 +32,24 @@ final class RetrieverParams {
         }
         return value;
     }
+
+    /** {@code num_candidates} given as 0 (unset) or between {@code k} (once known) and {@link DenseRetriever#MAX_K}. */
+    static void checkNumCandidates(int k, int numCandidates) {
+        if (numCandidates < 0 || numCandidates > DenseRetriever.MAX_K || (numCandidates > 0 && k > 0 && numCandidates < k)) {
+            throw new IllegalArgumentException(
+                String.format(
+                    Locale.ROOT,
+                    "[num_candidates] must be between [k] (%d) and %d, got [%d]",
+                    k,
+                    DenseRetriever.MAX_K,
+                    numCandidates
+                )
+            );
+        }
+    }
+
+    /** How many candidates a search keeps for the best {@code k}: {@code num_candidates}, else twice k (at most MAX_K). */
+    static int candidates(int k, int numCandidates) {
+        return numCandidates > 0 ? numCandidates : Math.max(k, Math.min(2 * k, DenseRetriever.MAX_K));
+    }
 }
