@@ -9,7 +9,6 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryRewriteContext;
 
@@ -123,7 +122,7 @@ public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSp
             XContentParser inner = JsonXContent.jsonXContent
                 .createParser(parser.getXContentRegistry(), parser.getDeprecationHandler(), json.toString())
         ) {
-            query = AbstractQueryBuilder.parseInnerQueryBuilder(inner);
+            query = InnerQueries.parse(inner, String.format(Locale.ROOT, "retrievers.%s.lexical", name));
         }
         try {
             return new LexicalRetriever(query, k);

@@ -320,7 +320,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             } else if ("retrievers".equals(key) && token == XContentParser.Token.START_OBJECT) {
                 parseRetrievers(parser, kinds, retrievers);
             } else if ("filter".equals(key) && token == XContentParser.Token.START_OBJECT) {
-                filter = parseInnerQueryBuilder(parser);
+                filter = InnerQueries.parse(parser, NAME + ".filter");
             } else if ("like".equals(key) && token == XContentParser.Token.START_OBJECT) {
                 like = LikeDocument.parse(parser);
             } else if ("fusion".equals(key) && token == XContentParser.Token.START_OBJECT) {

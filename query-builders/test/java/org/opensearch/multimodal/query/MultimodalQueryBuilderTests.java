@@ -8,6 +8,7 @@ import org.opensearch.core.common.Strings;
 import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
@@ -147,6 +148,21 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
             ),
             "[like] unknown parameter [x]"
         );
+    }
+
+    public void testAnInnerQueryOpenSearchCannotParseIsA400NamingWhereItSits() {
+        // OpenSearch's match parser fails on an array value with an exception the REST layer would answer with a 500
+        for (String[] body : new String[][]{
+            {"{\"query_text\": \"x\", \"retrievers\": {\"bm25\": {\"lexical\": {\"match\": {\"title\": []}}}}}",
+                "[retrievers.bm25.lexical]"},
+            {"{\"query_text\": \"x\", \"retrievers\": {\"bm25\": {\"lexical\": {\"query\": {\"match\": {\"title\": []}}}}}}",
+                "[retrievers.bm25.lexical]"},
+            {"{\"query_text\": \"x\", \"filter\": {\"match\": {\"title\": []}}, \"retrievers\": {" + retriever("d", "v", MODEL, 5) + "}}",
+                "[multimodal.filter]"}}) {
+            ParsingException e = parseError(body[0]);
+            assertEquals(RestStatus.BAD_REQUEST, e.status());
+            assertMessageContains(e, body[1]);
+        }
     }
 
     public void testLexicalRetrieversAndFusionRoundTrip() throws IOException {

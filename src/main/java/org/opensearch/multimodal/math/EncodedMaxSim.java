@@ -11,11 +11,10 @@ import java.util.Objects;
  * {@code docRows} rows of {@code encoding.bytesPerRow(dims)} bytes, scored on its encoded form without decoding it to a
  * float matrix. Per encoding:
  * <ul>
- * <li>float32 and bfloat16: each document row is expanded once into a float scratch row, then dotted with every query
- * row by Lucene's SIMD {@link VectorUtil#dotProduct(float[], float[])}: exact up to float rounding.</li>
- * <li>int8: the query rows are quantized to int8 too (each with its own scale) and dotted with a byte copy of each
- * document row by {@link VectorUtil#dotProduct(byte[], byte[])}, times both scales. Symmetric: the query's own
- * quantization adds an error of about 1e-3 at 384 dims.</li>
+ * <li>float32, bfloat16 and int8: each document row is expanded once into a float scratch row (int8: its bytes widened,
+ * the row's scale applied to the dot products), then dotted with every query row by {@link RowDots#get()}: exact up to
+ * float rounding against the decoded rows. Asymmetric for int8: the query stays float, so only the document's own
+ * quantization counts.</li>
  * <li>binary: asymmetric, float query against the sign bits. Each query row gets one table per 8 dimensions holding the
  * 256 signed sums of those 8 values, so a row's dot product is {@code scale * sum of dims/8 table lookups}: the float
  * MaxSim of the decoded rows, up to float rounding.</li>
@@ -33,12 +32,11 @@ public final class EncodedMaxSim {
     private final int dims;
     private final int rowBytes;
     private final float[][] query;
-    private final byte[][] queryBytes;
-    private final float[] queryScales;
     private final float[][] tables;
     private final float[] centerDots;
     private final float[] floatRow;
-    private final byte[] byteRow;
+    private final float[] rowDots;
+    private final RowDots kernel = RowDots.get();
     private final float[] best;
     private float[] center;
     private float[] centerBuffer;
@@ -62,12 +60,9 @@ public final class EncodedMaxSim {
         this.rowBytes = encoding.bytesPerRow(dims);
         this.query = new float[queryRows][dims];
         this.best = new float[queryRows];
-        boolean int8 = encoding == TokenEncoding.INT8;
         boolean binary = encoding == TokenEncoding.BINARY;
-        this.queryBytes = int8 ? new byte[queryRows][dims] : null;
-        this.queryScales = int8 ? new float[queryRows] : null;
-        this.byteRow = int8 ? new byte[dims] : null;
-        this.floatRow = int8 || binary ? null : new float[dims];
+        this.floatRow = binary ? null : new float[dims];
+        this.rowDots = binary ? null : new float[queryRows];
         this.tables = binary ? new float[queryRows][groups(dims) * TABLE] : null;
         this.centerDots = binary ? new float[queryRows] : null;
         encoding.checkCenter(center, dims);
@@ -99,11 +94,7 @@ public final class EncodedMaxSim {
             }
             System.arraycopy(query[t], 0, this.query[t], 0, dims);
         }
-        if (encoding == TokenEncoding.INT8) {
-            for (int t = 0; t < queryRows; t++) {
-                queryScales[t] = TokenEncoding.quantize(this.query[t], queryBytes[t], 0);
-            }
-        } else if (encoding == TokenEncoding.BINARY) {
+        if (encoding == TokenEncoding.BINARY) {
             for (int t = 0; t < queryRows; t++) {
                 fillTables(this.query[t], tables[t]);
             }
@@ -153,8 +144,7 @@ public final class EncodedMaxSim {
             return 0f;
         }
         switch (encoding) {
-            case FLOAT32, BFLOAT16 -> maxFloat(block, offset, docRows, argmax);
-            case INT8 -> maxInt8(block, offset, docRows, argmax);
+            case FLOAT32, BFLOAT16, INT8 -> maxExpanded(block, offset, docRows, argmax);
             case BINARY -> maxBinary(block, offset, docRows, argmax);
         }
         float sum = 0f;
@@ -165,22 +155,13 @@ public final class EncodedMaxSim {
     }
 
     /** Document row outer, query rows inner: each row is expanded once for all query rows. */
-    private void maxFloat(byte[] block, int offset, int docRows, int[] argmax) {
+    private void maxExpanded(byte[] block, int offset, int docRows, int[] argmax) {
         Arrays.fill(best, Float.NEGATIVE_INFINITY);
-        boolean bfloat16 = encoding == TokenEncoding.BFLOAT16;
         for (int j = 0; j < docRows; j++) {
-            int start = offset + j * rowBytes;
-            if (bfloat16) {
-                for (int k = 0; k < dims; k++) {
-                    floatRow[k] = TokenEncoding.fromBfloat16((short) BitUtil.VH_LE_SHORT.get(block, start + 2 * k));
-                }
-            } else {
-                for (int k = 0; k < dims; k++) {
-                    floatRow[k] = (float) BitUtil.VH_LE_FLOAT.get(block, start + 4 * k);
-                }
-            }
+            float scale = expand(block, offset + j * rowBytes);
+            kernel.dots(query, queryRows, floatRow, dims, rowDots);
             for (int t = 0; t < queryRows; t++) {
-                float dot = VectorUtil.dotProduct(query[t], floatRow);
+                float dot = rowDots[t] * scale;
                 if (dot > best[t]) {
                     best[t] = dot;
                     if (argmax != null) {
@@ -191,20 +172,24 @@ public final class EncodedMaxSim {
         }
     }
 
-    private void maxInt8(byte[] block, int offset, int docRows, int[] argmax) {
-        Arrays.fill(best, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < docRows; j++) {
-            int start = offset + j * rowBytes;
-            float docScale = (float) BitUtil.VH_LE_FLOAT.get(block, start);
-            System.arraycopy(block, start + 4, byteRow, 0, dims);
-            for (int t = 0; t < queryRows; t++) {
-                float dot = VectorUtil.dotProduct(queryBytes[t], byteRow) * (queryScales[t] * docScale);
-                if (dot > best[t]) {
-                    best[t] = dot;
-                    if (argmax != null) {
-                        argmax[t] = j;
-                    }
+    /** Decodes the row at {@code start} into {@link #floatRow}; returns the factor its dot products take (int8: its scale). */
+    private float expand(byte[] block, int start) {
+        switch (encoding) {
+            case BFLOAT16 -> {
+                for (int k = 0; k < dims; k++) {
+                    floatRow[k] = TokenEncoding.fromBfloat16((short) BitUtil.VH_LE_SHORT.get(block, start + 2 * k));
                 }
+                return 1f;
+            }
+            case INT8 -> {
+                kernel.widen(block, start + 4, floatRow, dims);
+                return (float) BitUtil.VH_LE_FLOAT.get(block, start);
+            }
+            default -> {
+                for (int k = 0; k < dims; k++) {
+                    floatRow[k] = (float) BitUtil.VH_LE_FLOAT.get(block, start + 4 * k);
+                }
+                return 1f;
             }
         }
     }
