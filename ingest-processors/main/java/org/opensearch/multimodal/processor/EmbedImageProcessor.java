@@ -1,6 +1,5 @@
 package org.opensearch.multimodal.processor;
 
-import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
@@ -33,7 +32,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
     private final boolean ignoreMissing;
     private final InferenceService inference;
     private final ImageEmbedder embedder;
-    private final Supplier<ByteSizeValue> tokenVectorLimit;
+    private final Supplier<TokenVectorBudget> tokenVectorBudgets;
 
     EmbedImageProcessor(
         String tag,
@@ -45,7 +44,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         boolean ignoreMissing,
         InferenceService inference,
         ImageInputs images,
-        Supplier<ByteSizeValue> tokenVectorLimit,
+        Supplier<TokenVectorBudget> tokenVectorBudgets,
         FieldModelGuard guard
     ) {
         super(tag, description, batchSize, inference.stats(), guard);
@@ -55,7 +54,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         this.ignoreMissing = ignoreMissing;
         this.inference = inference;
         this.embedder = new ImageEmbedder(inference, images);
-        this.tokenVectorLimit = tokenVectorLimit;
+        this.tokenVectorBudgets = tokenVectorBudgets;
     }
 
     @Override
@@ -86,9 +85,11 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         }
         boolean withPatches = inputs.stream().anyMatch(input -> input.patchField() != null);
         List<String> values = inputs.stream().map(ImageFieldInput::value).toList();
-        TokenVectorBudget budget = new TokenVectorBudget(tokenVectorLimit.get());
+        TokenVectorBudget budget = tokenVectorBudgets.get();
         embedder
             .embed(Workload.INDEX, modelId, values, batchSize, withPatches, (i, outcome) -> write(inputs.get(i), outcome, budget), () -> {
+                // the documents, and the patch vectors they hold, are OpenSearch's from here on
+                budget.release();
                 handler.accept(documents);
             });
     }

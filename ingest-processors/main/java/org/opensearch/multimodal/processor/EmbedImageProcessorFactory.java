@@ -73,7 +73,7 @@ public final class EmbedImageProcessorFactory implements Processor.Factory {
             ignoreMissing,
             service,
             images.get(),
-            limits.get()::tokenVectorBytesPerRequest,
+            limits.get()::tokenVectorBudget,
             guard
         );
     }

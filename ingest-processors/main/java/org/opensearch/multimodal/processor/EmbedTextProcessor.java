@@ -1,7 +1,6 @@
 package org.opensearch.multimodal.processor;
 
 import org.opensearch.core.action.ActionListener;
-import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.Batches;
@@ -35,7 +34,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
     private final Map<String, String> tokenFieldMap;
     private final boolean ignoreMissing;
     private final InferenceService inference;
-    private final Supplier<ByteSizeValue> tokenVectorLimit;
+    private final Supplier<TokenVectorBudget> tokenVectorBudgets;
 
     EmbedTextProcessor(
         String tag,
@@ -46,7 +45,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
         Map<String, String> tokenFieldMap,
         boolean ignoreMissing,
         InferenceService inference,
-        Supplier<ByteSizeValue> tokenVectorLimit,
+        Supplier<TokenVectorBudget> tokenVectorBudgets,
         FieldModelGuard guard
     ) {
         super(tag, description, batchSize, inference.stats(), guard);
@@ -55,7 +54,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
         this.tokenFieldMap = tokenFieldMap;
         this.ignoreMissing = ignoreMissing;
         this.inference = inference;
-        this.tokenVectorLimit = tokenVectorLimit;
+        this.tokenVectorBudgets = tokenVectorBudgets;
     }
 
     @Override
@@ -87,10 +86,12 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
         inputs.sort(Comparator.comparingInt(input -> input.text().length()));
         List<List<TextInput>> batches = Batches.of(inputs, batchSize);
         AtomicInteger pending = new AtomicInteger(batches.size());
-        TokenVectorBudget budget = new TokenVectorBudget(tokenVectorLimit.get());
+        TokenVectorBudget budget = tokenVectorBudgets.get();
         for (List<TextInput> batch : batches) {
             embed(batch, budget, () -> {
                 if (pending.decrementAndGet() == 0) {
+                    // the documents, and the token vectors they hold, are OpenSearch's from here on
+                    budget.release();
                     handler.accept(documents);
                 }
             });

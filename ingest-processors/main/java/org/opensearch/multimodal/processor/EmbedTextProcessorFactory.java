@@ -59,7 +59,7 @@ public final class EmbedTextProcessorFactory implements Processor.Factory {
             tokenFieldMap,
             ignoreMissing,
             service,
-            requestLimits::tokenVectorBytesPerRequest,
+            requestLimits::tokenVectorBudget,
             guard
         );
     }

@@ -1,6 +1,7 @@
 package org.opensearch.multimodal.processor;
 
 import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchException;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.AbstractBatchingProcessor;
@@ -10,7 +11,6 @@ import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.mapper.MultiVectorFieldMapper;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
-import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.util.ArrayList;
@@ -51,9 +51,9 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
      * Sets {@code tokenField} of the document to its token vectors as a {@code multi_vector} field takes them from a
      * processor: base64 of the packed form, normalized, pooled and encoded as the field of the document's index stores
      * them (float32 where the field is not mapped yet), so no token vector travels as JSON numbers. Those bytes are
-     * what the document holds until it is indexed: they are reserved in the request's {@code budget} first, and a
-     * document whose bytes no longer fit fails alone with a 429 naming {@code sourceField} and the setting. Call with
-     * the document's wrapper held.
+     * what the document holds until it is indexed: they are reserved in the request's {@code budget} (the node's
+     * {@code multimodal} breaker) first, and a document whose bytes do not fit fails alone with a 429 naming
+     * {@code sourceField} and the breaker or the per-request setting. Call with the document's wrapper held.
      */
     protected final void keepTokenVectors(
         IngestDocumentWrapper wrapper,
@@ -68,27 +68,30 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
             ? MultiVectorFormat.of(definition)
             : MultiVectorFormat.DEFAULT;
         String packed = Base64.getEncoder().encodeToString(format.handOff(tokens));
-        // one byte a base64 character
-        if (budget.tryReserveBytes(packed.length()) == false) {
-            wrapper.update(document, tooManyTokenVectors(sourceField, budget));
+        try {
+            budget.reserve(packed.length()); // one byte a base64 character
+        } catch (OpenSearchException e) {
+            wrapper.update(document, tooManyTokenVectors(sourceField, e));
             return;
         }
         document.setFieldValue(tokenField, packed);
     }
 
-    /** A 429: the document is fine, the bulk request was too large for this node to hold all its token vectors. */
-    private OpenSearchStatusException tooManyTokenVectors(String field, TokenVectorBudget budget) {
+    /**
+     * A 429: the document is fine, but this node cannot hold its token vectors now, beside the request's others (the
+     * per-request cap) or beside every request's (the {@code multimodal} circuit breaker).
+     */
+    private OpenSearchStatusException tooManyTokenVectors(String field, OpenSearchException refusal) {
         return new OpenSearchStatusException(
             String.format(
                 Locale.ROOT,
-                "[%s] field [%s]: the token vectors of this bulk request would take more than [%s] (%s) on this node; "
-                    + "send this document again in a smaller bulk request",
+                "[%s] field [%s]: %s; send this document again later or in a smaller bulk request",
                 getType(),
                 field,
-                MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey(),
-                budget.limit()
+                refusal.getMessage()
             ),
-            RestStatus.TOO_MANY_REQUESTS
+            RestStatus.TOO_MANY_REQUESTS,
+            refusal
         );
     }
 

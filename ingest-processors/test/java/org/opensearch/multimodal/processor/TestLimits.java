@@ -3,6 +3,7 @@ package org.opensearch.multimodal.processor;
 import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.breaker.NoopCircuitBreaker;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.settings.RequestLimits;
 
@@ -17,7 +18,8 @@ final class TestLimits {
     static RequestLimits of(Settings nodeSettings) {
         return new RequestLimits(
             nodeSettings,
-            new ClusterSettings(nodeSettings, MultimodalSettings.all().stream().filter(Setting::hasNodeScope).collect(Collectors.toSet()))
+            new ClusterSettings(nodeSettings, MultimodalSettings.all().stream().filter(Setting::hasNodeScope).collect(Collectors.toSet())),
+            new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME)
         );
     }
 }

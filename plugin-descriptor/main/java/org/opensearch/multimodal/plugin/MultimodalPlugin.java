@@ -12,6 +12,8 @@ import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
 import org.opensearch.core.action.ActionResponse;
+import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.core.common.breaker.NoopCircuitBreaker;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
@@ -19,6 +21,7 @@ import org.opensearch.env.NodeEnvironment;
 import org.opensearch.index.IndexSettings;
 import org.opensearch.index.codec.CodecServiceFactory;
 import org.opensearch.index.mapper.Mapper;
+import org.opensearch.indices.breaker.BreakerSettings;
 import org.opensearch.ingest.Processor;
 import org.opensearch.multimodal.codec.VectorFieldCodecService;
 import org.opensearch.multimodal.image.ImageInputs;
@@ -60,6 +63,7 @@ import org.opensearch.multimodal.services.ServicesHolder;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.plugins.ActionPlugin;
+import org.opensearch.plugins.CircuitBreakerPlugin;
 import org.opensearch.plugins.EnginePlugin;
 import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.MapperPlugin;
@@ -87,7 +91,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /** The entry point OpenSearch loads: wires the model runtime into ingest, mappings, search and REST. */
-public class MultimodalPlugin extends Plugin implements ActionPlugin, EnginePlugin, IngestPlugin, MapperPlugin, SearchPlugin {
+public class MultimodalPlugin extends Plugin
+    implements
+        ActionPlugin,
+        CircuitBreakerPlugin,
+        EnginePlugin,
+        IngestPlugin,
+        MapperPlugin,
+        SearchPlugin {
 
     /** The name the plugin is installed under, and its directory in {@code plugins/}. */
     public static final String PLUGIN_NAME = "opensearch-multimodal";
@@ -96,8 +107,31 @@ public class MultimodalPlugin extends Plugin implements ActionPlugin, EnginePlug
     /** Filled by createComponents; what the queries, rescorers, processors and handlers registered before it capture. */
     private final ServicesHolder services = new ServicesHolder();
 
+    /** The node's {@code multimodal} breaker, set by the node before createComponents. */
+    private volatile CircuitBreaker breaker = new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME);
+
     public MultimodalPlugin(Settings settings) {
         this.settings = settings;
+    }
+
+    /**
+     * The plugin's own circuit breaker: the memory requests hold in the plugin's hands (token vectors) is charged to it,
+     * so {@code _nodes/stats/breaker} shows it and the parent breaker counts it.
+     */
+    @Override
+    public BreakerSettings getCircuitBreaker(Settings settings) {
+        return new BreakerSettings(
+            MultimodalSettings.BREAKER_NAME,
+            MultimodalSettings.BREAKER_LIMIT.get(settings).getBytes(),
+            1.0,
+            CircuitBreaker.Type.MEMORY,
+            CircuitBreaker.Durability.TRANSIENT
+        );
+    }
+
+    @Override
+    public void setCircuitBreaker(CircuitBreaker circuitBreaker) {
+        this.breaker = circuitBreaker;
     }
 
     @Override
@@ -155,7 +189,7 @@ public class MultimodalPlugin extends Plugin implements ActionPlugin, EnginePlug
         InferenceService inference = new InferenceService(models, pools);
         inference.stats().setEnabled(MultimodalSettings.STATS_ENABLED.get(environment.settings()));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(MultimodalSettings.STATS_ENABLED, inference.stats()::setEnabled);
-        RequestLimits limits = new RequestLimits(environment.settings(), clusterService.getClusterSettings());
+        RequestLimits limits = new RequestLimits(environment.settings(), clusterService.getClusterSettings(), breaker);
         ImageInputs images = new ImageInputs(
             environment.settings(),
             environment,

@@ -104,7 +104,7 @@ public class FullRestartClusterTests extends OpenSearchIntegTestCase {
         );
         assertFalse(DemoCorpusBulk.index(client(), INDEX).hasFailures());
         refresh(INDEX);
-        flush(INDEX);
+        client().admin().indices().prepareFlush(INDEX).setForce(true).setWaitIfOngoing(true).get();
     }
 
     /** 50 query texts: the demo corpus's titles and, past them, a few questions. */
@@ -207,8 +207,10 @@ public class FullRestartClusterTests extends OpenSearchIntegTestCase {
 
     public void testAFullRestartAnswersTheSameTopTenFromTheSameSegments() throws Exception {
         createAndIndex();
-        IndicesStatsResponse stats = client().admin().indices().prepareStats(INDEX).setTranslog(true).get();
-        assertEquals("flushed: nothing to replay from the translog", 0, stats.getTotal().getTranslog().getUncommittedOperations());
+        assertBusy(() -> {
+            IndicesStatsResponse stats = client().admin().indices().prepareStats(INDEX).setTranslog(true).get();
+            assertEquals("flushed: nothing to replay from the translog", 0, stats.getTotal().getTranslog().getUncommittedOperations());
+        });
         List<String> queries = queries();
         Map<String, List<String>> before = answers(queries);
         Map<String, Object> sourceBefore = client().prepareGet(INDEX, "34").get().getSourceAsMap();

@@ -80,8 +80,11 @@ final class GqrFusion implements PoolFusion {
             result = new GuidedQueryRefinement.Result(z0, new float[0], new float[0], new double[]{0});
         } else {
             long start = System.nanoTime();
-            RefinablePrimary function = refinable.primary(searcher, cDocs);
-            result = GuidedQueryRefinement.refine(z0, function, compScores, parameters);
+            // the candidates' token matrices are held, and charged to the node's breaker, for the refinement only
+            try (TokenMemory.Reservation held = refinable.memory().reservation()) {
+                RefinablePrimary function = refinable.primary(searcher, cDocs, held);
+                result = GuidedQueryRefinement.refine(z0, function, compScores, parameters);
+            }
             stats.gqr(parameters.steps(), System.nanoTime() - start);
         }
         Ranked ranked = new Ranked(pool, scores, inC, result.initialScores(), result.scores(), new boolean[pool.length]);
@@ -151,9 +154,11 @@ final class GqrFusion implements PoolFusion {
         float[] newBefore = new float[0];
         float[] newAfter = new float[0];
         if (newDocs.length > 0) {
-            RefinablePrimary newcomers = refinable.primary(searcher, newDocs);
-            newBefore = newcomers.scores(refinable.queryParameters());
-            newAfter = newcomers.scores(result.z());
+            try (TokenMemory.Reservation held = refinable.memory().reservation()) {
+                RefinablePrimary newcomers = refinable.primary(searcher, newDocs, held);
+                newBefore = newcomers.scores(refinable.queryParameters());
+                newAfter = newcomers.scores(result.z());
+            }
         }
         float[] before = new float[inC.length];
         float[] after = new float[inC.length];

@@ -102,8 +102,16 @@ interface PoolRetriever {
         /** The starting parameters z0: the query vector, or the query token matrix flattened. */
         float[] queryParameters();
 
-        /** The primary as a function of z over {@code docs} (global ids, increasing; each must have a vector). */
-        RefinablePrimary primary(IndexSearcher searcher, int[] docs) throws IOException;
+        /**
+         * The primary as a function of z over {@code docs} (global ids, increasing; each must have a vector); what it
+         * copies of the documents is reserved in {@code held}, which the caller closes once it is done with it.
+         */
+        RefinablePrimary primary(IndexSearcher searcher, int[] docs, TokenMemory.Reservation held) throws IOException;
+
+        /** Where {@link #primary} reserves what it holds. */
+        default TokenMemory memory() {
+            return TokenMemory.UNBOUNDED;
+        }
 
         /** Why it cannot be refined on this shard's field (completes "retriever [name] ..."); null when it can. */
         default String cannotRefine() {
@@ -174,7 +182,7 @@ interface PoolRetriever {
         }
 
         @Override
-        public RefinablePrimary primary(IndexSearcher searcher, int[] docs) throws IOException {
+        public RefinablePrimary primary(IndexSearcher searcher, int[] docs, TokenMemory.Reservation held) throws IOException {
             float[][] vectors = new float[docs.length][];
             int[] position = {0};
             scoreByLeaf(searcher, docs, leaf -> {
@@ -349,13 +357,12 @@ interface PoolRetriever {
 
         /** GQR's primary over the candidates, kept encoded (their bytes count against the node's token memory). */
         @Override
-        public RefinablePrimary primary(IndexSearcher searcher, int[] docs) throws IOException {
+        public RefinablePrimary primary(IndexSearcher searcher, int[] docs, TokenMemory.Reservation held) throws IOException {
             byte[][] blocks = new byte[docs.length][];
             int[] offsets = new int[docs.length];
             int[] rowCounts = new int[docs.length];
             float[][] centers = new float[docs.length][];
             int[] position = {0};
-            TokenMemory.Reservation reservation = memory.reservation();
             scoreByLeaf(searcher, docs, leaf -> {
                 BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
                 return doc -> {
@@ -364,7 +371,7 @@ interface PoolRetriever {
                         throw new IllegalStateException("GQR candidate without token vectors in [" + field + "]");
                     }
                     BytesRef stored = values.binaryValue();
-                    reservation.reserve(stored.length, field);
+                    held.reserve(stored.length, field);
                     MultiVectorFormat.Rows rows = format.rows(BytesRef.deepCopyOf(stored), dims);
                     blocks[i] = rows.bytes();
                     offsets[i] = rows.offset();

@@ -1,5 +1,8 @@
 package org.opensearch.multimodal.query;
 
+import org.opensearch.common.lease.Releasable;
+import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.core.common.breaker.NoopCircuitBreaker;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.settings.RequestLimits;
@@ -8,30 +11,39 @@ import java.util.Locale;
 
 /**
  * Bounds the document token vectors one query holds at once on a shard (GQR keeps its candidates' token matrices for
- * every step), with the node's {@code plugins.multimodal.token_vectors.max_bytes_per_request}: a query asking for more
- * fails with a 400 naming {@code pool_k} instead of filling the heap.
+ * every step): charged to the node's {@code multimodal} circuit breaker while held (a 429 naming the breaker when the
+ * node holds too much already) and within {@code plugins.multimodal.token_vectors.max_bytes_per_request} per query
+ * (a 400 naming {@code pool_k}: the query itself asks for too much).
  */
 final class TokenMemory {
 
     static final String SETTING = MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey();
 
-    private final ByteSizeValue limit;
+    /** No cap and no breaker: for retrievers that hold no token vectors. */
+    static final TokenMemory UNBOUNDED = new TokenMemory(
+        new ByteSizeValue(Long.MAX_VALUE),
+        new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME)
+    );
 
-    TokenMemory(ByteSizeValue limit) {
+    private final ByteSizeValue limit;
+    private final CircuitBreaker breaker;
+
+    TokenMemory(ByteSizeValue limit, CircuitBreaker breaker) {
         this.limit = limit;
+        this.breaker = breaker;
     }
 
-    /** The node's current limit. */
+    /** The node's current limit and its breaker. */
     static TokenMemory of(RequestLimits limits) {
-        return new TokenMemory(limits.tokenVectorBytesPerRequest());
+        return new TokenMemory(limits.tokenVectorBytesPerRequest(), limits.breaker());
     }
 
     Reservation reservation() {
         return new Reservation();
     }
 
-    /** One query's reservations on one shard: the bytes of the token vectors it holds. */
-    final class Reservation {
+    /** One query's reservations on one shard: the bytes of the token vectors it holds, handed back on close. */
+    final class Reservation implements Releasable {
 
         private long reserved;
 
@@ -39,8 +51,7 @@ final class TokenMemory {
         }
 
         void reserve(long bytes, String field) {
-            reserved += bytes;
-            if (reserved > limit.getBytes()) {
+            if (reserved + bytes > limit.getBytes()) {
                 throw new IllegalArgumentException(
                     String.format(
                         Locale.ROOT,
@@ -51,6 +62,16 @@ final class TokenMemory {
                         SETTING
                     )
                 );
+            }
+            breaker.addEstimateBytesAndMaybeBreak(bytes, "GQR candidates' token vectors in [" + field + "]");
+            reserved += bytes;
+        }
+
+        @Override
+        public void close() {
+            if (reserved != 0) {
+                breaker.addWithoutBreaking(-reserved);
+                reserved = 0;
             }
         }
     }

@@ -18,12 +18,21 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.core.common.breaker.CircuitBreakingException;
+import org.opensearch.core.common.breaker.NoopCircuitBreaker;
 import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.indices.breaker.BreakerSettings;
+import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.GuidedQueryRefinement;
 import org.opensearch.multimodal.math.MaxSim;
 import org.opensearch.multimodal.math.ScoreNormalization;
+import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.stats.MultimodalStats;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -108,8 +117,35 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             QUERY_TOKENS,
             MultiVectorFormat.DEFAULT,
             QUERY_TOKENS[0].length,
-            new TokenMemory(new ByteSizeValue(1, ByteSizeUnit.MB))
+            new TokenMemory(new ByteSizeValue(1, ByteSizeUnit.MB), new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME))
         );
+    }
+
+    private static PoolRetriever.MultiVector tokens(CircuitBreaker breaker) {
+        return new PoolRetriever.MultiVector(
+            "tokens",
+            "tokens",
+            QUERY_TOKENS,
+            MultiVectorFormat.DEFAULT,
+            QUERY_TOKENS[0].length,
+            new TokenMemory(new ByteSizeValue(1, ByteSizeUnit.MB), breaker)
+        );
+    }
+
+    private static CircuitBreaker breaker(long limit) {
+        return new HierarchyCircuitBreakerService(
+            Settings.EMPTY,
+            List.of(
+                new BreakerSettings(
+                    MultimodalSettings.BREAKER_NAME,
+                    limit,
+                    1.0,
+                    CircuitBreaker.Type.MEMORY,
+                    CircuitBreaker.Durability.TRANSIENT
+                )
+            ),
+            new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS)
+        ).getBreaker(MultimodalSettings.BREAKER_NAME);
     }
 
     private static int[] order(TopDocs top) {
@@ -251,7 +287,7 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             QUERY_TOKENS,
             MultiVectorFormat.DEFAULT,
             QUERY_TOKENS[0].length,
-            new TokenMemory(new ByteSizeValue(20))
+            new TokenMemory(new ByteSizeValue(20), new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME))
         );
         GqrFusion gqr = new GqrFusion(
             "tokens",
@@ -266,6 +302,31 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         );
         assertTrue(e.getMessage(), e.getMessage().contains("[fusion.gqr.pool_k]"));
         assertTrue(e.getMessage(), e.getMessage().contains(TokenMemory.SETTING));
+    }
+
+    public void testGqrChargesItsCandidatesTokenMatricesToTheBreakerWhileItRefines() throws IOException {
+        GqrFusion gqr = new GqrFusion(
+            "tokens",
+            List.of("bm25"),
+            10,
+            new GuidedQueryRefinement.Parameters(5, 1e-4f, 1f, 0.5f, ScoreNormalization.MIN_MAX),
+            new MultimodalStats()
+        );
+        CircuitBreaker roomy = breaker(1 << 20);
+        TopDocs top = searcher
+            .search(new HybridRetrievalQuery(List.of(dense(5), lexical(2), tokens(roomy)), gqr, new MultimodalStats()), 10);
+        assertTrue(top.scoreDocs.length > 0);
+        assertEquals("handed back once the refinement is done", 0, roomy.getUsed());
+        assertEquals(0, roomy.getTrippedCount());
+
+        CircuitBreaker full = breaker(20);
+        CircuitBreakingException e = expectThrows(
+            CircuitBreakingException.class,
+            () -> searcher.search(new HybridRetrievalQuery(List.of(dense(5), lexical(2), tokens(full)), gqr, new MultimodalStats()), 10)
+        );
+        assertEquals(RestStatus.TOO_MANY_REQUESTS, e.status());
+        assertTrue(e.getMessage(), e.getMessage().contains("[" + MultimodalSettings.BREAKER_NAME + "]"));
+        assertEquals("what was reserved before the refusal is handed back too", 0, full.getUsed());
     }
 
     public void testRescorerReordersTheWindowByMaxSimAndKeepsTheRest() throws IOException {

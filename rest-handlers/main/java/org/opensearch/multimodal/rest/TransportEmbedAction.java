@@ -1,11 +1,13 @@
 package org.opensearch.multimodal.rest;
 
 import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchException;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.ImageEmbedder;
@@ -62,7 +64,7 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
     protected void doExecute(Task task, EmbedAction.Request request, ActionListener<EmbedAction.Response> listener) {
         EmbedRequest embed = request.embed();
         Workload workload = workload(embed);
-        TokenVectorBudget budget = new TokenVectorBudget(limits.tokenVectorBytesPerRequest());
+        TokenVectorBudget budget = limits.tokenVectorBudget();
         try {
             inference.registry().requireManifest(embed.model(), "model");
         } catch (RuntimeException e) {
@@ -77,8 +79,13 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
                 embed.purpose(),
                 embed.tokenVectors(),
                 ActionListener.wrap(embeddings -> {
-                    checkTokenVectorsFit(embeddings.tokenVectors(), budget);
-                    listener.onResponse(new EmbedAction.Response(embed.model(), false, embeddings.vectors(), embeddings.tokenVectors()));
+                    try {
+                        checkTokenVectorsFit(embeddings.tokenVectors(), budget);
+                        listener
+                            .onResponse(new EmbedAction.Response(embed.model(), false, embeddings.vectors(), embeddings.tokenVectors()));
+                    } finally {
+                        budget.release();
+                    }
                 }, listener::onFailure)
             );
             return;
@@ -101,11 +108,16 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
                 }
                 try {
                     checkTokenVectorsFit(patches, budget);
-                } catch (IllegalArgumentException e) {
+                } catch (RuntimeException e) {
+                    budget.release();
                     listener.onFailure(e);
                     return;
                 }
-                listener.onResponse(new EmbedAction.Response(embed.model(), true, vectors, patches));
+                try {
+                    listener.onResponse(new EmbedAction.Response(embed.model(), true, vectors, patches));
+                } finally {
+                    budget.release();
+                }
             });
     }
 
@@ -115,20 +127,32 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
         return new OpenSearchStatusException(String.format(Locale.ROOT, "[images][%d] %s", index, cause.getMessage()), status, cause);
     }
 
-    /** The response must not hold more token vectors than the node allows one request: they are rendered as JSON. */
+    /**
+     * The response's token vectors are charged to the node's {@code multimodal} breaker while it is built and sent (a
+     * 429 naming the breaker when the node holds too many already) and must fit the per-request cap (a 400: the request
+     * itself is too large).
+     */
     private static void checkTokenVectorsFit(float[][][] tokenVectors, TokenVectorBudget budget) {
         if (tokenVectors == null) {
             return;
         }
         for (float[][] tokens : tokenVectors) {
-            if (tokens.length > 0 && budget.tryReserve(tokens.length, tokens[0].length) == false) {
+            if (tokens.length == 0) {
+                continue;
+            }
+            try {
+                budget.reserve(TokenVectorBudget.estimateBytes(tokens.length, tokens[0].length));
+            } catch (CircuitBreakingException e) {
+                throw e;
+            } catch (OpenSearchException e) {
                 throw new IllegalArgumentException(
                     String.format(
                         Locale.ROOT,
                         "[token_vectors] the token vectors of these inputs would take more than [%s] (%s); send fewer or smaller ones",
                         MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey(),
                         budget.limit()
-                    )
+                    ),
+                    e
                 );
             }
         }

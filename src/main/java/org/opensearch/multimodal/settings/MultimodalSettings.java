@@ -99,6 +99,20 @@ public final class MultimodalSettings {
         Property.Dynamic
     );
 
+    /** The name of the plugin's circuit breaker, as {@code _nodes/stats/breaker} lists it. */
+    public static final String BREAKER_NAME = "multimodal";
+
+    /**
+     * The limit of the {@code multimodal} circuit breaker: the memory every request on the node together may hold in
+     * the plugin's hands (token vectors produced by ingest and {@code _embed}); a request past it is refused with a 429
+     * naming the breaker. It counts toward the parent breaker as OpenSearch's own breakers do. Read at node start.
+     */
+    public static final Setting<ByteSizeValue> BREAKER_LIMIT = Setting.memorySizeSetting(
+        "plugins.multimodal.breaker.limit",
+        "25%",
+        Property.NodeScope
+    );
+
     /**
      * Token vectors (late interaction) are large: 384 floats a token, as arrays and again as JSON in the document. One
      * bulk or {@code _embed} request may produce at most this many (estimated) bytes of them on a node; past it the
@@ -220,6 +234,7 @@ public final class MultimodalSettings {
             STATS_HISTORY_INTERVAL,
             STATS_HISTORY_SIZE,
             TOKEN_VECTOR_BYTES_PER_REQUEST,
+            BREAKER_LIMIT,
             IMAGE_MAX_BYTES,
             IMAGE_MAX_PIXELS,
             IMAGE_URL_CONNECT_TIMEOUT,
