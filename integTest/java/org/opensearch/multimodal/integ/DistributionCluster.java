@@ -209,6 +209,31 @@ public final class DistributionCluster implements AutoCloseable {
         return nodes.stream().map(n -> n.logTail(LOG_TAIL_LINES)).collect(Collectors.joining(System.lineSeparator()));
     }
 
+    /**
+     * SIGKILLs node {@code node}'s JVM (no shutdown: nothing flushed, no goodbye to the cluster, as when a machine dies)
+     * and waits until it and its launcher are gone.
+     */
+    public synchronized void kill(int node) {
+        Node target = nodes.get(node);
+        List<ProcessHandle> tree = new ArrayList<>(target.process.descendants().toList());
+        tree.forEach(ProcessHandle::destroyForcibly); // the JVM first: runuser would otherwise signal it itself
+        tree.add(target.process.toHandle());
+        for (ProcessHandle handle : tree) {
+            stopProcess(handle, STOP_TIMEOUT);
+        }
+    }
+
+    /** Starts a killed node again on its own config and data, and waits until every node is in and the cluster green. */
+    public synchronized void restart(int node) throws IOException {
+        Node target = nodes.get(node);
+        if (target.process != null && target.process.isAlive()) {
+            throw new IllegalStateException("node [" + target.name + "] is still running");
+        }
+        target.process = launch(install, target);
+        Files.writeString(target.dir.resolve(Node.LAUNCHER_PID_FILE), Long.toString(target.process.pid()), StandardCharsets.UTF_8);
+        waitUntilHealthy();
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {

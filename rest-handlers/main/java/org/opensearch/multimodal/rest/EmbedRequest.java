@@ -40,7 +40,7 @@ public record EmbedRequest(String model, List<String> texts, List<String> images
         out.writeEnum(purpose);
     }
 
-    static EmbedRequest parse(Map<String, Object> body, int maxTexts) {
+    public static EmbedRequest parse(Map<String, Object> body, int maxTexts) {
         for (String key : body.keySet()) {
             if (List.of("model", "texts", "images", "token_vectors", "purpose").contains(key) == false) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "[_embed] unknown parameter [%s]", key));

@@ -1,0 +1,115 @@
+package org.opensearch.multimodal.plugin;
+
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.core.xcontent.MediaTypeRegistry;
+import org.opensearch.index.mapper.DocumentMapper;
+import org.opensearch.index.mapper.MapperServiceTestCase;
+import org.opensearch.plugins.Plugin;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The seeded fuzz of {@code RequestBodyFuzzTests} for what a mapper service parses (issue 16, part 4): the
+ * {@code dense_vector} and {@code multi_vector} mappings, and documents' values for both fields (arrays, packed
+ * base64). Each mutated mapping or document is accepted or refused with a 4xx, never a 5xx or an error.
+ */
+public final class MappingFuzzTests extends MapperServiceTestCase {
+
+    private static final int MUTANTS_PER_SEED = 150;
+
+    private static final List<String> MAPPINGS = List.of(
+        """
+            {"_doc": {"properties": {"v": {"type": "dense_vector", "dims": 3, "similarity": "cosine", "model": "bge-small-en-v1.5",
+              "index": true}}}}""",
+        """
+            {"_doc": {"properties": {"t": {"type": "multi_vector", "dims": 3, "encoding": "int8", "pool_factor": 2,
+              "model": "bge-small-en-v1.5", "index": true,
+              "index_options": {"repetitions": 1, "bits": 0, "projection": 0, "m": 16, "ef_construction": 100}}}}}"""
+    );
+
+    private static final String DOCUMENT_MAPPING = """
+        {"_doc": {"properties": {"v": {"type": "dense_vector", "dims": 3, "similarity": "cosine"},
+          "t": {"type": "multi_vector", "dims": 3, "encoding": "int8", "pool_factor": 2},
+          "f": {"type": "multi_vector", "dims": 3}}}}""";
+
+    private static final List<String> DOCUMENTS = List.of(
+        """
+            {"v": [0.1, 0.2, 0.3], "t": [[1, 0, 0], [0, 1, 0], [0.5, 0.5, 0]], "f": [[1, 2, 3]]}""",
+        // a row packed as a client may send it: version 1, float32 (0), 3 dims, the row (1, 0, 0)
+        """
+            {"f": "AQADAAAAgD8AAAAAAAAAAA=="}"""
+    );
+
+    @Override
+    protected Collection<? extends Plugin> getPlugins() {
+        return List.of(new MultimodalPlugin(Settings.EMPTY));
+    }
+
+    public void testEveryMutatedMappingAndDocumentIsAcceptedOrRefusedWithA4xx() throws Exception {
+        Random random = new Random(randomLong());
+        Map<String, Integer> outcomes = new TreeMap<>();
+        List<String> serverErrors = new ArrayList<>();
+        DocumentMapper documents = createMapperService("_doc", DOCUMENT_MAPPING).documentMapper();
+        for (String seed : MAPPINGS) {
+            createMapperService("_doc", seed);
+            fuzz("mapping", seed, json -> createMapperService("_doc", json), random, outcomes, serverErrors);
+        }
+        for (String seed : DOCUMENTS) {
+            documents.parse(source(seed));
+            fuzz("document", seed, json -> documents.parse(source(json)), random, outcomes, serverErrors);
+        }
+        logger.info(
+            "fuzzed mappings and documents, by kind | mutation | outcome:\n{}",
+            outcomes.entrySet()
+                .stream()
+                .map(e -> String.format(Locale.ROOT, "%5d  %s", e.getValue(), e.getKey()))
+                .collect(Collectors.joining("\n"))
+        );
+        assertEquals("mappings or documents answered with a 5xx or an error", List.of(), serverErrors);
+    }
+
+    private interface Parse {
+
+        void parse(String json) throws Exception;
+    }
+
+    private static void fuzz(
+        String kind,
+        String seed,
+        Parse parse,
+        Random random,
+        Map<String, Integer> outcomes,
+        List<String> serverErrors
+    ) {
+        Object tree = XContentHelper.convertToMap(new BytesArray(seed), true, MediaTypeRegistry.JSON).v2();
+        for (int m = 0; m < MUTANTS_PER_SEED; m++) {
+            JsonMutation mutation = JsonMutation.values()[random.nextInt(JsonMutation.values().length)];
+            String body = mutation.apply(tree, random);
+            String outcome;
+            try {
+                parse.parse(body);
+                outcome = "accepted";
+            } catch (Exception e) {
+                int status = ExceptionsHelper.status(e).getStatus();
+                outcome = String.valueOf(status);
+                if (status >= 500) {
+                    serverErrors.add(kind + " / " + mutation + ": " + e + "\n  body: " + JsonMutation.abbreviate(body));
+                }
+            } catch (StackOverflowError | OutOfMemoryError e) {
+                outcome = e.getClass().getSimpleName();
+                serverErrors.add(kind + " / " + mutation + ": " + e + "\n  body: " + JsonMutation.abbreviate(body));
+            }
+            outcomes.merge(kind + " | " + mutation + " | " + outcome, 1, Integer::sum);
+        }
+    }
+}
