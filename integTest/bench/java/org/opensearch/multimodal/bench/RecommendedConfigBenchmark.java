@@ -1,7 +1,6 @@
 package org.opensearch.multimodal.bench;
 
 import org.opensearch.action.search.SearchRequestBuilder;
-import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.index.query.MultiMatchQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
@@ -18,12 +17,10 @@ import org.opensearch.multimodal.query.MultiVectorRetriever;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.node.Node;
-import org.opensearch.search.SearchHit;
 import org.opensearch.transport.client.Client;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -86,7 +83,7 @@ public final class RecommendedConfigBenchmark {
             Map<String, Function<String, SearchRequestBuilder>> chosen = chooseOnDev(client, sciFact, split.dev());
             Map<String, Map<String, List<String>>> rankings = new LinkedHashMap<>();
             Map<String, double[]> latencies = new LinkedHashMap<>();
-            search(sciFact, split.all(), chosen, rankings, latencies, true);
+            InterleavedQueries.run(sciFact, split.all(), chosen, K, true, rankings, latencies);
             report(sciFact, split, rankings, latencies);
         } finally {
             node.close();
@@ -95,34 +92,7 @@ public final class RecommendedConfigBenchmark {
 
     private static void index(Client client, List<SciFact.Doc> corpus, Path cache, TokenEncoding encoding, int poolFactor)
         throws Exception {
-        if (client.admin().indices().prepareExists(index).get().isExists()) {
-            client.admin().indices().prepareDelete(index).get();
-        }
-        String mapping = String.format(
-            Locale.ROOT,
-            """
-                {"properties": {
-                  "title": {"type": "text", "analyzer": "english"},
-                  "text": {"type": "text", "analyzer": "english"},
-                  "vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "model": "bge-small-en-v1.5"},
-                  "tokens": {"type": "multi_vector", "dims": 384, "model": "bge-small-en-v1.5", "encoding": "%s", "pool_factor": %d}}}""",
-            encoding.name().toLowerCase(Locale.ROOT),
-            poolFactor
-        );
-        client.admin()
-            .indices()
-            .prepareCreate(index)
-            .setSettings(
-                Settings.builder()
-                    .put("index.number_of_shards", 1)
-                    .put("index.number_of_replicas", 0)
-                    .put("index.refresh_interval", "-1")
-                    .put("index.similarity.default.type", "BM25")
-                    .put("index.similarity.default.k1", 0.9)
-                    .put("index.similarity.default.b", 0.4)
-            )
-            .setMapping(mapping)
-            .get();
+        SciFactTokenIndex.create(client, index, encoding, poolFactor);
         MultiVectorFormat format = new MultiVectorFormat(encoding, poolFactor);
         double seconds = CachedVectorBulk.index(
             client,
@@ -248,7 +218,7 @@ public final class RecommendedConfigBenchmark {
         System.out.println("\n== dev split (30 queries): nDCG@10 of each grid point ==");
         for (Map<String, Function<String, SearchRequestBuilder>> family : List.of(twoWay, threeWay, rrf, gqr)) {
             Map<String, Map<String, List<String>>> rankings = new LinkedHashMap<>();
-            search(sciFact, dev, family, rankings, new LinkedHashMap<>(), false);
+            InterleavedQueries.run(sciFact, dev, family, K, false, rankings, new LinkedHashMap<>());
             String best = null;
             double bestNdcg = -1;
             for (Map.Entry<String, Map<String, List<String>>> point : rankings.entrySet()) {
@@ -263,37 +233,6 @@ public final class RecommendedConfigBenchmark {
             chosen.put(best, family.get(best));
         }
         return chosen;
-    }
-
-    private static void search(
-        SciFact sciFact,
-        List<String> queryIds,
-        Map<String, Function<String, SearchRequestBuilder>> methods,
-        Map<String, Map<String, List<String>>> rankings,
-        Map<String, double[]> latencies,
-        boolean warmUp
-    ) {
-        List<String> names = new ArrayList<>(methods.keySet());
-        for (int q = 0; warmUp && q < 5; q++) {
-            for (Function<String, SearchRequestBuilder> method : methods.values()) {
-                method.apply(sciFact.queries().get(queryIds.get(q))).setSize(K).setFetchSource(false).get();
-            }
-        }
-        for (int q = 0; q < queryIds.size(); q++) {
-            String id = queryIds.get(q);
-            String text = sciFact.queries().get(id);
-            for (int m = 0; m < names.size(); m++) {
-                String name = names.get((m + q) % names.size()); // rotate which method goes first
-                long start = System.nanoTime();
-                SearchResponse response = methods.get(name).apply(text).setSize(K).setFetchSource(false).get();
-                latencies.computeIfAbsent(name, n -> new double[queryIds.size()])[q] = (System.nanoTime() - start) / 1e6;
-                rankings.computeIfAbsent(name, n -> new LinkedHashMap<>())
-                    .put(id, Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList());
-            }
-            if (q % 100 == 99) {
-                System.out.printf(Locale.ROOT, "  %d/%d queries%n", q + 1, queryIds.size());
-            }
-        }
     }
 
     private static void report(

@@ -1,7 +1,6 @@
 package org.opensearch.multimodal.bench;
 
 import org.opensearch.action.search.SearchRequestBuilder;
-import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.index.query.MultiMatchQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
@@ -13,12 +12,10 @@ import org.opensearch.multimodal.query.LexicalRetriever;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.node.Node;
-import org.opensearch.search.SearchHit;
 import org.opensearch.transport.client.Client;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +80,7 @@ public final class RetrievalDefaultsBenchmark {
             Map<String, Function<String, SearchRequestBuilder>> methods = methods(client, corpus.size());
             Map<String, Map<String, List<String>>> rankings = new LinkedHashMap<>();
             Map<String, double[]> latencies = new LinkedHashMap<>();
-            search(client, sciFact, queryIds, methods, rankings, latencies);
+            InterleavedQueries.run(sciFact, queryIds, methods, K, true, rankings, latencies);
             report(sciFact, dev, test, queryIds, rankings, latencies);
         } finally {
             node.close();
@@ -191,37 +188,6 @@ public final class RetrievalDefaultsBenchmark {
     private static SearchRequestBuilder multimodal(Client client, String text, FusionSpec fusion, Map<String, RetrieverSpec> retrievers) {
         return client.prepareSearch(INDEX)
             .setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, retrievers.size() > 1 ? fusion : null, null));
-    }
-
-    private static void search(
-        Client client,
-        SciFact sciFact,
-        List<String> queryIds,
-        Map<String, Function<String, SearchRequestBuilder>> methods,
-        Map<String, Map<String, List<String>>> rankings,
-        Map<String, double[]> latencies
-    ) {
-        List<String> names = new ArrayList<>(methods.keySet());
-        for (int q = 0; q < 5; q++) { // warm up
-            for (Function<String, SearchRequestBuilder> method : methods.values()) {
-                method.apply(sciFact.queries().get(queryIds.get(q))).setSize(K).setFetchSource(false).get();
-            }
-        }
-        for (int q = 0; q < queryIds.size(); q++) {
-            String id = queryIds.get(q);
-            String text = sciFact.queries().get(id);
-            for (int m = 0; m < names.size(); m++) {
-                String name = names.get((m + q) % names.size()); // rotate which method goes first
-                long start = System.nanoTime();
-                SearchResponse response = methods.get(name).apply(text).setSize(K).setFetchSource(false).get();
-                latencies.computeIfAbsent(name, n -> new double[queryIds.size()])[q] = (System.nanoTime() - start) / 1e6;
-                rankings.computeIfAbsent(name, n -> new LinkedHashMap<>())
-                    .put(id, Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList());
-            }
-            if (q % 100 == 99) {
-                System.out.printf(Locale.ROOT, "  %d/%d queries%n", q + 1, queryIds.size());
-            }
-        }
     }
 
     private static void report(

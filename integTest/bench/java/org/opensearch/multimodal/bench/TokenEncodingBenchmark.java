@@ -138,34 +138,7 @@ public final class TokenEncodingBenchmark {
     /** Indexes the corpus with its cached vectors into {@code config}'s index; returns the token vectors' stored bytes. */
     private static long index(Client client, Config config, List<SciFact.Doc> corpus, Path cache) throws IOException {
         String index = config.index();
-        if (client.admin().indices().prepareExists(index).get().isExists()) {
-            client.admin().indices().prepareDelete(index).get();
-        }
-        String mapping = String.format(
-            Locale.ROOT,
-            """
-                {"properties": {
-                  "title": {"type": "text", "analyzer": "english"},
-                  "text": {"type": "text", "analyzer": "english"},
-                  "vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "model": "bge-small-en-v1.5"},
-                  "tokens": {"type": "multi_vector", "dims": 384, "model": "bge-small-en-v1.5", "encoding": "%s", "pool_factor": %d}}}""",
-            config.encoding(),
-            config.poolFactor()
-        );
-        client.admin()
-            .indices()
-            .prepareCreate(index)
-            .setSettings(
-                Settings.builder()
-                    .put("index.number_of_shards", 1)
-                    .put("index.number_of_replicas", 0)
-                    .put("index.refresh_interval", "-1")
-                    .put("index.similarity.default.type", "BM25")
-                    .put("index.similarity.default.k1", 0.9)
-                    .put("index.similarity.default.b", 0.4)
-            )
-            .setMapping(mapping)
-            .get();
+        SciFactTokenIndex.create(client, index, config.encoding(), config.poolFactor());
         long[] tokenBytes = {0};
         MultiVectorFormat format = new MultiVectorFormat(config.encoding(), config.poolFactor());
         double seconds = CachedVectorBulk.index(client, index, corpus, cache, true, 50, (doc, dense, tokens) -> {

@@ -13,7 +13,6 @@ import org.opensearch.multimodal.rest.ListModelsAction;
 import org.opensearch.multimodal.rest.ModelReport;
 import org.opensearch.multimodal.rest.ModelsRequest;
 import org.opensearch.multimodal.rest.NodeModels;
-import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
 import org.opensearch.test.OpenSearchIntegTestCase;
 
@@ -24,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,21 +37,11 @@ import java.util.function.Function;
  * the same copy before and after (a primary and its replica build different HNSW graphs).
  */
 @OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.TEST, numDataNodes = 2, numClientNodes = 0)
-public class FullRestartClusterTests extends OpenSearchIntegTestCase {
+public class FullRestartClusterTests extends BgeClusterTestCase {
 
     private static final String INDEX = "restart";
     private static final String MODEL = BuiltinModels.BGE_SMALL;
     private static final List<String> ENCODINGS = List.of("float32", "bfloat16", "int8", "binary");
-
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(MultimodalPlugin.class);
-    }
-
-    @Override
-    protected Path nodeConfigPath(int nodeOrdinal) {
-        return BuiltinModels.nodeConfigWith(BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
-    }
 
     private void createAndIndex() throws Exception {
         StringBuilder processors = new StringBuilder();

@@ -24,7 +24,6 @@ import org.opensearch.multimodal.rest.NodeStats;
 import org.opensearch.multimodal.rest.StatsAction;
 import org.opensearch.multimodal.rest.StatsRequest;
 import org.opensearch.multimodal.rest.StatsResponse;
-import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.aggregations.AggregationBuilders;
 import org.opensearch.search.aggregations.bucket.terms.Terms;
@@ -34,9 +33,7 @@ import org.opensearch.test.OpenSearchIntegTestCase;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,20 +45,10 @@ import java.util.Set;
  * fusion, GQR with a dense and a multi-vector primary, and the late_interaction rescorer, on 1 and on 3 shards.
  */
 @OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 2, numClientNodes = 0)
-public class HybridQueryClusterTests extends OpenSearchIntegTestCase {
+public class HybridQueryClusterTests extends BgeClusterTestCase {
 
     private static final String MODEL = "bge-small-en-v1.5";
     private static final String QUERY = "how do plants turn light into energy";
-
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(MultimodalPlugin.class);
-    }
-
-    @Override
-    protected Path nodeConfigPath(int nodeOrdinal) {
-        return BuiltinModels.nodeConfigWith(BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
-    }
 
     /** The corpus in {@code index} with {@code shards} shards: body_vec and body_tokens from one pass per batch. */
     private void indexCorpus(String index, int shards) throws IOException {

@@ -1,22 +1,13 @@
 package org.opensearch.multimodal.plugin;
 
-import org.opensearch.ExceptionsHelper;
 import org.opensearch.common.settings.Settings;
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.core.common.bytes.BytesArray;
-import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.index.mapper.DocumentMapper;
 import org.opensearch.index.mapper.MapperServiceTestCase;
 import org.opensearch.plugins.Plugin;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * The seeded fuzz of {@code RequestBodyFuzzTests} for what a mapper service parses (issue 16, part 4): the
@@ -57,59 +48,16 @@ public final class MappingFuzzTests extends MapperServiceTestCase {
 
     public void testEveryMutatedMappingAndDocumentIsAcceptedOrRefusedWithA4xx() throws Exception {
         Random random = new Random(randomLong());
-        Map<String, Integer> outcomes = new TreeMap<>();
-        List<String> serverErrors = new ArrayList<>();
+        FuzzOutcomes outcomes = new FuzzOutcomes();
         DocumentMapper documents = createMapperService("_doc", DOCUMENT_MAPPING).documentMapper();
         for (String seed : MAPPINGS) {
-            createMapperService("_doc", seed);
-            fuzz("mapping", seed, json -> createMapperService("_doc", json), random, outcomes, serverErrors);
+            outcomes.run("mapping", seed, json -> createMapperService("_doc", json), random, MUTANTS_PER_SEED);
         }
         for (String seed : DOCUMENTS) {
-            documents.parse(source(seed));
-            fuzz("document", seed, json -> documents.parse(source(json)), random, outcomes, serverErrors);
+            outcomes.run("document", seed, json -> documents.parse(source(json)), random, MUTANTS_PER_SEED);
         }
-        logger.info(
-            "fuzzed mappings and documents, by kind | mutation | outcome:\n{}",
-            outcomes.entrySet()
-                .stream()
-                .map(e -> String.format(Locale.ROOT, "%5d  %s", e.getValue(), e.getKey()))
-                .collect(Collectors.joining("\n"))
-        );
-        assertEquals("mappings or documents answered with a 5xx or an error", List.of(), serverErrors);
-    }
-
-    private interface Parse {
-
-        void parse(String json) throws Exception;
-    }
-
-    private static void fuzz(
-        String kind,
-        String seed,
-        Parse parse,
-        Random random,
-        Map<String, Integer> outcomes,
-        List<String> serverErrors
-    ) {
-        Object tree = XContentHelper.convertToMap(new BytesArray(seed), true, MediaTypeRegistry.JSON).v2();
-        for (int m = 0; m < MUTANTS_PER_SEED; m++) {
-            JsonMutation mutation = JsonMutation.values()[random.nextInt(JsonMutation.values().length)];
-            String body = mutation.apply(tree, random);
-            String outcome;
-            try {
-                parse.parse(body);
-                outcome = "accepted";
-            } catch (Exception e) {
-                int status = ExceptionsHelper.status(e).getStatus();
-                outcome = String.valueOf(status);
-                if (status >= 500) {
-                    serverErrors.add(kind + " / " + mutation + ": " + e + "\n  body: " + JsonMutation.abbreviate(body));
-                }
-            } catch (StackOverflowError | OutOfMemoryError e) {
-                outcome = e.getClass().getSimpleName();
-                serverErrors.add(kind + " / " + mutation + ": " + e + "\n  body: " + JsonMutation.abbreviate(body));
-            }
-            outcomes.merge(kind + " | " + mutation + " | " + outcome, 1, Integer::sum);
-        }
+        logger.info("fuzzed mappings and documents, by kind | mutation | outcome:\n{}", outcomes.table());
+        assertEquals("mappings or documents answered with a 5xx or an error", List.of(), outcomes.serverErrors());
+        assertTrue("mutants refused", outcomes.anyRefused());
     }
 }

@@ -9,16 +9,12 @@ import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.indices.breaker.CircuitBreakerStats;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.settings.MultimodalSettings;
-import org.opensearch.plugins.Plugin;
 import org.opensearch.test.OpenSearchIntegTestCase;
 
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -30,17 +26,7 @@ import java.util.Map;
 @OpenSearchIntegTestCase.ClusterScope(
     scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 1, numClientNodes = 0, supportsDedicatedMasters = false
 )
-public class MemoryBreakerClusterTests extends OpenSearchIntegTestCase {
-
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(MultimodalPlugin.class);
-    }
-
-    @Override
-    protected Path nodeConfigPath(int nodeOrdinal) {
-        return BuiltinModels.nodeConfigWith(BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
-    }
+public class MemoryBreakerClusterTests extends BgeClusterTestCase {
 
     @Override
     protected Settings nodeSettings(int nodeOrdinal) {

@@ -6,17 +6,13 @@ import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.QueryBuilders;
-import org.opensearch.multimodal.model.BuiltinModels;
-import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
 import org.opensearch.test.OpenSearchIntegTestCase;
 
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,20 +23,10 @@ import java.util.Map;
  * MaxSim over every document.
  */
 @OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 2, numClientNodes = 0)
-public class MultiVectorCandidateIndexClusterTests extends OpenSearchIntegTestCase {
+public class MultiVectorCandidateIndexClusterTests extends BgeClusterTestCase {
 
     private static final String MODEL = "bge-small-en-v1.5";
     private static final String QUERY = "how do plants turn light into energy";
-
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(MultimodalPlugin.class);
-    }
-
-    @Override
-    protected Path nodeConfigPath(int nodeOrdinal) {
-        return BuiltinModels.nodeConfigWith(BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
-    }
 
     private void indexCorpus(String index, int shards, boolean candidateIndex) throws IOException {
         String pipeline = """

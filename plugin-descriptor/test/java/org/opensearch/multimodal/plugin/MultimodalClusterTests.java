@@ -18,7 +18,6 @@ import org.opensearch.multimodal.query.LexicalRetriever;
 import org.opensearch.multimodal.query.LikeDocument;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.multimodal.query.RetrieverSpec;
-import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.aggregations.AggregationBuilders;
 import org.opensearch.search.aggregations.bucket.terms.Terms;
@@ -27,30 +26,17 @@ import org.opensearch.test.OpenSearchIntegTestCase;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertHitCount;
 
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Two in-JVM nodes with the plugin: documents embedded by the pipeline, found by the multimodal query. */
 @OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 2, numClientNodes = 0)
-public class MultimodalClusterTests extends OpenSearchIntegTestCase {
+public class MultimodalClusterTests extends BgeClusterTestCase {
 
     private static final String INDEX = "docs";
     private static final String PIPELINE = "embed-docs";
-
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(MultimodalPlugin.class);
-    }
-
-    /** Each node reads the built-in model from its config directory, as an operator-added model would be. */
-    @Override
-    protected Path nodeConfigPath(int nodeOrdinal) {
-        return BuiltinModels.nodeConfigWith(BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
-    }
 
     private void createPipelineAndIndex() {
         String pipeline = """

@@ -10,8 +10,6 @@ import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.QueryBuilders;
-import org.opensearch.multimodal.model.BuiltinModels;
-import org.opensearch.plugins.Plugin;
 import org.opensearch.test.OpenSearchIntegTestCase;
 import org.opensearch.transport.client.Client;
 
@@ -22,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,20 +39,10 @@ import java.util.stream.Collectors;
  * on replicas, the copies hold the same documents and sequence numbers, and every query sent meanwhile was answered.
  */
 @OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.TEST, numDataNodes = 0, supportsDedicatedMasters = false)
-public class NodeLossClusterTests extends OpenSearchIntegTestCase {
+public class NodeLossClusterTests extends BgeClusterTestCase {
 
     private static final String INDEX = "node_loss";
     private static final int DOCS_PER_BULK = 6;
-
-    @Override
-    protected Collection<Class<? extends Plugin>> nodePlugins() {
-        return List.of(MultimodalPlugin.class);
-    }
-
-    @Override
-    protected Path nodeConfigPath(int nodeOrdinal) {
-        return BuiltinModels.nodeConfigWith(BuiltinModels.root().resolve(BuiltinModels.BGE_SMALL));
-    }
 
     private static List<String> demoBodies() throws IOException {
         Path corpus = Path.of(System.getProperty("tests.demo.corpus", "integTest/demo/corpus/docs.jsonl"));

@@ -29,14 +29,11 @@ import org.opensearch.search.rescore.RescorerBuilder;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -138,7 +135,7 @@ public final class RequestBodyFuzzTests extends OpenSearchTestCase {
     }
 
     public void testEveryMutatedBodyIsAcceptedOrRefusedWithA4xx() throws Exception {
-        Map<String, BodyParser> parsers = new LinkedHashMap<>();
+        Map<String, FuzzOutcomes.Parse> parsers = new LinkedHashMap<>();
         Map<String, List<String>> seeds = new LinkedHashMap<>();
         parsers.put("multimodal query", json -> {
             try (XContentParser parser = createParser(JsonXContent.jsonXContent, json)) {
@@ -169,42 +166,15 @@ public final class RequestBodyFuzzTests extends OpenSearchTestCase {
         }
 
         Random random = new Random(randomLong());
-        Map<String, Integer> outcomes = new TreeMap<>();
-        List<String> serverErrors = new ArrayList<>();
-        for (Map.Entry<String, BodyParser> parser : parsers.entrySet()) {
+        FuzzOutcomes outcomes = new FuzzOutcomes();
+        for (Map.Entry<String, FuzzOutcomes.Parse> parser : parsers.entrySet()) {
             for (String seed : seeds.get(parser.getKey())) {
-                parser.getValue().parse(seed); // every seed is valid as it is
-                Object tree = XContentHelper.convertToMap(new BytesArray(seed), true, MediaTypeRegistry.JSON).v2();
-                for (int m = 0; m < MUTANTS_PER_SEED; m++) {
-                    JsonMutation mutation = JsonMutation.values()[random.nextInt(JsonMutation.values().length)];
-                    String body = mutation.apply(tree, random);
-                    String outcome;
-                    try {
-                        parser.getValue().parse(body);
-                        outcome = "accepted";
-                    } catch (Exception e) {
-                        int status = ExceptionsHelper.status(e).getStatus();
-                        outcome = String.valueOf(status);
-                        if (status >= 500) {
-                            serverErrors.add(parser.getKey() + " / " + mutation + ": " + e + "\n  body: " + JsonMutation.abbreviate(body));
-                        }
-                    } catch (StackOverflowError | OutOfMemoryError e) {
-                        outcome = e.getClass().getSimpleName();
-                        serverErrors.add(parser.getKey() + " / " + mutation + ": " + e + "\n  body: " + JsonMutation.abbreviate(body));
-                    }
-                    outcomes.merge(parser.getKey() + " | " + mutation + " | " + outcome, 1, Integer::sum);
-                }
+                outcomes.run(parser.getKey(), seed, parser.getValue(), random, MUTANTS_PER_SEED);
             }
         }
-        logger.info(
-            "fuzzed request bodies, by parser | mutation | outcome:\n{}",
-            outcomes.entrySet()
-                .stream()
-                .map(e -> String.format(Locale.ROOT, "%5d  %s", e.getValue(), e.getKey()))
-                .collect(Collectors.joining("\n"))
-        );
-        assertEquals("bodies answered with a 5xx or an error", List.of(), serverErrors);
-        assertTrue("mutants refused", outcomes.keySet().stream().anyMatch(k -> k.endsWith("| 400")));
+        logger.info("fuzzed request bodies, by parser | mutation | outcome:\n{}", outcomes.table());
+        assertEquals("bodies answered with a 5xx or an error", List.of(), outcomes.serverErrors());
+        assertTrue("mutants refused", outcomes.anyRefused());
     }
 
 }

@@ -18,16 +18,13 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
-import org.opensearch.common.settings.ClusterSettings;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.common.breaker.NoopCircuitBreaker;
 import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.indices.breaker.BreakerSettings;
-import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
+import org.opensearch.multimodal.inference.TestBreakers;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.GuidedQueryRefinement;
 import org.opensearch.multimodal.math.MaxSim;
@@ -111,14 +108,7 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
     }
 
     private static PoolRetriever.MultiVector tokens() {
-        return new PoolRetriever.MultiVector(
-            "tokens",
-            "tokens",
-            QUERY_TOKENS,
-            MultiVectorFormat.DEFAULT,
-            QUERY_TOKENS[0].length,
-            new TokenMemory(new ByteSizeValue(1, ByteSizeUnit.MB), new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME))
-        );
+        return tokens(new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME));
     }
 
     private static PoolRetriever.MultiVector tokens(CircuitBreaker breaker) {
@@ -132,20 +122,15 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         );
     }
 
-    private static CircuitBreaker breaker(long limit) {
-        return new HierarchyCircuitBreakerService(
-            Settings.EMPTY,
-            List.of(
-                new BreakerSettings(
-                    MultimodalSettings.BREAKER_NAME,
-                    limit,
-                    1.0,
-                    CircuitBreaker.Type.MEMORY,
-                    CircuitBreaker.Durability.TRANSIENT
-                )
-            ),
-            new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS)
-        ).getBreaker(MultimodalSettings.BREAKER_NAME);
+    /** GQR with the multi-vector primary guided by BM25, pool_k 10, {@code steps} steps. */
+    private static GqrFusion tokensPrimaryGqr(int steps) {
+        return new GqrFusion(
+            "tokens",
+            List.of("bm25"),
+            10,
+            new GuidedQueryRefinement.Parameters(steps, 1e-4f, 1f, 0.5f, ScoreNormalization.MIN_MAX),
+            new MultimodalStats()
+        );
     }
 
     private static int[] order(TopDocs top) {
@@ -289,13 +274,7 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             QUERY_TOKENS[0].length,
             new TokenMemory(new ByteSizeValue(20), new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME))
         );
-        GqrFusion gqr = new GqrFusion(
-            "tokens",
-            List.of("bm25"),
-            10,
-            new GuidedQueryRefinement.Parameters(5, 1e-4f, 1f, 0.5f, ScoreNormalization.MIN_MAX),
-            new MultimodalStats()
-        );
+        GqrFusion gqr = tokensPrimaryGqr(5);
         IllegalArgumentException e = expectThrows(
             IllegalArgumentException.class,
             () -> searcher.search(new HybridRetrievalQuery(List.of(dense(5), lexical(2), tiny), gqr, new MultimodalStats()), 10)
@@ -305,21 +284,15 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
     }
 
     public void testGqrChargesItsCandidatesTokenMatricesToTheBreakerWhileItRefines() throws IOException {
-        GqrFusion gqr = new GqrFusion(
-            "tokens",
-            List.of("bm25"),
-            10,
-            new GuidedQueryRefinement.Parameters(5, 1e-4f, 1f, 0.5f, ScoreNormalization.MIN_MAX),
-            new MultimodalStats()
-        );
-        CircuitBreaker roomy = breaker(1 << 20);
+        GqrFusion gqr = tokensPrimaryGqr(5);
+        CircuitBreaker roomy = TestBreakers.multimodal(1 << 20);
         TopDocs top = searcher
             .search(new HybridRetrievalQuery(List.of(dense(5), lexical(2), tokens(roomy)), gqr, new MultimodalStats()), 10);
         assertTrue(top.scoreDocs.length > 0);
         assertEquals("handed back once the refinement is done", 0, roomy.getUsed());
         assertEquals(0, roomy.getTrippedCount());
 
-        CircuitBreaker full = breaker(20);
+        CircuitBreaker full = TestBreakers.multimodal(20);
         CircuitBreakingException e = expectThrows(
             CircuitBreakingException.class,
             () -> searcher.search(new HybridRetrievalQuery(List.of(dense(5), lexical(2), tokens(full)), gqr, new MultimodalStats()), 10)

@@ -1,41 +1,18 @@
 package org.opensearch.multimodal.inference;
 
 import org.opensearch.OpenSearchStatusException;
-import org.opensearch.common.settings.ClusterSettings;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.indices.breaker.BreakerSettings;
-import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.test.OpenSearchTestCase;
-
-import java.util.List;
 
 /** {@link TokenVectorBudget} against a real breaker of OpenSearch's breaker service: charged, refused, handed back. */
 public final class TokenVectorBudgetTests extends OpenSearchTestCase {
 
-    private static CircuitBreaker breaker(long limit) {
-        HierarchyCircuitBreakerService service = new HierarchyCircuitBreakerService(
-            Settings.EMPTY,
-            List.of(
-                new BreakerSettings(
-                    MultimodalSettings.BREAKER_NAME,
-                    limit,
-                    1.0,
-                    CircuitBreaker.Type.MEMORY,
-                    CircuitBreaker.Durability.TRANSIENT
-                )
-            ),
-            new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS)
-        );
-        return service.getBreaker(MultimodalSettings.BREAKER_NAME);
-    }
-
     public void testTheBreakerSeesEveryReservedByteAndGetsThemBack() {
-        CircuitBreaker breaker = breaker(1_000);
+        CircuitBreaker breaker = TestBreakers.multimodal(1_000);
         TokenVectorBudget first = new TokenVectorBudget(ByteSizeValue.parseBytesSizeValue("1mb", "test"), breaker);
         TokenVectorBudget second = new TokenVectorBudget(ByteSizeValue.parseBytesSizeValue("1mb", "test"), breaker);
         first.reserve(600);
@@ -57,7 +34,7 @@ public final class TokenVectorBudgetTests extends OpenSearchTestCase {
     }
 
     public void testThePerRequestCapRefusesBeforeTheBreaker() {
-        CircuitBreaker breaker = breaker(1_000_000);
+        CircuitBreaker breaker = TestBreakers.multimodal(1_000_000);
         TokenVectorBudget budget = new TokenVectorBudget(ByteSizeValue.parseBytesSizeValue("500b", "test"), breaker);
         budget.reserve(400);
         OpenSearchStatusException refused = expectThrows(OpenSearchStatusException.class, () -> budget.reserve(200));
