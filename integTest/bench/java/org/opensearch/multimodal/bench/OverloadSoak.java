@@ -1,0 +1,417 @@
+package org.opensearch.multimodal.bench;
+
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.action.admin.cluster.node.stats.NodeStats;
+import org.opensearch.action.admin.cluster.node.stats.NodesStatsRequest;
+import org.opensearch.action.bulk.BulkItemResponse;
+import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.search.SearchRequestBuilder;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.core.indices.breaker.CircuitBreakerStats;
+import org.opensearch.index.query.MultiMatchQueryBuilder;
+import org.opensearch.multimodal.math.ScoreNormalization;
+import org.opensearch.multimodal.query.DenseRetriever;
+import org.opensearch.multimodal.query.FusionSpec;
+import org.opensearch.multimodal.query.GqrSpec;
+import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
+import org.opensearch.multimodal.query.LateInteractionScoreMode;
+import org.opensearch.multimodal.query.LexicalRetriever;
+import org.opensearch.multimodal.query.MultiVectorRetriever;
+import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.RetrieverSpec;
+import org.opensearch.multimodal.rest.EmbedAction;
+import org.opensearch.multimodal.rest.EmbedRequest;
+import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.node.Node;
+import org.opensearch.threadpool.ThreadPoolStats;
+import org.opensearch.transport.client.Client;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The overload soak (issue 16, part 3): one node on the bench heap (1 GB), SciFact seeded with float32 token vectors,
+ * then for a bounded time more clients than two cores can serve at once: bulks of 50 abstracts through
+ * {@code embed_text} with float32 token vectors, {@code _embed} of 64 texts with token vectors, and GQR with the
+ * multi-vector primary ({@code pool_k} 50) plus a {@code late_interaction} rescore of a 200-document window. Prints a
+ * report: requests by outcome, 429s by what was full (the {@code multimodal} breaker, the per-request token cap, an
+ * inference queue, another breaker), heap before / peak / after a GC, the breakers' peaks, the process RSS (the JVM
+ * plus ONNX Runtime's native memory), and whether the inference pools drained. Exits 1 on any 5xx, an
+ * OutOfMemoryError, pools that do not drain, or no document indexed.
+ * Arguments: {@code --data DIR --models DIR --home DIR [--seconds 120] [--ingest-clients 6] [--embed-clients 2]
+ * [--query-clients 3] [--seed-docs 500]}.
+ */
+public final class OverloadSoak {
+
+    private static final String INDEX = "soak";
+    private static final String PIPELINE = "soak-tokens";
+    private static final String MODEL = SciFactVectorCache.MODEL;
+    private static final int BULK_DOCS = 50;
+
+    private OverloadSoak() {
+    }
+
+    public static void main(String[] rawArgs) throws Exception {
+        BenchArgs args = BenchArgs
+            .parse(rawArgs, Set.of("--seconds", "--ingest-clients", "--embed-clients", "--query-clients", "--seed-docs"));
+        SciFact sciFact = args.sciFact();
+        if (sciFact == null) {
+            return;
+        }
+        int seconds = args.intOf("--seconds", 120);
+        List<SciFact.Doc> corpus = sciFact.corpus();
+        List<SciFact.Doc> seed = corpus.subList(0, Math.min(args.intOf("--seed-docs", 500), corpus.size()));
+        Path home = args.home();
+        Files.createDirectories(home);
+        Path cache = SciFactVectorCache.ensure(home, args.models(), seed);
+        Node node = BenchNode.start(home, args.models(), MODEL, "soak", 9258, 0, Settings.EMPTY);
+        boolean failed;
+        try {
+            Client client = node.client();
+            createIndex(client);
+            CachedVectorBulk.index(
+                client,
+                INDEX,
+                seed,
+                cache,
+                true,
+                25,
+                (doc, dense, tokens) -> Map.of("title", doc.title(), "text", doc.text(), "vec", dense, "tokens", tokens)
+            );
+            client.admin().indices().prepareRefresh(INDEX).get();
+            failed = soak(client, sciFact, corpus, seconds, args);
+        } finally {
+            node.close();
+        }
+        if (failed) {
+            System.exit(1);
+        }
+    }
+
+    private static void createIndex(Client client) {
+        if (client.admin().indices().prepareExists(INDEX).get().isExists()) {
+            client.admin().indices().prepareDelete(INDEX).get();
+        }
+        String pipeline = """
+            {"processors": [{"embed_text": {"model": "bge-small-en-v1.5", "field_map": {"title_text": "vec"},
+              "token_field_map": {"title_text": "tokens"}}}]}""";
+        client.admin().cluster().preparePutPipeline(PIPELINE, new BytesArray(pipeline), XContentType.JSON).get();
+        client.admin()
+            .indices()
+            .prepareCreate(INDEX)
+            .setSettings(Settings.builder().put("index.number_of_shards", 1).put("index.number_of_replicas", 0))
+            .setMapping("""
+                {"properties": {"title": {"type": "text", "analyzer": "english"}, "text": {"type": "text", "analyzer": "english"},
+                  "title_text": {"type": "text", "index": false},
+                  "vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
+                  "tokens": {"type": "multi_vector", "dims": 384}}}""")
+            .get();
+    }
+
+    /** Runs the load; prints the report; true when the run failed. */
+    private static boolean soak(Client client, SciFact sciFact, List<SciFact.Doc> corpus, int seconds, BenchArgs args) throws Exception {
+        List<String> queries = List.copyOf(sciFact.queries().values());
+        long heapBefore = heapAfterGc();
+        long rssBefore = rssBytes();
+        Outcomes outcomes = new Outcomes();
+        AtomicLong indexed = new AtomicLong();
+        AtomicLong next = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        int ingestClients = args.intOf("--ingest-clients", 6);
+        int embedClients = args.intOf("--embed-clients", 2);
+        int queryClients = args.intOf("--query-clients", 3);
+        ExecutorService pool = Executors.newFixedThreadPool(ingestClients + embedClients + queryClients + 1);
+        Peaks peaks = new Peaks();
+        List<Future<?>> clients = new ArrayList<>();
+        System.out.printf(
+            Locale.ROOT,
+            "soak: %d s; %d ingest clients (bulks of %d, float32 token vectors), %d _embed clients (64 texts with token "
+                + "vectors), %d query clients (GQR multi-vector primary pool_k 50 + rescore window 200); heap %d MB%n",
+            seconds,
+            ingestClients,
+            BULK_DOCS,
+            embedClients,
+            queryClients,
+            Runtime.getRuntime().maxMemory() >> 20
+        );
+        for (int c = 0; c < ingestClients; c++) {
+            clients.add(pool.submit(() -> loop(end, outcomes, "bulk item", () -> {
+                long n = next.getAndIncrement();
+                BulkRequestBuilder bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(2));
+                for (int i = 0; i < BULK_DOCS; i++) {
+                    SciFact.Doc doc = corpus.get((int) Math.floorMod(n * BULK_DOCS + i, (long) corpus.size()));
+                    bulk.add(client.prepareIndex(INDEX).setId("s" + n + "-" + i).setSource(doc.source()).setPipeline(PIPELINE));
+                }
+                BulkResponse response = bulk.get();
+                for (BulkItemResponse item : response.getItems()) {
+                    if (item.isFailed()) {
+                        outcomes.failed("bulk item", item.getFailure().getCause());
+                    } else {
+                        outcomes.ok("bulk item");
+                        indexed.incrementAndGet();
+                    }
+                }
+                return null;
+            })));
+        }
+        for (int c = 0; c < embedClients; c++) {
+            clients.add(pool.submit(() -> loop(end, outcomes, "_embed", () -> {
+                List<String> texts = new ArrayList<>();
+                for (int i = 0; i < 64; i++) {
+                    texts.add(corpus.get((int) Math.floorMod(next.getAndIncrement(), (long) corpus.size())).titleAndText());
+                }
+                EmbedRequest embed = EmbedRequest.parse(Map.of("model", MODEL, "texts", texts, "token_vectors", true), 256);
+                client.execute(EmbedAction.INSTANCE, new EmbedAction.Request(embed)).actionGet();
+                outcomes.ok("_embed");
+                return null;
+            })));
+        }
+        for (int c = 0; c < queryClients; c++) {
+            clients.add(pool.submit(() -> loop(end, outcomes, "query", () -> {
+                String text = queries.get((int) Math.floorMod(next.getAndIncrement(), (long) queries.size()));
+                query(client, text).get();
+                outcomes.ok("query");
+                return null;
+            })));
+        }
+        Future<?> watcher = pool.submit(() -> {
+            while (System.nanoTime() < end) {
+                peaks.sample(client);
+                sleepQuietly(500);
+            }
+        });
+        for (Future<?> c : clients) {
+            c.get();
+        }
+        watcher.get();
+        pool.shutdown();
+
+        boolean drained = false;
+        long drainStart = System.nanoTime();
+        while (System.nanoTime() - drainStart < TimeUnit.SECONDS.toNanos(60)) {
+            if (inferenceBusy(client) == 0) {
+                drained = true;
+                break;
+            }
+            sleepQuietly(500);
+        }
+        double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+        long heapAfter = heapAfterGc();
+        CircuitBreakerStats multimodal = breakers(client).getStats(MultimodalSettings.BREAKER_NAME);
+
+        System.out.println("\n== overload soak report ==");
+        System.out.printf(
+            Locale.ROOT,
+            "duration %d s; documents indexed %d (%.1f docs/s)%n",
+            seconds,
+            indexed.get(),
+            indexed.get() / (double) seconds
+        );
+        System.out.println("requests by outcome:");
+        outcomes.counts.forEach((key, count) -> System.out.printf(Locale.ROOT, "  %7d  %s%n", count.get(), key));
+        System.out.printf(
+            Locale.ROOT,
+            "heap: %d MB before (after GC), %d MB peak (sampled), %d MB after (after GC)%n",
+            heapBefore >> 20,
+            peaks.heap.get() >> 20,
+            heapAfter >> 20
+        );
+        System.out.printf(
+            Locale.ROOT,
+            "process RSS (JVM + ONNX Runtime native): %d MB before, %d MB peak, %d MB after%n",
+            rssBefore >> 20,
+            peaks.rss.get() >> 20,
+            rssBytes() >> 20
+        );
+        System.out.println("breaker peaks (sampled every 500 ms):");
+        peaks.breakers.forEach((name, peak) -> System.out.printf(Locale.ROOT, "  %-12s %d MB%n", name, peak.get() >> 20));
+        System.out.printf(
+            Locale.ROOT,
+            "multimodal breaker after: %d bytes held, limit %d MB, tripped %d times%n",
+            multimodal.getEstimated(),
+            multimodal.getLimit() >> 20,
+            multimodal.getTrippedCount()
+        );
+        System.out.printf(Locale.ROOT, "inference pools drained: %s (%.1f s after the clients stopped)%n", drained, drainSeconds);
+        long serverErrors = outcomes.counts.entrySet()
+            .stream()
+            .filter(e -> e.getKey().contains(" 5"))
+            .mapToLong(e -> e.getValue().get())
+            .sum();
+        boolean failed = serverErrors > 0 || drained == false || indexed.get() == 0 || outcomes.outOfMemory.get() > 0;
+        System.out.printf(
+            Locale.ROOT,
+            "result: %s (5xx %d, OutOfMemoryError %d, documents indexed %d, drained %s)%n",
+            failed ? "FAILED" : "passed",
+            serverErrors,
+            outcomes.outOfMemory.get(),
+            indexed.get(),
+            drained
+        );
+        return failed;
+    }
+
+    private static SearchRequestBuilder query(Client client, String text) {
+        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
+        retrievers.put("bm25", new LexicalRetriever(new MultiMatchQueryBuilder(text, "title", "text"), 100));
+        retrievers.put("dense", new DenseRetriever("vec", MODEL, 100));
+        retrievers.put("tokens", new MultiVectorRetriever("tokens", MODEL));
+        FusionSpec gqr = FusionSpec
+            .gqr(new GqrSpec("tokens", List.of("bm25", "dense"), 50, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX));
+        return client.prepareSearch(INDEX)
+            .setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, gqr, null))
+            .addRescorer(new LateInteractionRescorerBuilder("tokens", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), 200)
+            .setSize(10)
+            .setFetchSource(false);
+    }
+
+    /** Repeats {@code request} until {@code end}, counting what it throws by kind and status. */
+    private static Void loop(long end, Outcomes outcomes, String kind, java.util.concurrent.Callable<Void> request) {
+        while (System.nanoTime() < end) {
+            try {
+                request.call();
+            } catch (OutOfMemoryError e) {
+                outcomes.outOfMemory.incrementAndGet();
+                outcomes.failed(kind, e);
+            } catch (Exception e) {
+                outcomes.failed(kind, e);
+            }
+        }
+        return null;
+    }
+
+    /** Requests by kind and outcome; a 429 also by what was full. */
+    private static final class Outcomes {
+
+        final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+        final AtomicLong outOfMemory = new AtomicLong();
+
+        void ok(String kind) {
+            counts.computeIfAbsent(kind + " 200", k -> new AtomicLong()).incrementAndGet();
+        }
+
+        void failed(String kind, Throwable failure) {
+            int status = failure instanceof Exception e ? ExceptionsHelper.status(e).getStatus() : 500;
+            String reason = status == 429 ? " (" + fullness(failure) + ")"
+                : " (" + ExceptionsHelper.unwrapCause(failure).getClass().getSimpleName() + ")";
+            counts.computeIfAbsent(kind + " " + status + reason, k -> new AtomicLong()).incrementAndGet();
+        }
+
+        private static String fullness(Throwable failure) {
+            String message = String.valueOf(failure.getMessage()) + " "
+                + String.valueOf(ExceptionsHelper.unwrapCause(failure).getMessage());
+            if (message.contains("[" + MultimodalSettings.BREAKER_NAME + "]")) {
+                return "multimodal breaker";
+            }
+            if (message.contains(MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey())) {
+                return "per-request token cap";
+            }
+            if (message.contains("rejected execution") || message.contains("queue capacity")) {
+                return "inference or search queue full";
+            }
+            if (message.contains("Data too large")) {
+                return "another circuit breaker";
+            }
+            return "other: " + message.substring(0, Math.min(120, message.length()));
+        }
+    }
+
+    /** Peaks sampled while the load runs. */
+    private static final class Peaks {
+
+        final AtomicLong heap = new AtomicLong();
+        final AtomicLong rss = new AtomicLong();
+        final Map<String, AtomicLong> breakers = new TreeMap<>();
+
+        void sample(Client client) {
+            heap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+            rss.accumulateAndGet(rssBytes(), Math::max);
+            try {
+                for (CircuitBreakerStats stats : breakers(client).getAllStats()) {
+                    synchronized (breakers) {
+                        breakers.computeIfAbsent(stats.getName(), n -> new AtomicLong()).accumulateAndGet(stats.getEstimated(), Math::max);
+                    }
+                }
+            } catch (RuntimeException e) {
+                // a stats call refused under load: the next sample counts
+            }
+        }
+    }
+
+    private static org.opensearch.core.indices.breaker.AllCircuitBreakerStats breakers(Client client) {
+        NodeStats node = client.admin()
+            .cluster()
+            .prepareNodesStats()
+            .addMetric(NodesStatsRequest.Metric.BREAKER.metricName())
+            .get()
+            .getNodes()
+            .get(0);
+        return node.getBreaker();
+    }
+
+    /** Active plus queued tasks of the plugin's two inference pools. */
+    private static long inferenceBusy(Client client) {
+        NodeStats node = client.admin()
+            .cluster()
+            .prepareNodesStats()
+            .addMetric(NodesStatsRequest.Metric.THREAD_POOL.metricName())
+            .get()
+            .getNodes()
+            .get(0);
+        long busy = 0;
+        for (ThreadPoolStats.Stats stats : node.getThreadPool()) {
+            if (stats.getName().startsWith("multimodal")) {
+                busy += stats.getActive() + stats.getQueue();
+            }
+        }
+        return busy;
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        sleepQuietly(500);
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** This process's resident set (Linux), 0 where /proc is not there. */
+    private static long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
