@@ -6,7 +6,9 @@ import org.opensearch.action.admin.cluster.node.stats.NodesStatsRequest;
 import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.action.search.SearchRequestBuilder;
+import org.opensearch.action.search.ShardSearchFailure;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.xcontent.XContentType;
@@ -319,6 +321,12 @@ public final class OverloadSoak {
         private static String fullness(Throwable failure) {
             String message = String.valueOf(failure.getMessage()) + " "
                 + String.valueOf(ExceptionsHelper.unwrapCause(failure).getMessage());
+            if (failure instanceof SearchPhaseExecutionException search) {
+                // a search refused on its shards: what refused it is in the shard failures
+                for (ShardSearchFailure shard : search.shardFailures()) {
+                    message += " " + shard.reason();
+                }
+            }
             if (message.contains("[" + MultimodalSettings.BREAKER_NAME + "]")) {
                 return "multimodal breaker";
             }
@@ -331,7 +339,7 @@ public final class OverloadSoak {
             if (message.contains("Data too large")) {
                 return "another circuit breaker";
             }
-            return "other: " + message.substring(0, Math.min(120, message.length()));
+            return "other: " + message.substring(0, Math.min(200, message.length()));
         }
     }
 
