@@ -71,17 +71,7 @@ public final class EmbedProductProcessorFactory implements Processor.Factory {
                 )
             );
         }
-        // read as objects: OpenSearch's readList only casts, so a number in the list would fail later as a 500
-        List<Object> textFieldValues = ConfigurationUtils.readList(type, tag, config, "text_fields");
-        if (textFieldValues.isEmpty() || textFieldValues.stream().anyMatch(f -> f instanceof String == false || ((String) f).isBlank())) {
-            throw ConfigurationUtils.newConfigurationException(
-                type,
-                tag,
-                "text_fields",
-                "must name at least one field, each a non-empty string"
-            );
-        }
-        List<String> textFields = textFieldValues.stream().map(String.class::cast).toList();
+        List<String> textFields = ProcessorConfigs.fieldNames(type, tag, config, "text_fields");
         String imageField = ConfigurationUtils.readStringProperty(type, tag, config, "image_field");
         String targetField = ConfigurationUtils.readStringProperty(type, tag, config, "target_field");
         String sourceField = ConfigurationUtils.readStringProperty(type, tag, config, "source_field", targetField + "_source");

@@ -4,10 +4,11 @@ import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.multimodal.model.ModelRegistry;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Parsing shared by the embedding processors' factories: field maps, batch size, the model id. */
+/** Parsing shared by the embedding processors' factories: field maps and lists, batch size, the model id. */
 final class ProcessorConfigs {
 
     static final int DEFAULT_BATCH_SIZE = 32;
@@ -38,6 +39,19 @@ final class ProcessorConfigs {
             }
         }
         return result;
+    }
+
+    /**
+     * {@code property} as a non-empty list of field names. Read as objects: OpenSearch's {@code readList} only casts,
+     * so a number in the list would otherwise fail later as a 500.
+     */
+    static List<String> fieldNames(String type, String tag, Map<String, Object> config, String property) {
+        List<Object> values = ConfigurationUtils.readList(type, tag, config, property);
+        if (values.isEmpty() || values.stream().anyMatch(value -> value instanceof String == false || ((String) value).isBlank())) {
+            throw ConfigurationUtils
+                .newConfigurationException(type, tag, property, "must name at least one field, each a non-empty string");
+        }
+        return values.stream().map(String.class::cast).toList();
     }
 
     static int batchSize(String type, String tag, Map<String, Object> config, int defaultSize) {

@@ -68,4 +68,11 @@ final class BenchArgs {
     List<SciFact.Doc> corpus(SciFact sciFact) {
         return sciFact.corpus().subList(0, Math.min(intOf("--docs", Integer.MAX_VALUE), sciFact.corpus().size()));
     }
+
+    /** The cache of bge's dense and token vectors for {@code docs} under {@code --home}, computed first if absent. */
+    Path vectorCache(List<SciFact.Doc> docs) throws Exception {
+        Path home = home();
+        Files.createDirectories(home);
+        return SciFactVectorCache.ensure(home, models(), docs);
+    }
 }

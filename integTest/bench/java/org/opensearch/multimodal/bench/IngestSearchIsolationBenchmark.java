@@ -7,17 +7,6 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
-import org.opensearch.index.query.MultiMatchQueryBuilder;
-import org.opensearch.multimodal.math.ScoreNormalization;
-import org.opensearch.multimodal.query.DenseRetriever;
-import org.opensearch.multimodal.query.FusionSpec;
-import org.opensearch.multimodal.query.GqrSpec;
-import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
-import org.opensearch.multimodal.query.LateInteractionScoreMode;
-import org.opensearch.multimodal.query.LexicalRetriever;
-import org.opensearch.multimodal.query.MultiVectorRetriever;
-import org.opensearch.multimodal.query.MultimodalQueryBuilder;
-import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.multimodal.rest.StatsAction;
 import org.opensearch.multimodal.rest.StatsRequest;
 import org.opensearch.node.Node;
@@ -28,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -167,17 +155,7 @@ public final class IngestSearchIsolationBenchmark {
 
     /** The query: BM25 + dense + multi_vector, GQR with the multi-vector primary, pool_k 20, rescore of the top 50. */
     static SearchRequestBuilder query(Client client, String text) {
-        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
-        retrievers.put("bm25", new LexicalRetriever(new MultiMatchQueryBuilder(text, "title", "text"), 50));
-        retrievers.put("dense", new DenseRetriever("vec", MODEL, 50));
-        retrievers.put("tokens", new MultiVectorRetriever("tokens", MODEL));
-        FusionSpec gqr = FusionSpec
-            .gqr(new GqrSpec("tokens", List.of("bm25", "dense"), 20, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX));
-        return client.prepareSearch(INDEX)
-            .setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, gqr, null))
-            .addRescorer(new LateInteractionRescorerBuilder("tokens", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), 50)
-            .setSize(10)
-            .setFetchSource(false);
+        return GqrLoadQuery.of(client, INDEX, text, 50, 20, 50);
     }
 
     /** What one phase measured. */

@@ -11,7 +11,6 @@ import org.opensearch.node.Node;
 import org.opensearch.search.SearchHit;
 import org.opensearch.transport.client.Client;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
@@ -55,8 +54,7 @@ public final class MultiVectorCandidateBenchmark {
         Path models = args.models();
         Path home = args.home();
         SciFact.Split split = sciFact.split();
-        Files.createDirectories(home);
-        Path cache = SciFactVectorCache.ensure(home, models, corpus);
+        Path cache = args.vectorCache(corpus);
 
         Node node = BenchNode.start(home, models, MODEL, "multi-vector-candidates", 9256, 0, Settings.EMPTY);
         try {

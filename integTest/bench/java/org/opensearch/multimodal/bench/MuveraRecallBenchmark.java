@@ -11,7 +11,6 @@ import org.opensearch.multimodal.model.OnnxSessions;
 import org.opensearch.multimodal.model.TextEmbeddings;
 import org.opensearch.multimodal.model.TextModel;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,8 +62,7 @@ public final class MuveraRecallBenchmark {
         Path models = args.models();
         Path home = args.home();
         SciFact.Split split = sciFact.split();
-        Files.createDirectories(home);
-        Path cache = SciFactVectorCache.ensure(home, models, corpus);
+        Path cache = args.vectorCache(corpus);
 
         long start = System.nanoTime();
         String[] ids = new String[corpus.size()];

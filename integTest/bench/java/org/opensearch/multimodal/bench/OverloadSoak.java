@@ -7,24 +7,13 @@ import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchPhaseExecutionException;
-import org.opensearch.action.search.SearchRequestBuilder;
 import org.opensearch.action.search.ShardSearchFailure;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.core.indices.breaker.AllCircuitBreakerStats;
 import org.opensearch.core.indices.breaker.CircuitBreakerStats;
-import org.opensearch.index.query.MultiMatchQueryBuilder;
-import org.opensearch.multimodal.math.ScoreNormalization;
-import org.opensearch.multimodal.query.DenseRetriever;
-import org.opensearch.multimodal.query.FusionSpec;
-import org.opensearch.multimodal.query.GqrSpec;
-import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
-import org.opensearch.multimodal.query.LateInteractionScoreMode;
-import org.opensearch.multimodal.query.LexicalRetriever;
-import org.opensearch.multimodal.query.MultiVectorRetriever;
-import org.opensearch.multimodal.query.MultimodalQueryBuilder;
-import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.multimodal.rest.EmbedAction;
 import org.opensearch.multimodal.rest.EmbedRequest;
 import org.opensearch.multimodal.settings.MultimodalSettings;
@@ -32,17 +21,18 @@ import org.opensearch.node.Node;
 import org.opensearch.threadpool.ThreadPoolStats;
 import org.opensearch.transport.client.Client;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,8 +73,7 @@ public final class OverloadSoak {
         List<SciFact.Doc> corpus = sciFact.corpus();
         List<SciFact.Doc> seed = corpus.subList(0, Math.min(args.intOf("--seed-docs", 500), corpus.size()));
         Path home = args.home();
-        Files.createDirectories(home);
-        Path cache = SciFactVectorCache.ensure(home, args.models(), seed);
+        Path cache = args.vectorCache(seed);
         Node node = BenchNode.start(home, args.models(), MODEL, "soak", 9258, 0, Settings.EMPTY);
         boolean failed;
         try {
@@ -190,7 +179,7 @@ public final class OverloadSoak {
         for (int c = 0; c < queryClients; c++) {
             clients.add(pool.submit(() -> loop(end, outcomes, "query", () -> {
                 String text = queries.get((int) Math.floorMod(next.getAndIncrement(), (long) queries.size()));
-                query(client, text).get();
+                GqrLoadQuery.of(client, INDEX, text, 100, 50, 200).get();
                 outcomes.ok("query");
                 return null;
             })));
@@ -272,22 +261,8 @@ public final class OverloadSoak {
         return failed;
     }
 
-    private static SearchRequestBuilder query(Client client, String text) {
-        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
-        retrievers.put("bm25", new LexicalRetriever(new MultiMatchQueryBuilder(text, "title", "text"), 100));
-        retrievers.put("dense", new DenseRetriever("vec", MODEL, 100));
-        retrievers.put("tokens", new MultiVectorRetriever("tokens", MODEL));
-        FusionSpec gqr = FusionSpec
-            .gqr(new GqrSpec("tokens", List.of("bm25", "dense"), 50, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX));
-        return client.prepareSearch(INDEX)
-            .setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, gqr, null))
-            .addRescorer(new LateInteractionRescorerBuilder("tokens", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), 200)
-            .setSize(10)
-            .setFetchSource(false);
-    }
-
     /** Repeats {@code request} until {@code end}, counting what it throws by kind and status. */
-    private static Void loop(long end, Outcomes outcomes, String kind, java.util.concurrent.Callable<Void> request) {
+    private static Void loop(long end, Outcomes outcomes, String kind, Callable<Void> request) {
         while (System.nanoTime() < end) {
             try {
                 request.call();
@@ -365,7 +340,7 @@ public final class OverloadSoak {
         }
     }
 
-    private static org.opensearch.core.indices.breaker.AllCircuitBreakerStats breakers(Client client) {
+    private static AllCircuitBreakerStats breakers(Client client) {
         NodeStats node = client.admin()
             .cluster()
             .prepareNodesStats()
@@ -409,7 +384,7 @@ public final class OverloadSoak {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }
-        } catch (java.io.IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException e) {
             return 0;
         }
         return 0;

@@ -19,7 +19,6 @@ import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.node.Node;
 import org.opensearch.transport.client.Client;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
@@ -69,8 +68,7 @@ public final class RecommendedConfigBenchmark {
         Path models = args.models();
         Path home = args.home();
         SciFact.Split split = sciFact.split();
-        Files.createDirectories(home);
-        Path cache = SciFactVectorCache.ensure(home, models, corpus);
+        Path cache = args.vectorCache(corpus);
         Node node = BenchNode.start(home, models, MODEL, "recommended-config", 9257, 0, Settings.EMPTY);
         try {
             Client client = node.client();

@@ -14,7 +14,6 @@ import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.node.Node;
 import org.opensearch.transport.client.Client;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -70,8 +69,7 @@ public final class RetrievalDefaultsBenchmark {
             dev.size(),
             test.size()
         );
-        Files.createDirectories(home);
-        Path cache = SciFactVectorCache.ensure(home, models, corpus);
+        Path cache = args.vectorCache(corpus);
 
         Node node = BenchNode.start(home, models, MODEL, "retrieval-defaults", 9255, 0, Settings.EMPTY);
         try {

@@ -29,7 +29,6 @@ import org.opensearch.search.SearchHit;
 import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -112,8 +111,7 @@ public final class TokenEncodingBenchmark {
             configs
         );
 
-        Files.createDirectories(home);
-        Path cache = SciFactVectorCache.ensure(home, models, corpus);
+        Path cache = args.vectorCache(corpus);
 
         Node node = BenchNode.start(home, models, MODEL, "token-encodings", 9254, 0, Settings.EMPTY);
         try {
