@@ -92,6 +92,11 @@ public final class EmbedAction extends ActionType<EmbedAction.Response> {
             }
         }
 
+        /** The token (or patch) vectors per input; null when not asked for. */
+        float[][][] tokenVectors() {
+            return tokens;
+        }
+
         public float[][] vectors() {
             return vectors;
         }

@@ -78,15 +78,14 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
                 embed.texts(),
                 embed.purpose(),
                 embed.tokenVectors(),
-                ActionListener.wrap(embeddings -> {
-                    try {
-                        checkTokenVectorsFit(embeddings.tokenVectors(), budget);
-                        listener
-                            .onResponse(new EmbedAction.Response(embed.model(), false, embeddings.vectors(), embeddings.tokenVectors()));
-                    } finally {
-                        budget.release();
-                    }
-                }, listener::onFailure)
+                ActionListener.wrap(
+                    embeddings -> respond(
+                        listener,
+                        budget,
+                        new EmbedAction.Response(embed.model(), false, embeddings.vectors(), embeddings.tokenVectors())
+                    ),
+                    listener::onFailure
+                )
             );
             return;
         }
@@ -106,19 +105,27 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
                         patches[i] = outcomes[i].patchVectors();
                     }
                 }
-                try {
-                    checkTokenVectorsFit(patches, budget);
-                } catch (RuntimeException e) {
-                    budget.release();
-                    listener.onFailure(e);
-                    return;
-                }
-                try {
-                    listener.onResponse(new EmbedAction.Response(embed.model(), true, vectors, patches));
-                } finally {
-                    budget.release();
-                }
+                respond(listener, budget, new EmbedAction.Response(embed.model(), true, vectors, patches));
             });
+    }
+
+    /**
+     * Sends {@code response} once its token vectors are charged to {@code budget} (else the refusal), and hands the
+     * charge back once it is sent.
+     */
+    private static void respond(ActionListener<EmbedAction.Response> listener, TokenVectorBudget budget, EmbedAction.Response response) {
+        try {
+            checkTokenVectorsFit(response.tokenVectors(), budget);
+        } catch (RuntimeException e) {
+            budget.release();
+            listener.onFailure(e);
+            return;
+        }
+        try {
+            listener.onResponse(response);
+        } finally {
+            budget.release();
+        }
     }
 
     /** One image's failure as the request's, naming which image: its status is kept (400, 403, 408, 413, 415). */
