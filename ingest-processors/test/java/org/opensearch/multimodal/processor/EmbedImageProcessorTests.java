@@ -3,15 +3,19 @@ package org.opensearch.multimodal.processor;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchParseException;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageDecoder;
+import org.opensearch.multimodal.image.ImageInputs;
+import org.opensearch.multimodal.inference.TestBreakers;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,8 +35,45 @@ public final class EmbedImageProcessorTests extends ImageProcessorTestCase {
     }
 
     private EmbedImageProcessor processor(Map<String, Object> config, Settings nodeSettings) {
-        return new EmbedImageProcessorFactory(() -> inference, () -> images, () -> TestLimits.of(nodeSettings))
+        return processor(config, nodeSettings, images);
+    }
+
+    private EmbedImageProcessor processor(Map<String, Object> config, Settings nodeSettings, ImageInputs input) {
+        return new EmbedImageProcessorFactory(() -> inference, () -> input, () -> TestLimits.of(nodeSettings))
             .create(Map.of(), "tag", null, new HashMap<>(config));
+    }
+
+    public void testLoadedAndDecodedImagesAreChargedToTheBreakerAndWhatDoesNotFitFailsWithA429() throws Exception {
+        Map<String, Object> config = Map.of("model", "tiny-clip", "field_map", Map.of("photo", "photo_vec"), "batch_size", 2);
+        byte[] png = fixture("upright.png");
+        BufferedImage pixels = ImageDecoder.decode(png, Long.MAX_VALUE);
+        long decodedBytes = (long) pixels.getWidth() * pixels.getHeight() * 8;
+        List<IngestDocumentWrapper> plenty = run(
+            processor(config),
+            List.of(doc(0, Map.of("photo", base64("upright.png"))), doc(1, Map.of("photo", base64("gray.png"))))
+        );
+        plenty.forEach(result -> assertNull(result.getException()));
+        assertEquals("every charge handed back", 0, breaker.getUsed());
+
+        // room for one batch's loaded bytes, not for a decoded picture beside them; then not even for the bytes
+        for (long limit : new long[]{2 * png.length + decodedBytes / 2, png.length}) {
+            CircuitBreaker tight = TestBreakers.multimodal(limit);
+            try (ImageInputs tightImages = newImages(tight)) {
+                List<IngestDocumentWrapper> refused = run(
+                    processor(config, Settings.EMPTY, tightImages),
+                    List.of(doc(0, Map.of("photo", base64("upright.png"))), doc(1, Map.of("photo", base64("upright.png"))))
+                );
+                for (IngestDocumentWrapper result : refused) {
+                    assertNotNull("limit " + limit, result.getException());
+                    assertEquals(RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(result.getException()));
+                    String message = result.getException().getMessage();
+                    assertTrue(message, message.contains("[embed_image] field [photo]") && message.contains("[multimodal]"));
+                    assertTrue(message, message.contains(limit == png.length ? "loaded images" : "decoded image"));
+                }
+                assertEquals("a refused request holds nothing", 0, tight.getUsed());
+                assertTrue(tight.getTrippedCount() > 0);
+            }
+        }
     }
 
     public void testPatchVectorsPastTheRequestBudgetFailTheirDocumentWithA429AndTheRestAreKept() throws Exception {

@@ -4,12 +4,14 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.opensearch.common.io.PathUtils;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.env.TestEnvironment;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.SingleExecutorInference;
+import org.opensearch.multimodal.inference.TestBreakers;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.model.InferenceDevice;
 import org.opensearch.multimodal.model.ModelRegistry;
@@ -40,6 +42,8 @@ public abstract class ImageProcessorTestCase extends OpenSearchTestCase {
 
     private ExecutorService inferencePool;
     private ScheduledExecutorService scheduler;
+    /** The node's {@code multimodal} breaker {@link #images} charges (256 MB). */
+    protected CircuitBreaker breaker;
     protected ImageInputs images;
     protected InferenceService inference;
 
@@ -61,8 +65,8 @@ public abstract class ImageProcessorTestCase extends OpenSearchTestCase {
         super.setUp();
         inferencePool = Executors.newFixedThreadPool(2);
         scheduler = Executors.newSingleThreadScheduledExecutor();
-        Settings settings = Settings.builder().put("path.home", createTempDir()).build();
-        images = new ImageInputs(settings, TestEnvironment.newEnvironment(settings), scheduler, scheduler);
+        breaker = TestBreakers.multimodal(256L << 20);
+        images = newImages(breaker);
         inference = SingleExecutorInference.create(registry, inferencePool);
     }
 
@@ -74,6 +78,17 @@ public abstract class ImageProcessorTestCase extends OpenSearchTestCase {
         assertTrue(inferencePool.awaitTermination(10, TimeUnit.SECONDS));
         assertTrue(scheduler.awaitTermination(10, TimeUnit.SECONDS));
         super.tearDown();
+    }
+
+    /** The node's image input with default settings, charging {@code charged}; the caller closes it. */
+    protected ImageInputs newImages(CircuitBreaker charged) {
+        return newImages(Settings.EMPTY, charged);
+    }
+
+    /** The node's image input with {@code nodeSettings}, charging {@code charged}; the caller closes it. */
+    protected ImageInputs newImages(Settings nodeSettings, CircuitBreaker charged) {
+        Settings settings = Settings.builder().put(nodeSettings).put("path.home", createTempDir()).build();
+        return new ImageInputs(settings, TestEnvironment.newEnvironment(settings), scheduler, scheduler, charged);
     }
 
     protected static byte[] fixture(String name) throws IOException {

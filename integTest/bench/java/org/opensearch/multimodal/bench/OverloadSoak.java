@@ -14,6 +14,8 @@ import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.indices.breaker.AllCircuitBreakerStats;
 import org.opensearch.core.indices.breaker.CircuitBreakerStats;
+import org.opensearch.multimodal.model.BuiltinModels;
+import org.opensearch.multimodal.model.ProcessMemory;
 import org.opensearch.multimodal.rest.EmbedAction;
 import org.opensearch.multimodal.rest.EmbedRequest;
 import org.opensearch.multimodal.settings.MultimodalSettings;
@@ -23,10 +25,10 @@ import org.opensearch.transport.client.Client;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,18 +41,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * The overload soak (issue 16, part 3): one node on the bench heap (1 GB), SciFact seeded with float32 token vectors,
  * then for a bounded time more clients than two cores can serve at once: bulks of 50 abstracts through
- * {@code embed_text} with float32 token vectors, {@code _embed} of 64 texts with token vectors, and GQR with the
+ * {@code embed_text} with float32 token vectors, bulks of 20 product photos through {@code embed_image}, {@code _embed} of 64 texts with token vectors, and GQR with the
  * multi-vector primary ({@code pool_k} 50) plus a {@code late_interaction} rescore of a 200-document window. Prints a
  * report: requests by outcome, 429s by what was full (the {@code multimodal} breaker, the per-request token cap, an
  * inference queue, another breaker), heap before / peak / after a GC, the breakers' peaks, the process RSS (the JVM
  * plus ONNX Runtime's native memory), and whether the inference pools drained. Exits 1 on any 5xx, an
  * OutOfMemoryError, pools that do not drain, or no document indexed.
  * Arguments: {@code --data DIR --models DIR --home DIR [--seconds 120] [--ingest-clients 6] [--embed-clients 2]
- * [--query-clients 3] [--seed-docs 500]}.
+ * [--query-clients 3] [--image-clients 2] [--photos integTest/demo/products/images] [--seed-docs 500]
+ * [--cpu-memory-arena true]}.
  */
 public final class OverloadSoak {
 
@@ -58,13 +62,19 @@ public final class OverloadSoak {
     private static final String PIPELINE = "soak-tokens";
     private static final String MODEL = SciFactVectorCache.MODEL;
     private static final int BULK_DOCS = 50;
+    private static final String PRODUCTS = "soak-products";
+    private static final String PHOTOS = "soak-photos";
+    private static final int IMAGE_BULK_DOCS = 20;
 
     private OverloadSoak() {
     }
 
     public static void main(String[] rawArgs) throws Exception {
         BenchArgs args = BenchArgs
-            .parse(rawArgs, Set.of("--seconds", "--ingest-clients", "--embed-clients", "--query-clients", "--seed-docs"));
+            .parse(
+                rawArgs,
+                Set.of("--seconds", "--ingest-clients", "--embed-clients", "--query-clients", "--seed-docs", "--cpu-memory-arena")
+            );
         SciFact sciFact = args.sciFact();
         if (sciFact == null) {
             return;
@@ -74,7 +84,14 @@ public final class OverloadSoak {
         List<SciFact.Doc> seed = corpus.subList(0, Math.min(args.intOf("--seed-docs", 500), corpus.size()));
         Path home = args.home();
         Path cache = args.vectorCache(seed);
-        Node node = BenchNode.start(home, args.models(), MODEL, "soak", 9258, 0, Settings.EMPTY);
+        List<String> photos = photos(Path.of(args.get("--photos", "integTest/demo/products/images")));
+        BuiltinModels.installInto(
+            Files.createDirectories(home.toAbsolutePath().resolve("config/multimodal/models")),
+            args.models().toAbsolutePath().resolve(BuiltinModels.FASHION_IMAGE_DEMO)
+        );
+        boolean arena = Boolean.parseBoolean(args.get("--cpu-memory-arena", "true"));
+        Settings nodeSettings = Settings.builder().put(MultimodalSettings.INFERENCE_CPU_MEMORY_ARENA.getKey(), arena).build();
+        Node node = BenchNode.start(home, args.models(), MODEL, "soak", 9258, 0, nodeSettings);
         boolean failed;
         try {
             Client client = node.client();
@@ -89,7 +106,7 @@ public final class OverloadSoak {
                 (doc, dense, tokens) -> Map.of("title", doc.title(), "text", doc.text(), "vec", dense, "tokens", tokens)
             );
             client.admin().indices().prepareRefresh(INDEX).get();
-            failed = soak(client, sciFact, corpus, seconds, args);
+            failed = soak(client, sciFact, corpus, photos, seconds, args);
         } finally {
             node.close();
         }
@@ -106,6 +123,20 @@ public final class OverloadSoak {
             {"processors": [{"embed_text": {"model": "bge-small-en-v1.5", "field_map": {"title_text": "vec"},
               "token_field_map": {"title_text": "tokens"}}}]}""";
         client.admin().cluster().preparePutPipeline(PIPELINE, new BytesArray(pipeline), XContentType.JSON).get();
+        if (client.admin().indices().prepareExists(PRODUCTS).get().isExists()) {
+            client.admin().indices().prepareDelete(PRODUCTS).get();
+        }
+        String photoPipeline = """
+            {"processors": [{"embed_image": {"model": "fashion-image-demo", "field_map": {"photo": "photo_vec"}}}]}""";
+        client.admin().cluster().preparePutPipeline(PHOTOS, new BytesArray(photoPipeline), XContentType.JSON).get();
+        client.admin()
+            .indices()
+            .prepareCreate(PRODUCTS)
+            .setSettings(Settings.builder().put("index.number_of_shards", 1).put("index.number_of_replicas", 0))
+            .setMapping("""
+                {"properties": {"photo": {"type": "binary"},
+                  "photo_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"}}}""")
+            .get();
         client.admin()
             .indices()
             .prepareCreate(INDEX)
@@ -118,31 +149,49 @@ public final class OverloadSoak {
             .get();
     }
 
+    /** The photos under {@code dir}, base64 as a bulk carries them. */
+    private static List<String> photos(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> photos = new ArrayList<>();
+            for (Path file : files.filter(f -> f.toString().endsWith(".jpg")).sorted().toList()) {
+                photos.add(Base64.getEncoder().encodeToString(Files.readAllBytes(file)));
+            }
+            return photos;
+        }
+    }
+
     /** Runs the load; prints the report; true when the run failed. */
-    private static boolean soak(Client client, SciFact sciFact, List<SciFact.Doc> corpus, int seconds, BenchArgs args) throws Exception {
+    private static boolean soak(Client client, SciFact sciFact, List<SciFact.Doc> corpus, List<String> photos, int seconds, BenchArgs args)
+        throws Exception {
         List<String> queries = List.copyOf(sciFact.queries().values());
         long heapBefore = heapAfterGc();
-        long rssBefore = rssBytes();
+        long rssBefore = ProcessMemory.residentBytes();
         Outcomes outcomes = new Outcomes();
         AtomicLong indexed = new AtomicLong();
+        AtomicLong photosIndexed = new AtomicLong();
         AtomicLong next = new AtomicLong();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         int ingestClients = args.intOf("--ingest-clients", 6);
+        int imageClients = args.intOf("--image-clients", 2);
         int embedClients = args.intOf("--embed-clients", 2);
         int queryClients = args.intOf("--query-clients", 3);
-        ExecutorService pool = Executors.newFixedThreadPool(ingestClients + embedClients + queryClients + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(ingestClients + imageClients + embedClients + queryClients + 1);
         Peaks peaks = new Peaks();
         List<Future<?>> clients = new ArrayList<>();
         System.out.printf(
             Locale.ROOT,
-            "soak: %d s; %d ingest clients (bulks of %d, float32 token vectors), %d _embed clients (64 texts with token "
-                + "vectors), %d query clients (GQR multi-vector primary pool_k 50 + rescore window 200); heap %d MB%n",
+            "soak: %d s; %d ingest clients (bulks of %d, float32 token vectors), %d image ingest clients (bulks of %d "
+                + "photos), %d _embed clients (64 texts with token vectors), %d query clients (GQR multi-vector primary pool_k "
+                + "50 + rescore window 200); heap %d MB, cpu_memory_arena %s%n",
             seconds,
             ingestClients,
             BULK_DOCS,
+            imageClients,
+            IMAGE_BULK_DOCS,
             embedClients,
             queryClients,
-            Runtime.getRuntime().maxMemory() >> 20
+            Runtime.getRuntime().maxMemory() >> 20,
+            args.get("--cpu-memory-arena", "true")
         );
         for (int c = 0; c < ingestClients; c++) {
             clients.add(pool.submit(() -> loop(end, outcomes, "bulk item", () -> {
@@ -159,6 +208,25 @@ public final class OverloadSoak {
                     } else {
                         outcomes.ok("bulk item");
                         indexed.incrementAndGet();
+                    }
+                }
+                return null;
+            })));
+        }
+        for (int c = 0; c < imageClients; c++) {
+            clients.add(pool.submit(() -> loop(end, outcomes, "image bulk item", () -> {
+                long n = next.getAndIncrement();
+                BulkRequestBuilder bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(2));
+                for (int i = 0; i < IMAGE_BULK_DOCS; i++) {
+                    String photo = photos.get((int) Math.floorMod(n * IMAGE_BULK_DOCS + i, (long) photos.size()));
+                    bulk.add(client.prepareIndex(PRODUCTS).setId("p" + n + "-" + i).setSource(Map.of("photo", photo)).setPipeline(PHOTOS));
+                }
+                for (BulkItemResponse item : bulk.get().getItems()) {
+                    if (item.isFailed()) {
+                        outcomes.failed("image bulk item", item.getFailure().getCause());
+                    } else {
+                        outcomes.ok("image bulk item");
+                        photosIndexed.incrementAndGet();
                     }
                 }
                 return null;
@@ -212,10 +280,12 @@ public final class OverloadSoak {
         System.out.println("\n== overload soak report ==");
         System.out.printf(
             Locale.ROOT,
-            "duration %d s; documents indexed %d (%.1f docs/s)%n",
+            "duration %d s; documents indexed %d (%.1f docs/s), photos indexed %d (%.1f/s)%n",
             seconds,
             indexed.get(),
-            indexed.get() / (double) seconds
+            indexed.get() / (double) seconds,
+            photosIndexed.get(),
+            photosIndexed.get() / (double) seconds
         );
         System.out.println("requests by outcome:");
         outcomes.counts.forEach((key, count) -> System.out.printf(Locale.ROOT, "  %7d  %s%n", count.get(), key));
@@ -231,7 +301,7 @@ public final class OverloadSoak {
             "process RSS (JVM + ONNX Runtime native): %d MB before, %d MB peak, %d MB after%n",
             rssBefore >> 20,
             peaks.rss.get() >> 20,
-            rssBytes() >> 20
+            ProcessMemory.residentBytes() >> 20
         );
         System.out.println("breaker peaks (sampled every 500 ms):");
         peaks.breakers.forEach((name, peak) -> System.out.printf(Locale.ROOT, "  %-12s %d MB%n", name, peak.get() >> 20));
@@ -327,7 +397,7 @@ public final class OverloadSoak {
 
         void sample(Client client) {
             heap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-            rss.accumulateAndGet(rssBytes(), Math::max);
+            rss.accumulateAndGet(ProcessMemory.residentBytes(), Math::max);
             try {
                 for (CircuitBreakerStats stats : breakers(client).getAllStats()) {
                     synchronized (breakers) {
@@ -374,20 +444,6 @@ public final class OverloadSoak {
         sleepQuietly(500);
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    /** This process's resident set (Linux), 0 where /proc is not there. */
-    private static long rssBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
     }
 
     private static void sleepQuietly(long millis) {

@@ -180,7 +180,7 @@ public class MultimodalPlugin extends Plugin
         NativeLibraries.configure(environment.tmpDir());
         ModelRegistry models = new ModelRegistry(
             modelRoots(environment),
-            new OnnxSessions(MultimodalSettings.INFERENCE_DEVICE.get(settings))
+            new OnnxSessions(MultimodalSettings.INFERENCE_DEVICE.get(settings), MultimodalSettings.INFERENCE_CPU_MEMORY_ARENA.get(settings))
         );
         Map<Workload, ExecutorService> pools = new EnumMap<>(Workload.class);
         for (Workload workload : Workload.values()) {
@@ -194,7 +194,8 @@ public class MultimodalPlugin extends Plugin
             environment.settings(),
             environment,
             threadPool.executor(ThreadPool.Names.GENERIC),
-            threadPool.scheduler()
+            threadPool.scheduler(),
+            breaker
         );
         MultimodalServices node = new MultimodalServices(clusterService.getNodeName(), inference, images, limits);
         services.set(node);

@@ -29,6 +29,12 @@ final class FuzzOutcomes {
     private final Map<String, Integer> counts = new TreeMap<>();
     private final List<String> serverErrors = new ArrayList<>();
 
+    /** One try with a hostile input; throws what the code under test throws. */
+    interface Attempt {
+
+        void run() throws Exception;
+    }
+
     /** Parses {@code seed} itself (it must be valid), then {@code mutants} mutants of it. */
     void run(String kind, String seed, Parse parse, Random random, int mutants) throws Exception {
         parse.parse(seed);
@@ -36,22 +42,31 @@ final class FuzzOutcomes {
         for (int m = 0; m < mutants; m++) {
             JsonMutation mutation = JsonMutation.values()[random.nextInt(JsonMutation.values().length)];
             String body = mutation.apply(tree, random);
-            String outcome;
-            try {
-                parse.parse(body);
-                outcome = "accepted";
-            } catch (Exception e) {
-                int status = ExceptionsHelper.status(e).getStatus();
-                outcome = String.valueOf(status);
-                if (status >= 500) {
-                    serverErrors.add(kind + " / " + mutation + ": " + e + "\n  body: " + JsonMutation.abbreviate(body));
-                }
-            } catch (StackOverflowError | OutOfMemoryError e) {
-                outcome = e.getClass().getSimpleName();
-                serverErrors.add(kind + " / " + mutation + ": " + e + "\n  body: " + JsonMutation.abbreviate(body));
-            }
-            counts.merge(kind + " | " + mutation + " | " + outcome, 1, Integer::sum);
+            record(kind, mutation.name(), () -> parse.parse(body), "\n  body: " + JsonMutation.abbreviate(body));
         }
+    }
+
+    /** Counts one hostile input that is not a mutant of a seed body (a cut file, an odd id), by its outcome. */
+    void record(String kind, String mutation, Attempt attempt) {
+        record(kind, mutation, attempt, "");
+    }
+
+    private void record(String kind, String mutation, Attempt attempt, String detail) {
+        String outcome;
+        try {
+            attempt.run();
+            outcome = "accepted";
+        } catch (Exception e) {
+            int status = ExceptionsHelper.status(e).getStatus();
+            outcome = String.valueOf(status);
+            if (status >= 500) {
+                serverErrors.add(kind + " / " + mutation + ": " + e + detail);
+            }
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            outcome = e.getClass().getSimpleName();
+            serverErrors.add(kind + " / " + mutation + ": " + e + detail);
+        }
+        counts.merge(kind + " | " + mutation + " | " + outcome, 1, Integer::sum);
     }
 
     /** The bodies answered with a 5xx or an error. */

@@ -3,6 +3,7 @@ package org.opensearch.multimodal.plugin;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.index.mapper.DocumentMapper;
 import org.opensearch.index.mapper.MapperServiceTestCase;
+import org.opensearch.multimodal.FuzzScale;
 import org.opensearch.plugins.Plugin;
 
 import java.util.Collection;
@@ -16,7 +17,7 @@ import java.util.Random;
  */
 public final class MappingFuzzTests extends MapperServiceTestCase {
 
-    private static final int MUTANTS_PER_SEED = 150;
+    private static final int MUTANTS_PER_SEED = FuzzScale.times(150);
 
     private static final List<String> MAPPINGS = List.of(
         """

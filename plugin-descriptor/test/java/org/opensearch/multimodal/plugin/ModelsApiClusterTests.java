@@ -89,6 +89,11 @@ public class ModelsApiClusterTests extends OpenSearchIntegTestCase {
             .get(0);
         assertTrue("loaded once used", loaded.loaded());
         assertTrue("the loaded text tower's bytes", loaded.loadedBytes() > 0);
+        assertTrue(
+            "the resident memory its load took outside the heap: " + loaded.nativeBytes(),
+            loaded.nativeBytes() > loaded.loadedBytes() / 2
+        );
+        assertTrue("the CPU memory arena unless the node turns it off", loaded.cpuMemoryArena());
 
         ListModelsResponse onlyOne = internalCluster().client(withClip)
             .execute(ListModelsAction.INSTANCE, new ModelsRequest(BuiltinModels.BGE_SMALL, plain))

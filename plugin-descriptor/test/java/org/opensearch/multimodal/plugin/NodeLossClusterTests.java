@@ -10,6 +10,7 @@ import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.test.OpenSearchIntegTestCase;
 import org.opensearch.transport.client.Client;
@@ -21,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,14 +33,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * A data node lost while bulks stream through {@code embed_text} (issue 16, part 1), in one JVM with the test framework:
- * a cluster-manager node, three data nodes and a coordinating-only node that takes every request, an index of 3 shards and 1 replica whose
- * default pipeline writes the dense vector and int8 token vectors. A data node is stopped while an indexer sends bulks
- * and a searcher sends queries, and a fresh one joins later. Once the index is green again: every acknowledged document
- * is there with its vectors on its primary and on its replica, each is the top hit for its own vector on primaries and
- * on replicas, the copies hold the same documents and sequence numbers, and every query sent meanwhile was answered.
+ * A data node lost while bulks stream through {@code embed_text} and {@code embed_image} (issue 16, part 1), in one JVM
+ * with the test framework: a cluster-manager node, three data nodes and a coordinating-only node that takes every
+ * request, an index of 3 shards and 1 replica whose default pipeline writes the text's dense vector and int8 token
+ * vectors and the photo's vector. A data node is stopped while an indexer sends bulks and a searcher sends queries, and
+ * a fresh one joins later. Once the index is green again: every acknowledged document is there with its vectors on its
+ * primary and on its replica (the photo's the same on both), each is the top hit for its own vector on primaries and on
+ * replicas, the copies hold the same documents and sequence numbers, and every query sent meanwhile was answered.
  */
 @OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.TEST, numDataNodes = 0, supportsDedicatedMasters = false)
 public class NodeLossClusterTests extends BgeClusterTestCase {
@@ -56,6 +61,23 @@ public class NodeLossClusterTests extends BgeClusterTestCase {
             .toList();
     }
 
+    /** Every built-in model: bge-small for the text, the demo image model for the photos. */
+    @Override
+    protected Path nodeConfigPath(int nodeOrdinal) {
+        return BuiltinModels.nodeConfigWith(BuiltinModels.ALL.stream().map(BuiltinModels.root()::resolve).toArray(Path[]::new));
+    }
+
+    /** Product photos of the demo catalogue, base64 as a bulk carries them. */
+    private static List<String> demoPhotos() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("integTest/demo/products/images"))) {
+            List<String> photos = new ArrayList<>();
+            for (Path file : files.filter(f -> f.toString().endsWith(".jpg")).sorted().limit(24).toList()) {
+                photos.add(Base64.getEncoder().encodeToString(Files.readAllBytes(file)));
+            }
+            return photos;
+        }
+    }
+
     /** Sends bulks until stopped; the ids every bulk acknowledged, and how many items failed. */
     private static final class Indexer implements Runnable {
 
@@ -66,10 +88,12 @@ public class NodeLossClusterTests extends BgeClusterTestCase {
         final AtomicBoolean stop = new AtomicBoolean();
         private final Client client;
         private final List<String> bodies;
+        private final List<String> photos;
 
-        Indexer(Client client, List<String> bodies) {
+        Indexer(Client client, List<String> bodies, List<String> photos) {
             this.client = client;
             this.bodies = bodies;
+            this.photos = photos;
         }
 
         @Override
@@ -80,7 +104,8 @@ public class NodeLossClusterTests extends BgeClusterTestCase {
                     String id = round + "-" + i;
                     // each body differs from every other, so each document's own vector finds it first
                     String body = bodies.get((round * DOCS_PER_BULK + i) % bodies.size()) + " (note " + id + ")";
-                    bulk.add(client.prepareIndex(INDEX).setId(id).setSource(Map.of("body", body)));
+                    String photo = photos.get((round * DOCS_PER_BULK + i) % photos.size());
+                    bulk.add(client.prepareIndex(INDEX).setId(id).setSource(Map.of("body", body, "photo", photo)));
                 }
                 try {
                     BulkResponse response = bulk.get(TimeValue.timeValueMinutes(2));
@@ -180,7 +205,8 @@ public class NodeLossClusterTests extends BgeClusterTestCase {
         Client client = internalCluster().client(coordinator);
         String pipeline = """
             {"processors": [{"embed_text": {"model": "bge-small-en-v1.5", "field_map": {"body": "body_vec"},
-              "token_field_map": {"body": "body_tokens"}, "batch_size": 8}}]}""";
+              "token_field_map": {"body": "body_tokens"}, "batch_size": 8}},
+              {"embed_image": {"model": "fashion-image-demo", "field_map": {"photo": "photo_vec"}, "batch_size": 8}}]}""";
         assertAcked(client.admin().cluster().preparePutPipeline("vectors", new BytesArray(pipeline), XContentType.JSON).get());
         assertAcked(
             client.admin()
@@ -201,13 +227,14 @@ public class NodeLossClusterTests extends BgeClusterTestCase {
                         .put(MultimodalSettings.DERIVED_VECTOR_SOURCE.getKey(), false)
                 )
                 .setMapping("""
-                    {"properties": {"body": {"type": "text"},
+                    {"properties": {"body": {"type": "text"}, "photo": {"type": "binary"},
                       "body_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
+                      "photo_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"},
                       "body_tokens": {"type": "multi_vector", "dims": 384, "encoding": "int8", "pool_factor": 2}}}""")
         );
         ensureGreen(INDEX);
 
-        Indexer indexer = new Indexer(client, demoBodies());
+        Indexer indexer = new Indexer(client, demoBodies(), demoPhotos());
         Searcher searcher = new Searcher(client);
         Thread indexing = new Thread(indexer, "node-loss-indexer");
         Thread searching = new Thread(searcher, "node-loss-searcher");
@@ -263,6 +290,7 @@ public class NodeLossClusterTests extends BgeClusterTestCase {
         assertTrue("a search counts every acknowledged document: " + total, total >= indexer.acknowledged.size());
         List<String> lost = new ArrayList<>();
         for (String id : indexer.acknowledged) {
+            Map<String, Object> photoVectors = new HashMap<>();
             for (String preference : List.of("_primary", "_replica")) {
                 GetResponse get = client.prepareGet(INDEX, id).setPreference(preference).get();
                 if (get.isExists() == false) {
@@ -276,6 +304,16 @@ public class NodeLossClusterTests extends BgeClusterTestCase {
                 assertEquals(id + " keeps its dense vector on " + preference, 384, vector.size());
                 String top = topHitForVector(client, vector, preference);
                 assertEquals(id + " is the top hit for its own vector on " + preference, id, top);
+                Object photoVector = source.get("photo_vec");
+                assertTrue(id + " keeps its photo's vector on " + preference, photoVector instanceof List<?> l && l.size() == 384);
+                photoVectors.put(preference, photoVector);
+            }
+            if (photoVectors.size() == 2) {
+                assertEquals(
+                    id + ": its photo's vector on the primary and on the replica",
+                    photoVectors.get("_primary"),
+                    photoVectors.get("_replica")
+                );
             }
         }
         assertEquals("acknowledged documents lost", List.of(), lost);

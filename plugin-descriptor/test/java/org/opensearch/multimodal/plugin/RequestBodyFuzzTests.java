@@ -13,6 +13,7 @@ import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.ingest.Processor;
+import org.opensearch.multimodal.FuzzScale;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.SingleExecutorInference;
 import org.opensearch.multimodal.model.InferenceDevice;
@@ -47,7 +48,7 @@ import java.util.stream.Collectors;
  */
 public final class RequestBodyFuzzTests extends OpenSearchTestCase {
 
-    private static final int MUTANTS_PER_SEED = 150;
+    private static final int MUTANTS_PER_SEED = FuzzScale.times(150);
 
     private final SearchModule searchModule = new SearchModule(Settings.EMPTY, List.of(new MultimodalPlugin(Settings.EMPTY)));
 

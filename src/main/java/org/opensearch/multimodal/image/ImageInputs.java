@@ -1,6 +1,9 @@
 package org.opensearch.multimodal.image;
 
+import org.opensearch.common.lease.Releasable;
+import org.opensearch.common.lease.Releasables;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.env.Environment;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 
@@ -16,15 +19,31 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The node's image input: where image values may come from and what they may cost, from the
- * {@code plugins.multimodal.image.*} settings. {@link #load} gives the bytes, {@link #decode} the RGB pixels.
+ * {@code plugins.multimodal.image.*} settings. {@link #load} gives the bytes, {@link #decode} the RGB pixels. What a
+ * request holds of them is charged to the node's {@code multimodal} circuit breaker: loaded bytes from when they are in
+ * hand until their batch is encoded ({@link #chargeLoaded}), decoded pixels until they become the model's input.
  */
 public final class ImageInputs implements Closeable {
 
     private final ImageSources sources;
     private final ImageFetcher fetcher;
-    private final ImageLimits limits;
+    /**
+     * Bytes a decoded pixel may take while it is held: the decoder's raster (3-4 bytes) and its opaque RGB or rotated
+     * copy (4 bytes).
+     */
+    static final long DECODED_BYTES_PER_PIXEL = 8;
 
-    public ImageInputs(Settings settings, Environment environment, ExecutorService executor, ScheduledExecutorService scheduler) {
+    private final ImageLimits limits;
+    private final CircuitBreaker breaker;
+
+    public ImageInputs(
+        Settings settings,
+        Environment environment,
+        ExecutorService executor,
+        ScheduledExecutorService scheduler,
+        CircuitBreaker breaker
+    ) {
+        this.breaker = breaker;
         this.limits = new ImageLimits(
             MultimodalSettings.IMAGE_MAX_BYTES.get(settings).getBytes(),
             MultimodalSettings.IMAGE_MAX_PIXELS.get(settings),
@@ -52,8 +71,33 @@ public final class ImageInputs implements Closeable {
     }
 
     /** Upright RGB pixels, within the pixel limit. */
-    public BufferedImage decode(byte[] bytes) {
-        return ImageDecoder.decode(bytes, limits.maxPixels());
+    public ChargedImage decode(byte[] bytes) {
+        long[] charged = new long[1];
+        try {
+            BufferedImage pixels = ImageDecoder.decode(bytes, limits.maxPixels(), count -> {
+                long decodedBytes = count * DECODED_BYTES_PER_PIXEL;
+                breaker.addEstimateBytesAndMaybeBreak(decodedBytes, "decoded image");
+                charged[0] = decodedBytes;
+            });
+            return new ChargedImage(pixels, Releasables.releaseOnce(() -> breaker.addWithoutBreaking(-charged[0])));
+        } catch (RuntimeException e) {
+            breaker.addWithoutBreaking(-charged[0]);
+            throw e;
+        }
+    }
+
+    /**
+     * Charges the loaded bytes of {@code images} to the breaker until the returned handle is closed; a
+     * {@code CircuitBreakingException} (429) when they do not fit, charging nothing.
+     */
+    public Releasable chargeLoaded(List<byte[]> images) {
+        long bytes = 0;
+        for (byte[] image : images) {
+            bytes += image.length;
+        }
+        long charged = bytes;
+        breaker.addEstimateBytesAndMaybeBreak(charged, "loaded images");
+        return Releasables.releaseOnce(() -> breaker.addWithoutBreaking(-charged));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.opensearch.multimodal.inference;
 
+import org.opensearch.common.lease.Releasable;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.multimodal.image.ImageInputs;
 
@@ -11,7 +12,9 @@ import java.util.concurrent.CompletionException;
 /**
  * The one path from image values to vectors that ingest, {@code _embed} and queries share: each value (base64, data URI,
  * URL or path) is loaded under the node's address guard and limits, then decoded and encoded in batches, at most
- * {@link BatchWindow#IN_FLIGHT} batches loaded at once, so a request holds at most that many batches' image bytes.
+ * {@link BatchWindow#IN_FLIGHT} batches loaded at once, so a request holds at most that many batches' image bytes,
+ * charged to the node's {@code multimodal} breaker until their batch is encoded: a batch that does not fit fails with
+ * the breaker's 429.
  */
 public final class ImageEmbedder {
 
@@ -91,7 +94,15 @@ public final class ImageEmbedder {
                 done.run();
                 return;
             }
-            inference.encodeImages(workload, model, bytes, images::decode, withPatchVectors, ActionListener.wrap(result -> {
+            final Releasable held;
+            try {
+                held = images.chargeLoaded(bytes);
+            } catch (RuntimeException e) {
+                loaded.forEach(i -> outcomes.accept(i, Outcome.failed(e)));
+                done.run();
+                return;
+            }
+            ActionListener<ImageBatch> encoded = ActionListener.runBefore(ActionListener.wrap(result -> {
                 for (int j = 0; j < loaded.size(); j++) {
                     outcomes.accept(
                         loaded.get(j),
@@ -104,7 +115,8 @@ public final class ImageEmbedder {
             }, e -> {
                 loaded.forEach(i -> outcomes.accept(i, Outcome.failed(e)));
                 done.run();
-            }));
+            }), held::close);
+            inference.encodeImages(workload, model, bytes, images::decode, withPatchVectors, encoded);
         });
     }
 }

@@ -1,6 +1,7 @@
 package org.opensearch.multimodal.inference;
 
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.multimodal.image.ChargedImage;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ImageEmbeddings;
 import org.opensearch.multimodal.model.ImageModel;
@@ -9,7 +10,6 @@ import org.opensearch.multimodal.model.TextEmbeddings;
 import org.opensearch.multimodal.model.TextModel;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -47,14 +47,15 @@ public final class InferenceService {
     }
 
     /**
-     * Decodes {@code images} (an image that does not decode gets its failure) and encodes the rest with one forward pass
+     * Decodes {@code images} (an image that does not decode, or whose pixels the breaker refuses, gets its failure; each
+     * picture's charge is handed back once it is the model's input) and encodes the rest with one forward pass
      * of {@code modelId} on {@code workload}'s pool, then calls {@code listener} on that inference thread.
      */
     public void encodeImages(
         Workload workload,
         String modelId,
         List<byte[]> images,
-        Function<byte[], BufferedImage> decoder,
+        Function<byte[], ChargedImage> decoder,
         boolean withPatchVectors,
         ActionListener<ImageBatch> listener
     ) {
@@ -93,7 +94,7 @@ public final class InferenceService {
     private ImageBatch decodeAndEncode(
         ImageModel model,
         List<byte[]> images,
-        Function<byte[], BufferedImage> decoder,
+        Function<byte[], ChargedImage> decoder,
         boolean withPatches
     ) {
         int n = images.size();
@@ -103,7 +104,9 @@ public final class InferenceService {
         int[] slot = new int[n];
         for (int i = 0; i < n; i++) {
             try {
-                decoded.add(model.toTensor(decoder.apply(images.get(i))));
+                try (ChargedImage picture = decoder.apply(images.get(i))) {
+                    decoded.add(model.toTensor(picture.pixels()));
+                }
                 slot[i] = decoded.size() - 1;
             } catch (RuntimeException e) {
                 failures[i] = e;

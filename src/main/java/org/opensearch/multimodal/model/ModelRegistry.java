@@ -80,12 +80,13 @@ public final class ModelRegistry implements Closeable {
      */
     public ModelInfo load(String id) {
         rescan();
+        // a directory broken on disk is reported even while an earlier, working copy of it stays in use
+        String reason = broken.get(id);
+        if (reason != null) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "model directory [%s] cannot be loaded: %s", id, reason));
+        }
         Entry entry = entries.get(id);
         if (entry == null) {
-            String reason = broken.get(id);
-            if (reason != null) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "model directory [%s] cannot be loaded: %s", id, reason));
-            }
             throw new ResourceNotFoundException(
                 String.format(Locale.ROOT, "unknown model [%s]; models on this node: %s", id, new TreeMap<>(entries).keySet())
             );
@@ -188,6 +189,8 @@ public final class ModelRegistry implements Closeable {
             sessions.effectiveDevice(),
             entry.loaded(),
             entry.files.onnxBytes(entry.text != null, entry.image != null),
+            entry.nativeBytes,
+            sessions.cpuMemoryArena(),
             entry.loadMillis,
             entry.fingerprint()
         );
@@ -233,12 +236,17 @@ public final class ModelRegistry implements Closeable {
     /** A discovered model; each of its encoders is loaded on first use. */
     private static final class Entry {
 
+        /** Loads one at a time, node-wide, so each one's growth of the process's resident memory is its own. */
+        private static final Object MEASURED_LOAD = new Object();
+
         private final ModelManifest manifest;
         private final ModelFiles files;
         private volatile TextModel text;
         private volatile ImageModel image;
         /** Time spent loading its encoders, in milliseconds. */
         private volatile long loadMillis;
+        /** How much the process's resident memory grew while its encoders loaded: ONNX Runtime's weights and state. */
+        private volatile long nativeBytes;
         /** Computed on first use: an entry is replaced when its files change. */
         private volatile String fingerprint;
 
@@ -269,7 +277,7 @@ public final class ModelRegistry implements Closeable {
                 if (text == null) {
                     long start = System.nanoTime();
                     try {
-                        text = TextModel.load(manifest, files, sessions);
+                        text = measured(() -> TextModel.load(manifest, files, sessions));
                         loadMillis += (System.nanoTime() - start) / 1_000_000;
                         logger.info("loaded text encoder of model [{}] from [{}] on [{}]", manifest.id(), files.directory(), text.device());
                     } catch (IOException e) {
@@ -289,7 +297,7 @@ public final class ModelRegistry implements Closeable {
                 if (image == null) {
                     long start = System.nanoTime();
                     try {
-                        image = ImageModel.load(manifest, files, sessions);
+                        image = measured(() -> ImageModel.load(manifest, files, sessions));
                         loadMillis += (System.nanoTime() - start) / 1_000_000;
                         logger.info("loaded image encoder of model [{}] from [{}]", manifest.id(), files.directory());
                     } catch (IOException e) {
@@ -297,6 +305,19 @@ public final class ModelRegistry implements Closeable {
                     }
                 }
                 return image;
+            }
+        }
+
+        /** Runs a load, adding the resident memory it grew the process by to {@link #nativeBytes}. */
+        private <T> T measured(Load<T> load) throws IOException {
+            synchronized (MEASURED_LOAD) {
+                long before = ProcessMemory.residentBytes();
+                T loaded = load.run();
+                long after = ProcessMemory.residentBytes();
+                if (before >= 0 && after >= 0) {
+                    nativeBytes += Math.max(0, after - before);
+                }
+                return loaded;
             }
         }
 
@@ -311,6 +332,13 @@ public final class ModelRegistry implements Closeable {
                 image = null;
             }
             loadMillis = 0;
+            nativeBytes = 0;
         }
+    }
+
+    @FunctionalInterface
+    private interface Load<T> {
+
+        T run() throws IOException;
     }
 }

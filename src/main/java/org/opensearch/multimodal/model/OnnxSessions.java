@@ -25,17 +25,29 @@ public final class OnnxSessions {
 
     private final OrtEnvironment environment;
     private final InferenceDevice requested;
+    private final boolean cpuMemoryArena;
     private final AtomicBoolean fallbackLogged = new AtomicBoolean();
     private volatile String effectiveDevice;
 
     public OnnxSessions(InferenceDevice requested) {
+        this(requested, true);
+    }
+
+    /** {@code cpuMemoryArena}: see {@code plugins.multimodal.inference.cpu_memory_arena}. */
+    public OnnxSessions(InferenceDevice requested, boolean cpuMemoryArena) {
         this.environment = onLargeStack(OrtEnvironment::getEnvironment);
         this.requested = requested;
+        this.cpuMemoryArena = cpuMemoryArena;
         this.effectiveDevice = cudaAvailable() && requested != InferenceDevice.CPU ? "cuda" : "cpu";
     }
 
     public OrtEnvironment environment() {
         return environment;
+    }
+
+    /** Whether sessions keep a CPU memory arena. */
+    public boolean cpuMemoryArena() {
+        return cpuMemoryArena;
     }
 
     /** The device sessions actually run on: {@code cpu} or {@code cuda}. */
@@ -67,6 +79,9 @@ public final class OnnxSessions {
         options.setIntraOpNumThreads(1);
         options.setInterOpNumThreads(1);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        // without the arena a call's tensors go back to the allocator when it ends; memory patterns need the arena
+        options.setCPUArenaAllocator(cpuMemoryArena);
+        options.setMemoryPatternOptimization(cpuMemoryArena);
         if (cuda) {
             if (cudaAvailable() == false) {
                 throw new OrtException("this node's ONNX Runtime has no CUDA execution provider (the CPU build is installed)");

@@ -31,6 +31,15 @@ public final class TextModel implements Closeable {
      */
     static final int MAX_TOKENS_PER_RUN = 16_384;
 
+    /**
+     * Most attention cells (batch x padded length squared) one ONNX call takes. A transformer's attention scores are
+     * batch x heads x length x length floats per layer, so ONNX Runtime's working memory grows with the square of the
+     * length: 64 texts of 512 tokens ask for about 800 MB per layer, 4 of them for 50 MB. This keeps one call's native
+     * memory small whatever the texts, and so what ONNX Runtime's arena keeps; on a CPU smaller batches cost no speed
+     * (each call runs on one thread).
+     */
+    static final long MAX_ATTENTION_CELLS_PER_RUN = 1L << 20;
+
     private final ModelManifest manifest;
     private final HuggingFaceTokenizer tokenizer;
     private final OrtSession session;
@@ -91,7 +100,8 @@ public final class TextModel implements Closeable {
 
     /**
      * Encodes {@code texts}, in one ONNX call unless the padded batch holds more than {@link #MAX_TOKENS_PER_RUN} tokens
-     * (then in consecutive runs that each stay under it). Texts longer than the model's limit are truncated.
+     * or {@link #MAX_ATTENTION_CELLS_PER_RUN} attention cells (then in consecutive runs that each stay under both).
+     * Texts longer than the model's limit are truncated.
      */
     public TextEmbeddings encode(List<String> texts, EncodingPurpose purpose, boolean withTokenVectors) {
         gate.enter();
@@ -124,7 +134,7 @@ public final class TextModel implements Closeable {
         float[][] vectors = new float[encodings.length][];
         float[][][] tokens = withTokenVectors ? new float[encodings.length][][] : null;
         int start = 0;
-        for (int end : runEnds(lengths, MAX_TOKENS_PER_RUN)) {
+        for (int end : runEnds(lengths, MAX_TOKENS_PER_RUN, MAX_ATTENTION_CELLS_PER_RUN)) {
             int seqLen = 0;
             for (int i = start; i < end; i++) {
                 seqLen = Math.max(seqLen, lengths[i]);
@@ -137,17 +147,23 @@ public final class TextModel implements Closeable {
 
     /**
      * Cuts inputs of the given token lengths, in order, into consecutive runs whose padded size (rows x longest) stays
-     * within {@code maxTokens}; a single input longer than that is a run of its own. Returns each run's end index.
+     * within {@code maxTokens} and whose attention (rows x longest squared) within {@code maxAttentionCells}; a single
+     * input over either is a run of its own. Returns each run's end index.
      */
-    static int[] runEnds(int[] lengths, int maxTokens) {
+    static int[] runEnds(int[] lengths, int maxTokens, long maxAttentionCells) {
         int[] ends = new int[lengths.length];
         int runs = 0;
         int start = 0;
         while (start < lengths.length) {
             int end = start + 1;
             int longest = lengths[start];
-            while (end < lengths.length && (long) Math.max(longest, lengths[end]) * (end - start + 1) <= maxTokens) {
-                longest = Math.max(longest, lengths[end]);
+            while (end < lengths.length) {
+                long padded = Math.max(longest, lengths[end]);
+                long rows = end - start + 1;
+                if (padded * rows > maxTokens || padded * padded * rows > maxAttentionCells) {
+                    break;
+                }
+                longest = (int) padded;
                 end++;
             }
             ends[runs++] = end;

@@ -52,6 +52,18 @@ public final class MultimodalSettings {
         Property.NodeScope
     );
 
+    /**
+     * Whether ONNX Runtime keeps a memory arena per session on CPU. On (the default), each session keeps the most its
+     * calls in flight ever needed together, bounded because text calls are cut by attention size (TextModel); off,
+     * each call's working memory goes back when it ends, at about a third of ingest's speed lost to allocating it
+     * again (measured: README "Overload soak").
+     */
+    public static final Setting<Boolean> INFERENCE_CPU_MEMORY_ARENA = Setting.boolSetting(
+        "plugins.multimodal.inference.cpu_memory_arena",
+        true,
+        Property.NodeScope
+    );
+
     /** Most token vectors one document may store in a multi_vector field. */
     public static final Setting<Integer> MAX_VECTORS_PER_DOCUMENT = Setting.intSetting(
         "plugins.multimodal.multi_vector.max_vectors_per_document",
@@ -228,6 +240,7 @@ public final class MultimodalSettings {
             SEARCH_INFERENCE_THREADS,
             SEARCH_INFERENCE_QUEUE_SIZE,
             INFERENCE_DEVICE,
+            INFERENCE_CPU_MEMORY_ARENA,
             MAX_VECTORS_PER_DOCUMENT,
             EMBED_MAX_TEXTS,
             STATS_ENABLED,

@@ -6,6 +6,7 @@ import org.opensearch.test.OpenSearchTestCase;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -114,6 +115,14 @@ public final class ImageDecoderTests extends OpenSearchTestCase {
         assertEquals(RestStatus.UNSUPPORTED_MEDIA_TYPE, tiff.status());
         assertTrue(tiff.getMessage(), tiff.getMessage().startsWith("unsupported format image:"));
         assertEquals(ImageProblem.INVALID_VALUE, failure(new byte[0], MAX_PIXELS).problem());
+    }
+
+    public void testAWebPShorterThanItsHeaderSaysIsTruncatedNotFilledIn() throws IOException {
+        byte[] webp = fixture("upright.webp");
+        ImageException cut = failure(Arrays.copyOf(webp, webp.length - 13), MAX_PIXELS);
+        assertEquals(cut.getMessage(), ImageProblem.TRUNCATED, cut.problem());
+        assertTrue(cut.getMessage(), cut.getMessage().contains("of the " + webp.length + " bytes its header states"));
+        assertEquals("the whole file decodes", 12, decode("upright.webp").getWidth());
     }
 
     public void testPixelLimitIsCheckedFromTheHeaderBeforeDecoding() throws IOException {

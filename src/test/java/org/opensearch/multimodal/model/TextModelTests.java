@@ -61,17 +61,32 @@ public class TextModelTests extends OpenSearchTestCase {
     }
 
     public void testRunsKeepEachCallWithinTheTokenLimit() {
-        assertArrayEquals(new int[]{3}, TextModel.runEnds(new int[]{2, 4, 3}, 12));
-        assertArrayEquals("the padded size counts, not the sum", new int[]{2, 3}, TextModel.runEnds(new int[]{2, 5, 3}, 12));
-        assertArrayEquals("an input over the limit runs alone", new int[]{1, 2, 4}, TextModel.runEnds(new int[]{20, 30, 2, 2}, 12));
-        assertArrayEquals(new int[]{}, TextModel.runEnds(new int[]{}, 12));
+        long noAttentionCap = Long.MAX_VALUE;
+        assertArrayEquals(new int[]{3}, TextModel.runEnds(new int[]{2, 4, 3}, 12, noAttentionCap));
+        assertArrayEquals(
+            "the padded size counts, not the sum",
+            new int[]{2, 3},
+            TextModel.runEnds(new int[]{2, 5, 3}, 12, noAttentionCap)
+        );
+        assertArrayEquals(
+            "an input over the limit runs alone",
+            new int[]{1, 2, 4},
+            TextModel.runEnds(new int[]{20, 30, 2, 2}, 12, noAttentionCap)
+        );
+        assertArrayEquals(new int[]{}, TextModel.runEnds(new int[]{}, 12, noAttentionCap));
+    }
+
+    public void testRunsKeepEachCallsAttentionWithinItsCap() {
+        assertArrayEquals("3 x 4 x 4 = 48 fits, a fourth row does not", new int[]{3, 4}, TextModel.runEnds(new int[]{4, 4, 4, 4}, 100, 48));
+        assertArrayEquals("a longer row squares its cost", new int[]{1, 3}, TextModel.runEnds(new int[]{8, 2, 2}, 100, 48));
         int[] lengths = new int[100];
         Arrays.fill(lengths, 512);
-        assertArrayEquals(
-            "32 texts of 512 tokens a call",
-            new int[]{32, 64, 96, 100},
-            TextModel.runEnds(lengths, TextModel.MAX_TOKENS_PER_RUN)
-        );
+        int[] ends = TextModel.runEnds(lengths, TextModel.MAX_TOKENS_PER_RUN, TextModel.MAX_ATTENTION_CELLS_PER_RUN);
+        assertEquals("4 texts of 512 tokens a call", 4, ends[0]);
+        assertEquals(25, ends.length);
+        Arrays.fill(lengths, 64);
+        ends = TextModel.runEnds(lengths, TextModel.MAX_TOKENS_PER_RUN, TextModel.MAX_ATTENTION_CELLS_PER_RUN);
+        assertEquals("short texts still batch up to the token limit", 100, ends[0]);
     }
 
     public void testABatchPastTheTokenLimitIsSplitAndEveryRowIsItsOwnText() {

@@ -1,0 +1,23 @@
+package org.opensearch.multimodal.image;
+
+import org.opensearch.common.lease.Releasable;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * Decoded pixels and the circuit-breaker charge that pays for them: whoever holds the picture closes this once it has
+ * become the model's (small) input, handing the bytes back.
+ */
+public record ChargedImage(BufferedImage pixels, Releasable charge) implements Releasable {
+
+    /** Pixels nothing was charged for (tests, callers outside a node). */
+    public static ChargedImage uncharged(BufferedImage pixels) {
+        return new ChargedImage(pixels, () -> {
+        });
+    }
+
+    @Override
+    public void close() {
+        charge.close();
+    }
+}
