@@ -2,15 +2,13 @@ package org.opensearch.multimodal.integ;
 
 import org.junit.AfterClass;
 import org.junit.Test;
+import org.opensearch.multimodal.image.DemoPhotos;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A node of the real distribution SIGKILLed while bulks stream through {@code embed_text} and {@code embed_image}
@@ -66,7 +63,7 @@ public final class NodeKillIT {
         client.put("/" + INDEX, index).assertSuccess();
         client.get("/_cluster/health/" + INDEX + "?wait_for_status=green&timeout=60s").assertSuccess();
 
-        List<String> photos = photos();
+        List<String> photos = DemoPhotos.base64(DemoPhotos.DIR, 24);
         List<String> bodies = DemoCorpus.documents()
             .stream()
             .map(line -> String.valueOf(parse(line).get("body")))
@@ -202,17 +199,6 @@ public final class NodeKillIT {
         assertTrue("documents acknowledged: " + acknowledged.size(), acknowledged.size() >= 4 * DOCS_PER_BULK);
         assertTrue("queries sent while the node was down: " + sentWhileDown, sentWhileDown > 0);
         assertEquals("queries answered while the node was down", sentWhileDown, answeredWhileDown);
-    }
-
-    /** Product photos of the demo catalogue, base64 as a bulk carries them. */
-    private static List<String> photos() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("integTest/demo/products/images"))) {
-            List<String> photos = new ArrayList<>();
-            for (Path file : files.filter(f -> f.toString().endsWith(".jpg")).sorted().limit(24).toList()) {
-                photos.add(Base64.getEncoder().encodeToString(Files.readAllBytes(file)));
-            }
-            return photos;
-        }
     }
 
     private static void awaitBulks(AtomicInteger bulks, int count) throws InterruptedException {

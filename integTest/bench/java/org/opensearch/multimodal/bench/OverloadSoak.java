@@ -14,6 +14,7 @@ import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.indices.breaker.AllCircuitBreakerStats;
 import org.opensearch.core.indices.breaker.CircuitBreakerStats;
+import org.opensearch.multimodal.image.DemoPhotos;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.model.ProcessMemory;
 import org.opensearch.multimodal.rest.EmbedAction;
@@ -23,12 +24,10 @@ import org.opensearch.node.Node;
 import org.opensearch.threadpool.ThreadPoolStats;
 import org.opensearch.transport.client.Client;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +40,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The overload soak (issue 16, part 3): one node on the bench heap (1 GB), SciFact seeded with float32 token vectors,
@@ -84,7 +82,7 @@ public final class OverloadSoak {
         List<SciFact.Doc> seed = corpus.subList(0, Math.min(args.intOf("--seed-docs", 500), corpus.size()));
         Path home = args.home();
         Path cache = args.vectorCache(seed);
-        List<String> photos = photos(Path.of(args.get("--photos", "integTest/demo/products/images")));
+        List<String> photos = DemoPhotos.base64(Path.of(args.get("--photos", DemoPhotos.DIR.toString())), Integer.MAX_VALUE);
         BuiltinModels.installInto(
             Files.createDirectories(home.toAbsolutePath().resolve("config/multimodal/models")),
             args.models().toAbsolutePath().resolve(BuiltinModels.FASHION_IMAGE_DEMO)
@@ -149,23 +147,12 @@ public final class OverloadSoak {
             .get();
     }
 
-    /** The photos under {@code dir}, base64 as a bulk carries them. */
-    private static List<String> photos(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            List<String> photos = new ArrayList<>();
-            for (Path file : files.filter(f -> f.toString().endsWith(".jpg")).sorted().toList()) {
-                photos.add(Base64.getEncoder().encodeToString(Files.readAllBytes(file)));
-            }
-            return photos;
-        }
-    }
-
     /** Runs the load; prints the report; true when the run failed. */
     private static boolean soak(Client client, SciFact sciFact, List<SciFact.Doc> corpus, List<String> photos, int seconds, BenchArgs args)
         throws Exception {
         List<String> queries = List.copyOf(sciFact.queries().values());
         long heapBefore = heapAfterGc();
-        long rssBefore = ProcessMemory.residentBytes();
+        long rssBefore = ProcessMemory.readResidentBytes();
         Outcomes outcomes = new Outcomes();
         AtomicLong indexed = new AtomicLong();
         AtomicLong photosIndexed = new AtomicLong();
@@ -301,7 +288,7 @@ public final class OverloadSoak {
             "process RSS (JVM + ONNX Runtime native): %d MB before, %d MB peak, %d MB after%n",
             rssBefore >> 20,
             peaks.rss.get() >> 20,
-            ProcessMemory.residentBytes() >> 20
+            ProcessMemory.readResidentBytes() >> 20
         );
         System.out.println("breaker peaks (sampled every 500 ms):");
         peaks.breakers.forEach((name, peak) -> System.out.printf(Locale.ROOT, "  %-12s %d MB%n", name, peak.get() >> 20));
@@ -397,7 +384,7 @@ public final class OverloadSoak {
 
         void sample(Client client) {
             heap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-            rss.accumulateAndGet(ProcessMemory.residentBytes(), Math::max);
+            rss.accumulateAndGet(ProcessMemory.readResidentBytes(), Math::max);
             try {
                 for (CircuitBreakerStats stats : breakers(client).getAllStats()) {
                     synchronized (breakers) {

@@ -5,6 +5,7 @@ import org.opensearch.common.io.PathUtils;
 import org.opensearch.env.Environment;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.model.BuiltinModels;
+import org.opensearch.multimodal.model.ProcessMemory;
 import org.opensearch.multimodal.rest.ListModelsAction;
 import org.opensearch.multimodal.rest.ListModelsResponse;
 import org.opensearch.multimodal.rest.LoadModelAction;
@@ -80,20 +81,18 @@ public class ModelsApiClusterTests extends OpenSearchIntegTestCase {
         assertTrue(clip.files().toString(), clip.files().contains("tokenizer.json") && clip.files().contains("preprocessor_config.json"));
 
         internalCluster().getInstance(InferenceService.class, withClip).registry().textModel(CLIP);
-        ModelReport loaded = internalCluster().client(plain)
+        NodeModels withClipNode = internalCluster().client(plain)
             .execute(ListModelsAction.INSTANCE, new ModelsRequest(CLIP, withClip))
             .actionGet()
             .getNodes()
-            .get(0)
-            .models()
             .get(0);
+        ModelReport loaded = withClipNode.models().get(0);
         assertTrue("loaded once used", loaded.loaded());
         assertTrue("the loaded text tower's bytes", loaded.loadedBytes() > 0);
-        assertTrue(
-            "the resident memory its load took outside the heap: " + loaded.nativeBytes(),
-            loaded.nativeBytes() > loaded.loadedBytes() / 2
-        );
-        assertTrue("the CPU memory arena unless the node turns it off", loaded.cpuMemoryArena());
+        ProcessMemory memory = withClipNode.memory();
+        assertTrue("the node's resident memory: " + memory, memory.residentBytes() > memory.heapCommittedBytes() / 2);
+        assertTrue("memory outside the JVM's accounts, ONNX Runtime's among it: " + memory, memory.outsideJvmBytes() >= 0);
+        assertTrue("the CPU memory arena unless the node turns it off", withClipNode.cpuMemoryArena());
 
         ListModelsResponse onlyOne = internalCluster().client(withClip)
             .execute(ListModelsAction.INSTANCE, new ModelsRequest(BuiltinModels.BGE_SMALL, plain))

@@ -10,6 +10,7 @@ import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.multimodal.image.DemoPhotos;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.test.OpenSearchIntegTestCase;
@@ -22,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A data node lost while bulks stream through {@code embed_text} and {@code embed_image} (issue 16, part 1), in one JVM
@@ -65,17 +64,6 @@ public class NodeLossClusterTests extends BgeClusterTestCase {
     @Override
     protected Path nodeConfigPath(int nodeOrdinal) {
         return BuiltinModels.nodeConfigWith(BuiltinModels.ALL.stream().map(BuiltinModels.root()::resolve).toArray(Path[]::new));
-    }
-
-    /** Product photos of the demo catalogue, base64 as a bulk carries them. */
-    private static List<String> demoPhotos() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("integTest/demo/products/images"))) {
-            List<String> photos = new ArrayList<>();
-            for (Path file : files.filter(f -> f.toString().endsWith(".jpg")).sorted().limit(24).toList()) {
-                photos.add(Base64.getEncoder().encodeToString(Files.readAllBytes(file)));
-            }
-            return photos;
-        }
     }
 
     /** Sends bulks until stopped; the ids every bulk acknowledged, and how many items failed. */
@@ -234,7 +222,7 @@ public class NodeLossClusterTests extends BgeClusterTestCase {
         );
         ensureGreen(INDEX);
 
-        Indexer indexer = new Indexer(client, demoBodies(), demoPhotos());
+        Indexer indexer = new Indexer(client, demoBodies(), DemoPhotos.base64(DemoPhotos.DIR, 24));
         Searcher searcher = new Searcher(client);
         Thread indexing = new Thread(indexer, "node-loss-indexer");
         Thread searching = new Thread(searcher, "node-loss-searcher");

@@ -26,7 +26,9 @@ public final class ListModelsResponse extends NodeModelsResponse {
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject("nodes");
         for (NodeModels node : getNodes()) {
-            builder.startObject(node.getNode().getId()).field("name", node.getNode().getName()).startArray("models");
+            builder.startObject(node.getNode().getId()).field("name", node.getNode().getName());
+            node.nativeMemoryToXContent(builder);
+            builder.startArray("models");
             for (ModelReport model : node.models()) {
                 model.toXContent(builder, params);
             }

@@ -25,6 +25,7 @@ public final class ModelLifecycleResponse extends NodeModelsResponse {
         for (NodeModels node : getNodes()) {
             builder.startObject(node.getNode().getId()).field("name", node.getNode().getName()).field("model");
             node.models().get(0).toXContent(builder, params);
+            node.nativeMemoryToXContent(builder);
             builder.endObject();
         }
         return builder.endObject();

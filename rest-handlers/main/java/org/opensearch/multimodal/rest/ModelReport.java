@@ -22,8 +22,6 @@ public record ModelReport(
     String device,
     boolean loaded,
     long loadedBytes,
-    long nativeBytes,
-    boolean cpuMemoryArena,
     long loadMillis,
     String fingerprint,
     String space
@@ -41,8 +39,6 @@ public record ModelReport(
             info.device(),
             info.loaded(),
             info.loadedBytes(),
-            info.nativeBytes(),
-            info.cpuMemoryArena(),
             info.loadMillis(),
             info.fingerprint(),
             info.manifest().space()
@@ -62,8 +58,6 @@ public record ModelReport(
             in.readBoolean(),
             in.readVLong(),
             in.readVLong(),
-            in.readBoolean(),
-            in.readVLong(),
             in.readString(),
             in.readString()
         );
@@ -81,8 +75,6 @@ public record ModelReport(
         out.writeString(device);
         out.writeBoolean(loaded);
         out.writeVLong(loadedBytes);
-        out.writeVLong(nativeBytes);
-        out.writeBoolean(cpuMemoryArena);
         out.writeVLong(loadMillis);
         out.writeString(fingerprint);
         out.writeString(space);
@@ -101,8 +93,6 @@ public record ModelReport(
             .field("device", device)
             .field("loaded", loaded)
             .field("memory_bytes", loadedBytes)
-            .field("native_memory_bytes", nativeBytes)
-            .field("cpu_memory_arena", cpuMemoryArena)
             .field("load_time_ms", loadMillis)
             .field("path", path)
             .field("files", files)

@@ -51,7 +51,6 @@ public final class RestCatModelsAction extends AbstractCatAction {
                         table.addCell(model.device());
                         table.addCell(model.loaded());
                         table.addCell(new ByteSizeValue(model.loadedBytes()));
-                        table.addCell(new ByteSizeValue(model.nativeBytes()));
                         table.addCell(model.loadMillis());
                         table.addCell(model.path());
                         table.endRow();
@@ -74,7 +73,6 @@ public final class RestCatModelsAction extends AbstractCatAction {
         table.addCell("device", "desc:cpu or cuda");
         table.addCell("loaded", "desc:whether its encoders are loaded");
         table.addCell("memory", "desc:bytes of the loaded ONNX files");
-        table.addCell("native", "desc:resident memory the process grew by while they loaded (ONNX Runtime, outside the heap)");
         table.addCell("load_time_ms", "default:false;desc:time spent loading");
         table.addCell("path", "default:false;desc:model directory");
         table.endHeaders();

@@ -10,6 +10,7 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.model.ModelRegistry;
+import org.opensearch.multimodal.model.ProcessMemory;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportRequest;
 import org.opensearch.transport.TransportService;
@@ -87,7 +88,7 @@ public abstract class TransportModelsAction<Response extends NodeModelsResponse>
             .filter(info -> request.modelId == null || request.modelId.equals(info.manifest().id()))
             .map(ModelReport::of)
             .toList();
-        return new NodeModels(clusterService.localNode(), models);
+        return new NodeModels(clusterService.localNode(), models, ProcessMemory.now(), registry.cpuMemoryArena());
     }
 
     /** The per-node part of a request: the model, if one. */

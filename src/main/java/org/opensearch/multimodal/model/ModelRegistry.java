@@ -172,6 +172,11 @@ public final class ModelRegistry implements Closeable {
         return entry;
     }
 
+    /** Whether this node's sessions keep ONNX Runtime's CPU memory arena. */
+    public boolean cpuMemoryArena() {
+        return sessions.cpuMemoryArena();
+    }
+
     public List<ModelInfo> list() {
         List<ModelInfo> infos = new ArrayList<>();
         for (Entry entry : new TreeMap<>(entries).values()) {
@@ -189,8 +194,6 @@ public final class ModelRegistry implements Closeable {
             sessions.effectiveDevice(),
             entry.loaded(),
             entry.files.onnxBytes(entry.text != null, entry.image != null),
-            entry.nativeBytes,
-            sessions.cpuMemoryArena(),
             entry.loadMillis,
             entry.fingerprint()
         );
@@ -236,17 +239,13 @@ public final class ModelRegistry implements Closeable {
     /** A discovered model; each of its encoders is loaded on first use. */
     private static final class Entry {
 
-        /** Loads one at a time, node-wide, so each one's growth of the process's resident memory is its own. */
-        private static final Object MEASURED_LOAD = new Object();
-
         private final ModelManifest manifest;
         private final ModelFiles files;
         private volatile TextModel text;
         private volatile ImageModel image;
         /** Time spent loading its encoders, in milliseconds. */
         private volatile long loadMillis;
-        /** How much the process's resident memory grew while its encoders loaded: ONNX Runtime's weights and state. */
-        private volatile long nativeBytes;
+
         /** Computed on first use: an entry is replaced when its files change. */
         private volatile String fingerprint;
 
@@ -277,7 +276,7 @@ public final class ModelRegistry implements Closeable {
                 if (text == null) {
                     long start = System.nanoTime();
                     try {
-                        text = measured(() -> TextModel.load(manifest, files, sessions));
+                        text = TextModel.load(manifest, files, sessions);
                         loadMillis += (System.nanoTime() - start) / 1_000_000;
                         logger.info("loaded text encoder of model [{}] from [{}] on [{}]", manifest.id(), files.directory(), text.device());
                     } catch (IOException e) {
@@ -297,7 +296,7 @@ public final class ModelRegistry implements Closeable {
                 if (image == null) {
                     long start = System.nanoTime();
                     try {
-                        image = measured(() -> ImageModel.load(manifest, files, sessions));
+                        image = ImageModel.load(manifest, files, sessions);
                         loadMillis += (System.nanoTime() - start) / 1_000_000;
                         logger.info("loaded image encoder of model [{}] from [{}]", manifest.id(), files.directory());
                     } catch (IOException e) {
@@ -305,19 +304,6 @@ public final class ModelRegistry implements Closeable {
                     }
                 }
                 return image;
-            }
-        }
-
-        /** Runs a load, adding the resident memory it grew the process by to {@link #nativeBytes}. */
-        private <T> T measured(Load<T> load) throws IOException {
-            synchronized (MEASURED_LOAD) {
-                long before = ProcessMemory.residentBytes();
-                T loaded = load.run();
-                long after = ProcessMemory.residentBytes();
-                if (before >= 0 && after >= 0) {
-                    nativeBytes += Math.max(0, after - before);
-                }
-                return loaded;
             }
         }
 
@@ -332,13 +318,6 @@ public final class ModelRegistry implements Closeable {
                 image = null;
             }
             loadMillis = 0;
-            nativeBytes = 0;
         }
-    }
-
-    @FunctionalInterface
-    private interface Load<T> {
-
-        T run() throws IOException;
     }
 }

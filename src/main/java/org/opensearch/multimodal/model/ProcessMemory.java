@@ -1,23 +1,46 @@
 package org.opensearch.multimodal.model;
 
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The process's resident memory, as Linux reports it: the JVM's heap and its own native memory plus ONNX Runtime's
- * (sessions, weights, the working memory of calls in flight), which no JVM counter sees.
+ * The process's resident memory as Linux reports it, beside what the JVM accounts for (heap and non-heap committed,
+ * direct buffers). The difference is what no JVM counter or breaker sees: ONNX Runtime's sessions, arenas and calls in
+ * flight, the tokenizers' native memory, and the JVM's own untracked overhead (thread stacks, GC structures).
  */
-public final class ProcessMemory {
+public record ProcessMemory(long residentBytes, long heapCommittedBytes, long nonHeapCommittedBytes, long directBufferBytes) {
 
     private static final Path STATUS = Path.of("/proc/self/status");
 
-    private ProcessMemory() {
+    /** Now; {@code residentBytes} -1 where the operating system does not say (not Linux). */
+    public static ProcessMemory now() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long direct = 0;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                direct = pool.getMemoryUsed();
+            }
+        }
+        return new ProcessMemory(
+            readResidentBytes(),
+            memory.getHeapMemoryUsage().getCommitted(),
+            memory.getNonHeapMemoryUsage().getCommitted(),
+            direct
+        );
     }
 
-    /** Resident bytes of this process; -1 where the operating system does not say (not Linux). */
-    public static long residentBytes() {
+    /** Resident bytes outside the JVM's accounts; -1 where the resident size is unknown. */
+    public long outsideJvmBytes() {
+        return residentBytes < 0 ? -1 : Math.max(0, residentBytes - heapCommittedBytes - nonHeapCommittedBytes - directBufferBytes);
+    }
+
+    /** Resident bytes of this process; -1 where the operating system does not say. */
+    public static long readResidentBytes() {
         try {
             for (String line : Files.readAllLines(STATUS, StandardCharsets.US_ASCII)) {
                 if (line.startsWith("VmRSS:")) {
