@@ -188,16 +188,7 @@ public final class OverloadSoak {
                     SciFact.Doc doc = corpus.get((int) Math.floorMod(n * BULK_DOCS + i, (long) corpus.size()));
                     bulk.add(client.prepareIndex(INDEX).setId("s" + n + "-" + i).setSource(doc.source()).setPipeline(PIPELINE));
                 }
-                BulkResponse response = bulk.get();
-                for (BulkItemResponse item : response.getItems()) {
-                    if (item.isFailed()) {
-                        outcomes.failed("bulk item", item.getFailure().getCause());
-                    } else {
-                        outcomes.ok("bulk item");
-                        indexed.incrementAndGet();
-                    }
-                }
-                return null;
+                return countItems(bulk.get(), outcomes, "bulk item", indexed);
             })));
         }
         for (int c = 0; c < imageClients; c++) {
@@ -208,15 +199,7 @@ public final class OverloadSoak {
                     String photo = photos.get((int) Math.floorMod(n * IMAGE_BULK_DOCS + i, (long) photos.size()));
                     bulk.add(client.prepareIndex(PRODUCTS).setId("p" + n + "-" + i).setSource(Map.of("photo", photo)).setPipeline(PHOTOS));
                 }
-                for (BulkItemResponse item : bulk.get().getItems()) {
-                    if (item.isFailed()) {
-                        outcomes.failed("image bulk item", item.getFailure().getCause());
-                    } else {
-                        outcomes.ok("image bulk item");
-                        photosIndexed.incrementAndGet();
-                    }
-                }
-                return null;
+                return countItems(bulk.get(), outcomes, "image bulk item", photosIndexed);
             })));
         }
         for (int c = 0; c < embedClients; c++) {
@@ -316,6 +299,19 @@ public final class OverloadSoak {
             drained
         );
         return failed;
+    }
+
+    /** Counts each item of {@code response} by its outcome, and those indexed in {@code indexed}. */
+    private static Void countItems(BulkResponse response, Outcomes outcomes, String kind, AtomicLong indexed) {
+        for (BulkItemResponse item : response.getItems()) {
+            if (item.isFailed()) {
+                outcomes.failed(kind, item.getFailure().getCause());
+            } else {
+                outcomes.ok(kind);
+                indexed.incrementAndGet();
+            }
+        }
+        return null;
     }
 
     /** Repeats {@code request} until {@code end}, counting what it throws by kind and status. */
