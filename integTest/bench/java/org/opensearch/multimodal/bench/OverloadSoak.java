@@ -393,28 +393,19 @@ public final class OverloadSoak {
         }
     }
 
+    /** The one node's stats, {@code metric} only. */
+    private static NodeStats nodeStats(Client client, NodesStatsRequest.Metric metric) {
+        return client.admin().cluster().prepareNodesStats().addMetric(metric.metricName()).get().getNodes().get(0);
+    }
+
     private static AllCircuitBreakerStats breakers(Client client) {
-        NodeStats node = client.admin()
-            .cluster()
-            .prepareNodesStats()
-            .addMetric(NodesStatsRequest.Metric.BREAKER.metricName())
-            .get()
-            .getNodes()
-            .get(0);
-        return node.getBreaker();
+        return nodeStats(client, NodesStatsRequest.Metric.BREAKER).getBreaker();
     }
 
     /** Active plus queued tasks of the plugin's two inference pools. */
     private static long inferenceBusy(Client client) {
-        NodeStats node = client.admin()
-            .cluster()
-            .prepareNodesStats()
-            .addMetric(NodesStatsRequest.Metric.THREAD_POOL.metricName())
-            .get()
-            .getNodes()
-            .get(0);
         long busy = 0;
-        for (ThreadPoolStats.Stats stats : node.getThreadPool()) {
+        for (ThreadPoolStats.Stats stats : nodeStats(client, NodesStatsRequest.Metric.THREAD_POOL).getThreadPool()) {
             if (stats.getName().startsWith("multimodal")) {
                 busy += stats.getActive() + stats.getQueue();
             }

@@ -20,7 +20,6 @@ import org.opensearch.node.Node;
 import org.opensearch.transport.client.Client;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -239,32 +238,18 @@ public final class RecommendedConfigBenchmark {
         Map<String, Map<String, List<String>>> rankings,
         Map<String, double[]> latencies
     ) {
-        List<String> test = split.test();
-        double[] baseline = RankingMetrics.perQueryNdcg(sciFact.qrels(), test, rankings.get(BASELINE));
-        System.out.println("\n== held-out 270 queries (dev 30 apart); p50 over all 300; paired bootstrap vs BM25 + rerank ==");
-        System.out.println("| method | nDCG@10 test | R@100 test | nDCG@10 dev | p50 ms | p50 vs BM25 | vs BM25 + rerank (95% CI) |");
-        System.out.println("|---|---|---|---|---|---|---|");
-        for (Map.Entry<String, Map<String, List<String>>> method : rankings.entrySet()) {
-            double[] ndcg = RankingMetrics.perQueryNdcg(sciFact.qrels(), test, method.getValue());
-            double[] versus = RankingMetrics.pairedBootstrap(ndcg, baseline, 10_000);
-            double recall = test.stream()
-                .mapToDouble(id -> RankingMetrics.recall(method.getValue().get(id), sciFact.qrels().get(id), K))
-                .average()
-                .orElse(0);
-            System.out.printf(
-                Locale.ROOT,
-                "| %s | %.4f | %.4f | %.4f | %.1f | %.2f | %+.4f [%+.4f, %+.4f] |%n",
-                method.getKey(),
-                Arrays.stream(ndcg).average().orElse(0),
-                recall,
-                RankingMetrics.meanNdcg(sciFact.qrels(), split.dev(), method.getValue()),
-                RankingMetrics.percentile(latencies.get(method.getKey()), 50),
-                RankingMetrics.medianRatio(latencies.get(method.getKey()), latencies.get(PLAIN_BM25)),
-                versus[0],
-                versus[1],
-                versus[2]
-            );
-        }
+        HeldOutTable.print(
+            "\n== held-out 270 queries (dev 30 apart); p50 over all 300; paired bootstrap vs BM25 + rerank ==",
+            sciFact.qrels(),
+            split.dev(),
+            split.test(),
+            K,
+            rankings,
+            latencies,
+            BASELINE,
+            "BM25 + rerank",
+            PLAIN_BM25
+        );
         System.out.println("(latency client-side through the node's client, query encoding included; ratios: median of per-query ratios)");
         String recommended = null;
         double[] best = {-1, Double.MAX_VALUE};

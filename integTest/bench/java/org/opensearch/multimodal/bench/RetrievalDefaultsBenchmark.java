@@ -15,7 +15,6 @@ import org.opensearch.node.Node;
 import org.opensearch.transport.client.Client;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -198,32 +197,18 @@ public final class RetrievalDefaultsBenchmark {
     ) {
         String bm25 = rankings.keySet().iterator().next();
         String dense = "dense k 100 (num_candidates default: 2k)";
-        double[] denseTest = RankingMetrics.perQueryNdcg(sciFact.qrels(), test, rankings.get(dense));
-        System.out
-            .println("\n== nDCG@10 / Recall@100 (held-out 270; dev 30 apart), p50 latency over all 300, paired bootstrap vs dense ==");
-        System.out.println("| method | nDCG@10 test | R@100 test | nDCG@10 dev | p50 ms | p50 vs BM25 | vs dense alone (95% CI) |");
-        System.out.println("|---|---|---|---|---|---|---|");
-        for (Map.Entry<String, Map<String, List<String>>> method : rankings.entrySet()) {
-            double[] ndcg = RankingMetrics.perQueryNdcg(sciFact.qrels(), test, method.getValue());
-            double[] versusDense = RankingMetrics.pairedBootstrap(ndcg, denseTest, 10_000);
-            double recall = test.stream()
-                .mapToDouble(id -> RankingMetrics.recall(method.getValue().get(id), sciFact.qrels().get(id), K))
-                .average()
-                .orElse(0);
-            System.out.printf(
-                Locale.ROOT,
-                "| %s | %.4f | %.4f | %.4f | %.1f | %.2f | %+.4f [%+.4f, %+.4f] |%n",
-                method.getKey(),
-                Arrays.stream(ndcg).average().orElse(0),
-                recall,
-                RankingMetrics.meanNdcg(sciFact.qrels(), dev, method.getValue()),
-                RankingMetrics.percentile(latencies.get(method.getKey()), 50),
-                RankingMetrics.medianRatio(latencies.get(method.getKey()), latencies.get(bm25)),
-                versusDense[0],
-                versusDense[1],
-                versusDense[2]
-            );
-        }
+        HeldOutTable.print(
+            "\n== nDCG@10 / Recall@100 (held-out 270; dev 30 apart), p50 latency over all 300, paired bootstrap vs dense ==",
+            sciFact.qrels(),
+            dev,
+            test,
+            K,
+            rankings,
+            latencies,
+            dense,
+            "dense alone",
+            bm25
+        );
         System.out.printf(
             Locale.ROOT,
             "(%d queries; latency client-side, query encoding included; ratios: median of per-query ratios)%n",

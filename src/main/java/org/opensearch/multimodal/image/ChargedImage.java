@@ -10,12 +10,6 @@ import java.awt.image.BufferedImage;
  */
 public record ChargedImage(BufferedImage pixels, Releasable charge) implements Releasable {
 
-    /** Pixels nothing was charged for (tests, callers outside a node). */
-    public static ChargedImage uncharged(BufferedImage pixels) {
-        return new ChargedImage(pixels, () -> {
-        });
-    }
-
     @Override
     public void close() {
         charge.close();

@@ -91,11 +91,7 @@ public final class ImageInputs implements Closeable {
      * {@code CircuitBreakingException} (429) when they do not fit, charging nothing.
      */
     public Releasable chargeLoaded(List<byte[]> images) {
-        long bytes = 0;
-        for (byte[] image : images) {
-            bytes += image.length;
-        }
-        long charged = bytes;
+        long charged = images.stream().mapToLong(image -> image.length).sum();
         breaker.addEstimateBytesAndMaybeBreak(charged, "loaded images");
         return Releasables.releaseOnce(() -> breaker.addWithoutBreaking(-charged));
     }
