@@ -202,7 +202,7 @@ public final class ImageIngestIT {
 
         Map<?, ?> stored = (Map<?, ?>) client.get("/" + INDEX + "/_doc/url-jpeg").assertSuccess().map().get("_source");
         assertEquals(6, ((List<?>) stored.get("photo_vec")).size());
-        assertEquals("16 patches of the 32 x 32 input", 16, packedFloat32Rows(stored.get("photo_patches"), 8));
+        assertEquals("16 patches of the 32 x 32 input", 16, packedInt8Rows(stored.get("photo_patches"), 8));
         String byVector = String.format(
             Locale.ROOT,
             "{\"query\": {\"multimodal\": {\"query_vector\": %s, \"retrievers\": {\"image\": {\"dense\": {\"field\": \"photo_vec\", \"k\": 1}}}}}}",
@@ -220,14 +220,16 @@ public final class ImageIngestIT {
     }
 
     /**
-     * The rows of a float32 multi_vector value as {@code _source} gives it back: base64 of the packed form (4 header bytes,
-     * then {@code dims} little-endian floats a row; README "Field types").
+     * The rows of an int8 multi_vector value (a field mapped without {@code encoding} in a new index) as {@code _source}
+     * gives it back: base64 of the packed form (4 header bytes, then a row's float scale and {@code dims} signed bytes;
+     * README "Field types").
      */
-    static int packedFloat32Rows(Object value, int dims) {
+    static int packedInt8Rows(Object value, int dims) {
         byte[] packed = Base64.getDecoder().decode((String) value);
         assertEquals("format version", 1, packed[0]);
-        assertEquals("float32", 0, packed[1]);
+        assertEquals("int8, a new index's default encoding", 2, packed[1]);
         assertEquals(dims, (packed[2] & 0xFF) | ((packed[3] & 0xFF) << 8));
-        return (packed.length - 4) / (4 * dims);
+        assertEquals("whole rows", 0, (packed.length - 4) % (4 + dims));
+        return (packed.length - 4) / (4 + dims);
     }
 }

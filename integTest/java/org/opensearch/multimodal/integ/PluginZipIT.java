@@ -38,7 +38,7 @@ public final class PluginZipIT {
     }
 
     @Test
-    public void pluginZipCarriesTheDescriptorAndTheBuiltinModel() throws IOException {
+    public void pluginZipCarriesTheDescriptorAndTheBuiltinModels() throws IOException {
         Set<String> entries = new TreeSet<>();
         try (ZipFile zipFile = new ZipFile(DistributionCluster.pluginZip().toFile())) {
             zipFile.stream().forEach(e -> entries.add(e.getName()));
@@ -49,7 +49,11 @@ public final class PluginZipIT {
             "models/bge-small-en-v1.5/model.onnx",
             "models/bge-small-en-v1.5/tokenizer.json",
             "models/bge-small-en-v1.5/config.json",
-            "models/bge-small-en-v1.5/multimodal-model.json"
+            "models/bge-small-en-v1.5/multimodal-model.json",
+            "models/bge-small-en-v1.5-fp32/model.onnx",
+            "models/bge-small-en-v1.5-fp32/tokenizer.json",
+            "models/bge-small-en-v1.5-fp32/config.json",
+            "models/bge-small-en-v1.5-fp32/multimodal-model.json"
         )) {
             assertTrue(required + " missing from the zip: " + entries, entries.contains(required));
         }

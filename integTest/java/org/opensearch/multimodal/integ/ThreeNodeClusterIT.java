@@ -141,7 +141,7 @@ public final class ThreeNodeClusterIT {
         assertNull("an empty text gets no vector and no error", empty.get("body_vec"));
         Map<?, ?> embedded = (Map<?, ?>) cluster.client(1).get("/" + INDEX + "/_doc/1").assertSuccess().map().get("_source");
         assertEquals(384, ((List<?>) embedded.get("body_vec")).size());
-        assertTrue("token vectors for late interaction", ImageIngestIT.packedFloat32Rows(embedded.get("body_tokens"), 384) > 0);
+        assertTrue("token vectors for late interaction", ImageIngestIT.packedInt8Rows(embedded.get("body_tokens"), 384) > 0);
     }
 
     @Test

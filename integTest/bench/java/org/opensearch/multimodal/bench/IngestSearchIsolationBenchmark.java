@@ -9,6 +9,7 @@ import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.multimodal.rest.StatsAction;
 import org.opensearch.multimodal.rest.StatsRequest;
+import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.node.Node;
 import org.opensearch.transport.client.Client;
 
@@ -34,7 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * alone, ingest alone, both at once. Reports query p50/p99 alone and during ingest, ingest documents/s alone and during
  * queries, their ratios, and where each inference pool waited (the stats API).
  * Arguments: {@code --data DIR --models DIR --home DIR [--seconds 40] [--rounds 2] [--seed-docs 800] [--query-clients 4]
- * [--ingest-clients 6] [--index-threads N]} (the last sets {@code plugins.multimodal.inference.threads}; unset, its default).
+ * [--ingest-clients 6] [--index-threads N] [--default-encoding float32]} ({@code --index-threads} sets
+ * {@code plugins.multimodal.inference.threads}, unset its default; {@code --default-encoding} the index's
+ * {@code multi_vector} default encoding, unset the plugin's).
  */
 public final class IngestSearchIsolationBenchmark {
 
@@ -60,6 +63,7 @@ public final class IngestSearchIsolationBenchmark {
         int queryClients = 4;
         int ingestClients = 6;
         int indexThreads = 0; // the product's default
+        String defaultEncoding = null; // the plugin's default for a new index
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--data" -> data = Path.of(args.get(++i));
@@ -71,6 +75,7 @@ public final class IngestSearchIsolationBenchmark {
                 case "--query-clients" -> queryClients = Integer.parseInt(args.get(++i));
                 case "--ingest-clients" -> ingestClients = Integer.parseInt(args.get(++i));
                 case "--index-threads" -> indexThreads = Integer.parseInt(args.get(++i));
+                case "--default-encoding" -> defaultEncoding = args.get(++i);
                 default -> throw new IllegalArgumentException("unknown option " + args.get(i));
             }
         }
@@ -99,7 +104,16 @@ public final class IngestSearchIsolationBenchmark {
         Node node = BenchNode.start(home, models, MODEL, "isolation", 9253, indexThreads, Settings.EMPTY);
         try {
             Client client = node.client();
-            createIndex(client);
+            createIndex(client, defaultEncoding);
+            System.out.printf(
+                Locale.ROOT,
+                "token field mapped without options; the index's default encoding: %s%n",
+                client.admin()
+                    .indices()
+                    .prepareGetSettings(INDEX)
+                    .get()
+                    .getSetting(INDEX, MultimodalSettings.MULTI_VECTOR_DEFAULT_ENCODING.getKey())
+            );
             System.out.printf(Locale.ROOT, "seeding %d documents ...%n", seed.size());
             SciFactIngest.index(client, INDEX, seed, 50);
             client.admin().indices().prepareRefresh(INDEX).get();
@@ -125,7 +139,8 @@ public final class IngestSearchIsolationBenchmark {
         }
     }
 
-    static void createIndex(Client client) {
+    /** {@code defaultEncoding}: the index's {@code multi_vector} default encoding; null leaves it to the plugin. */
+    static void createIndex(Client client, String defaultEncoding) {
         if (client.admin().indices().prepareExists(INDEX).get().isExists()) {
             client.admin().indices().prepareDelete(INDEX).get();
         }
@@ -148,6 +163,12 @@ public final class IngestSearchIsolationBenchmark {
                     .put("index.number_of_shards", 1)
                     .put("index.number_of_replicas", 0)
                     .put("index.default_pipeline", PIPELINE)
+                    .put(
+                        defaultEncoding == null ? Settings.EMPTY
+                            : Settings.builder()
+                                .put(MultimodalSettings.MULTI_VECTOR_DEFAULT_ENCODING.getKey(), defaultEncoding)
+                                .build()
+                    )
             )
             .setMapping(mapping)
             .get();

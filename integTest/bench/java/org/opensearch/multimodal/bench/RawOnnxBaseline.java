@@ -4,8 +4,10 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import java.io.IOException;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +21,8 @@ import java.util.concurrent.Future;
 
 /**
  * The ceiling for the pipeline: ONNX Runtime and the tokenizer called directly, no OpenSearch, on the same texts,
- * sorted by length, cut into the same batch size, on the same number of threads with one intra-op thread each.
+ * sorted by length, cut into the same batch size (1: a text per call, as the plugin runs a CPU node), on the same
+ * number of threads with one intra-op thread each.
  */
 final class RawOnnxBaseline {
 
@@ -29,19 +32,7 @@ final class RawOnnxBaseline {
     /** Returns texts per second. */
     static double throughput(Path modelDir, List<String> texts, int batchSize, int threads) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(1);
-        options.setInterOpNumThreads(1);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        try (
-            OrtSession session = env.createSession(modelDir.resolve("model.onnx").toString(), options);
-            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
-                .optTokenizerPath(modelDir.resolve("tokenizer.json"))
-                .optTruncation(true)
-                .optMaxLength(512)
-                .optPadding(false)
-                .build()
-        ) {
+        try (OrtSession session = session(env, modelDir); HuggingFaceTokenizer tokenizer = tokenizer(modelDir)) {
             List<String> sorted = new ArrayList<>(texts);
             sorted.sort(Comparator.comparingInt(String::length));
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -61,6 +52,25 @@ final class RawOnnxBaseline {
             pool.shutdown();
             return texts.size() / seconds;
         }
+    }
+
+    /** The model's session as the plugin opens it on a CPU: one intra-op thread, every graph optimization. */
+    static OrtSession session(OrtEnvironment env, Path modelDir) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(1);
+        options.setInterOpNumThreads(1);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        return env.createSession(modelDir.resolve("model.onnx").toString(), options);
+    }
+
+    /** The model's tokenizer: truncated at 512 tokens, no padding. */
+    static HuggingFaceTokenizer tokenizer(Path modelDir) throws IOException {
+        return HuggingFaceTokenizer.builder()
+            .optTokenizerPath(modelDir.resolve("tokenizer.json"))
+            .optTruncation(true)
+            .optMaxLength(512)
+            .optPadding(false)
+            .build();
     }
 
     private static void runBatch(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, List<String> batch)

@@ -45,7 +45,7 @@ final class SciFactVectorCache {
 
     /** The cache file for {@code corpus} under {@code home}, computed with the model under {@code models} when missing. */
     static Path ensure(Path home, Path models, List<SciFact.Doc> corpus) throws Exception {
-        Path cache = home.resolve("scifact-bge-tokens-v2-" + corpus.size() + ".bin");
+        Path cache = home.resolve("scifact-bge-tokens-v3-" + corpus.size() + ".bin");
         if (Files.exists(cache) == false) {
             compute(models.resolve(MODEL), corpus, cache);
         }

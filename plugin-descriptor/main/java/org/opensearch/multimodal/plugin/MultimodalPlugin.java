@@ -21,6 +21,7 @@ import org.opensearch.env.NodeEnvironment;
 import org.opensearch.index.IndexSettings;
 import org.opensearch.index.codec.CodecServiceFactory;
 import org.opensearch.index.mapper.Mapper;
+import org.opensearch.index.shard.IndexSettingProvider;
 import org.opensearch.indices.breaker.BreakerSettings;
 import org.opensearch.ingest.Processor;
 import org.opensearch.multimodal.codec.VectorFieldCodecService;
@@ -61,6 +62,7 @@ import org.opensearch.multimodal.rest.UnloadModelAction;
 import org.opensearch.multimodal.services.MultimodalServices;
 import org.opensearch.multimodal.services.ServicesHolder;
 import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.multimodal.settings.NewIndexDefaults;
 import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.CircuitBreakerPlugin;
@@ -137,6 +139,12 @@ public class MultimodalPlugin extends Plugin
     @Override
     public List<Setting<?>> getSettings() {
         return MultimodalSettings.all();
+    }
+
+    /** New indices get the plugin's current defaults as index settings (see {@link NewIndexDefaults}). */
+    @Override
+    public Collection<IndexSettingProvider> getAdditionalIndexSettingProviders() {
+        return List.of(new NewIndexDefaults());
     }
 
     /** Index-time and query-time inference each get a pool of their own (see {@link Workload}). */

@@ -93,7 +93,7 @@ public final class EmbedAction extends ActionType<EmbedAction.Response> {
         }
 
         /** The token (or patch) vectors per input; null when not asked for. */
-        float[][][] tokenVectors() {
+        public float[][][] tokenVectors() {
             return tokens;
         }
 

@@ -16,9 +16,11 @@ import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.multimodal.math.FixedDimensionalEncoding;
 import org.opensearch.multimodal.math.TokenEncoding;
 import org.opensearch.multimodal.math.VectorMath;
+import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.search.lookup.SearchLookup;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -43,20 +45,13 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
     public static final class Builder extends ParametrizedFieldMapper.Builder {
 
         private final int maxVectors;
+        private final TokenEncoding defaultEncoding;
         private final Parameter<Integer> dims = Parameter.intParam("dims", false, m -> toType(m).dims, -1).setValidator(dims -> {
             if (dims < 1 || dims > 4096) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "[dims] must be set, between 1 and 4096; got [%d]", dims));
             }
         }).alwaysSerialize();
-        private final Parameter<String> encoding = Parameter.restrictedStringParam(
-            "encoding",
-            false,
-            m -> toType(m).format.encoding().toString(),
-            "float32",
-            "bfloat16",
-            "int8",
-            "binary"
-        );
+        private final Parameter<String> encoding;
         private final Parameter<Integer> poolFactor = Parameter.intParam("pool_factor", false, m -> toType(m).format.poolFactor(), 1)
             .setValidator(factor -> new MultiVectorFormat(TokenEncoding.FLOAT32, factor));
         private final Parameter<String> model = FieldModel.parameter(FieldModel.MODEL, m -> toType(m).fieldModel.model());
@@ -75,9 +70,29 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         ).setSerializer((b, n, v) -> v.toXContent(b, n), CandidateIndexOptions::toString);
         private final Parameter<Map<String, String>> meta = Parameter.metaParam();
 
-        public Builder(String name, int maxVectors) {
+        /** {@code defaultEncoding}: the encoding of a mapping that names none (the index's {@code default_encoding}). */
+        public Builder(String name, int maxVectors, TokenEncoding defaultEncoding) {
             super(name);
             this.maxVectors = maxVectors;
+            this.defaultEncoding = defaultEncoding;
+            this.encoding = Parameter.restrictedStringParam(
+                "encoding",
+                false,
+                m -> toType(m).format.encoding().toString(),
+                encodingNames(defaultEncoding)
+            ).alwaysSerialize(); // a stored mapping names its encoding whatever the index's default (a resized copy keeps it)
+        }
+
+        /** Every encoding's name, {@code first} first: a restricted parameter's default is its first value. */
+        private static String[] encodingNames(TokenEncoding first) {
+            List<String> names = new ArrayList<>();
+            names.add(first.toString());
+            for (TokenEncoding encoding : TokenEncoding.values()) {
+                if (encoding != first) {
+                    names.add(encoding.toString());
+                }
+            }
+            return names.toArray(new String[0]);
         }
 
         @Override
@@ -103,19 +118,27 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
                 fieldType,
                 indexOptions.getValue(),
                 maxVectors,
+                defaultEncoding,
                 multiFieldsBuilder.build(this, context),
                 copyTo.build()
             );
         }
     }
 
-    /** The type parser; {@code maxVectors} is the node's per-document cap. */
+    /**
+     * The type parser; {@code maxVectors} is the node's per-document cap. A mapping without {@code encoding} takes its
+     * index's {@code index.multimodal.multi_vector.default_encoding}: int8 for indices created since it exists, float32
+     * (the setting's own default) for indices created before, whose mappings were written when float32 was the default.
+     */
     public static TypeParser parser(int maxVectors) {
-        return new TypeParser((name, context) -> new Builder(name, maxVectors));
+        return new TypeParser(
+            (name, context) -> new Builder(name, maxVectors, MultimodalSettings.MULTI_VECTOR_DEFAULT_ENCODING.get(context.getSettings()))
+        );
     }
 
     private final int dims;
     private final int maxVectors;
+    private final TokenEncoding defaultEncoding;
     private final FieldModel fieldModel;
     private final MultiVectorFormat format;
     /** As mapped, also when {@code index} is false (so a merge keeps what the mapping said). */
@@ -126,12 +149,14 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         MultiVectorFieldType fieldType,
         CandidateIndexOptions indexOptions,
         int maxVectors,
+        TokenEncoding defaultEncoding,
         MultiFields multiFields,
         CopyTo copyTo
     ) {
         super(simpleName, fieldType, multiFields, copyTo);
         this.dims = fieldType.dims();
         this.maxVectors = maxVectors;
+        this.defaultEncoding = defaultEncoding;
         this.fieldModel = fieldType.fieldModel();
         this.format = fieldType.format();
         this.indexOptions = indexOptions;
@@ -199,7 +224,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
 
     @Override
     public ParametrizedFieldMapper.Builder getMergeBuilder() {
-        return new Builder(simpleName(), maxVectors).init(this);
+        return new Builder(simpleName(), maxVectors, defaultEncoding).init(this);
     }
 
     /** The whole array is one value: a vector, not many numbers. */

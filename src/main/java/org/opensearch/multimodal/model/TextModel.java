@@ -44,14 +44,28 @@ public final class TextModel implements Closeable {
     private final HuggingFaceTokenizer tokenizer;
     private final OrtSession session;
     private final OnnxSessions sessions;
+    /**
+     * Most texts one ONNX call takes: 1 on a CPU (each call runs on one thread, so a batch only adds padding: measured
+     * slower than one text a call) and for a graph that quantizes its activations per call (its vectors would depend on
+     * the batch); otherwise {@link Integer#MAX_VALUE} (a GPU wants batches). A text's vectors then depend on the text and
+     * the model alone.
+     */
+    private final int maxRowsPerCall;
     /** Calls in flight hold the session open; {@link #close} frees it after the last one. */
     private final UseGate gate;
 
-    private TextModel(ModelManifest manifest, HuggingFaceTokenizer tokenizer, OrtSession session, OnnxSessions sessions) {
+    private TextModel(
+        ModelManifest manifest,
+        HuggingFaceTokenizer tokenizer,
+        OrtSession session,
+        OnnxSessions sessions,
+        int maxRowsPerCall
+    ) {
         this.manifest = manifest;
         this.tokenizer = tokenizer;
         this.session = session;
         this.sessions = sessions;
+        this.maxRowsPerCall = maxRowsPerCall;
         this.gate = new UseGate(manifest.id(), this::release);
     }
 
@@ -70,7 +84,13 @@ public final class TextModel implements Closeable {
             }
         });
         try {
-            return new TextModel(manifest, tokenizer, sessions.open(files.textModel()), sessions);
+            boolean quantizesPerCall = ActivationQuantization.isDynamic(files.textModel());
+            OrtSession session = sessions.open(files.textModel());
+            boolean batchInvariant = "cpu".equals(sessions.effectiveDevice()) == false && quantizesPerCall == false;
+            return new TextModel(manifest, tokenizer, session, sessions, batchInvariant ? Integer.MAX_VALUE : 1);
+        } catch (IOException e) {
+            tokenizer.close();
+            throw e;
         } catch (OrtException e) {
             tokenizer.close();
             throw new IOException(
@@ -88,6 +108,11 @@ public final class TextModel implements Closeable {
         return sessions.effectiveDevice();
     }
 
+    /** Most texts one ONNX call takes on this node (1 unless a batch gives every text the vectors it gets alone). */
+    public int maxRowsPerCall() {
+        return maxRowsPerCall;
+    }
+
     /** Token ids per text, with prefix and special tokens, truncated to the model's limit; used to sort inputs by length. */
     public int tokenCount(String text, EncodingPurpose purpose) {
         gate.enter();
@@ -99,9 +124,9 @@ public final class TextModel implements Closeable {
     }
 
     /**
-     * Encodes {@code texts}, in one ONNX call unless the padded batch holds more than {@link #MAX_TOKENS_PER_RUN} tokens
-     * or {@link #MAX_ATTENTION_CELLS_PER_RUN} attention cells (then in consecutive runs that each stay under both).
-     * Texts longer than the model's limit are truncated.
+     * Encodes {@code texts}, in one ONNX call unless they are more than {@link #maxRowsPerCall} or the padded batch holds
+     * more than {@link #MAX_TOKENS_PER_RUN} tokens or {@link #MAX_ATTENTION_CELLS_PER_RUN} attention cells (then in
+     * consecutive runs that each stay under all three). Texts longer than the model's limit are truncated.
      */
     public TextEmbeddings encode(List<String> texts, EncodingPurpose purpose, boolean withTokenVectors) {
         gate.enter();
@@ -134,7 +159,7 @@ public final class TextModel implements Closeable {
         float[][] vectors = new float[encodings.length][];
         float[][][] tokens = withTokenVectors ? new float[encodings.length][][] : null;
         int start = 0;
-        for (int end : runEnds(lengths, MAX_TOKENS_PER_RUN, MAX_ATTENTION_CELLS_PER_RUN)) {
+        for (int end : runEnds(lengths, maxRowsPerCall, MAX_TOKENS_PER_RUN, MAX_ATTENTION_CELLS_PER_RUN)) {
             int seqLen = 0;
             for (int i = start; i < end; i++) {
                 seqLen = Math.max(seqLen, lengths[i]);
@@ -146,18 +171,18 @@ public final class TextModel implements Closeable {
     }
 
     /**
-     * Cuts inputs of the given token lengths, in order, into consecutive runs whose padded size (rows x longest) stays
-     * within {@code maxTokens} and whose attention (rows x longest squared) within {@code maxAttentionCells}; a single
-     * input over either is a run of its own. Returns each run's end index.
+     * Cuts inputs of the given token lengths, in order, into consecutive runs of at most {@code maxRows} whose padded size
+     * (rows x longest) stays within {@code maxTokens} and whose attention (rows x longest squared) within
+     * {@code maxAttentionCells}; a single input over either is a run of its own. Returns each run's end index.
      */
-    static int[] runEnds(int[] lengths, int maxTokens, long maxAttentionCells) {
+    static int[] runEnds(int[] lengths, int maxRows, int maxTokens, long maxAttentionCells) {
         int[] ends = new int[lengths.length];
         int runs = 0;
         int start = 0;
         while (start < lengths.length) {
             int end = start + 1;
             int longest = lengths[start];
-            while (end < lengths.length) {
+            while (end < lengths.length && end - start < maxRows) {
                 long padded = Math.max(longest, lengths[end]);
                 long rows = end - start + 1;
                 if (padded * rows > maxTokens || padded * padded * rows > maxAttentionCells) {

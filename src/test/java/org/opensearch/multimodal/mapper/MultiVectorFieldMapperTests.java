@@ -5,13 +5,18 @@ import org.apache.lucene.document.LateInteractionField;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.index.mapper.DocumentMapper;
 import org.opensearch.index.mapper.MapperParsingException;
 import org.opensearch.index.mapper.MapperService;
 import org.opensearch.index.mapper.MapperServiceTestCase;
 import org.opensearch.index.mapper.ParsedDocument;
+import org.opensearch.multimodal.math.TokenEncoding;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
 import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.multimodal.settings.NewIndexDefaults;
 import org.opensearch.plugins.Plugin;
 
 import java.io.IOException;
@@ -40,9 +45,53 @@ public final class MultiVectorFieldMapperTests extends MapperServiceTestCase {
     public void testMappingRoundTripKeepsDims() throws IOException {
         MapperService mapperService = createMapperService(fieldMapping(b -> b.field("type", "multi_vector").field("dims", 5)));
         String source = mapperService.documentMapper().mappingSource().string();
-        assertTrue(source, source.contains("\"field\":{\"type\":\"multi_vector\",\"dims\":5}"));
+        assertTrue(source, source.contains("\"field\":{\"type\":\"multi_vector\",\"dims\":5,\"encoding\":\"float32\"}"));
         MapperService reparsed = createMapperService("_doc", source);
         assertEquals(5, ((MultiVectorFieldMapper.MultiVectorFieldType) reparsed.fieldType("field")).dims());
+    }
+
+    public void testAMappingWithoutEncodingTakesItsIndexsDefaultEncoding() throws IOException {
+        String key = MultimodalSettings.MULTI_VECTOR_DEFAULT_ENCODING.getKey();
+        MultiVectorFieldMapper.MultiVectorFieldType created = (MultiVectorFieldMapper.MultiVectorFieldType) createMapperService(
+            Settings.builder().put(key, "int8").build(),
+            fieldMapping(b -> b.field("type", "multi_vector").field("dims", 5))
+        ).fieldType("field");
+        assertEquals("what the plugin stamps on a new index", TokenEncoding.INT8, created.format().encoding());
+        MapperService createdService = createMapperService(
+            Settings.builder().put(key, "int8").build(),
+            fieldMapping(b -> b.field("type", "multi_vector").field("dims", 5))
+        );
+        String written = createdService.documentMapper().mappingSource().string();
+        assertTrue(
+            "the default is written into the mapping, so a copy read under other settings keeps it: " + written,
+            written.contains("\"encoding\":\"int8\"")
+        );
+
+        MapperService before = createMapperService(fieldMapping(b -> b.field("type", "multi_vector").field("dims", 5)));
+        MultiVectorFieldMapper.MultiVectorFieldType old = (MultiVectorFieldMapper.MultiVectorFieldType) before.fieldType("field");
+        assertEquals("an index created before the setting keeps float32", TokenEncoding.FLOAT32, old.format().encoding());
+
+        MapperService explicit = createMapperService(
+            Settings.builder().put(key, "int8").build(),
+            fieldMapping(b -> b.field("type", "multi_vector").field("dims", 5).field("encoding", "float32"))
+        );
+        String source = explicit.documentMapper().mappingSource().string();
+        assertTrue("the stored mapping names its encoding: " + source, source.contains("\"encoding\":\"float32\""));
+        MapperService reparsed = createMapperService(
+            Settings.builder().put(key, "int8").build(),
+            XContentFactory.jsonBuilder().map(XContentHelper.convertToMap(JsonXContent.jsonXContent, source, false))
+        );
+        assertEquals(
+            TokenEncoding.FLOAT32,
+            ((MultiVectorFieldMapper.MultiVectorFieldType) reparsed.fieldType("field")).format().encoding()
+        );
+    }
+
+    public void testNewIndicesGetInt8UnlessTheyChooseAnotherDefault() {
+        String key = MultimodalSettings.MULTI_VECTOR_DEFAULT_ENCODING.getKey();
+        NewIndexDefaults defaults = new NewIndexDefaults();
+        assertEquals("int8", defaults.getAdditionalIndexSettings("index", false, Settings.EMPTY).get(key));
+        assertTrue(defaults.getAdditionalIndexSettings("index", false, Settings.builder().put(key, "float32").build()).isEmpty());
     }
 
     public void testMissingDimsIsRejected() {

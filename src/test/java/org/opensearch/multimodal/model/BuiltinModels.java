@@ -17,9 +17,11 @@ import java.util.Map;
 public final class BuiltinModels {
 
     public static final String BGE_SMALL = "bge-small-en-v1.5";
+    /** The same model as float32, in {@link #BGE_SMALL}'s space. */
+    public static final String BGE_SMALL_FP32 = "bge-small-en-v1.5-fp32";
     public static final String FASHION_IMAGE_DEMO = "fashion-image-demo";
     /** Every built-in model, in the registry's (id) order. */
-    public static final List<String> ALL = List.of(BGE_SMALL, FASHION_IMAGE_DEMO);
+    public static final List<String> ALL = List.of(BGE_SMALL, BGE_SMALL_FP32, FASHION_IMAGE_DEMO);
 
     private BuiltinModels() {
     }

@@ -68,7 +68,10 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
         Path root = createTempDir();
         modelDir(root, "my-text-model", manifest("my-text-model", "mean", ""), true);
         try (ModelRegistry registry = registry(BuiltinModels.root(), root)) {
-            assertEquals(List.of(BuiltinModels.BGE_SMALL, BuiltinModels.FASHION_IMAGE_DEMO, "my-text-model"), ids(registry));
+            assertEquals(
+                List.of(BuiltinModels.BGE_SMALL, BuiltinModels.BGE_SMALL_FP32, BuiltinModels.FASHION_IMAGE_DEMO, "my-text-model"),
+                ids(registry)
+            );
             ModelManifest manifest = registry.manifest("my-text-model").orElseThrow();
             assertEquals(Pooling.MEAN, manifest.pooling());
             assertEquals("dims come from config.json hidden_size", 384, manifest.dims());

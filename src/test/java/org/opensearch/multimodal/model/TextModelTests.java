@@ -48,44 +48,85 @@ public class TextModelTests extends OpenSearchTestCase {
         assertTrue("relevant " + relevant + " should beat unrelated " + unrelated, relevant > unrelated + 0.1f);
     }
 
-    public void testPaddingInABatchDoesNotChangeAVector() {
-        String shortText = "red running shoes";
-        String longText = "a much longer description of a pair of running shoes, with cushioned soles, breathable mesh and reflective laces";
-        float[] alone = model.encode(List.of(shortText), EncodingPurpose.DOCUMENT, true).vectors()[0];
-        TextEmbeddings batched = model.encode(List.of(longText, shortText), EncodingPurpose.DOCUMENT, true);
-        // int8 dynamic quantization scales activations per batch tensor, so values move slightly; the direction must not
-        float cosine = VectorMath.dot(alone, batched.vectors()[1]);
-        assertTrue("cosine of the same text alone and padded in a batch: " + cosine, cosine > 0.995f);
-        float[][] aloneTokens = model.encode(List.of(shortText), EncodingPurpose.DOCUMENT, true).tokenVectors()[0];
-        assertEquals(aloneTokens.length, batched.tokenVectors()[1].length);
+    public void testATextGetsTheSameVectorsAloneAndInABatch() {
+        List<String> batch = List.of(
+            "a much longer description of a pair of running shoes, with cushioned soles, breathable mesh and reflective laces",
+            "red running shoes",
+            "Photosynthesis converts light into chemical energy in green plants. " + "It happens in the chloroplasts. ".repeat(40),
+            "The stock market fell sharply on Monday."
+        );
+        for (String id : List.of(BuiltinModels.BGE_SMALL, BuiltinModels.BGE_SMALL_FP32)) {
+            TextModel textModel = registry.textModel(id);
+            TextEmbeddings batched = textModel.encode(batch, EncodingPurpose.DOCUMENT, true);
+            for (int i = 0; i < batch.size(); i++) {
+                TextEmbeddings alone = textModel.encode(List.of(batch.get(i)), EncodingPurpose.DOCUMENT, true);
+                assertEquals(id + " text " + i + " pooled", 0.0, maxAbsDifference(alone.vectors()[0], batched.vectors()[i]), 1e-6);
+                float[][] aloneTokens = alone.tokenVectors()[0];
+                assertEquals(aloneTokens.length, batched.tokenVectors()[i].length);
+                for (int row = 0; row < aloneTokens.length; row++) {
+                    assertEquals(
+                        id + " text " + i + " token " + row,
+                        0.0,
+                        maxAbsDifference(aloneTokens[row], batched.tokenVectors()[i][row]),
+                        1e-6
+                    );
+                }
+            }
+        }
+    }
+
+    public void testTheQuantizedExportRunsOneTextACallAndFloat32BatchesOnlyOffTheCpu() {
+        assertEquals("dynamically quantized: one text a call", 1, model.maxRowsPerCall());
+        assertEquals("on a CPU every model runs one text a call", 1, registry.textModel(BuiltinModels.BGE_SMALL_FP32).maxRowsPerCall());
+    }
+
+    public void testRunsHoldAtMostMaxRows() {
+        assertArrayEquals(new int[]{1, 2, 3}, TextModel.runEnds(new int[]{2, 2, 2}, 1, 100, Long.MAX_VALUE));
+        assertArrayEquals(new int[]{2, 3}, TextModel.runEnds(new int[]{2, 2, 2}, 2, 100, Long.MAX_VALUE));
+    }
+
+    private static double maxAbsDifference(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
     }
 
     public void testRunsKeepEachCallWithinTheTokenLimit() {
         long noAttentionCap = Long.MAX_VALUE;
-        assertArrayEquals(new int[]{3}, TextModel.runEnds(new int[]{2, 4, 3}, 12, noAttentionCap));
+        assertArrayEquals(new int[]{3}, TextModel.runEnds(new int[]{2, 4, 3}, Integer.MAX_VALUE, 12, noAttentionCap));
         assertArrayEquals(
             "the padded size counts, not the sum",
             new int[]{2, 3},
-            TextModel.runEnds(new int[]{2, 5, 3}, 12, noAttentionCap)
+            TextModel.runEnds(new int[]{2, 5, 3}, Integer.MAX_VALUE, 12, noAttentionCap)
         );
         assertArrayEquals(
             "an input over the limit runs alone",
             new int[]{1, 2, 4},
-            TextModel.runEnds(new int[]{20, 30, 2, 2}, 12, noAttentionCap)
+            TextModel.runEnds(new int[]{20, 30, 2, 2}, Integer.MAX_VALUE, 12, noAttentionCap)
         );
-        assertArrayEquals(new int[]{}, TextModel.runEnds(new int[]{}, 12, noAttentionCap));
+        assertArrayEquals(new int[]{}, TextModel.runEnds(new int[]{}, Integer.MAX_VALUE, 12, noAttentionCap));
     }
 
     public void testRunsKeepEachCallsAttentionWithinItsCap() {
-        assertArrayEquals("3 x 4 x 4 = 48 fits, a fourth row does not", new int[]{3, 4}, TextModel.runEnds(new int[]{4, 4, 4, 4}, 100, 48));
-        assertArrayEquals("a longer row squares its cost", new int[]{1, 3}, TextModel.runEnds(new int[]{8, 2, 2}, 100, 48));
+        assertArrayEquals(
+            "3 x 4 x 4 = 48 fits, a fourth row does not",
+            new int[]{3, 4},
+            TextModel.runEnds(new int[]{4, 4, 4, 4}, Integer.MAX_VALUE, 100, 48)
+        );
+        assertArrayEquals(
+            "a longer row squares its cost",
+            new int[]{1, 3},
+            TextModel.runEnds(new int[]{8, 2, 2}, Integer.MAX_VALUE, 100, 48)
+        );
         int[] lengths = new int[100];
         Arrays.fill(lengths, 512);
-        int[] ends = TextModel.runEnds(lengths, TextModel.MAX_TOKENS_PER_RUN, TextModel.MAX_ATTENTION_CELLS_PER_RUN);
+        int[] ends = TextModel.runEnds(lengths, Integer.MAX_VALUE, TextModel.MAX_TOKENS_PER_RUN, TextModel.MAX_ATTENTION_CELLS_PER_RUN);
         assertEquals("4 texts of 512 tokens a call", 4, ends[0]);
         assertEquals(25, ends.length);
         Arrays.fill(lengths, 64);
-        ends = TextModel.runEnds(lengths, TextModel.MAX_TOKENS_PER_RUN, TextModel.MAX_ATTENTION_CELLS_PER_RUN);
+        ends = TextModel.runEnds(lengths, Integer.MAX_VALUE, TextModel.MAX_TOKENS_PER_RUN, TextModel.MAX_ATTENTION_CELLS_PER_RUN);
         assertEquals("short texts still batch up to the token limit", 100, ends[0]);
     }
 
@@ -98,8 +139,7 @@ public class TextModelTests extends OpenSearchTestCase {
         assertEquals(33, all.size());
         for (int i : new int[]{0, 31, 32}) {
             float[] alone = model.encode(List.of(texts.get(i)), EncodingPurpose.DOCUMENT, false).vectors()[0];
-            float cosine = VectorMath.dot(alone, all.vectors()[i]);
-            assertTrue("row " + i + ": cosine to the text encoded alone " + cosine, cosine > 0.995f);
+            assertArrayEquals("row " + i + " is the text encoded alone", alone, all.vectors()[i], 0f);
         }
     }
 
