@@ -109,7 +109,7 @@ public final class TextModel implements Closeable {
     }
 
     /** Most texts one ONNX call takes on this node (1 unless a batch gives every text the vectors it gets alone). */
-    public int maxRowsPerCall() {
+    int maxRowsPerCall() {
         return maxRowsPerCall;
     }
 
