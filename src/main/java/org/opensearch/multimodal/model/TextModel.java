@@ -84,10 +84,16 @@ public final class TextModel implements Closeable {
             }
         });
         try {
-            boolean quantizesPerCall = ActivationQuantization.isDynamic(files.textModel());
             OrtSession session = sessions.open(files.textModel());
-            boolean batchInvariant = "cpu".equals(sessions.effectiveDevice()) == false && quantizesPerCall == false;
-            return new TextModel(manifest, tokenizer, session, sessions, batchInvariant ? Integer.MAX_VALUE : 1);
+            try {
+                // on a CPU every model runs a text per call, so the file is read for its operators only off the CPU
+                boolean batchInvariant = "cpu".equals(sessions.effectiveDevice()) == false
+                    && ActivationQuantization.isDynamic(files.textModel()) == false;
+                return new TextModel(manifest, tokenizer, session, sessions, batchInvariant ? Integer.MAX_VALUE : 1);
+            } catch (IOException e) {
+                session.close();
+                throw e;
+            }
         } catch (IOException e) {
             tokenizer.close();
             throw e;
