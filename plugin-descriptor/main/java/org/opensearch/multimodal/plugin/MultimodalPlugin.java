@@ -1,6 +1,8 @@
 package org.opensearch.multimodal.plugin;
 
+import org.apache.lucene.util.SetOnce;
 import org.opensearch.action.ActionRequest;
+import org.opensearch.action.support.ActionFilter;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -42,9 +44,13 @@ import org.opensearch.multimodal.processor.EmbedTextProcessor;
 import org.opensearch.multimodal.processor.EmbedTextProcessorFactory;
 import org.opensearch.multimodal.processor.FieldModelGuard;
 import org.opensearch.multimodal.processor.TargetMappings;
+import org.opensearch.multimodal.query.GatheredPool;
+import org.opensearch.multimodal.query.HitScoresFetchSubPhase;
 import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.PoolGatheringAggregationBuilder;
 import org.opensearch.multimodal.query.RetrieverKinds;
+import org.opensearch.multimodal.query.SearchTaskFilter;
 import org.opensearch.multimodal.rest.EmbedAction;
 import org.opensearch.multimodal.rest.ListModelsAction;
 import org.opensearch.multimodal.rest.LoadModelAction;
@@ -75,6 +81,7 @@ import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
+import org.opensearch.search.fetch.FetchSubPhase;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.FixedExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
@@ -108,6 +115,10 @@ public class MultimodalPlugin extends Plugin
     private final Settings settings;
     /** Filled by createComponents; what the queries, rescorers, processors and handlers registered before it capture. */
     private final ServicesHolder services = new ServicesHolder();
+
+    /** The node's thread pool and cluster service, for the search task filter, which the node builds before them. */
+    private final SetOnce<ThreadPool> threadContext = new SetOnce<>();
+    private final SetOnce<ClusterService> clusterServiceRef = new SetOnce<>();
 
     /** The node's {@code multimodal} breaker, set by the node before createComponents. */
     private volatile CircuitBreaker breaker = new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME);
@@ -186,6 +197,8 @@ public class MultimodalPlugin extends Plugin
         Supplier<RepositoriesService> repositoriesServiceSupplier
     ) {
         NativeLibraries.configure(environment.tmpDir());
+        this.threadContext.set(threadPool);
+        this.clusterServiceRef.set(clusterService);
         ModelRegistry models = new ModelRegistry(
             modelRoots(environment),
             new OnnxSessions(MultimodalSettings.INFERENCE_DEVICE.get(settings), MultimodalSettings.INFERENCE_CPU_MEMORY_ARENA.get(settings))
@@ -289,6 +302,35 @@ public class MultimodalPlugin extends Plugin
     /** The retriever kinds the {@code multimodal} query accepts; a plugin built on this one may add its own. */
     protected RetrieverKinds retrieverKinds() {
         return RetrieverKinds.BUILT_IN;
+    }
+
+    /** The first round of a fused multimodal search gathers the shards' pools as an aggregation (docs/search.md). */
+    @Override
+    public List<AggregationSpec> getAggregations() {
+        return List.of(
+            new AggregationSpec(
+                PoolGatheringAggregationBuilder.NAME,
+                PoolGatheringAggregationBuilder::new,
+                PoolGatheringAggregationBuilder::parse
+            ).addResultReader(GatheredPool::new)
+        );
+    }
+
+    /** Each hit of a fused multimodal query carries its structured scores. */
+    @Override
+    public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
+        return List.of(new HitScoresFetchSubPhase());
+    }
+
+    /** So a fused search's first round runs as a child of the search's task. */
+    @Override
+    public List<ActionFilter> getActionFilters() {
+        return List.of(
+            new SearchTaskFilter(
+                () -> threadContext.get() == null ? null : threadContext.get().getThreadContext(),
+                () -> clusterServiceRef.get().localNode().getId()
+            )
+        );
     }
 
     @Override

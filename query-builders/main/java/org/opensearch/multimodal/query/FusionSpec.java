@@ -95,6 +95,19 @@ public record FusionSpec(String method, int rankConstant, ScoreNormalization nor
         return new ScoreFusion(RRF.equals(method), rankConstant, normalization, weights);
     }
 
+    /** The coordinating node's fusion of the whole index's pool (the shards checked the primary when they gathered it). */
+    PoolFusion onCoordinator(Map<String, RetrieverSpec> retrievers, MultimodalStats stats) {
+        if (gqr != null) {
+            return gqr.coordinatorFusion(retrievers, stats);
+        }
+        return new ScoreFusion(RRF.equals(method), rankConstant, normalization, weights);
+    }
+
+    /** Whether it fuses on the coordinating node; GQR's {@code search_again} searches each shard again, so it fuses there. */
+    boolean fusesOnCoordinator() {
+        return gqr == null || gqr.searchAgain() == false;
+    }
+
     FusionSpec(StreamInput in) throws IOException {
         this(
             in.readString(),

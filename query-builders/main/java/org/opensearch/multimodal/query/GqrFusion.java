@@ -2,6 +2,7 @@ package org.opensearch.multimodal.query;
 
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
+import org.opensearch.multimodal.math.Fusion;
 import org.opensearch.multimodal.math.GuidedQueryRefinement;
 import org.opensearch.multimodal.math.RefinablePrimary;
 import org.opensearch.multimodal.stats.MultimodalStats;
@@ -10,8 +11,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 
@@ -56,42 +59,100 @@ final class GqrFusion implements PoolFusion {
 
     @Override
     public Fused fuse(IndexSearcher searcher, int[] pool, List<PoolRetriever> retrievers, float[][] scores) throws IOException {
-        int p = indexOf(retrievers, primary);
-        PoolRetriever.Refinable refinable = (PoolRetriever.Refinable) retrievers.get(p);
-        int[] comp = complementary.stream().mapToInt(name -> indexOf(retrievers, name)).toArray();
+        PoolRetriever.Refinable refinable = (PoolRetriever.Refinable) retrievers.get(indexOf(names(retrievers), primary));
+        PrimaryCandidates candidates = new PrimaryCandidates() {
 
+            @Override
+            public float[] start() {
+                return refinable.queryParameters();
+            }
+
+            @Override
+            public RefinablePrimary over(int[] positions, TokenMemory.Reservation held) throws IOException {
+                return refinable.primary(searcher, Arrays.stream(positions).map(i -> pool[i]).toArray(), held);
+            }
+
+            @Override
+            public TokenMemory memory() {
+                return refinable.memory();
+            }
+        };
+        Refined refined = refine(names(retrievers), scores, candidates, pool);
+        Ranked ranked = refined.ranked();
+        if (searchAgain && ranked.inC().length > 0) {
+            ranked = searchAgain(searcher, retrievers, refinable, refined.p(), ranked, refined.result());
+        }
+        return rank(names(retrievers), refined.p(), refined.comp(), refined.compScores(), refined.result(), refined.refinedOn(), ranked);
+    }
+
+    /** On the coordinating node: the whole index's pool, the primary's candidates' vectors as the shards sent them. */
+    @Override
+    public Fused fuseGathered(List<String> names, float[][] scores, PrimaryCandidates candidates) throws IOException {
+        if (searchAgain) {
+            throw new IllegalStateException("search_again refines on each shard");
+        }
+        Refined refined = refine(names, scores, candidates, IntStream.range(0, scores[0].length).toArray());
+        return rank(names, refined.p(), refined.comp(), refined.compScores(), refined.result(), refined.refinedOn(), refined.ranked());
+    }
+
+    /** The candidate set C of a pool, and the refinement on it. */
+    private record Refined(int p, int[] comp, float[][] compScores, int[] refinedOn, GuidedQueryRefinement.Result result, Ranked ranked) {
+    }
+
+    /** The pool positions of C: the primary's and each complementary's top {@code pool_k}, only those the primary scores. */
+    int[] candidates(List<String> names, float[][] scores) {
+        int p = indexOf(names, primary);
         TreeSet<Integer> candidates = new TreeSet<>();
         addTop(candidates, scores[p], poolK);
-        for (int c : comp) {
-            addTop(candidates, scores[c], poolK);
+        for (String name : complementary) {
+            addTop(candidates, scores[indexOf(names, name)], poolK);
         }
         candidates.removeIf(i -> Float.isNaN(scores[p][i])); // the primary can only be refined on what it scores
-        int[] inC = candidates.stream().mapToInt(Integer::intValue).toArray();
-        int[] cDocs = Arrays.stream(inC).map(i -> pool[i]).toArray();
+        return candidates.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** {@code poolIds}: the pool's doc ids on a shard, its positions on the coordinating node. */
+    private Refined refine(List<String> names, float[][] scores, PrimaryCandidates primaryCandidates, int[] poolIds) throws IOException {
+        int p = indexOf(names, primary);
+        int[] comp = complementary.stream().mapToInt(name -> indexOf(names, name)).toArray();
+        int[] inC = candidates(names, scores);
         float[][] compScores = new float[comp.length][inC.length];
         for (int j = 0; j < comp.length; j++) {
             for (int i = 0; i < inC.length; i++) {
                 compScores[j][i] = scores[comp[j]][inC[i]];
             }
         }
-        float[] z0 = refinable.queryParameters();
+        float[] z0 = primaryCandidates.start();
         GuidedQueryRefinement.Result result;
         if (inC.length == 0) {
             result = new GuidedQueryRefinement.Result(z0, new float[0], new float[0], new double[]{0});
         } else {
             long start = System.nanoTime();
             // the candidates' token matrices are held, and charged to the node's breaker, for the refinement only
-            try (TokenMemory.Reservation held = refinable.memory().reservation()) {
-                RefinablePrimary function = refinable.primary(searcher, cDocs, held);
+            try (TokenMemory.Reservation held = primaryCandidates.memory().reservation()) {
+                RefinablePrimary function = primaryCandidates.over(inC, held);
                 result = GuidedQueryRefinement.refine(z0, function, compScores, parameters);
             }
             stats.gqr(parameters.steps(), System.nanoTime() - start);
         }
-        Ranked ranked = new Ranked(pool, scores, inC, result.initialScores(), result.scores(), new boolean[pool.length]);
-        if (searchAgain && inC.length > 0) {
-            ranked = searchAgain(searcher, retrievers, refinable, p, ranked, result);
-        }
-        return rank(retrievers, p, comp, compScores, result, cDocs, ranked);
+        Ranked ranked = new Ranked(poolIds, scores, inC, result.initialScores(), result.scores(), new boolean[poolIds.length]);
+        return new Refined(p, comp, compScores, Arrays.stream(inC).map(i -> poolIds[i]).toArray(), result, ranked);
+    }
+
+    /** The primary's candidates, wherever their vectors are: on the shard, or as the shards sent them. */
+    interface PrimaryCandidates {
+
+        /** The starting parameters z0. */
+        float[] start();
+
+        /** The primary as a function of z over the pool documents at {@code positions} (increasing). */
+        RefinablePrimary over(int[] positions, TokenMemory.Reservation held) throws IOException;
+
+        TokenMemory memory();
+    }
+
+    private static List<String> names(List<PoolRetriever> retrievers) {
+        return retrievers.stream().map(PoolRetriever::name).toList();
     }
 
     /**
@@ -182,7 +243,7 @@ final class GqrFusion implements PoolFusion {
      * is only shaped on C, so it is not trusted elsewhere); documents it cannot score last.
      */
     private Fused rank(
-        List<PoolRetriever> retrievers,
+        List<String> names,
         int p,
         int[] comp,
         float[][] compScores,
@@ -221,7 +282,7 @@ final class GqrFusion implements PoolFusion {
             }
         }
         Refinement refinement = new Refinement(
-            retrievers,
+            names,
             scores,
             p,
             comp,
@@ -231,14 +292,33 @@ final class GqrFusion implements PoolFusion {
             result,
             ranked,
             restShift,
-            fused
+            fused,
+            new int[names.size()][]
         );
-        return new Fused(searchAgain ? pool : null, fused, i -> explain(refinement, i));
+        return new Fused(searchAgain ? pool : null, fused, i -> explain(refinement, i), i -> details(refinement, i));
+    }
+
+    /** The hit's structured scores: each retriever's raw score and pool rank, and whether GQR refined on it. */
+    private Map<String, Object> details(Refinement r, int i) {
+        Map<String, Object> perRetriever = new LinkedHashMap<>();
+        for (int j = 0; j < r.names().size(); j++) {
+            float raw = r.scores()[j][i];
+            perRetriever.put(r.names().get(j), HitScores.retriever(raw, r.rank(j, i), null, j == r.p() ? 1f : 0f, j == r.p() ? 1f : 0f));
+        }
+        Map<String, Object> out = HitScores.of(FusionSpec.GQR, r.fused()[i], perRetriever);
+        Map<String, Object> gqr = new LinkedHashMap<>();
+        int c = r.positionInC()[i];
+        gqr.put("candidate", c >= 0);
+        gqr.put("before", c >= 0 ? r.ranked().before()[c] : null);
+        gqr.put("after", c >= 0 ? r.ranked().after()[c] : null);
+        gqr.put("found_again", r.ranked().foundAgain()[i]);
+        out.put("gqr", gqr);
+        return out;
     }
 
     /** One shard's refinement, kept for explain. */
     private record Refinement(
-        List<PoolRetriever> retrievers,
+        List<String> names,
         float[][] scores,
         int p,
         int[] comp,
@@ -248,8 +328,19 @@ final class GqrFusion implements PoolFusion {
         GuidedQueryRefinement.Result result,
         Ranked ranked,
         float restShift,
-        float[] fused
+        float[] fused,
+        int[][] ranks
     ) {
+
+        /** Retriever j's rank of pool document i by its raw score, computed for the retriever when first asked. */
+        int rank(int j, int i) {
+            synchronized (ranks) {
+                if (ranks[j] == null) {
+                    ranks[j] = Fusion.ranks(scores[j]);
+                }
+                return ranks[j][i];
+            }
+        }
     }
 
     private Explanation explain(Refinement r, int i) {
@@ -284,7 +375,7 @@ final class GqrFusion implements PoolFusion {
         int refinedOn = Arrays.binarySearch(r.refinedOn(), r.ranked().pool()[i]);
         details.add(Explanation.match(raw, ExplainLabels.rawScore(primary)));
         for (int j = 0; j < r.comp().length; j++) {
-            String name = r.retrievers().get(r.comp()[j]).name();
+            String name = r.names().get(r.comp()[j]);
             float complementary = r.scores()[r.comp()[j]][i];
             if (Float.isNaN(complementary)) {
                 details
@@ -345,13 +436,17 @@ final class GqrFusion implements PoolFusion {
         }
     }
 
-    private static int indexOf(List<PoolRetriever> retrievers, String name) {
-        for (int r = 0; r < retrievers.size(); r++) {
-            if (retrievers.get(r).name().equals(name)) {
+    private static int indexOf(List<String> names, String name) {
+        for (int r = 0; r < names.size(); r++) {
+            if (names.get(r).equals(name)) {
                 return r;
             }
         }
         throw new IllegalStateException("no retriever [" + name + "] in the pool");
+    }
+
+    String primary() {
+        return primary;
     }
 
     @Override

@@ -168,6 +168,18 @@ public record GqrSpec(
         );
     }
 
+    /** The coordinating node's refinement over the whole index's pool. */
+    PoolFusion coordinatorFusion(Map<String, RetrieverSpec> retrievers, MultimodalStats stats) {
+        return new GqrFusion(
+            primary,
+            complementaryOf(retrievers.keySet()),
+            poolK,
+            parameters(retrievers.get(primary).gqrRole()),
+            false,
+            stats
+        );
+    }
+
     /** The complementary retrievers: those named, or every retriever but the primary. */
     List<String> complementaryOf(Iterable<String> retrievers) {
         if (complementary.isEmpty() == false) {

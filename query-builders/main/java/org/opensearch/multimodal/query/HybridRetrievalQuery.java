@@ -1,11 +1,15 @@
 package org.opensearch.multimodal.query;
 
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.CollectionStatistics;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.TermStatistics;
 import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.BytesRef;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.io.IOException;
@@ -15,33 +19,77 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * A shard's hybrid retrieval (docs/DESIGN.md §4), done when the query is rewritten against the shard's reader: each
- * retriever's top k, their union as the pool, every pool document scored exactly by every retriever, then the fusion.
- * It rewrites to a {@link PoolScoresQuery} holding the fused scores.
+ * A shard's hybrid retrieval (docs/DESIGN.md §4), done when its weight is first created against the shard's reader:
+ * each retriever's top k, their union as the pool, every pool document scored exactly by every retriever, then the
+ * fusion (or, in a fused search's first round, nothing more: the coordinating node fuses). It becomes a
+ * {@link PoolScoresQuery} holding the scores.
  */
 final class HybridRetrievalQuery extends Query {
 
     private final List<PoolRetriever> retrievers;
     private final PoolFusion fusion;
     private final MultimodalStats stats;
+    /** The first round of a fused search: the pool and its scores are gathered for the coordinating node, not fused. */
+    private final boolean gather;
+    /** The pool, once a weight was asked for. */
+    private PoolScoresQuery computed;
 
     HybridRetrievalQuery(List<PoolRetriever> retrievers, PoolFusion fusion, MultimodalStats stats) {
+        this(retrievers, fusion, stats, false);
+    }
+
+    HybridRetrievalQuery(List<PoolRetriever> retrievers, PoolFusion fusion, MultimodalStats stats, boolean gather) {
         this.retrievers = List.copyOf(retrievers);
         this.fusion = fusion;
         this.stats = stats;
+        this.gather = gather;
     }
 
+    /**
+     * The retrieval runs when the weight is created, not at rewrite: a shard rewrites its query before
+     * dfs_query_then_fetch hands it the whole index's term statistics, and BM25 must score with those.
+     */
     @Override
-    public Query rewrite(IndexSearcher searcher) throws IOException {
+    public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) throws IOException {
+        return pool(searcher).createWeight(searcher, scoreMode, boost);
+    }
+
+    /** The pool as a query, computed once per reader (the aggregation of a fused search's first round reads it too). */
+    synchronized PoolScoresQuery pool(IndexSearcher searcher) throws IOException {
+        if (computed == null || computed.readerId() != searcher.getIndexReader().getContext().id()) {
+            computed = compute(searcher);
+        }
+        return computed;
+    }
+
+    boolean gathers() {
+        return gather;
+    }
+
+    private PoolScoresQuery compute(IndexSearcher searcher) throws IOException {
         long start = System.nanoTime();
-        // the retrievers search a plain searcher over the same reader, with the index's similarity: the shard's own
-        // searcher may be profiling, and a search nested inside its rewrite would break the profiler's timers
-        IndexSearcher inner = new IndexSearcher(searcher.getIndexReader());
+        // the retrievers search a plain searcher over the same reader, with the index's similarity and the shard
+        // searcher's term statistics (the whole index's under dfs_query_then_fetch, and the dfs phase learns the terms
+        // through it): the shard's own searcher may be profiling, and a search nested in its timers would break them
+        IndexSearcher inner = new IndexSearcher(searcher.getIndexReader()) {
+
+            @Override
+            public TermStatistics termStatistics(Term term, int docFreq, long totalTermFreq) throws IOException {
+                return searcher.termStatistics(term, docFreq, totalTermFreq);
+            }
+
+            @Override
+            public CollectionStatistics collectionStatistics(String field) throws IOException {
+                return searcher.collectionStatistics(field);
+            }
+        };
         inner.setSimilarity(searcher.getSimilarity());
         inner.setQueryCache(null);
         TreeSet<Integer> union = new TreeSet<>();
-        for (PoolRetriever retriever : retrievers) {
-            for (int doc : retriever.topK(inner)) {
+        int[][] proposals = new int[retrievers.size()][];
+        for (int r = 0; r < retrievers.size(); r++) {
+            proposals[r] = retrievers.get(r).topK(inner);
+            for (int doc : proposals[r]) {
                 union.add(doc);
             }
         }
@@ -49,6 +97,21 @@ final class HybridRetrievalQuery extends Query {
         float[][] scores = new float[retrievers.size()][];
         for (int r = 0; r < retrievers.size(); r++) {
             scores[r] = retrievers.get(r).score(inner, pool);
+        }
+        if (gather) {
+            ShardPool gathered = gathered(inner, pool, proposals, scores);
+            stats.query(fusion.method(), System.nanoTime() - start);
+            float[] ones = new float[pool.length];
+            java.util.Arrays.fill(ones, 1f);
+            return new PoolScoresQuery(
+                searcher.getIndexReader().getContext().id(),
+                pool,
+                ones,
+                i -> Explanation.match(1f, "gathered for the coordinating node's fusion"),
+                "gather(" + fusion.describe() + ")",
+                gathered,
+                null
+            );
         }
         PoolFusion.Fused result = fusion.fuse(inner, pool, retrievers, scores);
         stats.query(fusion.method(), System.nanoTime() - start);
@@ -75,6 +138,30 @@ final class HybridRetrievalQuery extends Query {
         );
     }
 
+    /** The pool, what proposed each document, and for GQR the primary's local candidates' vectors. */
+    private ShardPool gathered(IndexSearcher inner, int[] pool, int[][] proposals, float[][] scores) throws IOException {
+        List<String> names = retrievers.stream().map(PoolRetriever::name).toList();
+        long[] proposedBy = new long[pool.length];
+        for (int r = 0; r < proposals.length; r++) {
+            for (int doc : proposals[r]) {
+                proposedBy[java.util.Arrays.binarySearch(pool, doc)] |= 1L << r;
+            }
+        }
+        GatheredPrimary primary = null;
+        BytesRef[] vectors = null;
+        if (fusion instanceof GqrFusion gqr) {
+            PoolRetriever.Refinable refinable = (PoolRetriever.Refinable) retrievers.get(names.indexOf(gqr.primary()));
+            int[] candidates = gqr.candidates(names, scores);
+            BytesRef[] found = refinable.vectors(inner, java.util.Arrays.stream(candidates).map(i -> pool[i]).toArray());
+            vectors = new BytesRef[pool.length];
+            for (int c = 0; c < candidates.length; c++) {
+                vectors[candidates[c]] = found[c];
+            }
+            primary = refinable.shape();
+        }
+        return new ShardPool(names, pool, scores, proposedBy, primary, vectors);
+    }
+
     private static Explanation explain(PoolFusion.Fused result, int i, float shift) {
         Explanation fused = result.explain().apply(i);
         if (shift == 0) {
@@ -85,11 +172,6 @@ final class HybridRetrievalQuery extends Query {
             String.format(Locale.ROOT, "fused score shifted by %s to be non-negative", shift),
             fused
         );
-    }
-
-    @Override
-    public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) {
-        throw new IllegalStateException("the hybrid retrieval query must be rewritten before it is used");
     }
 
     @Override
@@ -105,7 +187,8 @@ final class HybridRetrievalQuery extends Query {
     @Override
     public boolean equals(Object other) {
         return sameClassAs(other) && retrievers.equals(((HybridRetrievalQuery) other).retrievers)
-            && fusion.equals(((HybridRetrievalQuery) other).fusion);
+            && fusion.equals(((HybridRetrievalQuery) other).fusion)
+            && gather == ((HybridRetrievalQuery) other).gather;
     }
 
     @Override

@@ -5,7 +5,10 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.search.SearchRequest;
 import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
 import org.opensearch.core.common.io.stream.StreamInput;
@@ -16,6 +19,7 @@ import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.mapper.IdFieldMapper;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryParser;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
@@ -65,6 +69,10 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     private final Map<String, float[]> likeVectors;
     /** The node's services; null for a query built in Java until a node rewrites it. Never serialized. */
     private final Supplier<MultimodalServices> services;
+    /** The first round of a fused search: shards gather their pools for the coordinating node instead of fusing. */
+    private final boolean gathering;
+    /** The whole index's fused ranking, once the coordinating node has it (the second round); null before. */
+    private final FusedPool fused;
 
     public MultimodalQueryBuilder(
         String queryText,
@@ -130,6 +138,21 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         Awaiting awaiting,
         Supplier<MultimodalServices> services
     ) {
+        this(inputs, retrievers, fusion, filter, vectors, likeVectors, awaiting, services, false, null);
+    }
+
+    private MultimodalQueryBuilder(
+        QueryInputs inputs,
+        Map<String, ? extends RetrieverSpec> retrievers,
+        FusionSpec fusion,
+        QueryBuilder filter,
+        QueryVectors vectors,
+        Map<String, float[]> likeVectors,
+        Awaiting awaiting,
+        Supplier<MultimodalServices> services,
+        boolean gathering,
+        FusedPool fused
+    ) {
         retrievers = withQueryK(retrievers, DEFAULT_K);
         check(inputs, retrievers);
         if (fusion != null) {
@@ -143,6 +166,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         this.awaiting = awaiting;
         this.likeVectors = likeVectors;
         this.services = services;
+        this.gathering = gathering;
+        this.fused = fused;
     }
 
     /** Every retriever that states no {@code k} of its own proposes {@code queryK}. */
@@ -203,6 +228,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         this.awaiting = Awaiting.NOTHING;
         this.likeVectors = in.readMap(StreamInput::readString, StreamInput::readFloatArray);
         this.services = services;
+        this.gathering = in.readBoolean();
+        this.fused = in.readOptionalWriteable(FusedPool::new);
     }
 
     @Override
@@ -232,6 +259,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         out.writeOptionalNamedWriteable(filter);
         vectors.writeTo(out);
         out.writeMap(likeVectors, StreamOutput::writeString, StreamOutput::writeFloatArray);
+        out.writeBoolean(gathering);
+        out.writeOptionalWriteable(fused);
     }
 
     public LikeDocument like() {
@@ -485,7 +514,68 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             named.getValue().planEncodings(named.getKey(), inputs, vectors, plan);
         }
         List<SetOnce<QueryVectors>> encoding = plan.start(context, inputs);
-        return encoding.isEmpty() ? this : copy(filter, retrievers, vectors, likeVectors, Awaiting.encodings(encoding));
+        if (encoding.isEmpty() == false) {
+            return copy(filter, retrievers, vectors, likeVectors, Awaiting.encodings(encoding));
+        }
+        return fuseOnCoordinator(context);
+    }
+
+    /**
+     * With several retrievers or a fusion, in a search's coordinating rewrite: the two rounds of docs/search.md. The
+     * shards gather their pools (every retriever's exact scores), this node fuses the whole index's pool, and the
+     * query the shards then run is that ranking. Elsewhere (no search request: {@code _explain/{id}}, {@code _validate},
+     * a percolator) and for GQR's {@code search_again}, each shard fuses its own pool.
+     */
+    private QueryBuilder fuseOnCoordinator(QueryRewriteContext context) {
+        if (gathering || fused != null || (fusion == null && retrievers.size() == 1)) {
+            return this;
+        }
+        if (fusion != null && fusion.fusesOnCoordinator() == false) {
+            return this;
+        }
+        QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
+        if (coordinator == null || coordinator.getSearchRequest() instanceof SearchRequest == false) {
+            return this;
+        }
+        SearchRequest outer = (SearchRequest) coordinator.getSearchRequest();
+        boolean explain = outer.source() != null && Boolean.TRUE.equals(outer.source().explain());
+        MultimodalQueryBuilder gatheringQuery = new MultimodalQueryBuilder(
+            inputs,
+            retrievers,
+            fusion,
+            filter,
+            vectors,
+            likeVectors,
+            Awaiting.NOTHING,
+            services,
+            true,
+            null
+        );
+        FusionSpec fusionSpec = effectiveFusion();
+        SetOnce<FusedPool> ranking = new SetOnce<>();
+        MultimodalServices node = services.get();
+        context.registerAsyncAction((client, listener) -> {
+            long start = System.nanoTime();
+            PoolGathering.run(client, outer, gatheringQuery, ActionListener.wrap(round -> {
+                FusedPool pool = round.pool() == null
+                    ? new FusedPool(fusionSpec.method(), List.of())
+                    : CoordinatorFusion.fuse(round.pool(), fusionSpec, retrievers, node, explain);
+                node.stats().coordinated(fusionSpec.method(), round.shards(), System.nanoTime() - start);
+                ActionListenerAdapters.setting(ranking, listener).onResponse(pool.withFailures(round.failures()));
+            }, listener::onFailure));
+        });
+        return copy(filter, retrievers, vectors, likeVectors, Awaiting.fusion(ranking));
+    }
+
+    /** The fusion the query asks for, or its default: RRF for several retrievers, one retriever's own scores alone. */
+    private FusionSpec effectiveFusion() {
+        if (fusion != null) {
+            return fusion;
+        }
+        return retrievers.size() == 1
+            ? new FusionSpec(FusionSpec.LINEAR, FusionSpec.DEFAULT_RANK_CONSTANT, ScoreNormalization.NONE, Map.of())
+            // one retriever alone keeps its own scores, which compare across shards (per-shard ranks would tie)
+            : FusionSpec.defaultRrf();
     }
 
     /**
@@ -496,26 +586,32 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         List<SetOnce<QueryVectors>> encodings,
         SetOnce<Map<String, float[]>> likeVectors,
         Map<String, String> unnamed,
-        SetOnce<Map<String, Set<String>>> mappedModels
+        SetOnce<Map<String, Set<String>>> mappedModels,
+        SetOnce<FusedPool> fused
     ) {
-        static final Awaiting NOTHING = new Awaiting(List.of(), null, Map.of(), null);
+        static final Awaiting NOTHING = new Awaiting(List.of(), null, Map.of(), null, null);
 
         static Awaiting encodings(List<SetOnce<QueryVectors>> encodings) {
-            return new Awaiting(encodings, null, Map.of(), null);
+            return new Awaiting(encodings, null, Map.of(), null, null);
         }
 
         static Awaiting like(SetOnce<Map<String, float[]>> vectors) {
-            return new Awaiting(List.of(), vectors, Map.of(), null);
+            return new Awaiting(List.of(), vectors, Map.of(), null, null);
         }
 
         static Awaiting models(Map<String, String> unnamed, SetOnce<Map<String, Set<String>>> models) {
-            return new Awaiting(List.of(), null, unnamed, models);
+            return new Awaiting(List.of(), null, unnamed, models, null);
+        }
+
+        static Awaiting fusion(SetOnce<FusedPool> ranking) {
+            return new Awaiting(List.of(), null, Map.of(), null, ranking);
         }
 
         boolean done() {
             return encodings.stream().allMatch(e -> e.get() != null)
                 && (likeVectors == null || likeVectors.get() != null)
-                && (mappedModels == null || mappedModels.get() != null);
+                && (mappedModels == null || mappedModels.get() != null)
+                && (fused == null || fused.get() != null);
         }
 
         /** The query with what arrived. */
@@ -531,6 +627,20 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                 String parameter = "retrievers." + retriever.getKey() + "." + spec.type();
                 String field = retriever.getValue();
                 completed.put(retriever.getKey(), spec.withModel(MappedModels.resolve(parameter, field, mappedModels.get().get(field))));
+            }
+            if (fused != null) {
+                return new MultimodalQueryBuilder(
+                    query.inputs,
+                    query.retrievers,
+                    query.fusion,
+                    query.filter,
+                    query.vectors,
+                    query.likeVectors,
+                    NOTHING,
+                    query.services,
+                    false,
+                    fused.get()
+                ).boost(query.boost).queryName(query.queryName);
             }
             return query.copy(query.filter, completed, encoded, liked, NOTHING);
         }
@@ -553,14 +663,34 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         Map<String, float[]> liked,
         Awaiting waitingFor
     ) {
-        return new MultimodalQueryBuilder(inputs, newRetrievers, fusion, newFilter, encoded, liked, waitingFor, services).boost(boost)
-            .queryName(queryName);
+        return new MultimodalQueryBuilder(
+            inputs,
+            newRetrievers,
+            fusion,
+            newFilter,
+            encoded,
+            liked,
+            waitingFor,
+            services,
+            gathering,
+            fused
+        ).boost(boost).queryName(queryName);
     }
 
     @Override
     protected Query doToQuery(QueryShardContext context) throws IOException {
         if (services == null) {
             throw new IllegalStateException("the multimodal query reached a shard without being rewritten by a node");
+        }
+        if (fused != null) {
+            PoolGathering.ShardFailure failure = fused.failure(context.index().getName(), context.getShardId());
+            if (failure != null) {
+                throw new OpenSearchStatusException(
+                    "this shard could not gather its pool in the fused search's first round: " + failure.reason(),
+                    failure.status()
+                );
+            }
+            return new FusedPoolQuery(fused, context.index().getName());
         }
         MultimodalServices node = services.get();
         Query filterQuery = filter == null ? null : filter.toQuery(context);
@@ -585,11 +715,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         if (pool.size() == 1 && fusion == null && pool.get(0).standalone() != null) {
             return pool.get(0).standalone();
         }
-        FusionSpec fusionSpec = fusion != null ? fusion
-            : pool.size() == 1 ? new FusionSpec(FusionSpec.LINEAR, FusionSpec.DEFAULT_RANK_CONSTANT, ScoreNormalization.NONE, Map.of())
-                // one retriever alone keeps its own scores, which compare across shards (per-shard ranks would tie)
-                : FusionSpec.defaultRrf();
-        return new HybridRetrievalQuery(pool, fusionSpec.onShard(retrievers, pool, node.stats()), node.stats());
+        FusionSpec fusionSpec = effectiveFusion();
+        return new HybridRetrievalQuery(pool, fusionSpec.onShard(retrievers, pool, node.stats()), node.stats(), gathering);
     }
 
     @Override
@@ -603,6 +730,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             && Objects.equals(fusion, other.fusion)
             && Objects.equals(filter, other.filter)
             && vectors.equals(other.vectors)
+            && gathering == other.gathering
+            && Objects.equals(fused, other.fused)
             && (awaiting == Awaiting.NOTHING) == (other.awaiting == Awaiting.NOTHING);
     }
 

@@ -125,6 +125,12 @@ interface PoolRetriever {
         default int[] searchAgain(IndexSearcher searcher, float[] z, int k) throws IOException {
             return null;
         }
+
+        /** What the coordinating node needs to rebuild this primary from {@link #vectors}: its kind, dims and z0. */
+        GatheredPrimary shape();
+
+        /** Each of {@code docs}' (global ids, increasing) vectors as bytes, as {@link GatheredPrimary} reads them back. */
+        BytesRef[] vectors(IndexSearcher searcher, int[] docs) throws IOException;
     }
 
     /** A dense retriever: its KNN query proposes, the stored vectors score the pool exactly with the field's similarity. */
@@ -173,6 +179,29 @@ interface PoolRetriever {
             int[] found = topDocs(searcher, again, topK);
             Arrays.sort(found);
             return found;
+        }
+
+        @Override
+        public GatheredPrimary shape() {
+            return GatheredPrimary.dense(queryVector.length, queryParameters());
+        }
+
+        @Override
+        public BytesRef[] vectors(IndexSearcher searcher, int[] docs) throws IOException {
+            BytesRef[] out = new BytesRef[docs.length];
+            int[] position = {0};
+            scoreByLeaf(searcher, docs, leaf -> {
+                FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
+                KnnVectorValues.DocIndexIterator iterator = values == null ? null : values.iterator();
+                return doc -> {
+                    int i = position[0]++;
+                    if (iterator != null && advanceTo(iterator, doc)) {
+                        out[i] = GatheredPrimary.floatBytes(values.vectorValue(iterator.index()));
+                    }
+                    return 0f;
+                };
+            });
+            return out;
         }
 
         /** Alone in a query with no fusion, its KNN query is the whole query. */
@@ -353,6 +382,28 @@ interface PoolRetriever {
                 System.arraycopy(queryTokens[t], 0, z, t * dims, dims);
             }
             return z;
+        }
+
+        @Override
+        public GatheredPrimary shape() {
+            return GatheredPrimary.multiVector(dims, format, queryTokens.length, queryParameters());
+        }
+
+        @Override
+        public BytesRef[] vectors(IndexSearcher searcher, int[] docs) throws IOException {
+            BytesRef[] out = new BytesRef[docs.length];
+            int[] position = {0};
+            scoreByLeaf(searcher, docs, leaf -> {
+                BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
+                return doc -> {
+                    int i = position[0]++;
+                    if (values != null && values.advanceExact(doc)) {
+                        out[i] = BytesRef.deepCopyOf(values.binaryValue());
+                    }
+                    return 0f;
+                };
+            });
+            return out;
         }
 
         /** GQR's primary over the candidates, kept encoded (their bytes count against the node's token memory). */

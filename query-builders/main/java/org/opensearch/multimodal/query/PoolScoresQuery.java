@@ -27,9 +27,26 @@ final class PoolScoresQuery extends Query {
     private final float[] scores;
     private final IntFunction<Explanation> explain;
     private final String description;
+    /** The shard's pool as the first round of a fused search gathers it; null otherwise. */
+    private final ShardPool gathered;
+    /** The fused ranking it is this shard's part of (second round); null otherwise. */
+    private final FusedPoolQuery fused;
 
     /** {@code docs} are global doc ids in increasing order; {@code explain} gives the i-th document's arithmetic. */
     PoolScoresQuery(Object readerId, int[] docs, float[] scores, IntFunction<Explanation> explain, String description) {
+        this(readerId, docs, scores, explain, description, null, null);
+    }
+
+    /** With what a fused search's rounds attach: the gathered pool (first round) or the fused ranking (second round). */
+    PoolScoresQuery(
+        Object readerId,
+        int[] docs,
+        float[] scores,
+        IntFunction<Explanation> explain,
+        String description,
+        ShardPool gathered,
+        FusedPoolQuery fused
+    ) {
         for (int i = 1; i < docs.length; i++) {
             if (docs[i] <= docs[i - 1]) {
                 throw new IllegalArgumentException("pool documents must be in increasing order");
@@ -40,10 +57,24 @@ final class PoolScoresQuery extends Query {
         this.scores = scores;
         this.explain = explain;
         this.description = description;
+        this.gathered = gathered;
+        this.fused = fused;
     }
 
     int size() {
         return docs.length;
+    }
+
+    ShardPool gathered() {
+        return gathered;
+    }
+
+    FusedPoolQuery fused() {
+        return fused;
+    }
+
+    Object readerId() {
+        return readerId;
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.opensearch.multimodal.math.Fusion;
 import org.opensearch.multimodal.math.ScoreNormalization;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,19 +28,56 @@ final class ScoreFusion implements PoolFusion {
 
     @Override
     public Fused fuse(IndexSearcher searcher, int[] pool, List<PoolRetriever> retrievers, float[][] scores) {
-        float[] w = new float[retrievers.size()];
+        return fuseGathered(retrievers.stream().map(PoolRetriever::name).toList(), scores, null);
+    }
+
+    @Override
+    public Fused fuseGathered(List<String> names, float[][] scores, GqrFusion.PrimaryCandidates primary) {
+        float[] w = new float[names.size()];
         for (int r = 0; r < w.length; r++) {
-            w[r] = weights.getOrDefault(retrievers.get(r).name(), 1f);
+            w[r] = weights.getOrDefault(names.get(r), 1f);
         }
         float[] fused = rrf ? Fusion.reciprocalRank(scores, w, rankConstant) : Fusion.linear(scores, w, normalization);
+        // each retriever's ranks and normalized scores, computed once, when a hit first asks
+        float[][][] perRetriever = new float[1][][];
         // per retriever: its rank (rrf) or its normalized score (linear), only computed again when explain asks
         return new Fused(fused, i -> {
             List<Explanation> details = new ArrayList<>();
-            for (int r = 0; r < retrievers.size(); r++) {
-                details.add(share(retrievers.get(r).name(), scores[r], i, w[r]));
+            for (int r = 0; r < names.size(); r++) {
+                details.add(share(names.get(r), scores[r], i, w[r]));
             }
             return Explanation.match(fused[i], describe() + ", sum of:", details);
+        }, i -> {
+            if (perRetriever[0] == null) {
+                perRetriever[0] = rankedAndNormalized(scores);
+            }
+            Map<String, Object> retrieversOfHit = new LinkedHashMap<>();
+            for (int r = 0; r < names.size(); r++) {
+                float raw = scores[r][i];
+                int rank = (int) perRetriever[0][r][i];
+                float share = Float.isNaN(raw) ? 0f : rrf ? w[r] / (rankConstant + rank) : w[r] * perRetriever[0][names.size() + r][i];
+                retrieversOfHit.put(
+                    names.get(r),
+                    HitScores.retriever(raw, rank, rrf ? null : perRetriever[0][names.size() + r][i], w[r], share)
+                );
+            }
+            return HitScores.of(method(), fused[i], retrieversOfHit);
         });
+    }
+
+    /** Rows 0..n-1: each retriever's pool ranks; rows n..2n-1: its normalized scores (linear only). */
+    private float[][] rankedAndNormalized(float[][] scores) {
+        int n = scores.length;
+        float[][] out = new float[2 * n][];
+        for (int r = 0; r < n; r++) {
+            int[] ranks = Fusion.ranks(scores[r]);
+            out[r] = new float[ranks.length];
+            for (int i = 0; i < ranks.length; i++) {
+                out[r][i] = ranks[i];
+            }
+            out[n + r] = rrf ? new float[ranks.length] : normalization.apply(scores[r]);
+        }
+        return out;
     }
 
     private Explanation share(String name, float[] scores, int i, float weight) {

@@ -29,6 +29,8 @@ public final class MultimodalStats {
     private final LongAdder rescoredDocuments = new LongAdder();
     private final LatencyHistogram rescoreTime = new LatencyHistogram();
     private final Map<String, LatencyHistogram> poolWaits = new ConcurrentHashMap<>();
+    private final Map<String, LatencyHistogram> coordinated = new ConcurrentHashMap<>();
+    private final LongAdder gatherShardRequests = new LongAdder();
 
     /** {@code plugins.multimodal.stats.enabled}: off, nothing is counted (what the overhead benchmark compares). */
     public void setEnabled(boolean enabled) {
@@ -59,12 +61,27 @@ public final class MultimodalStats {
         failed.computeIfAbsent(processor + ": " + cause(e), p -> new LongAdder()).increment();
     }
 
-    /** A shard fused a pool with {@code fusion}; its retrievers' top k, scoring the pool and the fusion took {@code nanos}. */
+    /**
+     * A shard built a pool for a query with {@code fusion}: its retrievers' top k and scoring the pool (and, where the
+     * shard fuses its own pool, the fusion) took {@code nanos}.
+     */
     public void query(String fusion, long nanos) {
         if (enabled == false) {
             return;
         }
         fusions.computeIfAbsent(fusion, f -> new LatencyHistogram()).record(nanos);
+    }
+
+    /**
+     * This node coordinated a fused search with {@code fusion}: its first round asked {@code shardRequests} shards for
+     * their pools (requests a per-shard fusion would not make), and the round and the fusion took {@code nanos}.
+     */
+    public void coordinated(String fusion, int shardRequests, long nanos) {
+        if (enabled == false) {
+            return;
+        }
+        coordinated.computeIfAbsent(fusion, f -> new LatencyHistogram()).record(nanos);
+        gatherShardRequests.add(shardRequests);
     }
 
     public void gqr(int steps, long nanos) {
@@ -136,6 +153,17 @@ public final class MultimodalStats {
         });
         queries.put("by_fusion", byFusion);
         queries.put("latency_by_fusion", fusionLatency);
+        Map<String, Object> coordinatedByFusion = new TreeMap<>();
+        Map<String, Object> coordinatedLatency = new TreeMap<>();
+        coordinated.forEach((fusion, histogram) -> {
+            coordinatedByFusion.put(fusion, histogram.count());
+            coordinatedLatency.put(fusion, timing(histogram, h -> latency.apply("coordinated/" + fusion, h)));
+        });
+        Map<String, Object> fusedSearches = new LinkedHashMap<>();
+        fusedSearches.put("by_fusion", coordinatedByFusion);
+        fusedSearches.put("latency_by_fusion", coordinatedLatency);
+        fusedSearches.put("gather_shard_requests", gatherShardRequests.sum());
+        queries.put("coordinated", fusedSearches);
         queries.put("gqr", timing(gqrTime, h -> latency.apply("gqr", h), "steps", gqrSteps.sum()));
         queries.put(
             "late_interaction_rescore",

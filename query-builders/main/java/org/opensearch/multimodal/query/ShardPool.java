@@ -1,0 +1,18 @@
+package org.opensearch.multimodal.query;
+
+import org.apache.lucene.util.BytesRef;
+
+import java.util.List;
+
+/**
+ * One shard's pool as the first round of a fused search gathers it ({@link PoolGatheringAggregationBuilder}): each
+ * pool document's score from every retriever ({@code NaN}: cannot score it), which retrievers proposed it (bit r of
+ * {@code proposedBy[i]}), and for GQR the primary's shape and the vectors of its local candidates (null elsewhere).
+ */
+record ShardPool(List<String> names, int[] docs, float[][] scores, long[] proposedBy, GatheredPrimary primary, BytesRef[] vectors) {
+
+    /** The pool position of global doc id {@code doc}, or a negative number. */
+    int position(int doc) {
+        return java.util.Arrays.binarySearch(docs, doc);
+    }
+}
