@@ -117,9 +117,29 @@ const PRIMARY_BEFORE = explainPattern(EXPLAIN.primaryBefore, true);
 const PRIMARY_REFINED = explainPattern(EXPLAIN.primaryRefined, false);
 const MAX_SIM = explainPattern(EXPLAIN.maxSim + ',', true);
 
+// A fused query's hit carries its scores as data (the hit field _multimodal, org.opensearch.multimodal.query.HitScores):
+// each retriever's raw score, rank and share, and GQR's primary before and after refinement. Explain is read only for
+// what the field does not hold: the rescorer's MaxSim, and a lone retriever's score.
+function structuredScores(hit, scores) {
+  const field = hit.fields && hit.fields._multimodal && hit.fields._multimodal[0];
+  if (!field) return false;
+  for (const [name, part] of Object.entries(field.retrievers || {})) scores.retrievers[name] = part.score;
+  if (field.gqr && field.gqr.candidate) {
+    scores.refinedFrom = field.gqr.before;
+    scores.refinedTo = field.gqr.after;
+  }
+  return true;
+}
+
 function scoresOf(hit, retrieverNames) {
   const scores = {retrievers: {}, refinedFrom: null, refinedTo: null, maxSim: null};
+  const structured = structuredScores(hit, scores);
   walk(hit._explanation, (e) => {
+    if (structured) {
+      const m = MAX_SIM.exec(e.description || '');
+      if (m) scores.maxSim = parseFloat(m[2]);
+      return;
+    }
     const description = e.description || '';
     let m = RAW_SCORE.exec(description);
     if (m && (m.index === 0 || description.startsWith('complementary ')) && !(m[1] in scores.retrievers)) scores.retrievers[m[1]] = e.value;

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 /**
  * The {@code multi_vector} retriever that proposes its own candidates (issue 15, part 3), on one node: SciFact with
@@ -153,10 +154,15 @@ public final class MultiVectorCandidateBenchmark {
     }
 
     private static float[] perturbed(Random random, float[] vector) {
+        return perturbed(random, vector, 0.05f);
+    }
+
+    /** {@code vector} plus Gaussian noise of {@code sigma} per dimension, re-normalized to unit length. */
+    static float[] perturbed(RandomGenerator random, float[] vector, float sigma) {
         float[] out = new float[vector.length];
         double norm = 0;
         for (int k = 0; k < out.length; k++) {
-            out[k] = vector[k] + 0.05f * (float) random.nextGaussian();
+            out[k] = vector[k] + sigma * (float) random.nextGaussian();
             norm += out[k] * out[k];
         }
         float inverse = (float) (1 / Math.sqrt(norm));

@@ -155,6 +155,15 @@ public final class MultiVectorDefaultsBenchmark {
     }
 
     private static void create(Client client, String index, String defaultEncoding) {
+        create(client, index, defaultEncoding, 1);
+    }
+
+    /**
+     * The benchmark's index, {@code multi_vector} mapped without options and {@code "index": true}, with {@code shards}
+     * primaries and no replica (deleting one of that name first); {@code defaultEncoding} null: the default of an index
+     * created now.
+     */
+    static void create(Client client, String index, String defaultEncoding, int shards) {
         if (client.admin().indices().prepareExists(index).get().isExists()) {
             client.admin().indices().prepareDelete(index).get();
         }
@@ -163,7 +172,7 @@ public final class MultiVectorDefaultsBenchmark {
               "title": {"type": "text", "analyzer": "english"}, "text": {"type": "text", "analyzer": "english"},
               "vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "model": "%s"},
               "tokens": {"type": "multi_vector", "dims": 384, "model": "%s", "index": true}}}""", MODEL, MODEL);
-        Settings.Builder settings = Settings.builder().put("index.number_of_shards", 1).put("index.number_of_replicas", 0);
+        Settings.Builder settings = Settings.builder().put("index.number_of_shards", shards).put("index.number_of_replicas", 0);
         if (defaultEncoding != null) {
             settings.put("index.multimodal.multi_vector.default_encoding", defaultEncoding);
         }
@@ -171,7 +180,7 @@ public final class MultiVectorDefaultsBenchmark {
     }
 
     /** The token rows as float32 packed rows (base64): the field encodes them as its mapping says. */
-    private static Map<String, Object> source(SciFact.Doc doc, float[] dense, float[][] tokens) {
+    static Map<String, Object> source(SciFact.Doc doc, float[] dense, float[][] tokens) {
         String packed = Base64.getEncoder().encodeToString(MultiVectorFormat.pack(tokens, TokenEncoding.FLOAT32));
         return Map.of("title", doc.title(), "text", doc.text(), "vec", dense, "tokens", packed);
     }

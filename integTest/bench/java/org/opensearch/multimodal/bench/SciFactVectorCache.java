@@ -18,8 +18,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -50,6 +52,35 @@ final class SciFactVectorCache {
             compute(models.resolve(MODEL), corpus, cache);
         }
         return cache;
+    }
+
+    /**
+     * For a run on the first {@code docs} documents of {@code corpus} (the whole corpus): writes their cache from the
+     * whole corpus's cache under {@code home} when that exists and theirs does not, so {@link #ensure} finds it without
+     * computing anything. A text's vectors depend on the text and the model alone (one text per ONNX call), so these are
+     * the vectors computing would give.
+     */
+    static void subsetOfWhole(Path home, List<SciFact.Doc> corpus, int docs) throws IOException {
+        Path whole = home.resolve("scifact-bge-tokens-v3-" + corpus.size() + ".bin");
+        Path cache = home.resolve("scifact-bge-tokens-v3-" + docs + ".bin");
+        if (docs >= corpus.size() || Files.exists(cache) || Files.exists(whole) == false) {
+            return;
+        }
+        Map<SciFact.Doc, Integer> positions = new IdentityHashMap<>();
+        for (int i = 0; i < docs; i++) {
+            positions.put(corpus.get(i), i);
+        }
+        Path partial = cache.resolveSibling(cache.getFileName() + ".partial");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20))) {
+            read(whole, corpus, true, (doc, dense, tokens) -> {
+                Integer position = positions.get(doc);
+                if (position != null) {
+                    write(out, position, dense, tokens);
+                }
+            });
+        }
+        Files.move(partial, cache, StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("wrote the vectors of the first " + docs + " documents from " + whole + " into " + cache);
     }
 
     /** Every record of {@code cache}; {@code withTokens} false skips the token vectors without building them. */

@@ -3,6 +3,7 @@ package org.opensearch.multimodal.plugin;
 import org.opensearch.action.admin.indices.stats.IndicesStatsResponse;
 import org.opensearch.action.search.SearchRequestBuilder;
 import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.search.SearchType;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.QueryBuilders;
@@ -166,7 +167,11 @@ public class FullRestartClusterTests extends BgeClusterTestCase {
     }
 
     private SearchRequestBuilder search(String query) {
-        return client().prepareSearch(INDEX).setSize(10).setQuery(QueryBuilders.wrapperQuery(query));
+        // one search type: the test client picks dfs_query_then_fetch at random, and BM25 then scores on the index's statistics
+        return client().prepareSearch(INDEX)
+            .setSearchType(SearchType.QUERY_THEN_FETCH)
+            .setSize(10)
+            .setQuery(QueryBuilders.wrapperQuery(query));
     }
 
     private Map<String, List<String>> answers(List<String> queries) {
