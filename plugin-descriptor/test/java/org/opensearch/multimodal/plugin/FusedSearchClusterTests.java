@@ -18,6 +18,7 @@ import org.opensearch.multimodal.query.DenseRetriever;
 import org.opensearch.multimodal.query.FusionSpec;
 import org.opensearch.multimodal.query.LexicalRetriever;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.PoolGatheringAggregationBuilder;
 import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.Plugin;
@@ -150,5 +151,15 @@ public class FusedSearchClusterTests extends BgeClusterTestCase {
         assertEquals(0, past.getHits().getHits().length);
         SearchResponse counted = client().prepareSearch("paged").setQuery(rrf()).setSize(0).setTrackTotalHits(true).get();
         assertEquals(pool, counted.getHits().getTotalHits().value());
+    }
+
+    public void testTheInternalAggregationRefusesAnyOtherQuery() throws IOException {
+        indexCorpus("plain", "dense_vector");
+        Exception e = expectThrows(
+            Exception.class,
+            () -> client().prepareSearch("plain").addAggregation(new PoolGatheringAggregationBuilder("pool")).setSize(0).get()
+        );
+        assertEquals(e.toString(), 400, ExceptionsHelper.status(e).getStatus());
+        assertTrue(ExceptionsHelper.stackTrace(e), ExceptionsHelper.stackTrace(e).contains("internal to the multimodal query"));
     }
 }
