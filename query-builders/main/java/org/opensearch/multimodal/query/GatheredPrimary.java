@@ -57,6 +57,41 @@ record GatheredPrimary(TokenEncoding encoding, int poolFactor, int dims, int que
         out.writeFloatArray(z0);
     }
 
+    /**
+     * The primary over documents whose vectors are {@code vectors} (candidates in order; the GQR primary's memory was
+     * reserved when they were read). Kept encoded for a multi-vector primary: only its candidates' bytes are held.
+     */
+    RefinablePrimary primary(BytesRef[] vectors) {
+        for (BytesRef vector : vectors) {
+            if (vector == null) {
+                throw new IllegalStateException("a GQR candidate has no vector in the primary's field");
+            }
+        }
+        if (encoding == null) {
+            float[][] documents = new float[vectors.length][dims];
+            for (int c = 0; c < vectors.length; c++) {
+                ByteBuffer.wrap(vectors[c].bytes, vectors[c].offset, vectors[c].length)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(documents[c]);
+            }
+            return RefinablePrimary.singleVector(documents);
+        }
+        MultiVectorFormat format = new MultiVectorFormat(encoding, poolFactor);
+        byte[][] blocks = new byte[vectors.length][];
+        int[] offsets = new int[vectors.length];
+        int[] rowCounts = new int[vectors.length];
+        float[][] centers = new float[vectors.length][];
+        for (int c = 0; c < vectors.length; c++) {
+            MultiVectorFormat.Rows rows = format.rows(vectors[c], dims);
+            blocks[c] = rows.bytes();
+            offsets[c] = rows.offset();
+            rowCounts[c] = rows.rows();
+            centers[c] = format.center(rows, dims, new float[dims]);
+        }
+        return RefinablePrimary.encodedMultiVector(blocks, offsets, rowCounts, centers, encoding, queryRows, dims);
+    }
+
     /** The primary's candidates on the coordinating node: {@code vectors[i]} of pool position i (null: not sent). */
     GqrFusion.PrimaryCandidates candidates(BytesRef[] vectors, TokenMemory memory) {
         return new GqrFusion.PrimaryCandidates() {
@@ -68,41 +103,14 @@ record GatheredPrimary(TokenEncoding encoding, int poolFactor, int dims, int que
 
             @Override
             public RefinablePrimary over(int[] positions, TokenMemory.Reservation held) {
-                for (int i : positions) {
-                    if (vectors[i] == null) {
-                        throw new IllegalStateException("a GQR candidate's vector did not reach the coordinating node");
+                BytesRef[] candidates = new BytesRef[positions.length];
+                for (int c = 0; c < positions.length; c++) {
+                    candidates[c] = vectors[positions[c]];
+                    if (candidates[c] != null) {
+                        held.reserve(candidates[c].length, "the GQR primary's field");
                     }
-                    held.reserve(vectors[i].length, "the GQR primary");
                 }
-                return encoding == null ? dense(positions) : multiVector(positions);
-            }
-
-            private RefinablePrimary dense(int[] positions) {
-                float[][] documents = new float[positions.length][dims];
-                for (int c = 0; c < positions.length; c++) {
-                    BytesRef bytes = vectors[positions[c]];
-                    ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length)
-                        .order(ByteOrder.LITTLE_ENDIAN)
-                        .asFloatBuffer()
-                        .get(documents[c]);
-                }
-                return RefinablePrimary.singleVector(documents);
-            }
-
-            private RefinablePrimary multiVector(int[] positions) {
-                MultiVectorFormat format = new MultiVectorFormat(encoding, poolFactor);
-                byte[][] blocks = new byte[positions.length][];
-                int[] offsets = new int[positions.length];
-                int[] rowCounts = new int[positions.length];
-                float[][] centers = new float[positions.length][];
-                for (int c = 0; c < positions.length; c++) {
-                    MultiVectorFormat.Rows rows = format.rows(vectors[positions[c]], dims);
-                    blocks[c] = rows.bytes();
-                    offsets[c] = rows.offset();
-                    rowCounts[c] = rows.rows();
-                    centers[c] = format.center(rows, dims, new float[dims]);
-                }
-                return RefinablePrimary.encodedMultiVector(blocks, offsets, rowCounts, centers, encoding, queryRows, dims);
+                return primary(candidates);
             }
 
             @Override

@@ -152,7 +152,12 @@ final class HybridRetrievalQuery extends Query {
         if (fusion instanceof GqrFusion gqr) {
             PoolRetriever.Refinable refinable = (PoolRetriever.Refinable) retrievers.get(names.indexOf(gqr.primary()));
             int[] candidates = gqr.candidates(names, scores);
-            BytesRef[] found = refinable.vectors(inner, java.util.Arrays.stream(candidates).map(i -> pool[i]).toArray());
+            BytesRef[] found;
+            // within the query's per-request cap (a 400 naming pool_k) and the node's breaker while they are read; once
+            // sent, the aggregation's result holds them on the request breaker
+            try (TokenMemory.Reservation held = refinable.memory().reservation()) {
+                found = refinable.vectors(inner, java.util.Arrays.stream(candidates).map(i -> pool[i]).toArray(), held);
+            }
             vectors = new BytesRef[pool.length];
             for (int c = 0; c < candidates.length; c++) {
                 vectors[candidates[c]] = found[c];

@@ -556,13 +556,14 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         MultimodalServices node = services.get();
         context.registerAsyncAction((client, listener) -> {
             long start = System.nanoTime();
-            PoolGathering.run(client, outer, gatheringQuery, ActionListener.map(ActionListenerAdapters.setting(ranking, listener), round -> {
-                FusedPool pool = round.pool() == null
-                    ? new FusedPool(fusionSpec.method(), List.of())
-                    : CoordinatorFusion.fuse(round.pool(), fusionSpec, retrievers, node, explain);
-                node.stats().coordinated(fusionSpec.method(), round.shards(), System.nanoTime() - start);
-                return pool.withFailures(round.failures());
-            }));
+            PoolGathering
+                .run(client, outer, gatheringQuery, ActionListener.map(ActionListenerAdapters.setting(ranking, listener), round -> {
+                    FusedPool pool = round.pool() == null
+                        ? new FusedPool(fusionSpec.method(), List.of())
+                        : CoordinatorFusion.fuse(round.pool(), fusionSpec, retrievers, node, explain);
+                    node.stats().coordinated(fusionSpec.method(), round.shards(), System.nanoTime() - start);
+                    return pool.withFailures(round.failures());
+                }));
         });
         return copy(filter, retrievers, vectors, likeVectors, Awaiting.fusion(ranking));
     }

@@ -104,9 +104,12 @@ interface PoolRetriever {
 
         /**
          * The primary as a function of z over {@code docs} (global ids, increasing; each must have a vector); what it
-         * copies of the documents is reserved in {@code held}, which the caller closes once it is done with it.
+         * copies of the documents is reserved in {@code held}, which the caller closes once it is done with it. Built
+         * as the coordinating node builds it from what the shards send ({@link GatheredPrimary}).
          */
-        RefinablePrimary primary(IndexSearcher searcher, int[] docs, TokenMemory.Reservation held) throws IOException;
+        default RefinablePrimary primary(IndexSearcher searcher, int[] docs, TokenMemory.Reservation held) throws IOException {
+            return shape().primary(vectors(searcher, docs, held));
+        }
 
         /** Where {@link #primary} reserves what it holds. */
         default TokenMemory memory() {
@@ -129,8 +132,11 @@ interface PoolRetriever {
         /** What the coordinating node needs to rebuild this primary from {@link #vectors}: its kind, dims and z0. */
         GatheredPrimary shape();
 
-        /** Each of {@code docs}' (global ids, increasing) vectors as bytes, as {@link GatheredPrimary} reads them back. */
-        BytesRef[] vectors(IndexSearcher searcher, int[] docs) throws IOException;
+        /**
+         * Each of {@code docs}' (global ids, increasing) vectors as bytes, as {@link GatheredPrimary} reads them back
+         * (null where a document has none); each reserved in {@code held} before it is copied.
+         */
+        BytesRef[] vectors(IndexSearcher searcher, int[] docs, TokenMemory.Reservation held) throws IOException;
     }
 
     /** A dense retriever: its KNN query proposes, the stored vectors score the pool exactly with the field's similarity. */
@@ -187,7 +193,7 @@ interface PoolRetriever {
         }
 
         @Override
-        public BytesRef[] vectors(IndexSearcher searcher, int[] docs) throws IOException {
+        public BytesRef[] vectors(IndexSearcher searcher, int[] docs, TokenMemory.Reservation held) throws IOException {
             BytesRef[] out = new BytesRef[docs.length];
             int[] position = {0};
             scoreByLeaf(searcher, docs, leaf -> {
@@ -196,6 +202,7 @@ interface PoolRetriever {
                 return doc -> {
                     int i = position[0]++;
                     if (iterator != null && advanceTo(iterator, doc)) {
+                        held.reserve((long) Float.BYTES * queryVector.length, field);
                         out[i] = GatheredPrimary.floatBytes(values.vectorValue(iterator.index()));
                     }
                     return 0f;
@@ -208,25 +215,6 @@ interface PoolRetriever {
         @Override
         public Query standalone() {
             return knnQuery;
-        }
-
-        @Override
-        public RefinablePrimary primary(IndexSearcher searcher, int[] docs, TokenMemory.Reservation held) throws IOException {
-            float[][] vectors = new float[docs.length][];
-            int[] position = {0};
-            scoreByLeaf(searcher, docs, leaf -> {
-                FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
-                KnnVectorValues.DocIndexIterator iterator = values == null ? null : values.iterator();
-                return doc -> {
-                    int i = position[0]++;
-                    if (iterator == null || advanceTo(iterator, doc) == false) {
-                        throw new IllegalStateException("GQR candidate without a vector in [" + field + "]");
-                    }
-                    vectors[i] = values.vectorValue(iterator.index()).clone();
-                    return 0f;
-                };
-            });
-            return RefinablePrimary.singleVector(vectors);
         }
     }
 
@@ -390,7 +378,7 @@ interface PoolRetriever {
         }
 
         @Override
-        public BytesRef[] vectors(IndexSearcher searcher, int[] docs) throws IOException {
+        public BytesRef[] vectors(IndexSearcher searcher, int[] docs, TokenMemory.Reservation held) throws IOException {
             BytesRef[] out = new BytesRef[docs.length];
             int[] position = {0};
             scoreByLeaf(searcher, docs, leaf -> {
@@ -398,40 +386,13 @@ interface PoolRetriever {
                 return doc -> {
                     int i = position[0]++;
                     if (values != null && values.advanceExact(doc)) {
+                        held.reserve(values.binaryValue().length, field);
                         out[i] = BytesRef.deepCopyOf(values.binaryValue());
                     }
                     return 0f;
                 };
             });
             return out;
-        }
-
-        /** GQR's primary over the candidates, kept encoded (their bytes count against the node's token memory). */
-        @Override
-        public RefinablePrimary primary(IndexSearcher searcher, int[] docs, TokenMemory.Reservation held) throws IOException {
-            byte[][] blocks = new byte[docs.length][];
-            int[] offsets = new int[docs.length];
-            int[] rowCounts = new int[docs.length];
-            float[][] centers = new float[docs.length][];
-            int[] position = {0};
-            scoreByLeaf(searcher, docs, leaf -> {
-                BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
-                return doc -> {
-                    int i = position[0]++;
-                    if (values == null || values.advanceExact(doc) == false) {
-                        throw new IllegalStateException("GQR candidate without token vectors in [" + field + "]");
-                    }
-                    BytesRef stored = values.binaryValue();
-                    held.reserve(stored.length, field);
-                    MultiVectorFormat.Rows rows = format.rows(BytesRef.deepCopyOf(stored), dims);
-                    blocks[i] = rows.bytes();
-                    offsets[i] = rows.offset();
-                    rowCounts[i] = rows.rows();
-                    centers[i] = format.center(rows, dims, new float[dims]);
-                    return 0f;
-                };
-            });
-            return RefinablePrimary.encodedMultiVector(blocks, offsets, rowCounts, centers, format.encoding(), queryTokens.length, dims);
         }
     }
 
