@@ -22,6 +22,7 @@ import org.opensearch.multimodal.query.PoolGatheringAggregationBuilder;
 import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.Plugin;
+import org.opensearch.search.sort.SortOrder;
 import org.opensearch.tasks.Task;
 import org.opensearch.test.OpenSearchIntegTestCase;
 
@@ -151,6 +152,25 @@ public class FusedSearchClusterTests extends BgeClusterTestCase {
         assertEquals(0, past.getHits().getHits().length);
         SearchResponse counted = client().prepareSearch("paged").setQuery(rrf()).setSize(0).setTrackTotalHits(true).get();
         assertEquals(pool, counted.getHits().getTotalHits().value());
+        // fused scores are distinct, so search_after on the score alone pages through the ranking
+        SearchResponse first = client().prepareSearch("paged").setQuery(rrf()).setSize(5).addSort("_score", SortOrder.DESC).get();
+        SearchResponse next = client().prepareSearch("paged")
+            .setQuery(rrf())
+            .setSize(5)
+            .addSort("_score", SortOrder.DESC)
+            .searchAfter(first.getHits().getAt(4).getSortValues())
+            .get();
+        List<String> pages = new ArrayList<>();
+        for (SearchResponse page : List.of(first, next)) {
+            for (var hit : page.getHits().getHits()) {
+                pages.add(hit.getId());
+            }
+        }
+        List<String> top10 = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            top10.add(all.getHits().getAt(i).getId());
+        }
+        assertEquals(top10, pages);
     }
 
     public void testTheInternalAggregationRefusesAnyOtherQuery() throws IOException {
