@@ -4,7 +4,9 @@ import org.opensearch.ExceptionsHelper;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.search.SearchAction;
 import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchRequestBuilder;
 import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.search.SearchType;
 import org.opensearch.action.support.ActionFilter;
 import org.opensearch.action.support.ActionFilterChain;
 import org.opensearch.action.support.ActionRequestMetadata;
@@ -142,22 +144,33 @@ public class FusedSearchClusterTests extends BgeClusterTestCase {
         assertEquals(e.toString(), 400, ExceptionsHelper.status(e).getStatus());
     }
 
+    /** One search type: the test client picks dfs_query_then_fetch at random, and BM25's scores differ with it. */
+    private SearchRequestBuilder paged() {
+        return client().prepareSearch("paged").setSearchType(SearchType.QUERY_THEN_FETCH);
+    }
+
     public void testPagingPastThePoolReturnsNothingAndTheTotalIsThePool() throws IOException {
         indexCorpus("paged", "dense_vector");
-        SearchResponse all = client().prepareSearch("paged").setQuery(rrf()).setSize(100).setTrackTotalHits(true).get();
+        SearchResponse all = paged().setQuery(rrf()).setSize(100).setTrackTotalHits(true).get();
         long pool = all.getHits().getTotalHits().value();
         assertEquals(pool, all.getHits().getHits().length);
         assertTrue("two top-10s: " + pool, pool >= 10 && pool <= 20);
-        SearchResponse past = client().prepareSearch("paged").setQuery(rrf()).setFrom((int) pool).setSize(10).get();
+        SearchResponse past = paged().setQuery(rrf()).setFrom((int) pool).setSize(10).get();
         assertEquals(0, past.getHits().getHits().length);
-        SearchResponse counted = client().prepareSearch("paged").setQuery(rrf()).setSize(0).setTrackTotalHits(true).get();
+        SearchResponse counted = paged().setQuery(rrf()).setSize(0).setTrackTotalHits(true).get();
         assertEquals(pool, counted.getHits().getTotalHits().value());
-        // fused scores are distinct, so search_after on the score alone pages through the ranking
-        SearchResponse first = client().prepareSearch("paged").setQuery(rrf()).setSize(5).addSort("_score", SortOrder.DESC).get();
-        SearchResponse next = client().prepareSearch("paged")
+        // search_after with a tiebreaker pages through the fused ranking (its scores are distinct anyway)
+        SearchResponse first = paged()
             .setQuery(rrf())
             .setSize(5)
             .addSort("_score", SortOrder.DESC)
+            .addSort("id.keyword", SortOrder.ASC)
+            .get();
+        SearchResponse next = paged()
+            .setQuery(rrf())
+            .setSize(5)
+            .addSort("_score", SortOrder.DESC)
+            .addSort("id.keyword", SortOrder.ASC)
             .searchAfter(first.getHits().getAt(4).getSortValues())
             .get();
         List<String> pages = new ArrayList<>();

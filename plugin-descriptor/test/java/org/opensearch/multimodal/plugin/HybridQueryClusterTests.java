@@ -4,6 +4,7 @@ import org.opensearch.ExceptionsHelper;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchRequestBuilder;
 import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.search.SearchType;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.MultiMatchQueryBuilder;
@@ -127,11 +128,14 @@ public class HybridQueryClusterTests extends BgeClusterTestCase {
         GqrSpec again = new GqrSpec("text", List.of("bm25"), 5, 20, 0.01f, 1f, 1f, ScoreNormalization.MIN_MAX, true);
         Map<String, RetrieverSpec> narrow = new LinkedHashMap<>(retrievers(3));
         narrow.remove("tokens");
+        // one search type for both: the test client picks dfs_query_then_fetch at random, and BM25's top 3 can differ with it
         SearchResponse before = client().prepareSearch("again")
+            .setSearchType(SearchType.QUERY_THEN_FETCH)
             .setQuery(new MultimodalQueryBuilder(QUERY, null, null, narrow, FusionSpec.gqr(plain), null))
             .setSize(48)
             .get();
         SearchResponse after = client().prepareSearch("again")
+            .setSearchType(SearchType.QUERY_THEN_FETCH)
             .setQuery(new MultimodalQueryBuilder(QUERY, null, null, narrow, FusionSpec.gqr(again), null))
             .setSize(48)
             .setExplain(true)
