@@ -158,24 +158,21 @@ public record GqrSpec(
                 }
             }
         }
-        return new GqrFusion(
-            primary,
-            complementaryOf(retrievers.keySet()),
-            poolK,
-            parameters(retrievers.get(primary).gqrRole()),
-            searchAgain,
-            stats
-        );
+        return fusion(retrievers, searchAgain, stats);
     }
 
-    /** The coordinating node's refinement over the whole index's pool. */
+    /** The coordinating node's refinement over the whole index's pool (the shards checked the primary as they gathered). */
     PoolFusion coordinatorFusion(Map<String, RetrieverSpec> retrievers, MultimodalStats stats) {
+        return fusion(retrievers, false, stats);
+    }
+
+    private GqrFusion fusion(Map<String, RetrieverSpec> retrievers, boolean searchingAgain, MultimodalStats stats) {
         return new GqrFusion(
             primary,
             complementaryOf(retrievers.keySet()),
             poolK,
             parameters(retrievers.get(primary).gqrRole()),
-            false,
+            searchingAgain,
             stats
         );
     }
