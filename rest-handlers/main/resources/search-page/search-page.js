@@ -77,7 +77,8 @@ function buildRequest(schema, inputs, settings) {
     else query.fusion = {rrf: {}};
   }
   const size = Math.max(1, Math.min(100, parseInt(document.getElementById('size').value, 10) || 20));
-  const body = {size, explain: true, query: {multimodal: query}};
+  // a fused query's hits carry their scores as data; only a lone retriever's raw score needs explain
+  const body = {size, explain: !query.fusion, query: {multimodal: query}};
   if (schema.vectorFields.length > 0) body._source = {excludes: schema.vectorFields};
   const tokens = schema.multi[0];
   if (settings.rerank && tokens && inputs.text) {
@@ -117,9 +118,9 @@ const PRIMARY_BEFORE = explainPattern(EXPLAIN.primaryBefore, true);
 const PRIMARY_REFINED = explainPattern(EXPLAIN.primaryRefined, false);
 const MAX_SIM = explainPattern(EXPLAIN.maxSim + ',', true);
 
-// A fused query's hit carries its scores as data (the hit field _multimodal, org.opensearch.multimodal.query.HitScores):
-// each retriever's raw score, rank and share, and GQR's primary before and after refinement. Explain is read only for
-// what the field does not hold: the rescorer's MaxSim, and a lone retriever's score.
+// A hit carries its scores as data (the hit field _multimodal, org.opensearch.multimodal.query.HitScores): a fused
+// query's each retriever's raw score, rank and share and GQR's primary before and after refinement, and the rescorer's
+// MaxSim. Explain is read only for what the field does not hold: a lone retriever's score.
 function structuredScores(hit, scores) {
   const field = hit.fields && hit.fields._multimodal && hit.fields._multimodal[0];
   if (!field) return false;
@@ -128,7 +129,8 @@ function structuredScores(hit, scores) {
     scores.refinedFrom = field.gqr.before;
     scores.refinedTo = field.gqr.after;
   }
-  return true;
+  if (field.late_interaction && field.late_interaction.max_sim !== null) scores.maxSim = field.late_interaction.max_sim;
+  return field.retrievers !== undefined;
 }
 
 function scoresOf(hit, retrieverNames) {

@@ -15,6 +15,7 @@ import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.query.DenseRetriever;
 import org.opensearch.multimodal.query.FusionSpec;
 import org.opensearch.multimodal.query.GqrSpec;
+import org.opensearch.multimodal.query.HitScores;
 import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.LateInteractionScoreMode;
 import org.opensearch.multimodal.query.LexicalRetriever;
@@ -236,6 +237,8 @@ public class HybridQueryClusterTests extends BgeClusterTestCase {
         for (int i = 0; i < hits.length; i++) {
             assertTrue("MaxSim is a mean of cosines: " + hits[i].getScore(), hits[i].getScore() > 0 && hits[i].getScore() <= 1.0001f);
             assertTrue(hits[i].getExplanation().toString(), hits[i].getExplanation().toString().contains("MaxSim of"));
+            Map<?, ?> lateInteraction = (Map<?, ?>) ((Map<?, ?>) hits[i].field(HitScores.FIELD).getValue()).get("late_interaction");
+            assertEquals("the hit's MaxSim as data", hits[i].getScore(), ((Number) lateInteraction.get("max_sim")).floatValue(), 1e-6f);
             if (i > 0) {
                 assertTrue("ranked by MaxSim", hits[i - 1].getScore() >= hits[i].getScore());
             }
