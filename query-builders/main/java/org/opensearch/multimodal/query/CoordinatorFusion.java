@@ -7,13 +7,12 @@ import org.opensearch.multimodal.services.MultimodalServices;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -75,7 +74,7 @@ final class CoordinatorFusion {
             order[i] = i;
         }
         // the pool is in _index, _id order, so equal scores keep it
-        java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -values[i]).thenComparingInt(i -> i));
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -values[i]).thenComparingInt(i -> i));
         float lowest = 0f;
         for (float value : values) {
             lowest = Math.min(lowest, value);
@@ -97,7 +96,7 @@ final class CoordinatorFusion {
 
     /** Each retriever's top k among what it proposed on its shard, their union, in _index, _id order, each document once. */
     private static List<GatheredPool.Doc> pool(GatheredPool gathered, List<String> names, Map<String, RetrieverSpec> retrievers) {
-        Set<GatheredPool.Doc> chosen = new HashSet<>();
+        TreeSet<GatheredPool.Doc> chosen = new TreeSet<>(Comparator.comparing(CoordinatorFusion::key));
         for (int r = 0; r < names.size(); r++) {
             int retriever = r;
             RetrieverSpec spec = retrievers.get(names.get(r));
@@ -111,9 +110,7 @@ final class CoordinatorFusion {
                 .limit(k)
                 .forEach(chosen::add);
         }
-        TreeSet<GatheredPool.Doc> ordered = new TreeSet<>(Comparator.comparing(CoordinatorFusion::key));
-        ordered.addAll(chosen);
-        return new ArrayList<>(ordered);
+        return new ArrayList<>(chosen);
     }
 
     private static String key(GatheredPool.Doc doc) {

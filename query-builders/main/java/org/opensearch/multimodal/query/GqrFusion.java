@@ -2,7 +2,6 @@ package org.opensearch.multimodal.query;
 
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
-import org.opensearch.multimodal.math.Fusion;
 import org.opensearch.multimodal.math.GuidedQueryRefinement;
 import org.opensearch.multimodal.math.RefinablePrimary;
 import org.opensearch.multimodal.stats.MultimodalStats;
@@ -293,7 +292,7 @@ final class GqrFusion implements PoolFusion {
             ranked,
             restShift,
             fused,
-            new int[names.size()][]
+            new PoolRanks(scores, null)
         );
         return new Fused(searchAgain ? pool : null, fused, i -> explain(refinement, i), i -> details(refinement, i));
     }
@@ -303,7 +302,8 @@ final class GqrFusion implements PoolFusion {
         Map<String, Object> perRetriever = new LinkedHashMap<>();
         for (int j = 0; j < r.names().size(); j++) {
             float raw = r.scores()[j][i];
-            perRetriever.put(r.names().get(j), HitScores.retriever(raw, r.rank(j, i), null, j == r.p() ? 1f : 0f, j == r.p() ? 1f : 0f));
+            perRetriever
+                .put(r.names().get(j), HitScores.retriever(raw, r.ranks().rank(j, i), null, j == r.p() ? 1f : 0f, j == r.p() ? 1f : 0f));
         }
         Map<String, Object> out = HitScores.of(FusionSpec.GQR, r.fused()[i], perRetriever);
         Map<String, Object> gqr = new LinkedHashMap<>();
@@ -329,18 +329,8 @@ final class GqrFusion implements PoolFusion {
         Ranked ranked,
         float restShift,
         float[] fused,
-        int[][] ranks
+        PoolRanks ranks
     ) {
-
-        /** Retriever j's rank of pool document i by its raw score, computed for the retriever when first asked. */
-        int rank(int j, int i) {
-            synchronized (ranks) {
-                if (ranks[j] == null) {
-                    ranks[j] = Fusion.ranks(scores[j]);
-                }
-                return ranks[j][i];
-            }
-        }
     }
 
     private Explanation explain(Refinement r, int i) {

@@ -13,6 +13,7 @@ import org.apache.lucene.util.BytesRef;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -102,7 +103,7 @@ final class HybridRetrievalQuery extends Query {
             ShardPool gathered = gathered(inner, pool, proposals, scores);
             stats.query(fusion.method(), System.nanoTime() - start);
             float[] ones = new float[pool.length];
-            java.util.Arrays.fill(ones, 1f);
+            Arrays.fill(ones, 1f);
             return new PoolScoresQuery(
                 searcher.getIndexReader().getContext().id(),
                 pool,
@@ -144,7 +145,7 @@ final class HybridRetrievalQuery extends Query {
         long[] proposedBy = new long[pool.length];
         for (int r = 0; r < proposals.length; r++) {
             for (int doc : proposals[r]) {
-                proposedBy[java.util.Arrays.binarySearch(pool, doc)] |= 1L << r;
+                proposedBy[Arrays.binarySearch(pool, doc)] |= 1L << r;
             }
         }
         GatheredPrimary primary = null;
@@ -156,7 +157,7 @@ final class HybridRetrievalQuery extends Query {
             // within the query's per-request cap (a 400 naming pool_k) and the node's breaker while they are read; once
             // sent, the aggregation's result holds them on the request breaker
             try (TokenMemory.Reservation held = refinable.memory().reservation()) {
-                found = refinable.vectors(inner, java.util.Arrays.stream(candidates).map(i -> pool[i]).toArray(), held);
+                found = refinable.vectors(inner, Arrays.stream(candidates).map(i -> pool[i]).toArray(), held);
             }
             vectors = new BytesRef[pool.length];
             for (int c = 0; c < candidates.length; c++) {

@@ -38,56 +38,32 @@ final class ScoreFusion implements PoolFusion {
             w[r] = weights.getOrDefault(names.get(r), 1f);
         }
         float[] fused = rrf ? Fusion.reciprocalRank(scores, w, rankConstant) : Fusion.linear(scores, w, normalization);
-        // each retriever's ranks and normalized scores, computed once, when a hit first asks
-        float[][][] perRetriever = new float[1][][];
-        // per retriever: its rank (rrf) or its normalized score (linear), only computed again when explain asks
+        PoolRanks ranks = new PoolRanks(scores, normalization);
         return new Fused(fused, i -> {
             List<Explanation> details = new ArrayList<>();
             for (int r = 0; r < names.size(); r++) {
-                details.add(share(names.get(r), scores[r], i, w[r]));
+                details.add(share(names.get(r), scores[r][i], ranks, r, i, w[r]));
             }
             return Explanation.match(fused[i], describe() + ", sum of:", details);
         }, i -> {
-            if (perRetriever[0] == null) {
-                perRetriever[0] = rankedAndNormalized(scores);
-            }
             Map<String, Object> retrieversOfHit = new LinkedHashMap<>();
             for (int r = 0; r < names.size(); r++) {
                 float raw = scores[r][i];
-                int rank = (int) perRetriever[0][r][i];
-                float share = Float.isNaN(raw) ? 0f : rrf ? w[r] / (rankConstant + rank) : w[r] * perRetriever[0][names.size() + r][i];
-                retrieversOfHit.put(
-                    names.get(r),
-                    HitScores.retriever(raw, rank, rrf ? null : perRetriever[0][names.size() + r][i], w[r], share)
-                );
+                Float normalized = rrf || Float.isNaN(raw) ? null : ranks.normalized(r, i);
+                float share = Float.isNaN(raw) ? 0f : rrf ? w[r] / (rankConstant + ranks.rank(r, i)) : w[r] * normalized;
+                retrieversOfHit.put(names.get(r), HitScores.retriever(raw, ranks.rank(r, i), rrf ? null : normalized, w[r], share));
             }
             return HitScores.of(method(), fused[i], retrieversOfHit);
         });
     }
 
-    /** Rows 0..n-1: each retriever's pool ranks; rows n..2n-1: its normalized scores (linear only). */
-    private float[][] rankedAndNormalized(float[][] scores) {
-        int n = scores.length;
-        float[][] out = new float[2 * n][];
-        for (int r = 0; r < n; r++) {
-            int[] ranks = Fusion.ranks(scores[r]);
-            out[r] = new float[ranks.length];
-            for (int i = 0; i < ranks.length; i++) {
-                out[r][i] = ranks[i];
-            }
-            out[n + r] = rrf ? new float[ranks.length] : normalization.apply(scores[r]);
-        }
-        return out;
-    }
-
-    private Explanation share(String name, float[] scores, int i, float weight) {
-        float raw = scores[i];
+    private Explanation share(String name, float raw, PoolRanks ranks, int r, int i, float weight) {
         if (Float.isNaN(raw)) {
             return Explanation.noMatch(String.format(Locale.ROOT, "retriever [%s] cannot score this document: adds 0", name));
         }
         Explanation rawScore = Explanation.match(raw, ExplainLabels.rawScore(name));
         if (rrf) {
-            int rank = Fusion.ranks(scores)[i];
+            int rank = ranks.rank(r, i);
             return Explanation.match(
                 weight / (rankConstant + rank),
                 String.format(
@@ -101,7 +77,7 @@ final class ScoreFusion implements PoolFusion {
                 rawScore
             );
         }
-        float normalized = normalization.apply(scores)[i];
+        float normalized = ranks.normalized(r, i);
         return Explanation.match(
             weight * normalized,
             String.format(Locale.ROOT, "retriever [%s]: weight %s * %s normalized score %s", name, weight, normalization, normalized),

@@ -2,6 +2,7 @@ package org.opensearch.multimodal.query;
 
 import org.apache.lucene.util.BytesRef;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,6 +14,6 @@ record ShardPool(List<String> names, int[] docs, float[][] scores, long[] propos
 
     /** The pool position of global doc id {@code doc}, or a negative number. */
     int position(int doc) {
-        return java.util.Arrays.binarySearch(docs, doc);
+        return Arrays.binarySearch(docs, doc);
     }
 }
