@@ -225,7 +225,8 @@ public record DenseRetriever(String field, String model, int k, String input, in
         int numCandidates = 0;
         String input = null;
         String key = null;
-        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+        for (XContentParser.Token token = BodyTokens.next(parser, TYPE); token != XContentParser.Token.END_OBJECT; token = BodyTokens
+            .next(parser, TYPE)) {
             if (token == XContentParser.Token.FIELD_NAME) {
                 key = parser.currentName();
             } else if (token.isValue()) {

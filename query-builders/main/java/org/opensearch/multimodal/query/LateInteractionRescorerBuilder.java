@@ -177,7 +177,8 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
         float rescoreQueryWeight = 1f;
         String key = null;
         try {
-            for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+            for (XContentParser.Token token = BodyTokens.next(parser, NAME); token != XContentParser.Token.END_OBJECT; token = BodyTokens
+                .next(parser, NAME)) {
                 if (token == XContentParser.Token.FIELD_NAME) {
                     key = parser.currentName();
                 } else if (token.isValue()) {

@@ -38,7 +38,8 @@ public record LikeDocument(String index, String id) {
         String index = null;
         String id = null;
         String key = null;
-        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+        for (XContentParser.Token token = BodyTokens.next(parser, "like"); token != XContentParser.Token.END_OBJECT; token = BodyTokens
+            .next(parser, "like")) {
             if (token == XContentParser.Token.FIELD_NAME) {
                 key = parser.currentName();
             } else if (token.isValue() && "_index".equals(key)) {

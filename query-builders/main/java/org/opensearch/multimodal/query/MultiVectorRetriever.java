@@ -144,7 +144,8 @@ public record MultiVectorRetriever(String field, String model, int k, int numCan
         int k = 0;
         int numCandidates = 0;
         String key = null;
-        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+        for (XContentParser.Token token = BodyTokens.next(parser, TYPE); token != XContentParser.Token.END_OBJECT; token = BodyTokens
+            .next(parser, TYPE)) {
             if (token == XContentParser.Token.FIELD_NAME) {
                 key = parser.currentName();
             } else if (token.isValue() && "field".equals(key)) {

@@ -341,7 +341,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         String queryName = null;
         int queryK = DEFAULT_K;
         String key = null;
-        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+        for (XContentParser.Token token = BodyTokens.next(parser, NAME); token != XContentParser.Token.END_OBJECT; token = BodyTokens
+            .next(parser, NAME)) {
             if (token == XContentParser.Token.FIELD_NAME) {
                 key = parser.currentName();
             } else if ("query_vector".equals(key) && token == XContentParser.Token.START_ARRAY) {
@@ -396,7 +397,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     private static float[] readQueryVector(XContentParser parser) throws IOException {
         float[] values = new float[16];
         int count = 0;
-        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_ARRAY; token = parser.nextToken()) {
+        for (XContentParser.Token token = BodyTokens.next(parser, NAME); token != XContentParser.Token.END_ARRAY; token = BodyTokens
+            .next(parser, NAME)) {
             if (token != XContentParser.Token.VALUE_NUMBER) {
                 throw new ParsingException(parser.getTokenLocation(), "[query_vector] must be an array of numbers, found [" + token + "]");
             }
@@ -413,7 +415,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
 
     private static void parseRetrievers(XContentParser parser, RetrieverKinds kinds, Map<String, RetrieverSpec> retrievers)
         throws IOException {
-        for (XContentParser.Token token = parser.nextToken(); token != XContentParser.Token.END_OBJECT; token = parser.nextToken()) {
+        for (XContentParser.Token token = BodyTokens.next(parser, NAME); token != XContentParser.Token.END_OBJECT; token = BodyTokens
+            .next(parser, NAME)) {
             String name = parser.currentName();
             if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
                 throw new ParsingException(
