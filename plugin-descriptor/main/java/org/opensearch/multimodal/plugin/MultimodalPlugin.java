@@ -20,6 +20,7 @@ import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
+import org.opensearch.index.IndexModule;
 import org.opensearch.index.IndexSettings;
 import org.opensearch.index.codec.CodecServiceFactory;
 import org.opensearch.index.mapper.Mapper;
@@ -65,6 +66,7 @@ import org.opensearch.multimodal.rest.TransportEmbedAction;
 import org.opensearch.multimodal.rest.TransportModelsAction;
 import org.opensearch.multimodal.rest.TransportStatsAction;
 import org.opensearch.multimodal.rest.UnloadModelAction;
+import org.opensearch.multimodal.services.ActiveSearches;
 import org.opensearch.multimodal.services.MultimodalServices;
 import org.opensearch.multimodal.services.ServicesHolder;
 import org.opensearch.multimodal.settings.MultimodalSettings;
@@ -115,6 +117,8 @@ public class MultimodalPlugin extends Plugin
     private final Settings settings;
     /** Filled by createComponents; what the queries, rescorers, processors and handlers registered before it capture. */
     private final ServicesHolder services = new ServicesHolder();
+    /** The shard searches in progress, for the query's and the rescorer's timeout and cancellation checks. */
+    private final ActiveSearches activeSearches = new ActiveSearches();
 
     /** The node's thread pool and cluster service, for the search task filter, which the node builds before them. */
     private final SetOnce<ThreadPool> threadContext = new SetOnce<>();
@@ -150,6 +154,12 @@ public class MultimodalPlugin extends Plugin
     @Override
     public List<Setting<?>> getSettings() {
         return MultimodalSettings.all();
+    }
+
+    /** Every index tells the plugin which shard searches are in their query or fetch phase ({@link ActiveSearches}). */
+    @Override
+    public void onIndexModule(IndexModule indexModule) {
+        indexModule.addSearchOperationListener(activeSearches);
     }
 
     /** New indices get the plugin's current defaults as index settings (see {@link NewIndexDefaults}). */
@@ -218,7 +228,7 @@ public class MultimodalPlugin extends Plugin
             threadPool.scheduler(),
             breaker
         );
-        MultimodalServices node = new MultimodalServices(clusterService.getNodeName(), inference, images, limits);
+        MultimodalServices node = new MultimodalServices(clusterService.getNodeName(), inference, images, limits, activeSearches);
         services.set(node);
         // bound for injection into the transport actions
         return List.of(node, models, inference, limits, images);

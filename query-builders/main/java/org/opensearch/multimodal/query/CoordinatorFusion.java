@@ -32,13 +32,15 @@ final class CoordinatorFusion {
         FusionSpec fusion,
         Map<String, RetrieverSpec> retrievers,
         MultimodalServices node,
-        boolean explain
+        boolean explain,
+        SearchDeadline deadline
     ) throws IOException {
+        deadline.stopped(); // a search cancelled while its first round ran stops here
         CircuitBreaker breaker = node.limits().breaker();
         long held = gathered.docs().stream().mapToLong(GatheredPool.Doc::bytes).sum();
         breaker.addEstimateBytesAndMaybeBreak(held, "the multimodal query's pool on the coordinating node");
         try {
-            return fuse(gathered, fusion.onCoordinator(retrievers, node.stats()), retrievers, node, explain);
+            return fuse(gathered, fusion.onCoordinator(retrievers, node.stats()), retrievers, node, explain, deadline);
         } finally {
             breaker.addWithoutBreaking(-held);
         }
@@ -49,7 +51,8 @@ final class CoordinatorFusion {
         PoolFusion fusion,
         Map<String, RetrieverSpec> retrievers,
         MultimodalServices node,
-        boolean explain
+        boolean explain,
+        SearchDeadline deadline
     ) throws IOException {
         List<String> names = gathered.names();
         List<GatheredPool.Doc> pool = pool(gathered, names, retrievers);
@@ -67,7 +70,7 @@ final class CoordinatorFusion {
         GqrFusion.PrimaryCandidates primary = gathered.primary() == null
             ? null
             : gathered.primary().candidates(vectors, TokenMemory.of(node.limits()));
-        PoolFusion.Fused fused = fusion.fuseGathered(names, scores, primary);
+        PoolFusion.Fused fused = fusion.fuseGathered(names, scores, primary, deadline);
         float[] values = fused.scores();
         Integer[] order = new Integer[pool.size()];
         for (int i = 0; i < order.length; i++) {

@@ -16,12 +16,15 @@ import java.util.Objects;
  * The whole index's fused ranking, as the coordinating node hands it to the shards in the second round: each pool
  * document by {@code _index} and {@code _id}, best first, with its final score (strictly decreasing, so the shards'
  * hits merge in exactly this order), its structured scores ({@link HitScores}) and, when the search explains, its
- * arithmetic.
+ * arithmetic; {@code timedOut} when the first round or the fusion stopped at the request's timeout (the shards then
+ * answer {@code timed_out: true}).
  */
-record FusedPool(String description, List<Entry> entries, Map<String, PoolGathering.ShardFailure> failedShards) implements Writeable {
+record FusedPool(String description, List<Entry> entries, Map<String, PoolGathering.ShardFailure> failedShards, boolean timedOut)
+    implements
+        Writeable {
 
     FusedPool(String description, List<Entry> entries) {
-        this(description, entries, Map.of());
+        this(description, entries, Map.of(), false);
     }
 
     /** Why shard {@code shard} of {@code index} could not gather its pool in the first round; null when it did. */
@@ -29,8 +32,9 @@ record FusedPool(String description, List<Entry> entries, Map<String, PoolGather
         return failedShards.get(index + "][" + shard);
     }
 
-    FusedPool withFailures(Map<String, PoolGathering.ShardFailure> failures) {
-        return new FusedPool(description, entries, Map.copyOf(failures));
+    /** With the shards that failed the first round, and whether that round or the fusion timed out. */
+    FusedPool after(Map<String, PoolGathering.ShardFailure> failures, boolean timedOut) {
+        return new FusedPool(description, entries, Map.copyOf(failures), timedOut);
     }
 
     record Entry(String index, String id, float score, Map<String, Object> details, Explanation explanation) implements Writeable {
@@ -67,7 +71,8 @@ record FusedPool(String description, List<Entry> entries, Map<String, PoolGather
         this(
             in.readString(),
             in.readList(Entry::new),
-            in.readMap(StreamInput::readString, i -> new PoolGathering.ShardFailure(i.readString(), RestStatus.readFrom(i)))
+            in.readMap(StreamInput::readString, i -> new PoolGathering.ShardFailure(i.readString(), RestStatus.readFrom(i))),
+            in.readBoolean()
         );
     }
 
@@ -79,6 +84,7 @@ record FusedPool(String description, List<Entry> entries, Map<String, PoolGather
             o.writeString(failure.reason());
             RestStatus.writeTo(o, failure.status());
         });
+        out.writeBoolean(timedOut);
     }
 
     long bytes() {
@@ -90,6 +96,7 @@ record FusedPool(String description, List<Entry> entries, Map<String, PoolGather
         return other instanceof FusedPool that
             && description.equals(that.description)
             && entries.size() == that.entries.size()
+            && timedOut == that.timedOut
             && sameRanking(that);
     }
 

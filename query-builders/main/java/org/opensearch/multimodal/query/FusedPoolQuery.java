@@ -14,6 +14,7 @@ import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.Bits;
 import org.opensearch.index.mapper.IdFieldMapper;
 import org.opensearch.index.mapper.Uid;
+import org.opensearch.multimodal.services.ActiveSearches;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,11 +33,13 @@ final class FusedPoolQuery extends Query {
 
     private final FusedPool pool;
     private final String index;
+    private final ActiveSearches searches;
     private final Map<String, FusedPool.Entry> byId = new HashMap<>();
 
-    FusedPoolQuery(FusedPool pool, String index) {
+    FusedPoolQuery(FusedPool pool, String index, ActiveSearches searches) {
         this.pool = pool;
         this.index = index;
+        this.searches = searches;
         for (FusedPool.Entry entry : pool.entries()) {
             if (entry.index().equals(index)) {
                 byId.put(entry.id(), entry);
@@ -48,6 +51,13 @@ final class FusedPoolQuery extends Query {
     Map<String, Object> details(String id) {
         FusedPool.Entry entry = byId.get(id);
         return entry == null ? null : entry.details();
+    }
+
+    /** When a shard's search uses the ranking: a ranking cut short by the request's timeout makes it {@code timed_out}. */
+    void used(IndexSearcher searcher) {
+        if (pool.timedOut()) {
+            SearchDeadline.onShard(searches, searcher).markTimedOut();
+        }
     }
 
     @Override

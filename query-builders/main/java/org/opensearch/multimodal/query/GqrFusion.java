@@ -76,7 +76,7 @@ final class GqrFusion implements PoolFusion {
                 return refinable.memory();
             }
         };
-        Refined refined = refine(names(retrievers), scores, candidates, pool);
+        Refined refined = refine(names(retrievers), scores, candidates, pool, SearchDeadline.of(searcher));
         Ranked ranked = refined.ranked();
         if (searchAgain && ranked.inC().length > 0) {
             ranked = searchAgain(searcher, retrievers, refinable, refined.p(), ranked, refined.result());
@@ -86,11 +86,12 @@ final class GqrFusion implements PoolFusion {
 
     /** On the coordinating node: the whole index's pool, the primary's candidates' vectors as the shards sent them. */
     @Override
-    public Fused fuseGathered(List<String> names, float[][] scores, PrimaryCandidates candidates) throws IOException {
+    public Fused fuseGathered(List<String> names, float[][] scores, PrimaryCandidates candidates, SearchDeadline deadline)
+        throws IOException {
         if (searchAgain) {
             throw new IllegalStateException("search_again refines on each shard");
         }
-        Refined refined = refine(names, scores, candidates, IntStream.range(0, scores[0].length).toArray());
+        Refined refined = refine(names, scores, candidates, IntStream.range(0, scores[0].length).toArray(), deadline);
         return rank(names, refined.p(), refined.comp(), refined.compScores(), refined.result(), refined.refinedOn(), refined.ranked());
     }
 
@@ -110,8 +111,18 @@ final class GqrFusion implements PoolFusion {
         return candidates.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** {@code poolIds}: the pool's doc ids on a shard, its positions on the coordinating node. */
-    private Refined refine(List<String> names, float[][] scores, PrimaryCandidates primaryCandidates, int[] poolIds) throws IOException {
+    /**
+     * {@code poolIds}: the pool's doc ids on a shard, its positions on the coordinating node. Once {@code deadline}
+     * passes, the refinement stops at the step it reached.
+     */
+    private Refined refine(
+        List<String> names,
+        float[][] scores,
+        PrimaryCandidates primaryCandidates,
+        int[] poolIds,
+        SearchDeadline deadline
+    )
+        throws IOException {
         int p = indexOf(names, primary);
         int[] comp = complementary.stream().mapToInt(name -> indexOf(names, name)).toArray();
         int[] inC = candidates(names, scores);
@@ -130,7 +141,7 @@ final class GqrFusion implements PoolFusion {
             // the candidates' token matrices are held, and charged to the node's breaker, for the refinement only
             try (TokenMemory.Reservation held = primaryCandidates.memory().reservation()) {
                 RefinablePrimary function = primaryCandidates.over(inC, held);
-                result = GuidedQueryRefinement.refine(z0, function, compScores, parameters);
+                result = GuidedQueryRefinement.refine(z0, function, compScores, parameters, deadline::stopped);
             }
             stats.gqr(parameters.steps(), System.nanoTime() - start);
         }
@@ -312,6 +323,7 @@ final class GqrFusion implements PoolFusion {
         gqr.put("before", c >= 0 ? r.ranked().before()[c] : null);
         gqr.put("after", c >= 0 ? r.ranked().after()[c] : null);
         gqr.put("found_again", r.ranked().foundAgain()[i]);
+        gqr.put("steps", r.result().stepsTaken());
         out.put("gqr", gqr);
         return out;
     }
@@ -396,11 +408,14 @@ final class GqrFusion implements PoolFusion {
                 (float) losses[losses.length - 1],
                 String.format(
                     Locale.ROOT,
-                    "KL(target || primary) over the %d candidates: %s before, %s after %d steps",
+                    "KL(target || primary) over the %d candidates: %s before, %s after %d steps%s",
                     r.result().initialScores().length,
                     losses[0],
                     losses[losses.length - 1],
-                    parameters.steps()
+                    r.result().stepsTaken(),
+                    r.result().stepsTaken() < parameters.steps()
+                        ? " of " + parameters.steps() + " (stopped when the request's timeout passed)"
+                        : ""
                 )
             )
         );

@@ -10,6 +10,7 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.TermStatistics;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.BytesRef;
+import org.opensearch.multimodal.services.ActiveSearches;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.io.IOException;
@@ -32,18 +33,27 @@ final class HybridRetrievalQuery extends Query {
     private final MultimodalStats stats;
     /** The first round of a fused search: the pool and its scores are gathered for the coordinating node, not fused. */
     private final boolean gather;
+    /** Where the shard search's deadline is found, by its searcher. */
+    private final ActiveSearches searches;
     /** The pool, once a weight was asked for. */
     private PoolScoresQuery computed;
 
     HybridRetrievalQuery(List<PoolRetriever> retrievers, PoolFusion fusion, MultimodalStats stats) {
-        this(retrievers, fusion, stats, false);
+        this(retrievers, fusion, stats, false, null);
     }
 
-    HybridRetrievalQuery(List<PoolRetriever> retrievers, PoolFusion fusion, MultimodalStats stats, boolean gather) {
+    HybridRetrievalQuery(
+        List<PoolRetriever> retrievers,
+        PoolFusion fusion,
+        MultimodalStats stats,
+        boolean gather,
+        ActiveSearches searches
+    ) {
         this.retrievers = List.copyOf(retrievers);
         this.fusion = fusion;
         this.stats = stats;
         this.gather = gather;
+        this.searches = searches;
     }
 
     /**
@@ -67,7 +77,39 @@ final class HybridRetrievalQuery extends Query {
         return gather;
     }
 
+    /**
+     * The pool, or, once the search's timeout has passed, nothing: the shard answers {@code timed_out: true} with what
+     * it collected before, as OpenSearch's own query phase does (a cancelled search throws).
+     */
     private PoolScoresQuery compute(IndexSearcher searcher) throws IOException {
+        SearchDeadline deadline = SearchDeadline.onShard(searches, searcher);
+        try {
+            return compute(searcher, deadline);
+        } catch (SearchDeadline.Expired e) {
+            deadline.markTimedOut();
+            ShardPool nothing = gather
+                ? new ShardPool(
+                    retrievers.stream().map(PoolRetriever::name).toList(),
+                    new int[0],
+                    new float[retrievers.size()][0],
+                    new long[0],
+                    null,
+                    null
+                )
+                : null;
+            return new PoolScoresQuery(
+                searcher.getIndexReader().getContext().id(),
+                new int[0],
+                new float[0],
+                i -> Explanation.noMatch("the request's timeout passed"),
+                "timed out: " + fusion.describe(),
+                nothing,
+                null
+            );
+        }
+    }
+
+    private PoolScoresQuery compute(IndexSearcher searcher, SearchDeadline deadline) throws IOException {
         long start = System.nanoTime();
         // the retrievers search a plain searcher over the same reader, with the index's similarity and the shard
         // searcher's term statistics (the whole index's under dfs_query_then_fetch, and the dfs phase learns the terms
@@ -86,9 +128,11 @@ final class HybridRetrievalQuery extends Query {
         };
         inner.setSimilarity(searcher.getSimilarity());
         inner.setQueryCache(null);
+        inner.setTimeout(deadline.asLuceneTimeout()); // the retrievers' searches and scoring loops stop at it
         TreeSet<Integer> union = new TreeSet<>();
         int[][] proposals = new int[retrievers.size()][];
         for (int r = 0; r < retrievers.size(); r++) {
+            deadline.check();
             proposals[r] = retrievers.get(r).topK(inner);
             for (int doc : proposals[r]) {
                 union.add(doc);
@@ -97,6 +141,7 @@ final class HybridRetrievalQuery extends Query {
         int[] pool = union.stream().mapToInt(Integer::intValue).toArray();
         float[][] scores = new float[retrievers.size()][];
         for (int r = 0; r < retrievers.size(); r++) {
+            deadline.check(); // a search stopped by it came back with part of its top k
             scores[r] = retrievers.get(r).score(inner, pool);
         }
         if (gather) {
@@ -115,6 +160,7 @@ final class HybridRetrievalQuery extends Query {
             );
         }
         PoolFusion.Fused result = fusion.fuse(inner, pool, retrievers, scores);
+        deadline.check(); // whatever the shard has now is not collected once the query phase's timeout has passed
         stats.query(fusion.method(), System.nanoTime() - start);
         if (result.pool() != null) {
             pool = result.pool(); // GQR's second search added documents

@@ -9,6 +9,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.mapper.StoredTokenMaxSim;
+import org.opensearch.multimodal.services.ActiveSearches;
 import org.opensearch.multimodal.stats.MultimodalStats;
 import org.opensearch.search.rescore.RescoreContext;
 import org.opensearch.search.rescore.Rescorer;
@@ -41,6 +42,8 @@ final class LateInteractionRescorer implements Rescorer {
         final float queryWeight;
         final float rescoreQueryWeight;
         final MultimodalStats stats;
+        /** Where the shard search's deadline is found. */
+        final ActiveSearches searches;
 
         Context(
             int windowSize,
@@ -50,7 +53,8 @@ final class LateInteractionRescorer implements Rescorer {
             LateInteractionScoreMode scoreMode,
             float queryWeight,
             float rescoreQueryWeight,
-            MultimodalStats stats
+            MultimodalStats stats,
+            ActiveSearches searches
         ) {
             super(windowSize, INSTANCE);
             this.field = field;
@@ -61,6 +65,7 @@ final class LateInteractionRescorer implements Rescorer {
             this.queryWeight = queryWeight;
             this.rescoreQueryWeight = rescoreQueryWeight;
             this.stats = stats;
+            this.searches = searches;
         }
 
         float combine(float firstPass, boolean present, double maxSim) {
@@ -72,35 +77,34 @@ final class LateInteractionRescorer implements Rescorer {
         }
     }
 
+    /**
+     * Rescores the window; once the search's timeout passes (checked every {@link PoolRetriever#DEADLINE_BLOCK} hits),
+     * the first pass's hits and scores stand and the shard answers {@code timed_out: true}; a cancelled search throws.
+     */
     @Override
     public TopDocs rescore(TopDocs topDocs, IndexSearcher searcher, RescoreContext rescoreContext) throws IOException {
         if (topDocs == null || topDocs.scoreDocs.length == 0) {
             return topDocs;
         }
         Context context = (Context) rescoreContext;
+        SearchDeadline deadline = SearchDeadline.onShard(context.searches, searcher);
         long start = System.nanoTime();
         int window = Math.min(context.getWindowSize(), topDocs.scoreDocs.length);
         ScoreDoc[] all = topDocs.scoreDocs;
         ScoreDoc[] firstPass = Arrays.copyOf(all, window);
         // by doc id, so each segment's doc values are read forward once
         Arrays.sort(firstPass, (a, b) -> Integer.compare(a.doc, b.doc));
+        float[] rescoredScores = new float[window];
+        try {
+            scoreWindow(firstPass, searcher, context, deadline, rescoredScores);
+        } catch (SearchDeadline.Expired e) {
+            deadline.markTimedOut();
+            return topDocs;
+        }
         Set<Integer> rescored = new HashSet<>();
-        StoredTokenMaxSim maxSim = context.maxSim();
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-        LeafReaderContext leaf = null;
-        BinaryDocValues values = null;
-        for (ScoreDoc hit : firstPass) {
-            rescored.add(hit.doc);
-            if (leaf == null || hit.doc >= leaf.docBase + leaf.reader().maxDoc()) {
-                leaf = leaves.get(ReaderUtil.subIndex(hit.doc, leaves));
-                values = leaf.reader().getBinaryDocValues(context.field);
-            }
-            boolean present = values != null && values.advanceExact(hit.doc - leaf.docBase);
-            float score = 0f;
-            if (present) {
-                score = maxSim.score(values.binaryValue());
-            }
-            hit.score = context.combine(hit.score, present, score);
+        for (int i = 0; i < window; i++) {
+            rescored.add(firstPass[i].doc);
+            firstPass[i].score = rescoredScores[i];
         }
         context.setRescoredDocs(rescored);
         for (int i = window; i < all.length; i++) {
@@ -109,6 +113,28 @@ final class LateInteractionRescorer implements Rescorer {
         Arrays.sort(all, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
         context.stats.rescore(window, System.nanoTime() - start);
         return topDocs;
+    }
+
+    /** The window's combined scores, into {@code out} (the hits themselves keep theirs until all are computed). */
+    private static void scoreWindow(ScoreDoc[] firstPass, IndexSearcher searcher, Context context, SearchDeadline deadline, float[] out)
+        throws IOException {
+        StoredTokenMaxSim maxSim = context.maxSim();
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = null;
+        BinaryDocValues values = null;
+        for (int i = 0; i < firstPass.length; i++) {
+            if (i % PoolRetriever.DEADLINE_BLOCK == 0) {
+                deadline.check();
+            }
+            ScoreDoc hit = firstPass[i];
+            if (leaf == null || hit.doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leaf = leaves.get(ReaderUtil.subIndex(hit.doc, leaves));
+                values = leaf.reader().getBinaryDocValues(context.field);
+            }
+            boolean present = values != null && values.advanceExact(hit.doc - leaf.docBase);
+            float score = present ? maxSim.score(values.binaryValue()) : 0f;
+            out[i] = context.combine(hit.score, present, score);
+        }
     }
 
     @Override

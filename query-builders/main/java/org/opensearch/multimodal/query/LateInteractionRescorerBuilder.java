@@ -319,7 +319,8 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
             scoreMode,
             queryWeight,
             rescoreQueryWeight,
-            services.get().stats()
+            services.get().stats(),
+            services.get().searches()
         );
     }
 

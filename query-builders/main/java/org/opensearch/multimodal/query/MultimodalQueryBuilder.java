@@ -559,13 +559,18 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         MultimodalServices node = services.get();
         context.registerAsyncAction((client, listener) -> {
             long start = System.nanoTime();
+            SearchDeadline deadline = SearchDeadline
+                .onCoordinator(SearchTaskFilter.searchTask(client.threadPool().getThreadContext()), outer);
             PoolGathering
                 .run(client, outer, gatheringQuery, ActionListener.map(ActionListenerAdapters.setting(ranking, listener), round -> {
                     FusedPool pool = round.pool() == null
                         ? new FusedPool(fusionSpec.method(), List.of())
-                        : CoordinatorFusion.fuse(round.pool(), fusionSpec, retrievers, node, explain);
+                        : CoordinatorFusion.fuse(round.pool(), fusionSpec, retrievers, node, explain, deadline);
                     node.stats().coordinated(fusionSpec.method(), round.shards(), System.nanoTime() - start);
-                    return pool.withFailures(round.failures());
+                    if (deadline.expired()) {
+                        deadline.markTimedOut();
+                    }
+                    return pool.after(round.failures(), round.timedOut() || deadline.expired());
                 }));
         });
         return copy(filter, retrievers, vectors, likeVectors, Awaiting.fusion(ranking));
@@ -694,7 +699,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                     failure.status()
                 );
             }
-            return new FusedPoolQuery(fused, context.index().getName());
+            return new FusedPoolQuery(fused, context.index().getName(), services.get().searches());
         }
         MultimodalServices node = services.get();
         Query filterQuery = filter == null ? null : filter.toQuery(context);
@@ -720,7 +725,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             return pool.get(0).standalone();
         }
         FusionSpec fusionSpec = effectiveFusion();
-        return new HybridRetrievalQuery(pool, fusionSpec.onShard(retrievers, pool, node.stats()), node.stats(), gathering);
+        return new HybridRetrievalQuery(pool, fusionSpec.onShard(retrievers, pool, node.stats()), node.stats(), gathering, node.searches());
     }
 
     @Override

@@ -23,9 +23,11 @@ interface PoolFusion {
 
     /**
      * The whole index's pool on the coordinating node: {@code scores[retriever][i]} as the shards computed them;
-     * {@code primary} the GQR primary's candidates as the shards sent them (null for the other fusions).
+     * {@code primary} the GQR primary's candidates as the shards sent them (null for the other fusions); long work stops
+     * at {@code deadline}.
      */
-    Fused fuseGathered(List<String> names, float[][] scores, GqrFusion.PrimaryCandidates primary) throws IOException;
+    Fused fuseGathered(List<String> names, float[][] scores, GqrFusion.PrimaryCandidates primary, SearchDeadline deadline)
+        throws IOException;
 
     String describe();
 

@@ -6,7 +6,6 @@ import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.ShardSearchFailure;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.core.tasks.TaskId;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
 
@@ -26,8 +25,8 @@ final class PoolGathering {
     private PoolGathering() {
     }
 
-    /** The gathered pool, and the shards that failed to gather theirs (by "index][shard"), with why. */
-    record Round(GatheredPool pool, int shards, Map<String, ShardFailure> failures) {
+    /** The gathered pool, the shards that failed to gather theirs (by "index][shard") with why, and whether any timed out. */
+    record Round(GatheredPool pool, int shards, Map<String, ShardFailure> failures, boolean timedOut) {
     }
 
     record ShardFailure(String reason, RestStatus status) {
@@ -57,9 +56,9 @@ final class PoolGathering {
             }
         }
         inner.source(source);
-        TaskId parent = SearchTaskFilter.searchTask(client.threadPool().getThreadContext());
+        SearchTaskFilter.CoordinatingSearch parent = SearchTaskFilter.searchTask(client.threadPool().getThreadContext());
         if (parent != null) {
-            inner.setParentTask(parent);
+            inner.setParentTask(parent.id());
         }
         client.search(inner, ActionListener.map(listener, PoolGathering::round));
     }
@@ -78,6 +77,6 @@ final class PoolGathering {
         if (pool == null && response.getSuccessfulShards() > 0) {
             throw new OpenSearchStatusException("the multimodal query's first round returned no pool", RestStatus.INTERNAL_SERVER_ERROR);
         }
-        return new Round(pool, response.getTotalShards(), failures);
+        return new Round(pool, response.getTotalShards(), failures, response.isTimedOut());
     }
 }

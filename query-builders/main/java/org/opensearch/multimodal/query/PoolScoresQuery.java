@@ -82,6 +82,9 @@ final class PoolScoresQuery extends Query {
         if (searcher.getIndexReader().getContext().id() != readerId) {
             throw new IllegalStateException("this hybrid pool was built for another reader");
         }
+        if (fused != null) {
+            fused.used(searcher);
+        }
         return new Weight(this) {
 
             @Override

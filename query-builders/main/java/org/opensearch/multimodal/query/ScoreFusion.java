@@ -28,11 +28,12 @@ final class ScoreFusion implements PoolFusion {
 
     @Override
     public Fused fuse(IndexSearcher searcher, int[] pool, List<PoolRetriever> retrievers, float[][] scores) {
-        return fuseGathered(retrievers.stream().map(PoolRetriever::name).toList(), scores, null);
+        return fuseGathered(retrievers.stream().map(PoolRetriever::name).toList(), scores, null, SearchDeadline.NONE);
     }
 
+    /** One pass over the pool: nothing long enough to stop. */
     @Override
-    public Fused fuseGathered(List<String> names, float[][] scores, GqrFusion.PrimaryCandidates primary) {
+    public Fused fuseGathered(List<String> names, float[][] scores, GqrFusion.PrimaryCandidates primary, SearchDeadline deadline) {
         float[] w = new float[names.size()];
         for (int r = 0; r < w.length; r++) {
             w[r] = weights.getOrDefault(names.get(r), 1f);

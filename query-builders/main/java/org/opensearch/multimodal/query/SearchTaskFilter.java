@@ -21,8 +21,12 @@ import java.util.function.Supplier;
  */
 public final class SearchTaskFilter implements ActionFilter {
 
-    /** The transient that carries the coordinating search's {@link TaskId}. */
+    /** The transient that carries the coordinating search's task. */
     static final String SEARCH_TASK = "_multimodal_search_task";
+
+    /** The search being coordinated: its id (the first round's parent) and its task (cancelled or not, its start). */
+    record CoordinatingSearch(TaskId id, Task task) {
+    }
 
     private final Supplier<ThreadContext> threadContext;
     private final Supplier<String> localNodeId;
@@ -53,13 +57,13 @@ public final class SearchTaskFilter implements ActionFilter {
             return;
         }
         try (ThreadContext.StoredContext restore = context.newStoredContext(true, List.of(SEARCH_TASK))) {
-            context.putTransient(SEARCH_TASK, new TaskId(localNodeId.get(), task.getId()));
+            context.putTransient(SEARCH_TASK, new CoordinatingSearch(new TaskId(localNodeId.get(), task.getId()), task));
             chain.proceed(task, action, request, listener);
         }
     }
 
-    /** The coordinating search's task in {@code context}, or null. */
-    static TaskId searchTask(ThreadContext context) {
+    /** The search being coordinated in {@code context}, or null. */
+    static CoordinatingSearch searchTask(ThreadContext context) {
         return context.getTransient(SEARCH_TASK);
     }
 }

@@ -18,12 +18,14 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
+import org.apache.lucene.util.BytesRef;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.common.breaker.NoopCircuitBreaker;
 import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.tasks.TaskCancelledException;
 import org.opensearch.multimodal.inference.TestBreakers;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.GuidedQueryRefinement;
@@ -31,6 +33,7 @@ import org.opensearch.multimodal.math.MaxSim;
 import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.stats.MultimodalStats;
+import org.opensearch.tasks.CancellableTask;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;
@@ -314,7 +317,8 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             LateInteractionScoreMode.REPLACE,
             1f,
             1f,
-            new MultimodalStats()
+            new MultimodalStats(),
+            null
         );
         TopDocs rescored = LateInteractionRescorer.INSTANCE.rescore(firstPass, searcher, replace);
         ScoreDoc[] hits = rescored.scoreDocs;
@@ -345,7 +349,8 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             LateInteractionScoreMode.TOTAL,
             0.5f,
             2f,
-            new MultimodalStats()
+            new MultimodalStats(),
+            null
         );
         for (ScoreDoc hit : LateInteractionRescorer.INSTANCE.rescore(firstPass, searcher, total).scoreDocs) {
             float expected = TOKENS[hit.doc] == null ? 0.5f : 0.5f + 2f * MaxSim.score(QUERY_TOKENS, 2, TOKENS[hit.doc]);
@@ -360,5 +365,55 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             }
         }
         return -1;
+    }
+
+    private float[][] poolScores(List<PoolRetriever> retrievers, int[] pool) throws IOException {
+        float[][] scores = new float[retrievers.size()][];
+        for (int r = 0; r < scores.length; r++) {
+            scores[r] = retrievers.get(r).score(searcher, pool);
+        }
+        return scores;
+    }
+
+    public void testARefinementStopsAtTheStepItReachedWhenTheTimeoutPasses() throws IOException {
+        PoolRetriever.MultiVector tokens = tokens();
+        List<PoolRetriever> retrievers = List.of(tokens, lexical(5));
+        int[] pool = {0, 1, 2, 3, 4};
+        float[][] scores = poolScores(retrievers, pool);
+        BytesRef[] vectors;
+        try (TokenMemory.Reservation held = tokens.memory().reservation()) {
+            vectors = tokens.vectors(searcher, pool, held);
+        }
+        // as on the coordinating node: the candidates' vectors as the shards sent them
+        GqrFusion.PrimaryCandidates candidates = tokens.shape().candidates(vectors, tokens.memory());
+        List<String> names = List.of("tokens", "bm25");
+        PoolFusion.Fused full = tokensPrimaryGqr(50).fuseGathered(names, scores, candidates, SearchDeadline.NONE);
+        PoolFusion.Fused stopped = tokensPrimaryGqr(50).fuseGathered(names, scores, candidates, SearchDeadlineTests.expired(() -> {
+        }));
+        assertEquals(50, ((Map<?, ?>) full.details().apply(0).get("gqr")).get("steps"));
+        assertEquals(0, ((Map<?, ?>) stopped.details().apply(0).get("gqr")).get("steps"));
+        String explained = stopped.explain().apply(0).toString();
+        assertTrue(explained, explained.contains("after 0 steps of 50 (stopped when the request's timeout passed)"));
+        // on a shard, where the candidates' vectors are read under the deadline, the pool is not finished at all
+        IndexSearcher timed = new IndexSearcher(reader);
+        timed.setTimeout(SearchDeadlineTests.expired(() -> {
+        }));
+        expectThrows(SearchDeadline.Expired.class, () -> tokensPrimaryGqr(50).fuse(timed, pool, retrievers, scores));
+    }
+
+    public void testPoolScoringStopsWhenTheTaskIsCancelledOrTheTimeoutPasses() throws IOException {
+        int[] pool = {0, 1, 2, 3, 4};
+        CancellableTask task = SearchDeadlineTests.task();
+        IndexSearcher cancellable = new IndexSearcher(reader);
+        cancellable.setTimeout(SearchDeadline.of(task, System.nanoTime(), null, () -> {
+        }).asLuceneTimeout());
+        assertEquals(5, tokens().score(cancellable, pool).length);
+        task.cancel("by test");
+        expectThrows(TaskCancelledException.class, () -> tokens().score(cancellable, pool));
+        expectThrows(TaskCancelledException.class, () -> dense(5).topK(cancellable));
+        IndexSearcher timed = new IndexSearcher(reader);
+        timed.setTimeout(SearchDeadlineTests.expired(() -> {
+        }));
+        expectThrows(SearchDeadline.Expired.class, () -> lexical(5).score(timed, pool));
     }
 }

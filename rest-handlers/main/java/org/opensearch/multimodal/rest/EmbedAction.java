@@ -6,9 +6,13 @@ import org.opensearch.action.ActionType;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.tasks.TaskId;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.tasks.CancellableTask;
+import org.opensearch.tasks.Task;
 
 import java.io.IOException;
+import java.util.Map;
 
 /** Embeds texts or images on the node that receives the call: {@code cluster:admin/opensearch/multimodal/embed}. */
 public final class EmbedAction extends ActionType<EmbedAction.Response> {
@@ -47,6 +51,24 @@ public final class EmbedAction extends ActionType<EmbedAction.Response> {
         @Override
         public ActionRequestValidationException validate() {
             return null;
+        }
+
+        /** Cancellable: {@code _tasks/_cancel}, or the client closing its connection, stops it between batches. */
+        @Override
+        public Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
+            return new CancellableTask(id, type, action, getDescription(), parentTaskId, headers) {
+
+                @Override
+                public boolean shouldCancelChildrenOnCancellation() {
+                    return false;
+                }
+            };
+        }
+
+        @Override
+        public String getDescription() {
+            int items = embed.images() == null ? embed.texts().size() : embed.images().size();
+            return "model[" + embed.model() + "], " + items + (embed.images() == null ? " texts" : " images");
         }
     }
 

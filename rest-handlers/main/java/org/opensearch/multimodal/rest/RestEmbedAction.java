@@ -9,6 +9,7 @@ import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.RestResponse;
 import org.opensearch.rest.action.RestBuilderListener;
+import org.opensearch.rest.action.RestCancellableNodeClient;
 import org.opensearch.transport.client.node.NodeClient;
 
 import java.io.IOException;
@@ -44,7 +45,9 @@ public final class RestEmbedAction extends BaseRestHandler {
         try (XContentParser parser = request.contentParser()) {
             embed = EmbedRequest.parse(parser.map(), limits.get().embedMaxTexts());
         }
-        return channel -> client.execute(EmbedAction.INSTANCE, new EmbedAction.Request(embed), new RestBuilderListener<>(channel) {
+        // the call's task is cancelled when the client closes its connection
+        RestCancellableNodeClient cancellable = new RestCancellableNodeClient(client, request.getHttpChannel());
+        return channel -> cancellable.execute(EmbedAction.INSTANCE, new EmbedAction.Request(embed), new RestBuilderListener<>(channel) {
 
             @Override
             public RestResponse buildResponse(EmbedAction.Response response, XContentBuilder builder) throws Exception {

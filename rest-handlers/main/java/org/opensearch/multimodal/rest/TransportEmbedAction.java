@@ -9,18 +9,24 @@ import org.opensearch.common.inject.Inject;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.tasks.TaskCancelledException;
 import org.opensearch.multimodal.image.ImageInputs;
+import org.opensearch.multimodal.inference.BatchWindow;
 import org.opensearch.multimodal.inference.ImageEmbedder;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.settings.RequestLimits;
+import org.opensearch.tasks.CancellableTask;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.TransportService;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Embeds an {@code _embed} request's texts (one forward pass per batch) or images (loaded under the node's image
@@ -60,6 +66,14 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
         return items <= MAX_SEARCH_SIDE_ITEMS ? Workload.SEARCH : Workload.INDEX;
     }
 
+    /**
+     * Texts are encoded at most this many at a time, and at most {@link #TEXT_BATCH_CHARS} characters (about two model
+     * windows, well under a second of CPU) unless one text alone is longer: a cancelled call stops between batches (a
+     * text's vectors do not depend on the batch it is encoded in).
+     */
+    static final int TEXT_BATCH_SIZE = 16;
+    static final int TEXT_BATCH_CHARS = 4_096;
+
     @Override
     protected void doExecute(Task task, EmbedAction.Request request, ActionListener<EmbedAction.Response> listener) {
         EmbedRequest embed = request.embed();
@@ -71,28 +85,34 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
             listener.onFailure(e);
             return;
         }
+        Supplier<Exception> stop = () -> task instanceof CancellableTask cancellable && cancellable.isCancelled()
+            ? new TaskCancelledException("cancelled task with reason: " + cancellable.getReasonCancelled())
+            : null;
         if (embed.images() == null) {
-            inference.encodeText(
+            embedTexts(
                 workload,
-                embed.model(),
-                embed.texts(),
-                embed.purpose(),
-                embed.tokenVectors(),
-                ActionListener.wrap(
-                    embeddings -> respond(
-                        listener,
-                        budget,
-                        new EmbedAction.Response(embed.model(), false, embeddings.vectors(), embeddings.tokenVectors())
-                    ),
-                    listener::onFailure
-                )
+                embed,
+                stop,
+                ActionListener.wrap(embeddings -> respond(listener, budget, embeddings), listener::onFailure)
             );
             return;
         }
         List<String> values = embed.images();
         ImageEmbedder.Outcome[] outcomes = new ImageEmbedder.Outcome[values.size()];
-        embedder
-            .embed(workload, embed.model(), values, IMAGE_BATCH_SIZE, embed.tokenVectors(), (i, outcome) -> outcomes[i] = outcome, () -> {
+        embedder.embed(
+            workload,
+            embed.model(),
+            values,
+            IMAGE_BATCH_SIZE,
+            embed.tokenVectors(),
+            stop,
+            (i, outcome) -> outcomes[i] = outcome,
+            () -> {
+                Exception stopped = stop.get();
+                if (stopped != null) {
+                    listener.onFailure(stopped);
+                    return;
+                }
                 float[][] vectors = new float[outcomes.length][];
                 float[][][] patches = embed.tokenVectors() ? new float[outcomes.length][][] : null;
                 for (int i = 0; i < outcomes.length; i++) {
@@ -106,7 +126,72 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
                     }
                 }
                 respond(listener, budget, new EmbedAction.Response(embed.model(), true, vectors, patches));
-            });
+            }
+        );
+    }
+
+    /** The texts in batches of {@link #TEXT_BATCH_SIZE}; once {@code stop} gives a reason, no further batch starts. */
+    private void embedTexts(
+        Workload workload,
+        EmbedRequest embed,
+        Supplier<Exception> stop,
+        ActionListener<EmbedAction.Response> listener
+    ) {
+        List<String> texts = embed.texts();
+        float[][] vectors = new float[texts.size()][];
+        float[][][] tokens = embed.tokenVectors() ? new float[texts.size()][][] : null;
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        BatchWindow.run(textBatches(texts), (batch, batchDone) -> {
+            Exception stopped = failure.get() == null ? stop.get() : null;
+            if (stopped != null) {
+                failure.compareAndSet(null, stopped);
+            }
+            if (failure.get() != null) {
+                batchDone.run();
+                return;
+            }
+            List<String> batchTexts = batch.stream().map(texts::get).toList();
+            inference.encodeText(workload, embed.model(), batchTexts, embed.purpose(), embed.tokenVectors(), ActionListener.wrap(done -> {
+                for (int j = 0; j < batch.size(); j++) {
+                    vectors[batch.get(j)] = done.vectors()[j];
+                    if (tokens != null) {
+                        tokens[batch.get(j)] = done.tokenVectors()[j];
+                    }
+                }
+                batchDone.run();
+            }, e -> {
+                failure.compareAndSet(null, e);
+                batchDone.run();
+            }));
+        }, () -> {
+            Exception failed = failure.get() != null ? failure.get() : stop.get();
+            if (failed != null) {
+                listener.onFailure(failed);
+            } else {
+                listener.onResponse(new EmbedAction.Response(embed.model(), false, vectors, tokens));
+            }
+        });
+    }
+
+    /** The texts' indexes in consecutive batches of at most {@link #TEXT_BATCH_SIZE} texts and {@link #TEXT_BATCH_CHARS} characters. */
+    static List<List<Integer>> textBatches(List<String> texts) {
+        List<List<Integer>> batches = new ArrayList<>();
+        List<Integer> batch = new ArrayList<>();
+        int chars = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            int length = texts.get(i).length();
+            if (batch.isEmpty() == false && (batch.size() == TEXT_BATCH_SIZE || chars + length > TEXT_BATCH_CHARS)) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                chars = 0;
+            }
+            batch.add(i);
+            chars += length;
+        }
+        if (batch.isEmpty() == false) {
+            batches.add(batch);
+        }
+        return batches;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * The one path from image values to vectors that ingest, {@code _embed} and queries share: each value (base64, data URI,
@@ -58,15 +59,36 @@ public final class ImageEmbedder {
         OutcomeConsumer outcomes,
         Runnable done
     ) {
+        embed(workload, model, values, batchSize, withPatchVectors, () -> null, outcomes, done);
+    }
+
+    /**
+     * As {@link #embed(Workload, String, List, int, boolean, OutcomeConsumer, Runnable)}, asking {@code stop} before each
+     * batch is loaded: once it gives a reason (a cancelled request), the batches not yet started fail with it unloaded.
+     */
+    public void embed(
+        Workload workload,
+        String model,
+        List<String> values,
+        int batchSize,
+        boolean withPatchVectors,
+        Supplier<Exception> stop,
+        OutcomeConsumer outcomes,
+        Runnable done
+    ) {
         List<Integer> indexes = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             indexes.add(i);
         }
-        BatchWindow.run(
-            Batches.of(indexes, batchSize),
-            (batch, batchDone) -> loadAndEncode(workload, model, values, batch, withPatchVectors, outcomes, batchDone),
-            done
-        );
+        BatchWindow.run(Batches.of(indexes, batchSize), (batch, batchDone) -> {
+            Exception stopped = stop.get();
+            if (stopped != null) {
+                batch.forEach(i -> outcomes.accept(i, Outcome.failed(stopped)));
+                batchDone.run();
+                return;
+            }
+            loadAndEncode(workload, model, values, batch, withPatchVectors, outcomes, batchDone);
+        }, done);
     }
 
     private void loadAndEncode(

@@ -1,5 +1,8 @@
 package org.opensearch.multimodal.math;
 
+import java.util.Arrays;
+import java.util.function.BooleanSupplier;
+
 /**
  * Guided Query Refinement (Uzan et al., ICLR 2026; docs/DESIGN.md §5): a few Adam steps move the primary retriever's query
  * parameters z toward what the complementary retrievers believe about the pool, then the pool is ranked by the
@@ -27,27 +30,50 @@ public final class GuidedQueryRefinement {
         }
     }
 
-    /** The refined parameters, the primary's scores before and after, and the loss before each step and at the end. */
+    /**
+     * The refined parameters, the primary's scores before and after, and the loss before each step taken and at the
+     * end (fewer steps than asked for when the refinement was stopped).
+     */
     public record Result(float[] z, float[] initialScores, float[] scores, double[] losses) {
+
+        public int stepsTaken() {
+            return losses.length - 1;
+        }
     }
 
     private GuidedQueryRefinement() {
     }
 
     public static Result refine(float[] z0, RefinablePrimary primary, float[][] complementaryScores, Parameters parameters) {
+        return refine(z0, primary, complementaryScores, parameters, () -> false);
+    }
+
+    /**
+     * As {@link #refine(float[], RefinablePrimary, float[][], Parameters)}, asking {@code stop} before each step: once it
+     * answers true, the parameters reached so far are the result (a request's timeout); what it throws ends the
+     * refinement (a cancelled request).
+     */
+    public static Result refine(
+        float[] z0,
+        RefinablePrimary primary,
+        float[][] complementaryScores,
+        Parameters parameters,
+        BooleanSupplier stop
+    ) {
         float[] z = z0.clone();
         float[] initial = primary.scores(z);
         Objective objective = Objective.of(primary, initial, complementaryScores, parameters);
         double[] losses = new double[parameters.steps() + 1];
         float[] gradient = new float[z.length];
         Adam adam = new Adam(z.length, parameters.learningRate());
-        for (int step = 0; step < parameters.steps(); step++) {
+        int step = 0;
+        for (; step < parameters.steps() && stop.getAsBoolean() == false; step++) {
             losses[step] = objective.lossAndGradient(z, gradient);
             adam.step(z, gradient);
         }
         float[] scores = primary.scores(z);
-        losses[parameters.steps()] = objective.lossAndGradient(z, null);
-        return new Result(z, initial, scores, losses);
+        losses[step] = objective.lossAndGradient(z, null);
+        return new Result(z, initial, scores, Arrays.copyOf(losses, step + 1));
     }
 
     /** The KL objective of one refinement: target and normalization constants fixed from the starting scores. */

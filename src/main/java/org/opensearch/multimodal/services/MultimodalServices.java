@@ -8,10 +8,16 @@ import org.opensearch.multimodal.stats.MultimodalStats;
 
 /**
  * A node's services, as the plugin's {@code createComponents} builds them: what the query, the rescorer, the processors
- * and the REST handlers use. There is one per node (an in-JVM test cluster has several), so they are handed over, never
+ * and the REST handlers use; {@code searches}: the shard searches in progress, by searcher. There is one per node (an in-JVM test cluster has several), so they are handed over, never
  * looked up in a static field.
  */
-public record MultimodalServices(String nodeName, InferenceService inference, ImageInputs images, RequestLimits limits) {
+public record MultimodalServices(
+    String nodeName,
+    InferenceService inference,
+    ImageInputs images,
+    RequestLimits limits,
+    ActiveSearches searches
+) {
 
     public ModelRegistry registry() {
         return inference.registry();

@@ -165,6 +165,42 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
         assertArrayEquals(z, result.z(), 0f);
     }
 
+    public void testAStoppedRefinementIsTheRefinementOfTheStepsItTook() {
+        float[][] docs = {{1f, 0f, 0f}, {0f, 1f, 0f}, {0f, 0f, 1f}, {0.6f, 0.8f, 0f}};
+        float[] z = {0.9f, 0.1f, 0.2f};
+        float[][] bm25 = {{1f, 12f, 3f, 25f}};
+        int[] asked = {0};
+        GuidedQueryRefinement.Result stopped = GuidedQueryRefinement.refine(
+            z,
+            RefinablePrimary.singleVector(docs),
+            bm25,
+            parameters(25, 1e-2f, ScoreNormalization.MIN_MAX),
+            () -> asked[0]++ >= 7
+        );
+        GuidedQueryRefinement.Result seven = GuidedQueryRefinement.refine(
+            z,
+            RefinablePrimary.singleVector(docs),
+            bm25,
+            parameters(7, 1e-2f, ScoreNormalization.MIN_MAX)
+        );
+        assertEquals(7, stopped.stepsTaken());
+        assertEquals(8, stopped.losses().length);
+        assertArrayEquals(seven.z(), stopped.z(), 0f);
+        assertArrayEquals(seven.scores(), stopped.scores(), 0f);
+        assertArrayEquals(seven.losses(), stopped.losses(), 0.0);
+        RuntimeException cancelled = new RuntimeException("cancelled");
+        assertSame(
+            cancelled,
+            expectThrows(
+                RuntimeException.class,
+                () -> GuidedQueryRefinement
+                    .refine(z, RefinablePrimary.singleVector(docs), bm25, parameters(25, 1e-2f, ScoreNormalization.MIN_MAX), () -> {
+                        throw cancelled;
+                    })
+            )
+        );
+    }
+
     public void testAdamMatchesTwoStepsByHand() {
         float[] parameter = {1f};
         Adam adam = new Adam(1, 0.1f);

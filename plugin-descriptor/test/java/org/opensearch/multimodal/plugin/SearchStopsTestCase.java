@@ -1,0 +1,295 @@
+package org.opensearch.multimodal.plugin;
+
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.action.admin.cluster.node.stats.NodeStats;
+import org.opensearch.action.admin.cluster.node.stats.NodesStatsRequest;
+import org.opensearch.action.admin.cluster.node.tasks.list.ListTasksResponse;
+import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.search.SearchAction;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.search.SearchType;
+import org.opensearch.common.action.ActionFuture;
+import org.opensearch.common.document.DocumentField;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.indices.breaker.CircuitBreakerStats;
+import org.opensearch.core.tasks.TaskCancelledException;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
+import org.opensearch.multimodal.rest.EmbedAction;
+import org.opensearch.multimodal.rest.EmbedRequest;
+import org.opensearch.multimodal.settings.MultimodalSettings;
+import org.opensearch.search.SearchHit;
+import org.opensearch.threadpool.ThreadPoolStats;
+
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Long requests stop when asked (docs/search.md, "Timeouts and cancellation"): a deliberately slow GQR request (a
+ * multi-vector primary refined for 1,000 steps over a thousand candidates, each with 16 token vectors) answers soon
+ * after its {@code timeout}, flagged {@code timed_out}, and ends within a few hundred milliseconds of a
+ * {@code _tasks/_cancel} or of search backpressure cancelling it, on the coordinating node (where GQR refines) and on
+ * the shards ({@code search_again} refines there); a large {@code _embed} call is cancellable too. After each, the
+ * node's breakers and search pools are idle. Subclasses run it on one node and on three.
+ */
+public abstract class SearchStopsTestCase extends BgeClusterTestCase {
+
+    private static final String INDEX = "slow";
+    private static final String MODEL = "bge-small-en-v1.5";
+    private static final int DOCS = 1_000;
+    private static final int TOKENS_PER_DOC = 16;
+    private static final int DIMS = 384;
+    /** What a cancelled request may take to end: a few hundred milliseconds, with room for a busy CI machine. */
+    private static final long CANCEL_WITHIN_MILLIS = 1_500;
+
+    /** How many shards the index has. */
+    protected abstract int shards();
+
+    private static boolean indexed;
+
+    private void indexSlowCorpus() {
+        if (indexed && indexExists(INDEX)) {
+            return;
+        }
+        String mapping = """
+            {"properties": {"body": {"type": "text"},
+              "tokens": {"type": "multi_vector", "dims": 384, "encoding": "int8", "index": true}}}""";
+        assertAcked(
+            prepareCreate(INDEX).setSettings(Map.of("index.number_of_shards", shards(), "index.number_of_replicas", 0)).setMapping(mapping)
+        );
+        Random random = new Random(42);
+        for (int start = 0; start < DOCS; start += 100) {
+            BulkRequestBuilder bulk = client().prepareBulk();
+            for (int doc = start; doc < start + 100; doc++) {
+                StringBuilder json = new StringBuilder("{\"body\": \"document ").append(doc).append("\", \"tokens\": [");
+                for (int t = 0; t < TOKENS_PER_DOC; t++) {
+                    json.append(t == 0 ? "[" : ", [");
+                    for (int d = 0; d < DIMS; d++) {
+                        json.append(d == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", random.nextFloat() * 2 - 1));
+                    }
+                    json.append(']');
+                }
+                json.append("]}");
+                bulk.add(client().prepareIndex(INDEX).setId(Integer.toString(doc)).setSource(json.toString(), XContentType.JSON));
+            }
+            BulkResponse response = bulk.get();
+            assertFalse(response.buildFailureMessage(), response.hasFailures());
+        }
+        refresh(INDEX);
+        indexed = true;
+    }
+
+    /** GQR with a multi-vector primary over every document, 1,000 steps: tens of seconds if nothing stops it. */
+    private static String slowQuery(boolean searchAgain) {
+        return String.format(
+            Locale.ROOT,
+            """
+                {"multimodal": {"query_text": "how do plants turn light into energy",
+                  "retrievers": {"all": {"lexical": {"query": {"match_all": {}}, "k": %d}},
+                                 "tokens": {"multi_vector": {"field": "tokens", "model": "%s", "k": %d}}},
+                  "fusion": {"gqr": {"primary": "tokens", "pool_k": %d, "steps": 1000, "search_again": %s}}}}""",
+            DOCS,
+            MODEL,
+            DOCS,
+            DOCS,
+            searchAgain
+        );
+    }
+
+    private ActionFuture<SearchResponse> sendSlow(boolean searchAgain, TimeValue timeout) {
+        var search = client().prepareSearch(INDEX)
+            .setSearchType(SearchType.QUERY_THEN_FETCH)
+            .setQuery(QueryBuilders.wrapperQuery(slowQuery(searchAgain)))
+            .setSize(10);
+        if (timeout != null) {
+            search.setTimeout(timeout);
+        }
+        return search.execute();
+    }
+
+    public void testTimeoutOnTheCoordinatingNodeAnswersWithAPartialRefinement() throws Exception {
+        indexSlowCorpus();
+        long start = System.nanoTime();
+        SearchResponse response = sendSlow(false, TimeValue.timeValueMillis(500)).get(60, TimeUnit.SECONDS);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        logger.info("GQR refined on the coordinating node, timeout 500ms: answered in {} ms", millis);
+        assertTrue("answered in " + millis + " ms", millis < 5_000);
+        assertTrue("a search cut short by its timeout says so", response.isTimedOut());
+        assertEquals(0, response.getFailedShards());
+        // what it has: the ranking of a refinement stopped part-way
+        assertEquals(10, response.getHits().getHits().length);
+        Map<?, ?> gqr = (Map<?, ?>) scores(response.getHits().getAt(0)).get("gqr");
+        int steps = ((Number) gqr.get("steps")).intValue();
+        assertTrue("refined for " + steps + " steps", steps < 1000);
+        assertIdle();
+    }
+
+    public void testTimeoutOnTheShardsAnswersFlagged() throws Exception {
+        indexSlowCorpus();
+        long start = System.nanoTime();
+        SearchResponse response = sendSlow(true, TimeValue.timeValueMillis(500)).get(60, TimeUnit.SECONDS);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        logger.info("GQR refined on each shard (search_again), timeout 500ms: answered in {} ms", millis);
+        assertTrue("answered in " + millis + " ms", millis < 5_000);
+        assertTrue(response.isTimedOut());
+        assertEquals(0, response.getFailedShards());
+        assertIdle();
+    }
+
+    public void testTimeoutDuringRescoringKeepsTheFirstPass() throws Exception {
+        indexSlowCorpus();
+        SearchResponse rescored = rescoreEverything(null);
+        assertFalse(rescored.isTimedOut());
+        assertNotEquals("rescored: the hits' MaxSim replaced match_all's 1", 1f, rescored.getHits().getAt(0).getScore(), 0f);
+        // a 1 ms timeout passes before the rescorer is done (OpenSearch's own check reads a clock that ticks every 200 ms,
+        // so collection almost always finishes; when it did not, there is nothing to rescore: try again)
+        SearchResponse cut = null;
+        for (int attempt = 0; attempt < 5 && (cut == null || cut.getHits().getHits().length == 0); attempt++) {
+            cut = rescoreEverything(TimeValue.timeValueMillis(1));
+        }
+        assertTrue(cut.isTimedOut());
+        assertEquals(10, cut.getHits().getHits().length);
+        for (SearchHit hit : cut.getHits().getHits()) {
+            assertEquals("the first pass's score stands", 1f, hit.getScore(), 0f);
+        }
+        assertIdle();
+    }
+
+    private SearchResponse rescoreEverything(TimeValue timeout) {
+        var search = client().prepareSearch(INDEX)
+            .setSearchType(SearchType.QUERY_THEN_FETCH)
+            .setQuery(QueryBuilders.matchAllQuery())
+            .addRescorer(new LateInteractionRescorerBuilder("tokens", "how do plants turn light into energy", MODEL, null, 1f, 1f), DOCS)
+            .setSize(10);
+        if (timeout != null) {
+            search.setTimeout(timeout);
+        }
+        return search.get();
+    }
+
+    public void testCancelStopsTheCoordinatingNodesRefinement() throws Exception {
+        indexSlowCorpus();
+        assertCancelledWithinMillis(sendSlow(false, null), "coordinating node");
+    }
+
+    public void testCancelStopsTheShardsRefinement() throws Exception {
+        indexSlowCorpus();
+        assertCancelledWithinMillis(sendSlow(true, null), "shards");
+    }
+
+    private void assertCancelledWithinMillis(ActionFuture<SearchResponse> running, String where) throws Exception {
+        AtomicLong ended = new AtomicLong();
+        // mid-way: the search has run for a while and is refining
+        assertBusy(() -> assertFalse(searchTasks().getTasks().isEmpty()));
+        Thread.sleep(1_500);
+        assertFalse("the slow request must still be running when it is cancelled", running.isDone());
+        long cancelled = System.nanoTime();
+        client().admin().cluster().prepareCancelTasks().setActions(SearchAction.NAME + "*").get();
+        Exception failure = expectThrows(ExecutionException.class, () -> running.get(30, TimeUnit.SECONDS));
+        ended.set(System.nanoTime());
+        long millis = TimeUnit.NANOSECONDS.toMillis(ended.get() - cancelled);
+        logger.info("GQR on the {}: ended {} ms after the cancel", where, millis);
+        assertNotNull(
+            "cancelled, not failed otherwise: " + failure,
+            ExceptionsHelper.unwrap(failure, TaskCancelledException.class) != null
+                || String.valueOf(failure.getCause()).contains("cancelled")
+        );
+        assertTrue("ended " + millis + " ms after the cancel", millis < CANCEL_WITHIN_MILLIS);
+        assertIdle();
+    }
+
+    public void testSearchBackpressureCancelsTheSlowSearch() throws Exception {
+        indexSlowCorpus();
+        Settings enforced = Settings.builder()
+            .put("search_backpressure.mode", "enforced")
+            .put("search_backpressure.node_duress.num_successive_breaches", 1)
+            .put("search_backpressure.node_duress.heap_threshold", 0.0) // every node counts as under duress
+            .put("search_backpressure.search_task.total_heap_percent_threshold", 0.0)
+            .put("search_backpressure.search_task.elapsed_time_millis_threshold", 1_000)
+            .build();
+        assertAcked(client().admin().cluster().prepareUpdateSettings().setTransientSettings(enforced));
+        try {
+            long start = System.nanoTime();
+            ActionFuture<SearchResponse> running = sendSlow(false, null);
+            Exception failure = expectThrows(ExecutionException.class, () -> running.get(30, TimeUnit.SECONDS));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            logger.info("search backpressure (elapsed time over 1s, checked every second) ended the search after {} ms", millis);
+            assertTrue(failure.toString(), String.valueOf(ExceptionsHelper.unwrapCause(failure.getCause())).contains("cancel"));
+            assertTrue("ended after " + millis + " ms", millis < 1_000 + 1_000 + CANCEL_WITHIN_MILLIS);
+        } finally {
+            Settings.Builder reset = Settings.builder();
+            enforced.keySet().forEach(reset::putNull);
+            assertAcked(client().admin().cluster().prepareUpdateSettings().setTransientSettings(reset));
+        }
+        assertIdle();
+    }
+
+    public void testLargeEmbedCallIsCancellable() throws Exception {
+        String passage = String.join(" ", java.util.Collections.nCopies(60, "photosynthesis turns light into chemical energy"));
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            texts.add(i + " " + passage);
+        }
+        EmbedRequest embed = EmbedRequest.parse(Map.of("model", MODEL, "texts", texts), 256);
+        ActionFuture<EmbedAction.Response> running = client().execute(EmbedAction.INSTANCE, new EmbedAction.Request(embed));
+        assertBusy(
+            () -> assertFalse(client().admin().cluster().prepareListTasks().setActions(EmbedAction.NAME).get().getTasks().isEmpty())
+        );
+        Thread.sleep(1_000);
+        assertFalse("256 long texts take longer than a second to embed", running.isDone());
+        long cancelled = System.nanoTime();
+        client().admin().cluster().prepareCancelTasks().setActions(EmbedAction.NAME).get();
+        Exception failure = expectThrows(ExecutionException.class, () -> running.get(60, TimeUnit.SECONDS));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelled);
+        logger.info("_embed of 256 long texts: ended {} ms after the cancel", millis);
+        assertNotNull(failure.toString(), ExceptionsHelper.unwrap(failure, TaskCancelledException.class));
+        // at most the batches in flight finish: two batches of 16 long texts
+        assertTrue("ended " + millis + " ms after the cancel", millis < 20_000);
+        assertIdle();
+    }
+
+    private ListTasksResponse searchTasks() {
+        return client().admin().cluster().prepareListTasks().setActions(SearchAction.NAME + "*").get();
+    }
+
+    private static Map<?, ?> scores(SearchHit hit) {
+        DocumentField field = hit.getFields().get("_multimodal");
+        assertNotNull("the hit carries its scores", field);
+        return (Map<?, ?>) field.getValue();
+    }
+
+    /** No search or embed task left, breakers back to nothing, search and inference pools idle, on every node. */
+    private void assertIdle() throws Exception {
+        assertBusy(() -> {
+            assertTrue(searchTasks().getTasks().toString(), searchTasks().getTasks().isEmpty());
+            for (NodeStats node : client().admin()
+                .cluster()
+                .prepareNodesStats()
+                .addMetric(NodesStatsRequest.Metric.BREAKER.metricName())
+                .addMetric(NodesStatsRequest.Metric.THREAD_POOL.metricName())
+                .get()
+                .getNodes()) {
+                for (String breaker : List.of(MultimodalSettings.BREAKER_NAME, "request")) {
+                    CircuitBreakerStats stats = node.getBreaker().getStats(breaker);
+                    assertEquals(node.getNode().getName() + " breaker " + breaker, 0L, stats.getEstimated());
+                }
+                for (ThreadPoolStats.Stats pool : node.getThreadPool()) {
+                    if (pool.getName().equals("search") || pool.getName().startsWith("multimodal")) {
+                        assertEquals(node.getNode().getName() + " pool " + pool.getName(), 0, pool.getActive());
+                    }
+                }
+            }
+        }, 10, TimeUnit.SECONDS);
+    }
+}
