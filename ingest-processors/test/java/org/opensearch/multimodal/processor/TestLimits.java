@@ -6,8 +6,10 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.breaker.NoopCircuitBreaker;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.settings.RequestLimits;
+import org.opensearch.search.SearchService;
 
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The request limits a node with {@code nodeSettings} gives processors, without a node. */
 final class TestLimits {
@@ -18,7 +20,13 @@ final class TestLimits {
     static RequestLimits of(Settings nodeSettings) {
         return new RequestLimits(
             nodeSettings,
-            new ClusterSettings(nodeSettings, MultimodalSettings.all().stream().filter(Setting::hasNodeScope).collect(Collectors.toSet())),
+            new ClusterSettings(
+                nodeSettings,
+                Stream.concat(
+                    MultimodalSettings.all().stream().filter(Setting::hasNodeScope),
+                    Stream.of(SearchService.DEFAULT_SEARCH_TIMEOUT_SETTING) // the limits follow OpenSearch's default search timeout
+                ).collect(Collectors.toSet())
+            ),
             new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME)
         );
     }

@@ -28,6 +28,7 @@ import org.opensearch.multimodal.rest.EmbedRequest;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.search.SearchModule;
+import org.opensearch.search.SearchService;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A seeded, bounded fuzz of every request body the plugin parses (issue 16, part 4): the {@code multimodal} query, the
@@ -126,7 +128,10 @@ public final class RequestBodyFuzzTests extends OpenSearchTestCase {
             Settings.EMPTY,
             new ClusterSettings(
                 Settings.EMPTY,
-                MultimodalSettings.all().stream().filter(Setting::hasNodeScope).collect(Collectors.toSet())
+                Stream.concat(
+                    MultimodalSettings.all().stream().filter(Setting::hasNodeScope),
+                    Stream.of(SearchService.DEFAULT_SEARCH_TIMEOUT_SETTING) // the limits follow OpenSearch's default search timeout
+                ).collect(Collectors.toSet())
             ),
             new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME)
         );

@@ -15,6 +15,7 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.indices.breaker.CircuitBreakerStats;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.tasks.TaskCancelledException;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
@@ -108,7 +109,12 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
     }
 
     private ActionFuture<SearchResponse> sendSlow(boolean searchAgain, TimeValue timeout) {
+        return sendSlow(searchAgain, timeout, true);
+    }
+
+    private ActionFuture<SearchResponse> sendSlow(boolean searchAgain, TimeValue timeout, boolean allowPartialResults) {
         var search = client().prepareSearch(INDEX)
+            .setAllowPartialSearchResults(allowPartialResults)
             .setSearchType(SearchType.QUERY_THEN_FETCH)
             .setQuery(QueryBuilders.wrapperQuery(slowQuery(searchAgain)))
             .setSize(10);
@@ -132,6 +138,39 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
         Map<?, ?> gqr = (Map<?, ?>) scores(response.getHits().getAt(0)).get("gqr");
         int steps = ((Number) gqr.get("steps")).intValue();
         assertTrue("refined for " + steps + " steps", steps < 1000);
+        assertIdle();
+    }
+
+    public void testWithoutPartialResultsATimedOutRefinementIsA408() throws Exception {
+        indexSlowCorpus();
+        long start = System.nanoTime();
+        ActionFuture<SearchResponse> running = sendSlow(false, TimeValue.timeValueMillis(500), false);
+        Exception failure = expectThrows(ExecutionException.class, () -> running.get(60, TimeUnit.SECONDS));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue("failed after " + millis + " ms", millis < 5_000);
+        assertEquals(failure.toString(), RestStatus.REQUEST_TIMEOUT, ExceptionsHelper.status(failure.getCause()));
+        assertTrue(failure.toString(), failure.getCause().getMessage().contains("allow_partial_search_results"));
+        assertIdle();
+    }
+
+    public void testTheClustersDefaultSearchTimeoutAppliesToo() throws Exception {
+        indexSlowCorpus();
+        Settings timeout = Settings.builder().put("search.default_search_timeout", "500ms").build();
+        assertAcked(client().admin().cluster().prepareUpdateSettings().setTransientSettings(timeout));
+        try {
+            long start = System.nanoTime();
+            SearchResponse response = sendSlow(false, null).get(60, TimeUnit.SECONDS);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue("answered in " + millis + " ms", millis < 5_000);
+            assertTrue(response.isTimedOut());
+        } finally {
+            assertAcked(
+                client().admin()
+                    .cluster()
+                    .prepareUpdateSettings()
+                    .setTransientSettings(Settings.builder().putNull("search.default_search_timeout"))
+            );
+        }
         assertIdle();
     }
 

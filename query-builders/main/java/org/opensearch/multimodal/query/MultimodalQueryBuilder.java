@@ -560,7 +560,11 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         context.registerAsyncAction((client, listener) -> {
             long start = System.nanoTime();
             SearchDeadline deadline = SearchDeadline
-                .onCoordinator(SearchTaskFilter.searchTask(client.threadPool().getThreadContext()), outer);
+                .onCoordinator(
+                    SearchTaskFilter.searchTask(client.threadPool().getThreadContext()),
+                    outer,
+                    node.limits().defaultSearchTimeout()
+                );
             PoolGathering
                 .run(client, outer, gatheringQuery, ActionListener.map(ActionListenerAdapters.setting(ranking, listener), round -> {
                     FusedPool pool = round.pool() == null

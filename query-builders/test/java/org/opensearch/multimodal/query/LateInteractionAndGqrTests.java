@@ -19,6 +19,8 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.BytesRef;
+import org.opensearch.action.search.SearchShardTask;
+import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.common.breaker.NoopCircuitBreaker;
@@ -26,15 +28,26 @@ import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.tasks.TaskCancelledException;
+import org.opensearch.core.tasks.TaskId;
 import org.opensearch.multimodal.inference.TestBreakers;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.GuidedQueryRefinement;
 import org.opensearch.multimodal.math.MaxSim;
 import org.opensearch.multimodal.math.ScoreNormalization;
+import org.opensearch.multimodal.services.ActiveSearches;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.multimodal.stats.MultimodalStats;
+import org.opensearch.search.SearchService;
+import org.opensearch.search.internal.ContextIndexSearcher;
+import org.opensearch.search.internal.SearchContext;
+import org.opensearch.search.internal.ShardSearchRequest;
+import org.opensearch.search.query.QuerySearchResult;
 import org.opensearch.tasks.CancellableTask;
 import org.opensearch.test.OpenSearchTestCase;
+
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -415,5 +428,75 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         timed.setTimeout(SearchDeadlineTests.expired(() -> {
         }));
         expectThrows(SearchDeadline.Expired.class, () -> lexical(5).score(timed, pool));
+    }
+
+    /** A shard search in its query phase over this test's reader, as {@link ActiveSearches} knows it. */
+    private SearchContext queryPhase(ActiveSearches searches, SearchShardTask task, TimeValue timeout, QuerySearchResult result) {
+        ContextIndexSearcher contextSearcher = mock(ContextIndexSearcher.class);
+        when(contextSearcher.getIndexReader()).thenReturn(reader);
+        ShardSearchRequest request = mock(ShardSearchRequest.class);
+        when(request.allowPartialSearchResults()).thenReturn(true);
+        SearchContext context = mock(SearchContext.class);
+        when(context.searcher()).thenReturn(contextSearcher);
+        when(context.getTask()).thenReturn(task);
+        when(context.timeout()).thenReturn(timeout);
+        when(context.request()).thenReturn(request);
+        when(context.queryResult()).thenReturn(result);
+        searches.onPreQueryPhase(context);
+        return context;
+    }
+
+    private LateInteractionRescorer.Context replaceContext(ActiveSearches searches) {
+        return new LateInteractionRescorer.Context(
+            10,
+            "tokens",
+            MultiVectorFormat.DEFAULT,
+            QUERY_TOKENS,
+            LateInteractionScoreMode.REPLACE,
+            1f,
+            1f,
+            new MultimodalStats(),
+            searches
+        );
+    }
+
+    public void testARescorerOutOfTimeKeepsTheFirstPassAndTheShardSaysItTimedOut() throws IOException, InterruptedException {
+        ActiveSearches searches = new ActiveSearches();
+        QuerySearchResult result = new QuerySearchResult();
+        SearchContext context = queryPhase(searches, shardTask(), TimeValue.timeValueNanos(1), result);
+        Thread.sleep(2);
+        TopDocs firstPass = searcher.search(new MatchAllDocsQuery(), 10);
+        int[] order = Arrays.stream(firstPass.scoreDocs).mapToInt(hit -> hit.doc).toArray();
+        LateInteractionRescorer.Context rescore = replaceContext(searches);
+        TopDocs rescored = LateInteractionRescorer.INSTANCE.rescore(firstPass, context.searcher(), rescore);
+        assertArrayEquals(order, Arrays.stream(rescored.scoreDocs).mapToInt(hit -> hit.doc).toArray());
+        for (ScoreDoc hit : rescored.scoreDocs) {
+            assertEquals("the first pass's score stands", 1f, hit.score, 0f);
+        }
+        assertFalse(rescore.isRescored(0));
+        assertTrue(result.searchTimedOut());
+        verify(context).setSearchTimedOut(true);
+        searches.onQueryPhase(context, 0);
+        assertEquals(0, searches.size());
+    }
+
+    public void testACancelledSearchStopsTheRescorer() throws IOException {
+        ActiveSearches searches = new ActiveSearches();
+        SearchShardTask task = shardTask();
+        SearchContext context = queryPhase(searches, task, SearchService.NO_TIMEOUT, new QuerySearchResult());
+        TopDocs firstPass = searcher.search(new MatchAllDocsQuery(), 10);
+        assertEquals(5, LateInteractionRescorer.INSTANCE.rescore(firstPass, context.searcher(), replaceContext(searches)).scoreDocs.length);
+        task.cancel("by test");
+        expectThrows(
+            TaskCancelledException.class,
+            () -> LateInteractionRescorer.INSTANCE
+                .rescore(searcher.search(new MatchAllDocsQuery(), 10), context.searcher(), replaceContext(searches))
+        );
+        searches.onFailedQueryPhase(context);
+        assertEquals(0, searches.size());
+    }
+
+    private static SearchShardTask shardTask() {
+        return new SearchShardTask(1, "transport", "indices:data/read/search[phase/query]", "", TaskId.EMPTY_TASK_ID, Map.of());
     }
 }

@@ -2,9 +2,11 @@ package org.opensearch.multimodal.settings;
 
 import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.multimodal.inference.TokenVectorBudget;
+import org.opensearch.search.SearchService;
 
 /**
  * The dynamic per-request limits, kept current as operators change them with the cluster settings API, and the node's
@@ -14,6 +16,7 @@ public final class RequestLimits {
 
     private volatile int embedMaxTexts;
     private volatile ByteSizeValue tokenVectorBytes;
+    private volatile TimeValue defaultSearchTimeout;
 
     private final CircuitBreaker breaker;
 
@@ -23,6 +26,16 @@ public final class RequestLimits {
         this.tokenVectorBytes = MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.get(settings);
         clusterSettings.addSettingsUpdateConsumer(MultimodalSettings.EMBED_MAX_TEXTS, value -> embedMaxTexts = value);
         clusterSettings.addSettingsUpdateConsumer(MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST, value -> tokenVectorBytes = value);
+        this.defaultSearchTimeout = SearchService.DEFAULT_SEARCH_TIMEOUT_SETTING.get(settings);
+        clusterSettings.addSettingsUpdateConsumer(SearchService.DEFAULT_SEARCH_TIMEOUT_SETTING, value -> defaultSearchTimeout = value);
+    }
+
+    /**
+     * The timeout of a search that gives none (OpenSearch's {@code search.default_search_timeout}; negative: none), as
+     * the shards apply it: the coordinating node's part of a fused search honours it too.
+     */
+    public TimeValue defaultSearchTimeout() {
+        return defaultSearchTimeout;
     }
 
     /** Most texts one {@code _embed} request may carry. */
