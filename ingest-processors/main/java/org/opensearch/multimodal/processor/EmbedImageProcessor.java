@@ -87,11 +87,20 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         List<String> values = inputs.stream().map(ImageFieldInput::value).toList();
         TokenVectorBudget budget = tokenVectorBudgets.get();
         embedder
-            .embed(Workload.INDEX, modelId, values, batchSize, withPatches, (i, outcome) -> write(inputs.get(i), outcome, budget), () -> {
-                // the documents, and the patch vectors they hold, are OpenSearch's from here on
-                budget.release();
-                handler.accept(documents);
-            });
+            .embed(
+                Workload.INDEX,
+                modelId,
+                values,
+                batchSize,
+                withPatches,
+                ImageEmbedder.RUNS_TO_THE_END,
+                (i, outcome) -> write(inputs.get(i), outcome, budget),
+                () -> {
+                    // the documents, and the patch vectors they hold, are OpenSearch's from here on
+                    budget.release();
+                    handler.accept(documents);
+                }
+            );
     }
 
     private void write(ImageFieldInput input, ImageEmbedder.Outcome outcome, TokenVectorBudget budget) {

@@ -129,7 +129,7 @@ public final class EmbedProductProcessor extends EmbeddingProcessor {
         }
         CompletableFuture<Void> all = new CompletableFuture<>();
         List<String> values = slots.stream().map(i -> products.get(i).image()).toList();
-        embedder.embed(Workload.INDEX, imageModel, values, batchSize, false, (j, outcome) -> {
+        embedder.embed(Workload.INDEX, imageModel, values, batchSize, false, ImageEmbedder.RUNS_TO_THE_END, (j, outcome) -> {
             if (outcome.failed()) {
                 fail(products.get(slots.get(j)), imageField, outcome.failure());
             } else {

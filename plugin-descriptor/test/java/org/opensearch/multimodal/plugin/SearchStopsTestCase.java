@@ -7,6 +7,7 @@ import org.opensearch.action.admin.cluster.node.tasks.list.ListTasksResponse;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.search.SearchAction;
+import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.SearchType;
 import org.opensearch.common.action.ActionFuture;
@@ -23,6 +24,7 @@ import org.opensearch.multimodal.rest.EmbedAction;
 import org.opensearch.multimodal.rest.EmbedRequest;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.threadpool.ThreadPoolStats;
 
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
@@ -38,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Long requests stop when asked (docs/search.md, "Timeouts and cancellation"): a deliberately slow GQR request (a
- * multi-vector primary refined for 1,000 steps over a thousand candidates, each with 16 token vectors) answers soon
+ * multi-vector primary, {@code pool_k} 3000, refined for 1,000 steps over 3,000 candidates of 8 token vectors) answers soon
  * after its {@code timeout}, flagged {@code timed_out}, and ends within a few hundred milliseconds of a
  * {@code _tasks/_cancel} or of search backpressure cancelling it, on the coordinating node (where GQR refines) and on
  * the shards ({@code search_again} refines there); a large {@code _embed} call is cancellable too. After each, the
@@ -48,8 +50,8 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
 
     private static final String INDEX = "slow";
     private static final String MODEL = "bge-small-en-v1.5";
-    private static final int DOCS = 1_000;
-    private static final int TOKENS_PER_DOC = 16;
+    private static final int DOCS = 3_000;
+    private static final int TOKENS_PER_DOC = 8;
     private static final int DIMS = 384;
     /** What a cancelled request may take to end: a few hundred milliseconds, with room for a busy CI machine. */
     private static final long CANCEL_WITHIN_MILLIS = 1_500;
@@ -112,26 +114,32 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
         return sendSlow(searchAgain, timeout, true);
     }
 
+    /** Built by hand: the test client's {@code prepareSearch} may add a random {@code timeout}, which the tests here set. */
     private ActionFuture<SearchResponse> sendSlow(boolean searchAgain, TimeValue timeout, boolean allowPartialResults) {
-        var search = client().prepareSearch(INDEX)
-            .setAllowPartialSearchResults(allowPartialResults)
-            .setSearchType(SearchType.QUERY_THEN_FETCH)
-            .setQuery(QueryBuilders.wrapperQuery(slowQuery(searchAgain)))
-            .setSize(10);
+        SearchSourceBuilder source = new SearchSourceBuilder().query(QueryBuilders.wrapperQuery(slowQuery(searchAgain))).size(10);
         if (timeout != null) {
-            search.setTimeout(timeout);
+            source.timeout(timeout);
         }
-        return search.execute();
+        SearchRequest request = new SearchRequest(INDEX).source(source)
+            .searchType(SearchType.QUERY_THEN_FETCH)
+            .allowPartialSearchResults(allowPartialResults);
+        return client().search(request);
+    }
+
+    /** A slow search sent with a 500 ms timeout: answered within a few seconds, {@code timed_out}; the time logged. */
+    private SearchResponse answeredFlagged(ActionFuture<SearchResponse> running, String what) throws Exception {
+        long start = System.nanoTime();
+        SearchResponse response = running.get(60, TimeUnit.SECONDS);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        logger.info("{}, timeout 500ms: answered in {} ms", what, millis);
+        assertTrue("answered in " + millis + " ms", millis < 5_000);
+        assertTrue("a search cut short by its timeout says so", response.isTimedOut());
+        return response;
     }
 
     public void testTimeoutOnTheCoordinatingNodeAnswersWithAPartialRefinement() throws Exception {
         indexSlowCorpus();
-        long start = System.nanoTime();
-        SearchResponse response = sendSlow(false, TimeValue.timeValueMillis(500)).get(60, TimeUnit.SECONDS);
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        logger.info("GQR refined on the coordinating node, timeout 500ms: answered in {} ms", millis);
-        assertTrue("answered in " + millis + " ms", millis < 5_000);
-        assertTrue("a search cut short by its timeout says so", response.isTimedOut());
+        SearchResponse response = answeredFlagged(sendSlow(false, TimeValue.timeValueMillis(500)), "GQR refined on the coordinating node");
         assertEquals(0, response.getFailedShards());
         // what it has: the ranking of a refinement stopped part-way
         assertEquals(10, response.getHits().getHits().length);
@@ -158,11 +166,7 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
         Settings timeout = Settings.builder().put("search.default_search_timeout", "500ms").build();
         assertAcked(client().admin().cluster().prepareUpdateSettings().setTransientSettings(timeout));
         try {
-            long start = System.nanoTime();
-            SearchResponse response = sendSlow(false, null).get(60, TimeUnit.SECONDS);
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertTrue("answered in " + millis + " ms", millis < 5_000);
-            assertTrue(response.isTimedOut());
+            answeredFlagged(sendSlow(false, null), "GQR refined on the coordinating node, the cluster's default timeout");
         } finally {
             assertAcked(
                 client().admin()
@@ -176,12 +180,10 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
 
     public void testTimeoutOnTheShardsAnswersFlagged() throws Exception {
         indexSlowCorpus();
-        long start = System.nanoTime();
-        SearchResponse response = sendSlow(true, TimeValue.timeValueMillis(500)).get(60, TimeUnit.SECONDS);
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        logger.info("GQR refined on each shard (search_again), timeout 500ms: answered in {} ms", millis);
-        assertTrue("answered in " + millis + " ms", millis < 5_000);
-        assertTrue(response.isTimedOut());
+        SearchResponse response = answeredFlagged(
+            sendSlow(true, TimeValue.timeValueMillis(500)),
+            "GQR refined on each shard (search_again)"
+        );
         assertEquals(0, response.getFailedShards());
         assertIdle();
     }
@@ -206,15 +208,15 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
     }
 
     private SearchResponse rescoreEverything(TimeValue timeout) {
-        var search = client().prepareSearch(INDEX)
-            .setSearchType(SearchType.QUERY_THEN_FETCH)
-            .setQuery(QueryBuilders.matchAllQuery())
-            .addRescorer(new LateInteractionRescorerBuilder("tokens", "how do plants turn light into energy", MODEL, null, 1f, 1f), DOCS)
-            .setSize(10);
+        SearchSourceBuilder source = new SearchSourceBuilder().query(QueryBuilders.matchAllQuery())
+            .addRescorer(
+                new LateInteractionRescorerBuilder("tokens", "how do plants turn light into energy", MODEL, null, 1f, 1f).windowSize(DOCS)
+            )
+            .size(10);
         if (timeout != null) {
-            search.setTimeout(timeout);
+            source.timeout(timeout);
         }
-        return search.get();
+        return client().search(new SearchRequest(INDEX).source(source).searchType(SearchType.QUERY_THEN_FETCH)).actionGet();
     }
 
     public void testCancelStopsTheCoordinatingNodesRefinement() throws Exception {

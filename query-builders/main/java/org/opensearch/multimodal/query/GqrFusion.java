@@ -143,7 +143,7 @@ final class GqrFusion implements PoolFusion {
                 RefinablePrimary function = primaryCandidates.over(inC, held);
                 result = GuidedQueryRefinement.refine(z0, function, compScores, parameters, deadline::stopped);
             }
-            stats.gqr(parameters.steps(), System.nanoTime() - start);
+            stats.gqr(result.stepsTaken(), System.nanoTime() - start); // fewer than asked when the timeout stopped it
         }
         Ranked ranked = new Ranked(poolIds, scores, inC, result.initialScores(), result.scores(), new boolean[poolIds.length]);
         return new Refined(p, comp, compScores, Arrays.stream(inC).map(i -> poolIds[i]).toArray(), result, ranked);

@@ -73,6 +73,7 @@ final class QueryEncoder {
             List.of(image),
             1,
             false,
+            ImageEmbedder.RUNS_TO_THE_END,
             (i, result) -> outcome[0] = result,
             () -> {
                 if (outcome[0].failed()) {

@@ -79,11 +79,10 @@ final class SearchDeadline implements QueryTimeout {
     }
 
     /**
-     * The coordinating node's deadline for a fused search's fusion: cancelled with the search's task, and the
-     * request's {@code timeout} (or {@code search.default_search_timeout}) after the search began (a shard's query phase is
-     * timed on its own, from when it begins).
-     * The fused ranking carries a timeout to the shards; with {@code allow_partial_search_results: false} the search
-     * fails with a 408 instead.
+     * The coordinating node's deadline for a fused search's fusion: cancelled with the search's task, and the request's
+     * {@code timeout} (else {@code search.default_search_timeout}) after the search began; a shard's query phase is
+     * timed on its own, from when it begins. The fused ranking carries a timeout to the shards; with
+     * {@code allow_partial_search_results: false} the search fails with a 408 instead.
      */
     static SearchDeadline onCoordinator(SearchTaskFilter.CoordinatingSearch search, SearchRequest request, TimeValue defaultTimeout) {
         Task task = search == null ? null : search.task();

@@ -17,7 +17,9 @@ import java.util.function.Supplier;
 /**
  * Remembers, in the thread context, the task of the search being coordinated, so the first round of a fused
  * {@code multimodal} search runs as its child: {@code _tasks} shows it under the search, and cancelling the search (or
- * search backpressure) cancels it too. The query's coordinating rewrite has no other way to the task.
+ * search backpressure) cancels it too; and so the fusion on the coordinating node stops when the search is cancelled
+ * and is timed from the search's start ({@link SearchDeadline#onCoordinator}). The query's coordinating rewrite has no
+ * other way to the task.
  */
 public final class SearchTaskFilter implements ActionFilter {
 

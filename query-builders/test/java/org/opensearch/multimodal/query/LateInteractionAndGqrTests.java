@@ -322,17 +322,7 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         // first pass: every document, all scored 1; window 3 holds docs 0, 1, 2
         TopDocs firstPass = searcher.search(new MatchAllDocsQuery(), 10);
         assertEquals(5, firstPass.scoreDocs.length);
-        LateInteractionRescorer.Context replace = new LateInteractionRescorer.Context(
-            3,
-            "tokens",
-            MultiVectorFormat.DEFAULT,
-            QUERY_TOKENS,
-            LateInteractionScoreMode.REPLACE,
-            1f,
-            1f,
-            new MultimodalStats(),
-            null
-        );
+        LateInteractionRescorer.Context replace = replaceContext(3, null);
         TopDocs rescored = LateInteractionRescorer.INSTANCE.rescore(firstPass, searcher, replace);
         ScoreDoc[] hits = rescored.scoreDocs;
         // inside the window MaxSim replaces the score; past it the first-pass score (1) stays, as with OpenSearch's rescorer
@@ -446,9 +436,9 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         return context;
     }
 
-    private LateInteractionRescorer.Context replaceContext(ActiveSearches searches) {
+    private static LateInteractionRescorer.Context replaceContext(int window, ActiveSearches searches) {
         return new LateInteractionRescorer.Context(
-            10,
+            window,
             "tokens",
             MultiVectorFormat.DEFAULT,
             QUERY_TOKENS,
@@ -467,7 +457,7 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         Thread.sleep(2);
         TopDocs firstPass = searcher.search(new MatchAllDocsQuery(), 10);
         int[] order = Arrays.stream(firstPass.scoreDocs).mapToInt(hit -> hit.doc).toArray();
-        LateInteractionRescorer.Context rescore = replaceContext(searches);
+        LateInteractionRescorer.Context rescore = replaceContext(10, searches);
         TopDocs rescored = LateInteractionRescorer.INSTANCE.rescore(firstPass, context.searcher(), rescore);
         assertArrayEquals(order, Arrays.stream(rescored.scoreDocs).mapToInt(hit -> hit.doc).toArray());
         for (ScoreDoc hit : rescored.scoreDocs) {
@@ -485,12 +475,15 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         SearchShardTask task = shardTask();
         SearchContext context = queryPhase(searches, task, SearchService.NO_TIMEOUT, new QuerySearchResult());
         TopDocs firstPass = searcher.search(new MatchAllDocsQuery(), 10);
-        assertEquals(5, LateInteractionRescorer.INSTANCE.rescore(firstPass, context.searcher(), replaceContext(searches)).scoreDocs.length);
+        assertEquals(
+            5,
+            LateInteractionRescorer.INSTANCE.rescore(firstPass, context.searcher(), replaceContext(10, searches)).scoreDocs.length
+        );
         task.cancel("by test");
         expectThrows(
             TaskCancelledException.class,
             () -> LateInteractionRescorer.INSTANCE
-                .rescore(searcher.search(new MatchAllDocsQuery(), 10), context.searcher(), replaceContext(searches))
+                .rescore(searcher.search(new MatchAllDocsQuery(), 10), context.searcher(), replaceContext(10, searches))
         );
         searches.onFailedQueryPhase(context);
         assertEquals(0, searches.size());

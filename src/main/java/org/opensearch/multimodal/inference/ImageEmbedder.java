@@ -41,30 +41,19 @@ public final class ImageEmbedder {
     private final InferenceService inference;
     private final ImageInputs images;
 
+    /** For work nothing cancels (ingest, a query's image): every batch runs. */
+    public static final Supplier<Exception> RUNS_TO_THE_END = () -> null;
+
     public ImageEmbedder(InferenceService inference, ImageInputs images) {
         this.inference = inference;
         this.images = images;
     }
 
     /**
-     * Embeds {@code values} with {@code model} on {@code workload}'s pool in batches of {@code batchSize}; each value's
-     * outcome goes to {@code outcomes}, then {@code done} runs once, after the last.
-     */
-    public void embed(
-        Workload workload,
-        String model,
-        List<String> values,
-        int batchSize,
-        boolean withPatchVectors,
-        OutcomeConsumer outcomes,
-        Runnable done
-    ) {
-        embed(workload, model, values, batchSize, withPatchVectors, () -> null, outcomes, done);
-    }
-
-    /**
-     * As {@link #embed(Workload, String, List, int, boolean, OutcomeConsumer, Runnable)}, asking {@code stop} before each
-     * batch is loaded: once it gives a reason (a cancelled request), the batches not yet started fail with it unloaded.
+     * Embeds {@code values} with {@code model} on {@code workload}'s pool in batches of {@code batchSize}, asking
+     * {@code stop} before each batch is loaded: once it gives a reason (a cancelled request), the batches not yet
+     * started fail with it, unloaded. Each value's outcome goes to {@code outcomes}, then {@code done} runs once, after
+     * the last.
      */
     public void embed(
         Workload workload,

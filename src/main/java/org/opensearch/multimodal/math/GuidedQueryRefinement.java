@@ -44,14 +44,10 @@ public final class GuidedQueryRefinement {
     private GuidedQueryRefinement() {
     }
 
-    public static Result refine(float[] z0, RefinablePrimary primary, float[][] complementaryScores, Parameters parameters) {
-        return refine(z0, primary, complementaryScores, parameters, () -> false);
-    }
-
     /**
-     * As {@link #refine(float[], RefinablePrimary, float[][], Parameters)}, asking {@code stop} before each step: once it
-     * answers true, the parameters reached so far are the result (a request's timeout); what it throws ends the
-     * refinement (a cancelled request).
+     * Refines {@code z0} for {@code parameters.steps()} steps, asking {@code stop} before each: once it answers true,
+     * the parameters reached so far are the result (a request's timeout); what it throws ends the refinement (a
+     * cancelled request).
      */
     public static Result refine(
         float[] z0,

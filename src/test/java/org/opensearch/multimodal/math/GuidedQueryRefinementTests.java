@@ -140,7 +140,8 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
             z,
             RefinablePrimary.singleVector(docs),
             bm25,
-            parameters(25, 1e-2f, ScoreNormalization.MIN_MAX)
+            parameters(25, 1e-2f, ScoreNormalization.MIN_MAX),
+            () -> false
         );
         double[] losses = result.losses();
         assertTrue("loss " + losses[0] + " -> " + losses[losses.length - 1], losses[losses.length - 1] < losses[0]);
@@ -159,7 +160,8 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
             z,
             RefinablePrimary.singleVector(docs),
             new float[][]{{9f, 0f, 1f}},
-            parameters(0, 1e-3f, ScoreNormalization.MIN_MAX)
+            parameters(0, 1e-3f, ScoreNormalization.MIN_MAX),
+            () -> false
         );
         assertArrayEquals(RefinablePrimary.singleVector(docs).scores(z), result.scores(), 0f);
         assertArrayEquals(z, result.z(), 0f);
@@ -181,7 +183,8 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
             z,
             RefinablePrimary.singleVector(docs),
             bm25,
-            parameters(7, 1e-2f, ScoreNormalization.MIN_MAX)
+            parameters(7, 1e-2f, ScoreNormalization.MIN_MAX),
+            () -> false
         );
         assertEquals(7, stopped.stepsTaken());
         assertEquals(8, stopped.losses().length);
