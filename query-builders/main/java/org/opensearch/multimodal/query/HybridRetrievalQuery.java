@@ -1,13 +1,10 @@
 package org.opensearch.multimodal.query;
 
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.CollectionStatistics;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.TermStatistics;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.BytesRef;
 import org.opensearch.multimodal.services.ActiveSearches;
@@ -111,24 +108,8 @@ final class HybridRetrievalQuery extends Query {
 
     private PoolScoresQuery compute(IndexSearcher searcher, SearchDeadline deadline) throws IOException {
         long start = System.nanoTime();
-        // the retrievers search a plain searcher over the same reader, with the index's similarity and the shard
-        // searcher's term statistics (the whole index's under dfs_query_then_fetch, and the dfs phase learns the terms
-        // through it): the shard's own searcher may be profiling, and a search nested in its timers would break them
-        IndexSearcher inner = new IndexSearcher(searcher.getIndexReader()) {
-
-            @Override
-            public TermStatistics termStatistics(Term term, int docFreq, long totalTermFreq) throws IOException {
-                return searcher.termStatistics(term, docFreq, totalTermFreq);
-            }
-
-            @Override
-            public CollectionStatistics collectionStatistics(String field) throws IOException {
-                return searcher.collectionStatistics(field);
-            }
-        };
-        inner.setSimilarity(searcher.getSimilarity());
-        inner.setQueryCache(null);
-        inner.setTimeout(deadline.asLuceneTimeout()); // the retrievers' searches and scoring loops stop at it
+        // the retrievers' searches and scoring loops stop at the deadline
+        IndexSearcher inner = RetrievalSearcher.over(searcher, deadline.asLuceneTimeout());
         TreeSet<Integer> union = new TreeSet<>();
         int[][] proposals = new int[retrievers.size()][];
         for (int r = 0; r < retrievers.size(); r++) {

@@ -412,7 +412,7 @@ interface PoolRetriever {
 
         @Override
         public int[] topK(IndexSearcher searcher) throws IOException {
-            return topDocs(searcher, query, k);
+            return RetrievalSearcher.lexicalTopK(searcher, query, k);
         }
 
         @Override

@@ -418,6 +418,12 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         timed.setTimeout(SearchDeadlineTests.expired(() -> {
         }));
         expectThrows(SearchDeadline.Expired.class, () -> lexical(5).score(timed, pool));
+        expectThrows(SearchDeadline.Expired.class, () -> lexical(5).topK(timed));
+        assertArrayEquals(
+            "the lexical top k, searched without Lucene's timeout, is the plain search's",
+            new int[]{2, 4},
+            lexical(5).topK(searcher)
+        );
     }
 
     /** A shard search in its query phase over this test's reader, as {@link ActiveSearches} knows it. */
