@@ -18,9 +18,10 @@ import org.opensearch.tasks.Task;
  * When the {@code multimodal} query's own work must stop (docs/search.md, "Timeouts and cancellation"): its task was
  * cancelled ({@code _tasks/_cancel}, search backpressure, a closed connection), which throws the
  * {@link TaskCancelledException} OpenSearch's own checks throw; or the request's {@code timeout} passed, after which
- * {@link #shouldExit()} answers true and the work stops with what it has. A Lucene {@link QueryTimeout}, so the kNN and
- * lexical searches it runs stop too. Checked once per block of documents or per refinement step: a volatile read, and
- * a clock read every few calls.
+ * {@link #shouldExit()} answers true and the work stops with what it has. A Lucene {@link QueryTimeout}, so the kNN
+ * searches it runs stop too. The plugin checks it per block of 64 documents, per segment of a lexical search and per
+ * refinement step: a volatile read and a clock read (Lucene's kNN, which asks per graph node, reads the clock on every
+ * eighth call).
  */
 final class SearchDeadline implements QueryTimeout {
 
