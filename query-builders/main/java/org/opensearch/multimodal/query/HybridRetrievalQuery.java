@@ -84,16 +84,7 @@ final class HybridRetrievalQuery extends Query {
             return compute(searcher, deadline);
         } catch (SearchDeadline.Expired e) {
             deadline.markTimedOut();
-            ShardPool nothing = gather
-                ? new ShardPool(
-                    retrievers.stream().map(PoolRetriever::name).toList(),
-                    new int[0],
-                    new float[retrievers.size()][0],
-                    new long[0],
-                    null,
-                    null
-                )
-                : null;
+            ShardPool nothing = gather ? ShardPool.empty(retrievers.stream().map(PoolRetriever::name).toList()) : null;
             return new PoolScoresQuery(
                 searcher.getIndexReader().getContext().id(),
                 new int[0],

@@ -12,6 +12,11 @@ import java.util.List;
  */
 record ShardPool(List<String> names, int[] docs, float[][] scores, long[] proposedBy, GatheredPrimary primary, BytesRef[] vectors) {
 
+    /** No pool: what a shard whose retrieval ran past the request's timeout gathers. */
+    static ShardPool empty(List<String> names) {
+        return new ShardPool(names, new int[0], new float[names.size()][0], new long[0], null, null);
+    }
+
     /** The pool position of global doc id {@code doc}, or a negative number. */
     int position(int doc) {
         return Arrays.binarySearch(docs, doc);
