@@ -312,12 +312,12 @@ public final class CancellationChecksBenchmark {
 
     /** SciFact into {@value #INDEXED} on {@code node} from the vector cache, flushed and snapshotted. */
     private static void indexAndSnapshot(ChildNode node, List<SciFact.Doc> corpus, Path cache) throws IOException, InterruptedException {
-        node.call("PUT", "/" + INDEXED, """
+        node.call("PUT", "/" + INDEXED, String.format(Locale.ROOT, """
             {"settings": {"index.number_of_shards": 1, "index.number_of_replicas": 0},
              "mappings": {"properties": {
               "title": {"type": "text", "analyzer": "english"}, "text": {"type": "text", "analyzer": "english"},
               "vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "model": "%s"},
-              "tokens": {"type": "multi_vector", "dims": 384, "model": "%s", "index": true}}}}""".formatted(MODEL, MODEL));
+              "tokens": {"type": "multi_vector", "dims": 384, "model": "%s", "index": true}}}}""", MODEL, MODEL));
         long start = System.nanoTime();
         ByteArrayOutputStream bulk = new ByteArrayOutputStream();
         int[] pending = {0};
@@ -349,8 +349,8 @@ public final class CancellationChecksBenchmark {
             seconds(start)
         );
         registerRepository(node, false);
-        node.call("PUT", "/_snapshot/" + REPOSITORY + "/" + SNAPSHOT + "?wait_for_completion=true", """
-            {"indices": "%s", "include_global_state": false}""".formatted(INDEXED));
+        node.call("PUT", "/_snapshot/" + REPOSITORY + "/" + SNAPSHOT + "?wait_for_completion=true", String.format(Locale.ROOT, """
+            {"indices": "%s", "include_global_state": false}""", INDEXED));
     }
 
     /**
@@ -385,8 +385,8 @@ public final class CancellationChecksBenchmark {
     }
 
     private static void registerRepository(ChildNode node, boolean readonly) throws IOException {
-        node.call("PUT", "/_snapshot/" + REPOSITORY, """
-            {"type": "fs", "settings": {"location": "%s", "readonly": %s}}""".formatted(node.repo, readonly));
+        node.call("PUT", "/_snapshot/" + REPOSITORY, String.format(Locale.ROOT, """
+            {"type": "fs", "settings": {"location": "%s", "readonly": %s}}""", node.repo, readonly));
     }
 
     /** Restores the snapshot as {@value #INDEX} on both nodes; returns their (identical) segments. */
@@ -396,9 +396,14 @@ public final class CancellationChecksBenchmark {
             node.call(
                 "POST",
                 "/_snapshot/" + REPOSITORY + "/" + SNAPSHOT + "/_restore?wait_for_completion=true",
-                """
-                    {"indices": "%s", "rename_pattern": "%s", "rename_replacement": "%s", "include_global_state": false}"""
-                    .formatted(INDEXED, INDEXED, INDEX)
+                String.format(
+                    Locale.ROOT,
+                    """
+                        {"indices": "%s", "rename_pattern": "%s", "rename_replacement": "%s", "include_global_state": false}""",
+                    INDEXED,
+                    INDEXED,
+                    INDEX
+                )
             );
             node.call("GET", "/_cluster/health/" + INDEX + "?wait_for_status=green&timeout=5m", null);
         }
