@@ -30,6 +30,7 @@ import org.opensearch.threadpool.ThreadPoolStats;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,6 +51,7 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
 
     private static final String INDEX = "slow";
     private static final String MODEL = "bge-small-en-v1.5";
+    private static final String QUERY_TEXT = "how do plants turn light into energy";
     private static final int DOCS = 3_000;
     private static final int TOKENS_PER_DOC = 8;
     private static final int DIMS = 384;
@@ -90,6 +92,11 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
             assertFalse(response.buildFailureMessage(), response.hasFailures());
         }
         refresh(INDEX);
+        // every node loads the model now, not inside a timed request (whichever node a test's search reaches coordinates it)
+        for (String node : internalCluster().getNodeNames()) {
+            EmbedRequest embed = EmbedRequest.parse(Map.of("model", MODEL, "texts", List.of(QUERY_TEXT)), 1);
+            internalCluster().client(node).execute(EmbedAction.INSTANCE, new EmbedAction.Request(embed)).actionGet();
+        }
         indexed = true;
     }
 
@@ -98,10 +105,11 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
         return String.format(
             Locale.ROOT,
             """
-                {"multimodal": {"query_text": "how do plants turn light into energy",
+                {"multimodal": {"query_text": "%s",
                   "retrievers": {"all": {"lexical": {"query": {"match_all": {}}, "k": %d}},
                                  "tokens": {"multi_vector": {"field": "tokens", "model": "%s", "k": %d}}},
                   "fusion": {"gqr": {"primary": "tokens", "pool_k": %d, "steps": 1000, "search_again": %s}}}}""",
+            QUERY_TEXT,
             DOCS,
             MODEL,
             DOCS,
@@ -210,7 +218,7 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
     private SearchResponse rescoreEverything(TimeValue timeout) {
         SearchSourceBuilder source = new SearchSourceBuilder().query(QueryBuilders.matchAllQuery())
             .addRescorer(
-                new LateInteractionRescorerBuilder("tokens", "how do plants turn light into energy", MODEL, null, 1f, 1f).windowSize(DOCS)
+                new LateInteractionRescorerBuilder("tokens", QUERY_TEXT, MODEL, null, 1f, 1f).windowSize(DOCS)
             )
             .size(10);
         if (timeout != null) {
@@ -277,7 +285,7 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
     }
 
     public void testLargeEmbedCallIsCancellable() throws Exception {
-        String passage = String.join(" ", java.util.Collections.nCopies(60, "photosynthesis turns light into chemical energy"));
+        String passage = String.join(" ", Collections.nCopies(60, "photosynthesis turns light into chemical energy"));
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 256; i++) {
             texts.add(i + " " + passage);
