@@ -9,19 +9,20 @@ import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.core.xcontent.XContentBuilder;
-import org.opensearch.index.query.MultiMatchQueryBuilder;
 import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
-import org.opensearch.multimodal.query.DenseRetriever;
 import org.opensearch.multimodal.query.FusionSpec;
-import org.opensearch.multimodal.query.GqrSpec;
 import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.LateInteractionScoreMode;
-import org.opensearch.multimodal.query.LexicalRetriever;
-import org.opensearch.multimodal.query.MultiVectorRetriever;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.search.builder.SearchSourceBuilder;
+
+import static org.opensearch.multimodal.bench.ShardCountBenchmark.LINEAR_BM25;
+import static org.opensearch.multimodal.bench.ShardCountBenchmark.LINEAR_DENSE;
+import static org.opensearch.multimodal.bench.ShardCountBenchmark.WINDOW;
+import static org.opensearch.multimodal.bench.ShardCountBenchmark.gqr;
+import static org.opensearch.multimodal.bench.ShardCountBenchmark.retrievers;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -119,11 +120,6 @@ public final class CancellationChecksBenchmark {
     private static final int SIZE = 10;
     /** Documents a bulk: ShardCountBenchmark's 50 (about 57 MB of JSON) trip a 1 GB node's parent breaker over HTTP. */
     private static final int BULK = 10;
-    /** The README's recommended configuration: the {@code late_interaction} rescore of the top 100, {@code replace}. */
-    private static final int WINDOW = 100;
-    /** The README's linear min_max weights for BM25 + dense on SciFact (as {@link ShardCountBenchmark}). */
-    private static final float LINEAR_BM25 = 0.2f;
-    private static final float LINEAR_DENSE = 0.8f;
     private static final int RESAMPLES = 1000;
     private static final long SEED = 20261206L;
     /** The class the checks added: present in the "after" build only. */
@@ -278,29 +274,6 @@ public final class CancellationChecksBenchmark {
     /** The request with a search timeout far above its latency: it never passes, but the checks now read the clock. */
     private static Request withTimeout(Request request) {
         return new Request(request.name() + ", timeout 30s", text -> request.source().apply(text).timeout(TimeValue.timeValueSeconds(30)));
-    }
-
-    /** GQR at its defaults (pool_k 10, the primary's steps and learning rate, temperature 1, alpha 0.5, min_max). */
-    private static FusionSpec gqr(String primary) {
-        return FusionSpec.gqr(new GqrSpec(primary, null, 10, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX));
-    }
-
-    /** The retrievers, none stating a {@code k} (the query's default, 100). */
-    private static Map<String, RetrieverSpec> retrievers(String text, boolean dense, boolean tokens, boolean bm25) {
-        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
-        if (bm25) {
-            retrievers.put(
-                "bm25",
-                new LexicalRetriever(new MultiMatchQueryBuilder(text, "title", "text").type(MultiMatchQueryBuilder.Type.MOST_FIELDS), 0)
-            );
-        }
-        if (dense) {
-            retrievers.put("dense", new DenseRetriever("vec", MODEL, 0));
-        }
-        if (tokens) {
-            retrievers.put("tokens", new MultiVectorRetriever("tokens", MODEL));
-        }
-        return retrievers;
     }
 
     /** {@code fusion} null: the default (RRF with several retrievers, the retriever's own scores with one). */

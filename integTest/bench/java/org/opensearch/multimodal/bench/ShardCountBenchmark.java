@@ -67,10 +67,10 @@ public final class ShardCountBenchmark {
     private static final int[] SHARDS = {1, 3, 5};
     private static final int SIZE = 10;
     /** The README's recommended configuration: the {@code late_interaction} rescore of the top 100, {@code replace}. */
-    private static final int WINDOW = 100;
+    static final int WINDOW = 100;
     /** The README's linear min_max weights for BM25 + dense on SciFact (SciFactHybridBenchmark, chosen on the dev split). */
-    private static final float LINEAR_BM25 = 0.2f;
-    private static final float LINEAR_DENSE = 0.8f;
+    static final float LINEAR_BM25 = 0.2f;
+    static final float LINEAR_DENSE = 0.8f;
     private static final int COPIES = 10;
     private static final float NOISE = 0.01f;
     private static final long SEED = 20261206L;
@@ -304,12 +304,12 @@ public final class ShardCountBenchmark {
     }
 
     /** GQR at its defaults (pool_k 10, the primary's steps and learning rate, temperature 1, alpha 0.5, min_max). */
-    private static FusionSpec gqr(String primary) {
+    static FusionSpec gqr(String primary) {
         return FusionSpec.gqr(new GqrSpec(primary, null, 10, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX));
     }
 
     /** The retrievers, none stating a {@code k} (the query's default, 100). */
-    private static Map<String, RetrieverSpec> retrievers(String text, boolean dense, boolean tokens, boolean bm25) {
+    static Map<String, RetrieverSpec> retrievers(String text, boolean dense, boolean tokens, boolean bm25) {
         Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
         if (bm25) {
             retrievers.put(
