@@ -3,6 +3,7 @@ package org.opensearch.multimodal.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +19,23 @@ final class BenchArgs {
     private final Map<String, String> values = new HashMap<>();
 
     private BenchArgs() {
+    }
+
+    /** The arguments a run was given, split on whitespace, without those the pom adds ({@code --data}, {@code --models}, {@code --home} and their values). */
+    static List<String> ownArguments(String[] rawArgs) {
+        List<String> args = Arrays.stream(rawArgs)
+            .flatMap(a -> Arrays.stream(a.trim().split("\\s+")))
+            .filter(a -> a.isEmpty() == false)
+            .toList();
+        List<String> own = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (Set.of("--data", "--models", "--home").contains(args.get(i))) {
+                i++;
+            } else {
+                own.add(args.get(i));
+            }
+        }
+        return own;
     }
 
     /** {@code options}: the benchmark's own options that take a value; anything else is an error. */

@@ -618,14 +618,7 @@ public final class CancellationChecksBenchmark {
             .flatMap(a -> Arrays.stream(a.trim().split("\\s+")))
             .filter(a -> a.isEmpty() == false)
             .toList();
-        List<String> own = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            if (Set.of("--data", "--models", "--home").contains(args.get(i))) {
-                i++;
-            } else {
-                own.add(args.get(i));
-            }
-        }
+        List<String> own = BenchArgs.ownArguments(rawArgs);
         return "command: ./mvnw -B -ntp -o -Pbench package -Dbench.main="
             + CancellationChecksBenchmark.class.getName()
             + " -Dbench.args=\""
