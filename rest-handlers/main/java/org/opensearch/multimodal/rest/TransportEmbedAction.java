@@ -142,9 +142,8 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedActi
         float[][][] tokens = embed.tokenVectors() ? new float[texts.size()][][] : null;
         AtomicReference<Exception> failure = new AtomicReference<>();
         BatchWindow.run(textBatches(texts), (batch, batchDone) -> {
-            Exception stopped = failure.get() == null ? stop.get() : null;
-            if (stopped != null) {
-                failure.compareAndSet(null, stopped);
+            if (failure.get() == null) {
+                failure.compareAndSet(null, stop.get()); // stays null while the call is not cancelled
             }
             if (failure.get() != null) {
                 batchDone.run();
