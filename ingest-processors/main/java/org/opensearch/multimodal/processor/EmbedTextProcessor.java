@@ -1,18 +1,27 @@
 package org.opensearch.multimodal.processor;
 
+import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
+import org.opensearch.multimodal.chunking.Chunk;
+import org.opensearch.multimodal.chunking.ChunkingOptions;
+import org.opensearch.multimodal.chunking.Chunks;
 import org.opensearch.multimodal.inference.Batches;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.inference.Workload;
+import org.opensearch.multimodal.mapper.DenseVectorFieldMapper;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.TextEmbeddings;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,9 +30,11 @@ import java.util.function.Supplier;
 
 /**
  * {@code embed_text}: writes a dense vector (and optionally token vectors) for each mapped text field.
- * A bulk's texts are sorted by length and cut into batches of {@code batch_size}, one ONNX call each, so batches
- * carry little padding; a batch's tensors live only while it runs. A document with a bad field fails alone, and so does
- * one whose token vectors do not fit in the request's {@link TokenVectorBudget} (a 429: retry it in a smaller bulk).
+ * With {@code chunking}, each text is first cut into passages ({@link ChunkingOptions}); an array of strings is taken as
+ * passages the client cut. A bulk's passages are sorted by length and cut into batches of {@code batch_size}, one ONNX
+ * call each, so batches carry little padding; a batch's tensors live only while it runs. A document with a bad field
+ * fails alone, and so does one whose token vectors do not fit in the request's {@link TokenVectorBudget} (a 429: retry
+ * it in a smaller bulk).
  */
 public final class EmbedTextProcessor extends EmbeddingProcessor {
 
@@ -33,6 +44,8 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
     private final Map<String, String> fieldMap;
     private final Map<String, String> tokenFieldMap;
     private final boolean ignoreMissing;
+    /** Null: a text is one passage, cut at the model's window (and counted). */
+    private final ChunkingOptions chunking;
     private final InferenceService inference;
     private final Supplier<TokenVectorBudget> tokenVectorBudgets;
 
@@ -44,6 +57,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
         Map<String, String> fieldMap,
         Map<String, String> tokenFieldMap,
         boolean ignoreMissing,
+        ChunkingOptions chunking,
         InferenceService inference,
         Supplier<TokenVectorBudget> tokenVectorBudgets,
         FieldModelGuard guard
@@ -53,6 +67,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
         this.fieldMap = fieldMap;
         this.tokenFieldMap = tokenFieldMap;
         this.ignoreMissing = ignoreMissing;
+        this.chunking = chunking;
         this.inference = inference;
         this.tokenVectorBudgets = tokenVectorBudgets;
     }
@@ -60,6 +75,11 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
     @Override
     public String getType() {
         return TYPE;
+    }
+
+    /** The chunking it applies; null when it has none. */
+    public ChunkingOptions chunking() {
+        return chunking;
     }
 
     @Override
@@ -77,17 +97,55 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
             sourceFields,
             ignoreMissing,
             TYPE,
-            (document, field, text) -> new TextInput(document, field, text, fieldMap.get(field), tokenFieldMap.get(field))
+            TextFieldReader::readPassages,
+            (document, field, passages) -> new TextInput(document, field, passages, fieldMap.get(field), tokenFieldMap.get(field))
         );
-        if (inputs.isEmpty()) {
+        List<TextInput> toCut = chunking == null ? List.of() : inputs.stream().filter(input -> input.text() != null).toList();
+        if (toCut.isEmpty()) {
+            embedPassages(documents, inputs, Map.of(), handler);
+            return;
+        }
+        List<String> texts = toCut.stream().map(TextInput::text).toList();
+        inference.chunkTexts(Workload.INDEX, modelId, texts, chunking, ActionListener.wrap(chunks -> {
+            Map<TextInput, Chunks> cut = new IdentityHashMap<>();
+            for (int i = 0; i < toCut.size(); i++) {
+                cut.put(toCut.get(i), chunks.get(i));
+            }
+            embedPassages(documents, inputs, cut, handler);
+        }, e -> {
+            for (TextInput input : toCut) {
+                failField(input.document(), TYPE, input.sourceField(), e);
+            }
+            embedPassages(documents, inputs, Map.of(), handler);
+        }));
+    }
+
+    /** Encodes every passage of the inputs still alive ({@code cut}: the chunker's passages of texts it cut). */
+    private void embedPassages(
+        List<IngestDocumentWrapper> documents,
+        List<TextInput> inputs,
+        Map<TextInput, Chunks> cut,
+        Consumer<List<IngestDocumentWrapper>> handler
+    ) {
+        List<Passage> passages = new ArrayList<>();
+        for (TextInput input : inputs) {
+            List<Chunk> chunks = chunksOf(input, cut.get(input));
+            if (chunks != null) {
+                PassageVectors vectors = new PassageVectors(input, chunks);
+                for (int i = 0; i < chunks.size(); i++) {
+                    passages.add(new Passage(vectors, i, vectors.passage(i)));
+                }
+            }
+        }
+        if (passages.isEmpty()) {
             handler.accept(documents);
             return;
         }
-        inputs.sort(Comparator.comparingInt(input -> input.text().length()));
-        List<List<TextInput>> batches = Batches.of(inputs, batchSize);
+        passages.sort(Comparator.comparingInt(passage -> passage.text().length()));
+        List<List<Passage>> batches = Batches.of(passages, batchSize);
         AtomicInteger pending = new AtomicInteger(batches.size());
         TokenVectorBudget budget = tokenVectorBudgets.get();
-        for (List<TextInput> batch : batches) {
+        for (List<Passage> batch : batches) {
             embed(batch, budget, () -> {
                 if (pending.decrementAndGet() == 0) {
                     // the documents, and the token vectors they hold, are OpenSearch's from here on
@@ -98,36 +156,141 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
         }
     }
 
-    private void embed(List<TextInput> batch, TokenVectorBudget budget, Runnable done) {
-        boolean withTokens = batch.stream().anyMatch(TextInput::wantsTokenVectors);
-        List<String> texts = batch.stream().map(TextInput::text).toList();
+    /**
+     * The passages of an input whose document is still alive: as the chunker cut it, the array's passages, or the whole
+     * text; null when the document failed (now or before), with the reason naming the field.
+     */
+    private List<Chunk> chunksOf(TextInput input, Chunks cut) {
+        IngestDocumentWrapper wrapper = input.document();
+        if (wrapper.getException() != null) {
+            return null;
+        }
+        List<Chunk> chunks;
+        if (cut != null) {
+            if (cut.chunks().isEmpty()) {
+                return failed(input, "the text has no tokens for model [" + modelId + "]");
+            }
+            if (cut.cut()) {
+                if (chunking.failPastMaxChunks()) {
+                    return failed(
+                        input,
+                        String.format(
+                            Locale.ROOT,
+                            "the text has more than [chunking.max_chunks] [%d] passages and [chunking.on_max_chunks] is [fail]",
+                            chunking.maxChunks()
+                        )
+                    );
+                }
+                inference.stats().textCutAtMaxChunks(TYPE, input.sourceField());
+            }
+            chunks = cut.chunks();
+        } else {
+            List<String> texts = input.passages().texts();
+            chunks = new ArrayList<>(texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                if (texts.get(i) != null) {
+                    chunks.add(new Chunk(i, 0, texts.get(i).length()));
+                }
+            }
+            if (chunking != null && chunks.size() > chunking.maxChunks()) {
+                return failed(
+                    input,
+                    String.format(Locale.ROOT, "[%d] passages, more than [chunking.max_chunks] [%d]", chunks.size(), chunking.maxChunks())
+                );
+            }
+        }
+        if (chunks.size() > 1 && input.vectorField() != null
+            && chunked(input.document().getIngestDocument(), input.vectorField()) == false) {
+            return failed(
+                input,
+                String.format(
+                    Locale.ROOT,
+                    "[%d] passages for [%s], which holds one vector per document; map it with [\"%s\": true]",
+                    chunks.size(),
+                    input.vectorField(),
+                    DenseVectorFieldMapper.CHUNKED
+                )
+            );
+        }
+        return chunks;
+    }
+
+    private List<Chunk> failed(TextInput input, String reason) {
+        fail(
+            input.document(),
+            new OpenSearchStatusException(
+                String.format(Locale.ROOT, "[%s] field [%s]: %s", TYPE, input.sourceField(), reason),
+                RestStatus.BAD_REQUEST
+            )
+        );
+        return null;
+    }
+
+    /** Whether {@code field} is mapped as a dense_vector with {@code "chunked": true}. */
+    private boolean chunked(IngestDocument document, String field) {
+        Map<String, Object> definition = mappedDefinition(document, field);
+        return definition != null
+            && DenseVectorFieldMapper.CONTENT_TYPE.equals(definition.get("type"))
+            && Boolean.TRUE.equals(definition.get(DenseVectorFieldMapper.CHUNKED));
+    }
+
+    /** One passage to encode: whose, which, and its text. */
+    private record Passage(PassageVectors owner, int index, String text) {
+    }
+
+    private void embed(List<Passage> batch, TokenVectorBudget budget, Runnable done) {
+        boolean withTokens = batch.stream().anyMatch(passage -> passage.owner().input().wantsTokenVectors());
+        List<String> texts = batch.stream().map(Passage::text).toList();
         inference.encodeText(Workload.INDEX, modelId, texts, EncodingPurpose.DOCUMENT, withTokens, ActionListener.wrap(embeddings -> {
-            write(batch, embeddings, budget);
+            collect(batch, embeddings, budget);
             done.run();
         }, e -> {
-            for (TextInput input : batch) {
-                fail(input.document(), e);
+            for (Passage passage : batch) {
+                fail(passage.owner().input().document(), e);
             }
             done.run();
         }));
     }
 
-    private void write(List<TextInput> batch, TextEmbeddings embeddings, TokenVectorBudget budget) {
+    private void collect(List<Passage> batch, TextEmbeddings embeddings, TokenVectorBudget budget) {
         for (int i = 0; i < batch.size(); i++) {
-            TextInput input = batch.get(i);
-            IngestDocumentWrapper wrapper = input.document();
-            // one document's fields may be in different batches that finish on different threads
-            synchronized (wrapper) {
-                if (wrapper.getException() != null) {
-                    continue;
+            Passage passage = batch.get(i);
+            PassageVectors owner = passage.owner();
+            TextInput input = owner.input();
+            float[][] pooled = null;
+            if (input.wantsTokenVectors()) {
+                pooled = tokenFormat(input.document().getIngestDocument(), input.tokenField()).normalizedPooled(
+                    embeddings.tokenVectors()[i]
+                );
+            }
+            if (owner.done(passage.index(), embeddings.vectors()[i], pooled, embeddings.truncated()[i])) {
+                write(owner, budget);
+            }
+        }
+    }
+
+    private void write(PassageVectors vectors, TokenVectorBudget budget) {
+        TextInput input = vectors.input();
+        IngestDocumentWrapper wrapper = input.document();
+        // one document's fields may be in different batches that finish on different threads
+        synchronized (wrapper) {
+            if (wrapper.getException() != null) {
+                return;
+            }
+            if (vectors.truncated()) {
+                inference.stats().textTruncated(TYPE, input.sourceField());
+            }
+            IngestDocument document = wrapper.getIngestDocument();
+            if (input.vectorField() != null) {
+                if (chunked(document, input.vectorField())) {
+                    document.setFieldValue(input.vectorField(), vectors.chunkedValue());
+                } else {
+                    document.setFieldValue(input.vectorField(), new FloatListView(vectors.onlyVector()));
                 }
-                IngestDocument document = wrapper.getIngestDocument();
-                if (input.vectorField() != null) {
-                    document.setFieldValue(input.vectorField(), new FloatListView(embeddings.vectors()[i]));
-                }
-                if (input.tokenField() != null) {
-                    keepTokenVectors(wrapper, input.sourceField(), input.tokenField(), embeddings.tokenVectors()[i], budget);
-                }
+            }
+            if (input.tokenField() != null) {
+                byte[] packed = tokenFormat(document, input.tokenField()).handOffPooled(vectors.pooledTokens());
+                keepPackedTokenVectors(wrapper, input.sourceField(), input.tokenField(), packed, budget);
             }
         }
     }

@@ -2,6 +2,7 @@ package org.opensearch.multimodal.processor;
 
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.Processor;
+import org.opensearch.multimodal.chunking.ChunkingOptions;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.settings.RequestLimits;
 
@@ -49,6 +50,15 @@ public final class EmbedTextProcessorFactory implements Processor.Factory {
         if (fieldMap.isEmpty() && tokenFieldMap.isEmpty()) {
             throw ConfigurationUtils.newConfigurationException(type, tag, "field_map", "must map at least one field");
         }
+        ChunkingOptions chunking = null;
+        Object chunkingConfig = ConfigurationUtils.readOptionalMap(type, tag, config, "chunking");
+        if (chunkingConfig != null) {
+            try {
+                chunking = ChunkingOptions.parse(chunkingConfig, service.registry().textModel(model).textWindow());
+            } catch (ChunkingOptions.InvalidOption e) {
+                throw ConfigurationUtils.newConfigurationException(type, tag, e.option(), e.getMessage());
+            }
+        }
         RequestLimits requestLimits = limits.get();
         return new EmbedTextProcessor(
             tag,
@@ -58,6 +68,7 @@ public final class EmbedTextProcessorFactory implements Processor.Factory {
             fieldMap,
             tokenFieldMap,
             ignoreMissing,
+            chunking,
             service,
             requestLimits::tokenVectorBudget,
             guard

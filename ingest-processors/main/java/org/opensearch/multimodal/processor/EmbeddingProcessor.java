@@ -32,9 +32,16 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
 
     /** Builds one input of a processor from a document, a source field and the field's value. */
     @FunctionalInterface
-    interface InputFactory<T> {
+    interface InputFactory<V, T> {
 
-        T create(IngestDocumentWrapper document, String field, String value);
+        T create(IngestDocumentWrapper document, String field, V value);
+    }
+
+    /** Reads one source field: its value, or null when there is nothing to embed; an error naming the field otherwise. */
+    @FunctionalInterface
+    interface FieldReader<V> {
+
+        V read(IngestDocument document, String field, boolean ignoreMissing, String processorType);
     }
 
     private final MultimodalStats stats;
@@ -62,12 +69,33 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
         float[][] tokens,
         TokenVectorBudget budget
     ) {
-        IngestDocument document = wrapper.getIngestDocument();
+        byte[] packed = tokenFormat(wrapper.getIngestDocument(), tokenField).handOff(tokens);
+        keepPackedTokenVectors(wrapper, sourceField, tokenField, packed, budget);
+    }
+
+    /** The format {@code tokenField} of the document's index stores token vectors in (float32 where it is not mapped). */
+    protected final MultiVectorFormat tokenFormat(IngestDocument document, String tokenField) {
         Map<String, Object> definition = guard == null ? null : guard.mappings().definition(document, tokenField);
-        MultiVectorFormat format = definition != null && MultiVectorFieldMapper.CONTENT_TYPE.equals(definition.get("type"))
+        return definition != null && MultiVectorFieldMapper.CONTENT_TYPE.equals(definition.get("type"))
             ? MultiVectorFormat.of(definition)
             : MultiVectorFormat.DEFAULT;
-        String packed = Base64.getEncoder().encodeToString(format.handOff(tokens));
+    }
+
+    /** The mapping definition of {@code field} in the document's index; null where it is not mapped (or no cluster). */
+    protected final Map<String, Object> mappedDefinition(IngestDocument document, String field) {
+        return guard == null ? null : guard.mappings().definition(document, field);
+    }
+
+    /** {@link #keepTokenVectors} for bytes already packed in the field's format. */
+    protected final void keepPackedTokenVectors(
+        IngestDocumentWrapper wrapper,
+        String sourceField,
+        String tokenField,
+        byte[] packedBytes,
+        TokenVectorBudget budget
+    ) {
+        IngestDocument document = wrapper.getIngestDocument();
+        String packed = Base64.getEncoder().encodeToString(packedBytes);
         try {
             budget.reserve(packed.length()); // one byte a base64 character
         } catch (OpenSearchException e) {
@@ -186,7 +214,19 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
         Collection<String> fields,
         boolean ignoreMissing,
         String processorType,
-        InputFactory<T> factory
+        InputFactory<String, T> factory
+    ) {
+        return readFields(documents, fields, ignoreMissing, processorType, TextFieldReader::read, factory);
+    }
+
+    /** {@link #readFields} with the processor's own reading of a field's value. */
+    static <V, T> List<T> readFields(
+        List<IngestDocumentWrapper> documents,
+        Collection<String> fields,
+        boolean ignoreMissing,
+        String processorType,
+        FieldReader<V> reader,
+        InputFactory<V, T> factory
     ) {
         List<T> inputs = new ArrayList<>();
         for (IngestDocumentWrapper document : documents) {
@@ -196,7 +236,7 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
             List<T> ofDocument = new ArrayList<>();
             try {
                 for (String field : fields) {
-                    String value = TextFieldReader.read(document.getIngestDocument(), field, ignoreMissing, processorType);
+                    V value = reader.read(document.getIngestDocument(), field, ignoreMissing, processorType);
                     if (value != null) {
                         ofDocument.add(factory.create(document, field, value));
                     }

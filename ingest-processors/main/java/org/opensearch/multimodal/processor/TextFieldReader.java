@@ -2,6 +2,7 @@ package org.opensearch.multimodal.processor;
 
 import org.opensearch.ingest.IngestDocument;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +11,44 @@ import java.util.Map;
 final class TextFieldReader {
 
     private TextFieldReader() {
+    }
+
+    /** A field's text: one string, or an array of passages the client chunked itself ({@code null} for a blank one). */
+    record Passages(List<String> texts, boolean clientChunked) {
+    }
+
+    /**
+     * The passages to embed: a string's text alone, or the strings of an array, by position; {@code null} when there is
+     * nothing to embed (missing and ignored, empty, blank).
+     */
+    static Passages readPassages(IngestDocument document, String field, boolean ignoreMissing, String processorType) {
+        Object value = document.hasField(field, true) ? document.getFieldValue(field, Object.class, true) : null;
+        if (value instanceof List<?> == false) {
+            String text = read(document, field, ignoreMissing, processorType);
+            return text == null ? null : new Passages(List.of(text), false);
+        }
+        List<?> list = (List<?>) value;
+        List<String> passages = new ArrayList<>(list.size());
+        boolean any = false;
+        for (int i = 0; i < list.size(); i++) {
+            Object element = list.get(i);
+            if (element instanceof String text) {
+                passages.add(text.isBlank() ? null : text);
+                any |= text.isBlank() == false;
+            } else {
+                throw new IllegalArgumentException(
+                    String.format(
+                        Locale.ROOT,
+                        "[%s] field [%s] is an array whose element [%d] is %s; expected strings (passages)",
+                        processorType,
+                        field,
+                        i,
+                        element == null ? "null" : describe(element)
+                    )
+                );
+            }
+        }
+        return any ? new Passages(passages, true) : null;
     }
 
     /** The text to embed, or {@code null} when there is nothing to embed (missing and ignored, or empty). */

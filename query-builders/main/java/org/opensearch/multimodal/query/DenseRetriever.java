@@ -136,6 +136,9 @@ public record DenseRetriever(String field, String model, int k, String input, in
             ModelCompatibility
                 .check(parameter, model, shard.vectors().encoders().get(model), field, vectorField.fieldModel(), shard.services());
         }
+        if (vectorField.chunked()) {
+            return BestPassageRetriever.of(name, vectorField, vector, k, beamWidth(), shard.filter(), shard.context().getIndexReader());
+        }
         KnnFloatVectorQuery knn = WideBeamKnnQuery.of(field, vector, k, beamWidth(), shard.filter());
         return new PoolRetriever.Dense(name, field, vector, vectorField.similarity().luceneFunction(), knn, k);
     }

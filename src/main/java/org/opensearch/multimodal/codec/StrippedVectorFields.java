@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * The vector fields a segment's stored {@code _source} leaves out, and how to read each back: {@code multi_vector}
  * fields (their doc values, in their encoding and dims, given back as the packed base64 form the field accepts) and
- * indexed {@code dense_vector} fields (their HNSW vectors, given back as arrays of numbers). Recorded in the segment's
+ * indexed {@code dense_vector} fields (their HNSW vectors, given back as arrays of numbers), except chunked ones. Recorded in the segment's
  * attributes when it is written, so a segment says itself what it left out, whatever the mapping becomes.
  */
 record StrippedVectorFields(List<Field> fields) {
@@ -51,7 +51,10 @@ record StrippedVectorFields(List<Field> fields) {
             }
             if (field instanceof MultiVectorFieldMapper tokens) {
                 fields.add(new Field(tokens.name(), tokens.fieldType().format().encoding(), tokens.fieldType().dims()));
-            } else if (field instanceof DenseVectorFieldMapper vector && vector.fieldType().isSearchable()) {
+            } else if (field instanceof DenseVectorFieldMapper vector
+                && vector.fieldType().isSearchable()
+                && vector.fieldType().chunked() == false) {
+                // a chunked field's value keeps its passages' offsets, and stays in _source as sent
                 fields.add(new Field(vector.name(), null, 0));
             }
         }

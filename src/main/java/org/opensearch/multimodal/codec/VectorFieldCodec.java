@@ -43,7 +43,8 @@ public final class VectorFieldCodec extends PerFieldMappingPostingFormatCodec {
                 return quantized.computeIfAbsent(options, o -> new Lucene104HnswScalarQuantizedVectorsFormat(o.m(), o.efConstruction()));
             }
         }
-        MappedFieldType fieldType = mapperService.fieldType(field);
+        String chunkOwner = DenseVectorFieldType.chunkOwner(field);
+        MappedFieldType fieldType = mapperService.fieldType(chunkOwner == null ? field : chunkOwner);
         if (fieldType instanceof DenseVectorFieldType vectorField && vectorField.hnswOptions().equals(HnswOptions.DEFAULT) == false) {
             HnswOptions options = vectorField.hnswOptions();
             return formats.computeIfAbsent(options, o -> new Lucene99HnswVectorsFormat(o.m(), o.efConstruction()));

@@ -1,6 +1,9 @@
 package org.opensearch.multimodal.inference;
 
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.multimodal.chunking.ChunkingOptions;
+import org.opensearch.multimodal.chunking.Chunks;
+import org.opensearch.multimodal.chunking.TokenWindows;
 import org.opensearch.multimodal.image.ChargedImage;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ImageEmbeddings;
@@ -169,6 +172,42 @@ public final class InferenceService {
                 }
                 stats.model(modelId).call(texts.size(), System.nanoTime() - start);
                 listener.onResponse(embeddings);
+            });
+        } catch (RuntimeException rejected) {
+            listener.onFailure(rejected);
+        }
+    }
+
+    /**
+     * Cuts each of {@code texts} into passages with {@code modelId}'s own tokenizer ({@link TokenWindows}) on
+     * {@code workload}'s pool (tokenizing a long text is a forward pass's worth of work), then calls {@code listener}.
+     */
+    public void chunkTexts(
+        Workload workload,
+        String modelId,
+        List<String> texts,
+        ChunkingOptions options,
+        ActionListener<List<Chunks>> listener
+    ) {
+        final TextModel model;
+        try {
+            model = registry.textModel(modelId);
+        } catch (RuntimeException e) {
+            listener.onFailure(e);
+            return;
+        }
+        try {
+            submit(workload, () -> {
+                List<Chunks> chunks = new ArrayList<>(texts.size());
+                try {
+                    for (String text : texts) {
+                        chunks.add(TokenWindows.split(text, model.tokenSpans(text, options.tokensNeeded()), options));
+                    }
+                } catch (RuntimeException e) {
+                    listener.onFailure(e);
+                    return;
+                }
+                listener.onResponse(chunks);
             });
         } catch (RuntimeException rejected) {
             listener.onFailure(rejected);

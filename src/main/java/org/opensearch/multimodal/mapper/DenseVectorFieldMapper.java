@@ -1,10 +1,12 @@
 package org.opensearch.multimodal.mapper;
 
 import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.search.FieldExistsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.util.BytesRef;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.mapper.ParametrizedFieldMapper;
@@ -24,10 +26,17 @@ import java.util.Map;
  * {@code dense_vector}: one float vector per document, indexed as a Lucene HNSW graph ({@link KnnFloatVectorField}).
  * <pre>{"type": "dense_vector", "dims": 384, "similarity": "cosine", "index": true,
  *  "index_options": {"m": 16, "ef_construction": 100}}</pre>
+ * With {@code "chunked": true} a document holds a vector per passage of a long text ({@link ChunkedVectors}): passage i's
+ * vector goes into a graph of its own, {@code <field>._chunks.<i>}, so a search of every position's graph finds each
+ * document by its best passage (docs/DESIGN.md §14); the passages' offsets are kept in the field's doc values.
  */
 public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
     public static final String CONTENT_TYPE = "dense_vector";
+    /** The mapping parameter that makes a field hold a vector per passage. */
+    public static final String CHUNKED = "chunked";
+    /** Passage i of a chunked field {@code f} is indexed in the vector field {@code f + CHUNK_FIELD_INFIX + i}. */
+    public static final String CHUNK_FIELD_INFIX = "._chunks.";
 
     private static DenseVectorFieldMapper toType(Object mapper) {
         return (DenseVectorFieldMapper) mapper;
@@ -57,6 +66,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
             "l2_norm"
         );
         private final Parameter<Boolean> index = Parameter.boolParam("index", false, m -> toType(m).indexed, true);
+        private final Parameter<Boolean> chunked = Parameter.boolParam(CHUNKED, false, m -> toType(m).chunked, false);
         private final Parameter<HnswOptions> indexOptions = new Parameter<>(
             "index_options",
             false,
@@ -77,7 +87,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
         @Override
         protected List<Parameter<?>> getParameters() {
-            return List.of(dims, similarity, index, indexOptions, model, fingerprint, meta);
+            return List.of(dims, similarity, index, chunked, indexOptions, model, fingerprint, meta);
         }
 
         @Override
@@ -85,11 +95,18 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
             if (dims.getValue() < 1) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "field [%s] of type [%s] needs [dims]", name, CONTENT_TYPE));
             }
+            if (chunked.getValue() && index.getValue() == false) {
+                throw new IllegalArgumentException(
+                    String
+                        .format(Locale.ROOT, "field [%s]: [%s] needs [index]: a chunked field searches its passages' graphs", name, CHUNKED)
+                );
+            }
             DenseVectorFieldType fieldType = new DenseVectorFieldType(
                 buildFullName(context),
                 dims.getValue(),
                 VectorSimilarity.parse(similarity.getValue()),
                 index.getValue(),
+                chunked.getValue(),
                 indexOptions.getValue(),
                 new FieldModel(model.getValue(), fingerprint.getValue()),
                 meta.getValue()
@@ -103,6 +120,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
     private final int dims;
     private final VectorSimilarity similarity;
     private final boolean indexed;
+    private final boolean chunked;
     private final HnswOptions hnswOptions;
     private final FieldModel fieldModel;
 
@@ -117,6 +135,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
         this.dims = fieldType.dims();
         this.similarity = fieldType.similarity();
         this.indexed = fieldType.isSearchable();
+        this.chunked = fieldType.chunked();
         this.hnswOptions = fieldType.hnswOptions();
         this.fieldModel = fieldType.fieldModel();
     }
@@ -135,7 +154,29 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
         if (context.doc().getByKey(field) != null) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "field [%s] takes one vector per document", field));
         }
-        float[] vector = VectorParsing.readVector(context.parser(), field, dims);
+        if (chunked) {
+            ChunkedVectors value = ChunkedVectors.parse(context.parser(), field, dims);
+            for (int i = 0; i < value.vectors().length; i++) {
+                String chunkField = fieldType().chunkField(i);
+                context.doc().add(new KnnFloatVectorField(chunkField, prepared(value.vectors()[i], field), similarity.luceneFunction()));
+            }
+            if (value.offsets() != null) {
+                context.doc().addWithKey(field, new BinaryDocValuesField(field, value.offsetBytes()));
+            } else {
+                context.doc().addWithKey(field, new BinaryDocValuesField(field, new BytesRef()));
+            }
+            return;
+        }
+        float[] vector = prepared(VectorParsing.readVector(context.parser(), field, dims), field);
+        if (indexed) {
+            context.doc().addWithKey(field, new KnnFloatVectorField(field, vector, similarity.luceneFunction()));
+        } else {
+            context.doc().addWithKey(field, new StoredField(field, VectorEncoding.toBytes(vector)));
+        }
+    }
+
+    /** The vector as indexed: normalized for cosine (a zero vector is an error naming the field). */
+    private float[] prepared(float[] vector, String field) {
         if (similarity.normalizes()) {
             if (VectorMath.isZero(vector)) {
                 throw new IllegalArgumentException(
@@ -144,11 +185,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
             }
             VectorMath.l2NormalizeInPlace(vector);
         }
-        if (indexed) {
-            context.doc().addWithKey(field, new KnnFloatVectorField(field, vector, similarity.luceneFunction()));
-        } else {
-            context.doc().addWithKey(field, new StoredField(field, VectorEncoding.toBytes(vector)));
-        }
+        return vector;
     }
 
     @Override
@@ -172,6 +209,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
         private final int dims;
         private final VectorSimilarity similarity;
+        private final boolean chunked;
         private final HnswOptions hnswOptions;
         private final FieldModel fieldModel;
 
@@ -184,7 +222,21 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
             FieldModel fieldModel,
             Map<String, String> meta
         ) {
+            this(name, dims, similarity, indexed, false, hnswOptions, fieldModel, meta);
+        }
+
+        public DenseVectorFieldType(
+            String name,
+            int dims,
+            VectorSimilarity similarity,
+            boolean indexed,
+            boolean chunked,
+            HnswOptions hnswOptions,
+            FieldModel fieldModel,
+            Map<String, String> meta
+        ) {
             super(name, indexed, false, false, TextSearchInfo.NONE, meta);
+            this.chunked = chunked;
             this.dims = dims;
             this.similarity = similarity;
             this.hnswOptions = hnswOptions;
@@ -206,6 +258,30 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
         public HnswOptions hnswOptions() {
             return hnswOptions;
+        }
+
+        /** Whether a document holds a vector per passage. */
+        public boolean chunked() {
+            return chunked;
+        }
+
+        /** The vector field of passage {@code i}. */
+        public String chunkField(int i) {
+            return chunkField(name(), i);
+        }
+
+        public static String chunkField(String field, int i) {
+            return field + CHUNK_FIELD_INFIX + i;
+        }
+
+        /** The chunked field whose passage graph {@code luceneField} is; null when it is none. */
+        public static String chunkOwner(String luceneField) {
+            int at = luceneField.lastIndexOf(CHUNK_FIELD_INFIX);
+            if (at <= 0) {
+                return null;
+            }
+            String position = luceneField.substring(at + CHUNK_FIELD_INFIX.length());
+            return position.isEmpty() || position.chars().allMatch(Character::isDigit) == false ? null : luceneField.substring(0, at);
         }
 
         @Override

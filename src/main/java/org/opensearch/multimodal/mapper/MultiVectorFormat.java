@@ -7,6 +7,7 @@ import org.opensearch.multimodal.math.TokenEncoding;
 import org.opensearch.multimodal.math.TokenPooling;
 import org.opensearch.multimodal.math.VectorMath;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -99,11 +100,34 @@ public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
      * mapper then stores as sent, so no token vector travels as JSON numbers.
      */
     public byte[] handOff(float[][] rows) {
+        return pack(normalizedPooled(rows), encoding);
+    }
+
+    /**
+     * The packed bytes of a long text's passages, handed off as one value: each passage's rows normalized and pooled
+     * ({@link #normalizedPooled}: pooling never merges tokens of different passages), in passage order.
+     */
+    public byte[] handOffPooled(List<float[][]> pooledPassages) {
+        int rows = 0;
+        for (float[][] passage : pooledPassages) {
+            rows += passage.length;
+        }
+        float[][] all = new float[rows][];
+        int at = 0;
+        for (float[][] passage : pooledPassages) {
+            System.arraycopy(passage, 0, all, at, passage.length);
+            at += passage.length;
+        }
+        return pack(all, encoding);
+    }
+
+    /** {@code rows} L2-normalized (copies) and pooled by the field's {@code pool_factor}. */
+    public float[][] normalizedPooled(float[][] rows) {
         float[][] normalized = new float[rows.length][];
         for (int r = 0; r < rows.length; r++) {
             normalized[r] = VectorMath.l2NormalizeInPlace(rows[r].clone());
         }
-        return pack(poolFactor > 1 ? TokenPooling.pool(normalized, poolFactor) : normalized, encoding);
+        return poolFactor > 1 ? TokenPooling.pool(normalized, poolFactor) : normalized;
     }
 
     private static void header(byte[] packed, TokenEncoding encoding, int dims) {

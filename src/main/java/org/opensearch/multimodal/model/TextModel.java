@@ -2,9 +2,11 @@ package org.opensearch.multimodal.model;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import org.opensearch.multimodal.chunking.TokenSpans;
 import org.opensearch.multimodal.math.VectorMath;
 
 import java.io.Closeable;
@@ -42,6 +44,8 @@ public final class TextModel implements Closeable {
 
     private final ModelManifest manifest;
     private final HuggingFaceTokenizer tokenizer;
+    /** The same vocabulary without special tokens or truncation: where each token of a whole text lies, for chunking. */
+    private final HuggingFaceTokenizer spanTokenizer;
     private final OrtSession session;
     private final OnnxSessions sessions;
     /**
@@ -57,12 +61,14 @@ public final class TextModel implements Closeable {
     private TextModel(
         ModelManifest manifest,
         HuggingFaceTokenizer tokenizer,
+        HuggingFaceTokenizer spanTokenizer,
         OrtSession session,
         OnnxSessions sessions,
         int maxRowsPerCall
     ) {
         this.manifest = manifest;
         this.tokenizer = tokenizer;
+        this.spanTokenizer = spanTokenizer;
         this.session = session;
         this.sessions = sessions;
         this.maxRowsPerCall = maxRowsPerCall;
@@ -70,40 +76,53 @@ public final class TextModel implements Closeable {
     }
 
     public static TextModel load(ModelManifest manifest, ModelFiles files, OnnxSessions sessions) throws IOException {
-        HuggingFaceTokenizer tokenizer = NativeLibraries.withPluginClassLoader(() -> {
-            try {
-                return HuggingFaceTokenizer.builder()
-                    .optTokenizerPath(files.tokenizer())
-                    .optAddSpecialTokens(true)
-                    .optTruncation(true)
-                    .optMaxLength(manifest.maxTokens())
-                    .optPadding(false)
-                    .build();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        HuggingFaceTokenizer tokenizer = tokenizer(files, true, manifest.maxTokens());
+        HuggingFaceTokenizer spanTokenizer;
+        try {
+            spanTokenizer = tokenizer(files, false, 0);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
         try {
             OrtSession session = sessions.open(files.textModel());
             try {
                 // on a CPU every model runs a text per call, so the file is read for its operators only off the CPU
                 boolean batchInvariant = "cpu".equals(sessions.effectiveDevice()) == false
                     && ActivationQuantization.isDynamic(files.textModel()) == false;
-                return new TextModel(manifest, tokenizer, session, sessions, batchInvariant ? Integer.MAX_VALUE : 1);
+                return new TextModel(manifest, tokenizer, spanTokenizer, session, sessions, batchInvariant ? Integer.MAX_VALUE : 1);
             } catch (IOException e) {
                 session.close();
                 throw e;
             }
         } catch (IOException e) {
             tokenizer.close();
+            spanTokenizer.close();
             throw e;
         } catch (OrtException e) {
             tokenizer.close();
+            spanTokenizer.close();
             throw new IOException(
                 String.format(Locale.ROOT, "model [%s]: cannot open %s: %s", manifest.id(), files.textModel(), e.getMessage()),
                 e
             );
         }
+    }
+
+    /** The model's tokenizer: for the model's input (special tokens, cut at {@code maxLength}), or whole, for spans. */
+    private static HuggingFaceTokenizer tokenizer(ModelFiles files, boolean forModelInput, int maxLength) {
+        return NativeLibraries.withPluginClassLoader(() -> {
+            try {
+                HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(files.tokenizer())
+                    .optAddSpecialTokens(forModelInput)
+                    .optTruncation(forModelInput)
+                    .optPadding(false);
+                return forModelInput ? builder.optMaxLength(maxLength).build() : builder.build();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     public ModelManifest manifest() {
@@ -159,8 +178,10 @@ public final class TextModel implements Closeable {
         }
         Encoding[] encodings = tokenize(texts, purpose);
         int[] lengths = new int[encodings.length];
+        boolean[] truncated = new boolean[encodings.length];
         for (int i = 0; i < lengths.length; i++) {
             lengths[i] = encodings[i].getIds().length;
+            truncated[i] = encodings[i].exceedMaxLength();
         }
         float[][] vectors = new float[encodings.length][];
         float[][][] tokens = withTokenVectors ? new float[encodings.length][][] : null;
@@ -173,7 +194,7 @@ public final class TextModel implements Closeable {
             encodeRun(encodings, start, end, seqLen, vectors, tokens);
             start = end;
         }
-        return new TextEmbeddings(vectors, tokens);
+        return new TextEmbeddings(vectors, tokens, truncated);
     }
 
     /**
@@ -234,6 +255,75 @@ public final class TextModel implements Closeable {
                 tokens[start + row] = HiddenStatePooling.tokenVectors(hidden, row, seqLen, dims, rowMask, special);
             }
         }
+    }
+
+    /**
+     * Where {@code text}'s tokens lie (UTF-16 offsets; no special tokens, no prefix), reading at most {@code limit}
+     * tokens: a long text is tokenized a piece of {@link #SPAN_PIECE_CHARS} characters at a time, cut at whitespace, and
+     * only as far as needed, so a 10 MB text costs no more than the windows it fills.
+     */
+    public TokenSpans tokenSpans(String text, int limit) {
+        gate.enter();
+        try {
+            int[] starts = new int[Math.min(limit, 1024)];
+            int[] ends = new int[starts.length];
+            int count = 0;
+            int offset = 0;
+            while (offset < text.length() && count < limit) {
+                int pieceEnd = pieceEnd(text, offset);
+                String piece = text.substring(offset, pieceEnd);
+                CharSpan[] spans = NativeLibraries.withPluginClassLoader(() -> spanTokenizer.encode(piece)).getCharTokenSpans();
+                // the tokenizer counts code points; OpenSearch and Java count UTF-16 units
+                int codePoint = 0;
+                int unit = 0;
+                for (int i = 0; i < spans.length && count < limit + 1; i++) {
+                    if (spans[i] == null) {
+                        continue;
+                    }
+                    for (; codePoint < spans[i].getStart(); codePoint++) {
+                        unit += Character.charCount(piece.codePointAt(unit));
+                    }
+                    int start = unit;
+                    for (; codePoint < spans[i].getEnd(); codePoint++) {
+                        unit += Character.charCount(piece.codePointAt(unit));
+                    }
+                    if (count == starts.length) {
+                        starts = Arrays.copyOf(starts, count * 2);
+                        ends = Arrays.copyOf(ends, count * 2);
+                    }
+                    starts[count] = offset + start;
+                    ends[count] = offset + unit;
+                    count++;
+                }
+                offset = pieceEnd;
+            }
+            boolean more = count > limit || offset < text.length();
+            return new TokenSpans(starts, ends, Math.min(count, limit), more);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /** Characters the span tokenizer reads at once: its spans of a piece cost a few dozen bytes a character. */
+    static final int SPAN_PIECE_CHARS = 16_384;
+
+    /** The end of the piece starting at {@code offset}: the last whitespace within reach, never inside a surrogate pair. */
+    private static int pieceEnd(String text, int offset) {
+        int limit = offset + SPAN_PIECE_CHARS;
+        if (limit >= text.length()) {
+            return text.length();
+        }
+        for (int i = limit; i > offset + SPAN_PIECE_CHARS / 2; i--) {
+            if (Character.isWhitespace(text.charAt(i - 1))) {
+                return i;
+            }
+        }
+        return Character.isLowSurrogate(text.charAt(limit)) ? limit - 1 : limit;
+    }
+
+    /** Tokens of text one call holds: the model's limit less its special tokens and the document prefix. */
+    public int textWindow() {
+        return manifest.maxTokens() - tokenCount("", EncodingPurpose.DOCUMENT);
     }
 
     private Encoding[] tokenize(List<String> texts, EncodingPurpose purpose) {
@@ -310,6 +400,7 @@ public final class TextModel implements Closeable {
             // closing a session only frees native memory; nothing to recover
         } finally {
             tokenizer.close();
+            spanTokenizer.close();
         }
     }
 }

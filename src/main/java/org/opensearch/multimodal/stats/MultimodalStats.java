@@ -23,6 +23,9 @@ public final class MultimodalStats {
     private final Map<String, ModelStats> models = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> embedded = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
+    /** By processor, then source field: texts cut at the model's window, and texts cut after their last kept passage. */
+    private final Map<String, Map<String, LongAdder>> truncated = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, LongAdder>> cutAtMaxChunks = new ConcurrentHashMap<>();
     private final Map<String, LatencyHistogram> fusions = new ConcurrentHashMap<>();
     private final LongAdder gqrSteps = new LongAdder();
     private final LatencyHistogram gqrTime = new LatencyHistogram();
@@ -52,6 +55,22 @@ public final class MultimodalStats {
             return;
         }
         embedded.computeIfAbsent(processor, p -> new LongAdder()).add(count);
+    }
+
+    /** A text of {@code field} had tokens past the model's window, which its vectors do not see. */
+    public void textTruncated(String processor, String field) {
+        count(truncated, processor, field);
+    }
+
+    /** A text of {@code field} had more passages than its processor's {@code max_chunks}; the rest was left out. */
+    public void textCutAtMaxChunks(String processor, String field) {
+        count(cutAtMaxChunks, processor, field);
+    }
+
+    private void count(Map<String, Map<String, LongAdder>> counters, String processor, String field) {
+        if (enabled) {
+            counters.computeIfAbsent(processor, p -> new ConcurrentHashMap<>()).computeIfAbsent(field, f -> new LongAdder()).increment();
+        }
     }
 
     public void documentFailed(String processor, Throwable e) {
@@ -143,7 +162,12 @@ public final class MultimodalStats {
     private Map<String, Object> tree(Map<String, Object> perModel, BiFunction<String, LatencyHistogram, Map<String, Object>> latency) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("models", perModel);
-        out.put("ingest", Map.of("documents_embedded", sums(embedded), "documents_failed", sums(failed)));
+        Map<String, Object> ingest = new LinkedHashMap<>();
+        ingest.put("documents_embedded", sums(embedded));
+        ingest.put("documents_failed", sums(failed));
+        ingest.put("texts_truncated", nestedSums(truncated));
+        ingest.put("texts_cut_at_max_chunks", nestedSums(cutAtMaxChunks));
+        out.put("ingest", ingest);
         Map<String, Object> queries = new LinkedHashMap<>();
         Map<String, Object> byFusion = new TreeMap<>();
         Map<String, Object> fusionLatency = new TreeMap<>();
@@ -189,6 +213,12 @@ public final class MultimodalStats {
     ) {
         Map<String, Object> out = timing(histogram, percentiles);
         out.put(countName, count);
+        return out;
+    }
+
+    private static Map<String, Object> nestedSums(Map<String, Map<String, LongAdder>> counters) {
+        Map<String, Object> out = new TreeMap<>();
+        counters.forEach((key, byField) -> out.put(key, sums(byField)));
         return out;
     }
 

@@ -1,0 +1,81 @@
+package org.opensearch.multimodal.processor;
+
+import org.opensearch.multimodal.chunking.Chunk;
+import org.opensearch.multimodal.mapper.ChunkedVectors;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One field's passages on their way to vectors: where each lies in the field's value, and each one's vector and pooled
+ * token rows as its batch finishes (batches finish on several threads); complete once the last passage is in.
+ */
+final class PassageVectors {
+
+    private final TextInput input;
+    private final List<Chunk> chunks;
+    private final float[][] vectors;
+    private final float[][][] pooledTokens;
+    private final AtomicInteger remaining;
+    private volatile boolean truncated;
+
+    PassageVectors(TextInput input, List<Chunk> chunks) {
+        this.input = input;
+        this.chunks = List.copyOf(chunks);
+        this.vectors = new float[chunks.size()][];
+        this.pooledTokens = input.wantsTokenVectors() ? new float[chunks.size()][][] : null;
+        this.remaining = new AtomicInteger(chunks.size());
+    }
+
+    TextInput input() {
+        return input;
+    }
+
+    List<Chunk> chunks() {
+        return chunks;
+    }
+
+    /** Passage {@code i}'s text. */
+    String passage(int i) {
+        Chunk chunk = chunks.get(i);
+        return chunk.text(input.passages().texts().get(chunk.element()));
+    }
+
+    /** Records passage {@code i}'s vectors; true when it was the last one missing. */
+    boolean done(int i, float[] vector, float[][] pooled, boolean cutAtWindow) {
+        vectors[i] = vector;
+        if (pooledTokens != null) {
+            pooledTokens[i] = pooled;
+        }
+        truncated |= cutAtWindow;
+        return remaining.decrementAndGet() == 0;
+    }
+
+    /** Whether a passage had tokens past the model's window. */
+    boolean truncated() {
+        return truncated;
+    }
+
+    float[] onlyVector() {
+        return vectors[0];
+    }
+
+    List<float[][]> pooledTokens() {
+        return Arrays.asList(pooledTokens);
+    }
+
+    /** The value of a chunked dense_vector field: {@code {"vectors": [[...]], "offsets": [[element, start, end]]}}. */
+    Map<String, Object> chunkedValue() {
+        List<Object> vectorValues = new ArrayList<>(vectors.length);
+        List<Object> offsets = new ArrayList<>(vectors.length);
+        for (int i = 0; i < vectors.length; i++) {
+            vectorValues.add(new FloatListView(vectors[i]));
+            Chunk chunk = chunks.get(i);
+            offsets.add(List.of(chunk.element(), chunk.start(), chunk.end()));
+        }
+        return Map.of(ChunkedVectors.VECTORS, vectorValues, ChunkedVectors.OFFSETS, offsets);
+    }
+}

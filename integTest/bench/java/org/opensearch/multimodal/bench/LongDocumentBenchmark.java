@@ -1,0 +1,355 @@
+package org.opensearch.multimodal.bench;
+
+import org.opensearch.action.admin.indices.stats.IndicesStatsResponse;
+import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.search.SearchRequestBuilder;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.index.query.MultiMatchQueryBuilder;
+import org.opensearch.multimodal.chunking.ChunkingOptions;
+import org.opensearch.multimodal.chunking.TokenWindows;
+import org.opensearch.multimodal.model.BuiltinModels;
+import org.opensearch.multimodal.model.ModelRegistry;
+import org.opensearch.multimodal.model.TextModel;
+import org.opensearch.multimodal.query.DenseRetriever;
+import org.opensearch.multimodal.query.FusionSpec;
+import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
+import org.opensearch.multimodal.query.LateInteractionScoreMode;
+import org.opensearch.multimodal.query.LexicalRetriever;
+import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.RetrieverSpec;
+import org.opensearch.node.Node;
+import org.opensearch.transport.client.Client;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Long documents (issue 24): SciFact's abstracts grouped 8 to a document in corpus order (about 2,400 tokens each; a
+ * document is relevant to a query when it holds an abstract relevant to it, with that abstract's grade), indexed through
+ * {@code embed_text} pipelines on one node. {@code --phase dev}: chunked dense for each {@code --configs} chunking
+ * (max_tokens/overlap_tokens/boundary, comma-separated), nDCG@10 on the 30 dev queries (every 10th test query by id) to
+ * choose by. {@code --phase report --chunking M/O/B}: the abstracts (dense + int8 token vectors), the long documents
+ * cut at the window (dense), and chunked with the chosen chunking (chunked dense + int8 token vectors); nDCG@10 on the
+ * 270 held-out queries with paired bootstrap intervals, ingest in embedded tokens per second, p50 latencies of the same
+ * requests on both collections, and disk per document.
+ * Arguments: {@code --data DIR --models DIR --home DIR --phase dev|report [--configs ...] [--chunking ...]}.
+ */
+public final class LongDocumentBenchmark {
+
+    private static final String MODEL = SciFactVectorCache.MODEL;
+    private static final int GROUP = 8;
+    private static final int K = 100;
+    private static final int RERANK_WINDOW = 50;
+
+    private LongDocumentBenchmark() {
+    }
+
+    public static void main(String[] rawArgs) throws Exception {
+        BenchArgs args = BenchArgs.parse(rawArgs, Set.of("--phase", "--configs", "--chunking"));
+        SciFact sciFact = args.sciFact();
+        if (sciFact == null) {
+            return;
+        }
+        SciFact longDocs = grouped(sciFact);
+        SciFact.Split split = sciFact.split();
+        System.out.printf(
+            Locale.ROOT,
+            "SciFact: %d abstracts -> %d long documents of %d; %d queries = %d dev + %d held out%n",
+            sciFact.corpus().size(),
+            longDocs.corpus().size(),
+            GROUP,
+            split.all().size(),
+            split.dev().size(),
+            split.test().size()
+        );
+        Node node = BenchNode.start(args.home(), args.models(), MODEL, "long-documents", 9257, 0, Settings.EMPTY);
+        try {
+            Client client = node.client();
+            if ("dev".equals(args.get("--phase", "dev"))) {
+                dev(client, longDocs, split, args.get("--configs", "510/51/sentence,256/25/sentence,128/12/sentence"));
+            } else {
+                report(client, sciFact, longDocs, split, args.get("--chunking", "256/25/sentence"));
+            }
+        } finally {
+            node.close();
+        }
+    }
+
+    /** The long-document collection: every 8 abstracts in corpus order, joined by blank lines; qrels carried over. */
+    static SciFact grouped(SciFact sciFact) {
+        List<SciFact.Doc> docs = new ArrayList<>();
+        Map<String, String> owner = new HashMap<>();
+        List<SciFact.Doc> corpus = sciFact.corpus();
+        for (int from = 0; from < corpus.size(); from += GROUP) {
+            String id = "L" + (from / GROUP);
+            StringBuilder text = new StringBuilder();
+            for (SciFact.Doc doc : corpus.subList(from, Math.min(from + GROUP, corpus.size()))) {
+                text.append(text.isEmpty() ? "" : "\n\n").append(doc.titleAndText());
+                owner.put(doc.id(), id);
+            }
+            docs.add(new SciFact.Doc(id, "", text.toString()));
+        }
+        Map<String, Map<String, Integer>> qrels = new HashMap<>();
+        sciFact.qrels().forEach((query, judged) -> judged.forEach((doc, grade) -> {
+            if (owner.containsKey(doc)) {
+                qrels.computeIfAbsent(query, q -> new HashMap<>()).merge(owner.get(doc), grade, Math::max);
+            }
+        }));
+        return new SciFact(docs, sciFact.queries(), qrels);
+    }
+
+    private static void dev(Client client, SciFact longDocs, SciFact.Split split, String configs) throws Exception {
+        Map<String, Function<String, SearchRequestBuilder>> methods = new LinkedHashMap<>();
+        for (String config : configs.split(",")) {
+            String index = "long_" + config.replace('/', '_');
+            double seconds = index(client, index, longDocs.corpus(), chunking(config), false);
+            System.out.printf(Locale.ROOT, "indexed %s (chunking %s) in %.0f s%n", index, config, seconds);
+            methods.put("chunked dense, chunking " + config, text -> dense(client, index, "vec", text));
+        }
+        Map<String, Map<String, List<String>>> rankings = new LinkedHashMap<>();
+        Map<String, double[]> latencies = new LinkedHashMap<>();
+        InterleavedQueries.run(longDocs, split.dev(), methods, K, true, rankings, latencies);
+        System.out.println("| chunking (max_tokens/overlap_tokens/boundary) | nDCG@10 dev (30 queries) |");
+        System.out.println("|---|---|");
+        rankings.forEach(
+            (method, ranking) -> System.out.printf(
+                Locale.ROOT,
+                "| %s | %.4f |%n",
+                method,
+                RankingMetrics.meanNdcg(longDocs.qrels(), split.dev(), ranking)
+            )
+        );
+    }
+
+    private static void report(Client client, SciFact sciFact, SciFact longDocs, SciFact.Split split, String chosen) throws Exception {
+        String chunking = chunking(chosen);
+        double abstractSeconds = index(client, "abstracts", sciFact.corpus(), null, true);
+        double cutSeconds = index(client, "long_cut", longDocs.corpus(), null, false);
+        double chunkedSeconds = index(client, "long_chunked", longDocs.corpus(), chunking, true);
+        long abstractTokens;
+        long chunkedTokens;
+        long cutTokens;
+        try (ModelRegistry registry = BuiltinModels.registry()) {
+            TextModel model = registry.textModel(BuiltinModels.BGE_SMALL);
+            abstractTokens = tokens(model, sciFact.corpus(), null);
+            cutTokens = tokens(model, longDocs.corpus(), null);
+            chunkedTokens = tokens(model, longDocs.corpus(), ChunkingOptions.parse(options(chosen), model.textWindow()));
+        }
+        System.out.println("| collection | documents | tokens embedded | ingest s | tokens/s | vs abstracts | store bytes/doc |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        double abstractRate = abstractTokens / abstractSeconds;
+        printIngest(
+            client,
+            "abstracts (dense + int8 tokens)",
+            "abstracts",
+            sciFact.corpus().size(),
+            abstractTokens,
+            abstractSeconds,
+            abstractRate
+        );
+        printIngest(client, "long, cut at the window (dense)", "long_cut", longDocs.corpus().size(), cutTokens, cutSeconds, abstractRate);
+        printIngest(
+            client,
+            "long, chunked " + chosen + " (chunked dense + int8 tokens)",
+            "long_chunked",
+            longDocs.corpus().size(),
+            chunkedTokens,
+            chunkedSeconds,
+            abstractRate
+        );
+
+        Map<String, Function<String, SearchRequestBuilder>> onAbstracts = new LinkedHashMap<>();
+        onAbstracts.put("BM25", text -> bm25(client, "abstracts", text));
+        onAbstracts.put("dense", text -> dense(client, "abstracts", "vec", text));
+        onAbstracts
+            .put("RRF BM25 + dense, late_interaction rerank top " + RERANK_WINDOW, text -> hybridReranked(client, "abstracts", text));
+        Map<String, Function<String, SearchRequestBuilder>> onLong = new LinkedHashMap<>();
+        onLong.put("BM25", text -> bm25(client, "long_chunked", text));
+        onLong.put("dense, cut at the window", text -> dense(client, "long_cut", "vec", text));
+        onLong.put("dense", text -> dense(client, "long_chunked", "vec", text));
+        onLong.put("RRF BM25 + dense, late_interaction rerank top " + RERANK_WINDOW, text -> hybridReranked(client, "long_chunked", text));
+
+        Map<String, Map<String, List<String>>> abstractRankings = new LinkedHashMap<>();
+        Map<String, double[]> abstractLatencies = new LinkedHashMap<>();
+        Map<String, Map<String, List<String>>> longRankings = new LinkedHashMap<>();
+        Map<String, double[]> longLatencies = new LinkedHashMap<>();
+        // the two collections' requests in turn, query by query, so both see the same machine
+        for (int round = 0; round < 2; round++) {
+            InterleavedQueries.run(sciFact, split.all(), onAbstracts, K, round == 0, abstractRankings, abstractLatencies);
+            InterleavedQueries.run(longDocs, split.all(), onLong, K, round == 0, longRankings, longLatencies);
+        }
+        HeldOutTable.print(
+            "Abstracts (5,183 documents):",
+            sciFact.qrels(),
+            split.dev(),
+            split.test(),
+            K,
+            abstractRankings,
+            abstractLatencies,
+            "dense",
+            "dense",
+            "BM25"
+        );
+        Map<String, Map<String, List<String>>> longWithAbstractDense = new LinkedHashMap<>(longRankings);
+        HeldOutTable.print(
+            "Long documents (" + longDocs.corpus().size() + " documents of 8 abstracts), chunking " + chosen + ":",
+            longDocs.qrels(),
+            split.dev(),
+            split.test(),
+            K,
+            longWithAbstractDense,
+            longLatencies,
+            "dense",
+            "chunked dense",
+            "BM25"
+        );
+        double[] abstractDense = RankingMetrics.perQueryNdcg(sciFact.qrels(), split.test(), abstractRankings.get("dense"));
+        double[] chunkedDense = RankingMetrics.perQueryNdcg(longDocs.qrels(), split.test(), longRankings.get("dense"));
+        double[] interval = RankingMetrics.pairedBootstrap(chunkedDense, abstractDense, 10_000);
+        System.out.printf(
+            Locale.ROOT,
+            "chunked dense on long documents - dense on abstracts, held-out nDCG@10: %+.4f (95%% CI %+.4f .. %+.4f)%n",
+            interval[0],
+            interval[1],
+            interval[2]
+        );
+        System.out.println("| request | p50 ms abstracts | p50 ms long | long / abstracts |");
+        System.out.println("|---|---|---|---|");
+        for (String method : List.of("BM25", "dense", "RRF BM25 + dense, late_interaction rerank top " + RERANK_WINDOW)) {
+            double a = RankingMetrics.percentile(abstractLatencies.get(method), 50);
+            double l = RankingMetrics.percentile(longLatencies.get(method), 50);
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f |%n", method, a, l, l / a);
+        }
+    }
+
+    private static void printIngest(Client client, String label, String index, int docs, long tokens, double seconds, double reference) {
+        IndicesStatsResponse stats = client.admin().indices().prepareStats(index).setStore(true).get();
+        long bytes = stats.getTotal().getStore().getSizeInBytes();
+        double rate = tokens / seconds;
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %d | %d | %.0f | %.0f | %.2f | %d |%n",
+            label,
+            docs,
+            tokens,
+            seconds,
+            rate,
+            rate / reference,
+            bytes / docs
+        );
+    }
+
+    /** Tokens the model embeds for the corpus: each passage's (overlap included), or each text's up to the window. */
+    private static long tokens(TextModel model, List<SciFact.Doc> corpus, ChunkingOptions chunking) {
+        long total = 0;
+        int window = model.textWindow();
+        for (SciFact.Doc doc : corpus) {
+            String text = doc.titleAndText();
+            if (chunking == null) {
+                total += Math.min(window, model.tokenSpans(text, window + 1).count());
+            } else {
+                for (var chunk : TokenWindows.split(text, model.tokenSpans(text, chunking.tokensNeeded()), chunking).chunks()) {
+                    total += model.tokenSpans(chunk.text(text), window + 1).count();
+                }
+            }
+        }
+        return total;
+    }
+
+    private static String chunking(String config) {
+        String[] parts = config.split("/");
+        return String
+            .format(Locale.ROOT, "{\"max_tokens\": %s, \"overlap_tokens\": %s, \"boundary\": \"%s\"}", parts[0], parts[1], parts[2]);
+    }
+
+    private static Map<String, Object> options(String config) {
+        String[] parts = config.split("/");
+        return Map.of("max_tokens", Integer.parseInt(parts[0]), "overlap_tokens", Integer.parseInt(parts[1]), "boundary", parts[2]);
+    }
+
+    /**
+     * Creates {@code index} (one shard, a chunked dense field when {@code chunking} is given, int8 token vectors when
+     * {@code tokens}) with its pipeline, indexes the corpus in bulks of 20, refreshes and force-merges; returns the
+     * bulks' seconds.
+     */
+    private static double index(Client client, String index, List<SciFact.Doc> corpus, String chunking, boolean tokens) throws Exception {
+        if (client.admin().indices().prepareExists(index).get().isExists()) {
+            client.admin().indices().prepareDelete(index).get();
+        }
+        String pipeline = String.format(
+            Locale.ROOT,
+            "{\"processors\": [{\"embed_text\": {\"model\": \"%s\", \"field_map\": {\"title_text\": \"vec\"}%s%s}}]}",
+            MODEL,
+            tokens ? ", \"token_field_map\": {\"title_text\": \"tokens\"}" : "",
+            chunking == null ? "" : ", \"chunking\": " + chunking
+        );
+        client.admin().cluster().preparePutPipeline(index + "_pipeline", new BytesArray(pipeline), XContentType.JSON).get();
+        String mapping = String.format(
+            Locale.ROOT,
+            "{\"properties\": {\"title\": {\"type\": \"text\"}, \"text\": {\"type\": \"text\"}, \"title_text\": {\"type\": \"text\"},"
+                + " \"vec\": {\"type\": \"dense_vector\", \"dims\": 384, \"similarity\": \"cosine\"%s}%s}}",
+            chunking == null ? "" : ", \"chunked\": true",
+            tokens ? ", \"tokens\": {\"type\": \"multi_vector\", \"dims\": 384, \"encoding\": \"int8\"}" : ""
+        );
+        client.admin()
+            .indices()
+            .prepareCreate(index)
+            .setSettings(
+                Settings.builder()
+                    .put("index.number_of_shards", 1)
+                    .put("index.number_of_replicas", 0)
+                    .put("index.refresh_interval", "-1")
+                    .put("index.default_pipeline", index + "_pipeline")
+            )
+            .setMapping(mapping)
+            .get();
+        long start = System.nanoTime();
+        for (int from = 0; from < corpus.size(); from += 20) {
+            BulkRequestBuilder bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(30));
+            for (SciFact.Doc doc : corpus.subList(from, Math.min(from + 20, corpus.size()))) {
+                bulk.add(client.prepareIndex(index).setId(doc.id()).setSource(doc.source()));
+            }
+            BulkResponse response = bulk.get();
+            if (response.hasFailures()) {
+                throw new IllegalStateException(response.buildFailureMessage());
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        client.admin().indices().prepareRefresh(index).get();
+        client.admin().indices().prepareForceMerge(index).setMaxNumSegments(1).get();
+        System.out.printf(Locale.ROOT, "indexed %d documents into [%s] in %.0f s%n", corpus.size(), index, seconds);
+        return seconds;
+    }
+
+    private static SearchRequestBuilder bm25(Client client, String index, String text) {
+        return client.prepareSearch(index).setQuery(new MultiMatchQueryBuilder(text, "title_text"));
+    }
+
+    private static SearchRequestBuilder dense(Client client, String index, String field, String text) {
+        Map<String, RetrieverSpec> retrievers = Map.of("dense", new DenseRetriever(field, MODEL, K, null, 0));
+        return client.prepareSearch(index).setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, null, null));
+    }
+
+    /** BM25 and dense fused by RRF (k 100 each), the top 50 reranked by MaxSim of the token vectors. */
+    private static SearchRequestBuilder hybridReranked(Client client, String index, String text) {
+        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
+        retrievers.put("bm25", new LexicalRetriever(new MultiMatchQueryBuilder(text, "title_text"), 0));
+        retrievers.put("dense", new DenseRetriever("vec", MODEL, 0));
+        return client.prepareSearch(index)
+            .setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, FusionSpec.defaultRrf(), null))
+            .addRescorer(
+                new LateInteractionRescorerBuilder("tokens", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f),
+                RERANK_WINDOW
+            );
+    }
+}

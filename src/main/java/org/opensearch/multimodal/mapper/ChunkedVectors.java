@@ -1,0 +1,152 @@
+package org.opensearch.multimodal.mapper;
+
+import org.apache.lucene.store.ByteArrayDataInput;
+import org.apache.lucene.store.ByteArrayDataOutput;
+import org.apache.lucene.util.BytesRef;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.core.xcontent.XContentParser.Token;
+import org.opensearch.multimodal.chunking.ChunkingOptions;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The value of a {@code dense_vector} field with {@code "chunked": true}: a vector per passage and, when the passages
+ * came from a text, where each lies in it ({@code [element, start, end]}, UTF-16 offsets into the source field's text,
+ * or into its element-th passage when the client sent an array).
+ * <pre>{"vectors": [[0.1, ...], [0.3, ...]], "offsets": [[0, 0, 1830], [0, 1650, 3402]]}</pre>
+ */
+public record ChunkedVectors(float[][] vectors, int[][] offsets) {
+
+    public static final String VECTORS = "vectors";
+    public static final String OFFSETS = "offsets";
+
+    /** Reads the object the parser stands on; every problem names the field. */
+    static ChunkedVectors parse(XContentParser parser, String field, int dims) throws IOException {
+        if (parser.currentToken() != Token.START_OBJECT) {
+            throw new IllegalArgumentException(
+                String.format(
+                    Locale.ROOT,
+                    "field [%s] is chunked and expects {\"%s\": [[...], ...], \"%s\": [[element, start, end], ...]}, got [%s]",
+                    field,
+                    VECTORS,
+                    OFFSETS,
+                    parser.currentToken()
+                )
+            );
+        }
+        float[][] vectors = null;
+        int[][] offsets = null;
+        for (Token token = parser.nextToken(); token != Token.END_OBJECT; token = parser.nextToken()) {
+            String key = parser.currentName();
+            parser.nextToken();
+            if (VECTORS.equals(key)) {
+                vectors = VectorParsing.readVectors(parser, field, dims, ChunkingOptions.MAX_CHUNKS);
+            } else if (OFFSETS.equals(key)) {
+                offsets = readOffsets(parser, field);
+            } else {
+                throw new IllegalArgumentException(
+                    String.format(
+                        Locale.ROOT,
+                        "field [%s] has an unknown key [%s]; a chunked value has [%s] and [%s]",
+                        field,
+                        key,
+                        VECTORS,
+                        OFFSETS
+                    )
+                );
+            }
+        }
+        if (vectors == null || vectors.length == 0) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "field [%s] has no [%s]", field, VECTORS));
+        }
+        if (offsets != null && offsets.length != vectors.length) {
+            throw new IllegalArgumentException(
+                String.format(Locale.ROOT, "field [%s] has %d vectors but %d offsets", field, vectors.length, offsets.length)
+            );
+        }
+        return new ChunkedVectors(vectors, offsets);
+    }
+
+    private static int[][] readOffsets(XContentParser parser, String field) throws IOException {
+        List<int[]> offsets = new ArrayList<>();
+        if (parser.currentToken() != Token.START_ARRAY) {
+            throw badOffset(field, offsets.size());
+        }
+        for (Token token = parser.nextToken(); token != Token.END_ARRAY; token = parser.nextToken()) {
+            if (token != Token.START_ARRAY) {
+                throw badOffset(field, offsets.size());
+            }
+            int[] offset = new int[3];
+            int count = 0;
+            for (Token value = parser.nextToken(); value != Token.END_ARRAY; value = parser.nextToken()) {
+                if (value != Token.VALUE_NUMBER || count == 3) {
+                    throw badOffset(field, offsets.size());
+                }
+                offset[count++] = parser.intValue(true);
+            }
+            if (count != 3 || offset[0] < 0 || offset[1] < 0 || offset[2] < offset[1]) {
+                throw badOffset(field, offsets.size());
+            }
+            offsets.add(offset);
+        }
+        return offsets.toArray(new int[0][]);
+    }
+
+    private static IllegalArgumentException badOffset(String field, int index) {
+        return new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "field [%s] offset [%d] must be [element, start, end]: three integers, 0 <= start <= end",
+                field,
+                index
+            )
+        );
+    }
+
+    /** The offsets as doc values bytes: vInts, element, start and end length for each passage. */
+    BytesRef offsetBytes() {
+        byte[] buffer = new byte[offsets.length * 15];
+        ByteArrayDataOutput out = new ByteArrayDataOutput(buffer);
+        try {
+            for (int[] offset : offsets) {
+                out.writeVInt(offset[0]);
+                out.writeVInt(offset[1]);
+                out.writeVInt(offset[2] - offset[1]);
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e); // an array is written in memory
+        }
+        return new BytesRef(buffer, 0, out.getPosition());
+    }
+
+    /** The offsets {@link #offsetBytes} wrote. */
+    public static int[][] readOffsetBytes(BytesRef bytes) {
+        ByteArrayDataInput in = new ByteArrayDataInput(bytes.bytes, bytes.offset, bytes.length);
+        List<int[]> offsets = new ArrayList<>();
+        while (in.eof() == false) {
+            int element = in.readVInt();
+            int start = in.readVInt();
+            offsets.add(new int[]{element, start, start + in.readVInt()});
+        }
+        return offsets.toArray(new int[0][]);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ChunkedVectors that && Arrays.deepEquals(vectors, that.vectors) && Arrays.deepEquals(offsets, that.offsets);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.deepHashCode(vectors) * 31 + Arrays.deepHashCode(offsets);
+    }
+
+    @Override
+    public String toString() {
+        return "ChunkedVectors[" + vectors.length + " vectors]";
+    }
+}
