@@ -392,4 +392,142 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
             assertTrue(executor.awaitTermination(60, TimeUnit.SECONDS));
         }
     }
+
+    // ---- long texts (issue 24)
+
+    /** About 1,300 tokens: past the window, with sentences to end passages at. */
+    private static final String LONG_TEXT = "Photosynthesis converts light into chemical energy in green plants. ".repeat(120)
+        + "The final sentence mentions zebrafish regeneration of heart tissue.";
+
+    private static Map<String, Object> chunkingConfig(Map<String, Object> chunking, boolean tokens) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("model", BuiltinModels.BGE_SMALL);
+        config.put("field_map", Map.of("text", "vec"));
+        if (tokens) {
+            config.put("token_field_map", Map.of("text", "tokens"));
+        }
+        config.put("chunking", chunking);
+        return config;
+    }
+
+    public void testFactoryRejectsBadChunkingNamingTheProcessorAndTheOption() throws Exception {
+        InferenceService inference = SingleExecutorInference.create(registry, Executors.newSingleThreadExecutor());
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+            Map.of("max_tokens", 511),
+            Map.of("max_tokens", 100, "overlap_tokens", 100),
+            Map.of("max_tokens", -1),
+            Map.of("max_tokens", 1.5),
+            Map.of("boundary", "word"),
+            Map.of("max_chunks", 0)
+        )) {
+            OpenSearchParseException e = expectThrows(
+                OpenSearchParseException.class,
+                () -> processor(inference, chunkingConfig(bad, false))
+            );
+            String option = "chunking."
+                + bad.keySet().stream().filter(k -> k.equals("overlap_tokens")).findFirst().orElse(bad.keySet().iterator().next());
+            assertTrue(e.getMessage(), e.getMessage().contains("[" + option + "]"));
+        }
+        assertEquals(510, processor(inference, chunkingConfig(Map.of(), false)).chunking().maxTokens());
+    }
+
+    public void testAShortTextIsOnePassageWithTheVectorItGetsWithoutChunking() throws Exception {
+        Run run = run(chunkingConfig(Map.of(), false), List.of(doc(0, Map.of("text", "red running shoes"))));
+        assertNull(run.results().get(0).getException());
+        assertArrayEquals(
+            directVector("red running shoes"),
+            vector(run.results().get(0).getIngestDocument().getFieldValue("vec", Object.class)),
+            0f
+        );
+    }
+
+    public void testTokenVectorsHoldEveryPassagesRowsAndAOneVectorFieldRefusesSeveralPassages() throws Exception {
+        Map<String, Object> config = chunkingConfig(Map.of("max_tokens", 256, "overlap_tokens", 16), true);
+        config.put("field_map", Map.of());
+        Run run = run(config, List.of(doc(0, Map.of("text", LONG_TEXT))));
+        assertNull(run.results().get(0).getException());
+        float[][] rows = tokenRows(run.results().get(0).getIngestDocument().getFieldValue("tokens", Object.class));
+        TextModel model = registry.textModel(BuiltinModels.BGE_SMALL);
+        int tokens = model.tokenSpans(LONG_TEXT, 10_000).count();
+        assertTrue("rows of every passage, overlap included: " + rows.length + " for " + tokens + " tokens", rows.length >= tokens);
+        assertTrue("more than one window holds", rows.length > 510);
+
+        Run refused = run(chunkingConfig(Map.of("max_tokens", 256), false), List.of(doc(0, Map.of("text", LONG_TEXT))));
+        IngestDocumentWrapper document = refused.results().get(0);
+        assertFailedNaming(document, "text");
+        assertEquals(RestStatus.BAD_REQUEST, ExceptionsHelper.status(document.getException()));
+        assertTrue(
+            document.getException().getMessage(),
+            document.getException().getMessage().contains("[vec], which holds one vector per document; map it with [\"chunked\": true]")
+        );
+    }
+
+    public void testPassagesPastMaxChunksAreCountedOrFailTheDocument() throws Exception {
+        Map<String, Object> kept = chunkingConfig(Map.of("max_tokens", 64, "max_chunks", 2), true);
+        kept.put("field_map", Map.of());
+        CountingExecutor executor = new CountingExecutor(Executors.newFixedThreadPool(2));
+        InferenceService inference = SingleExecutorInference.create(registry, executor);
+        try {
+            EmbedTextProcessor processor = processor(inference, kept);
+            IngestDocument document = processor.execute(doc(0, Map.of("text", LONG_TEXT)).getIngestDocument());
+            float[][] rows = tokenRows(document.getFieldValue("tokens", Object.class));
+            assertTrue("two passages of at most 64 tokens: " + rows.length, rows.length <= 128);
+            assertEquals(1L, inference.stats().snapshot().entrySet().stream().count() > 0 ? cutCount(inference) : 0L);
+        } finally {
+            executor.shutdownNow();
+        }
+        Run failed = run(
+            chunkingConfig(Map.of("max_tokens", 64, "max_chunks", 2, "on_max_chunks", "fail"), true),
+            List.of(doc(0, Map.of("text", LONG_TEXT)), doc(1, Map.of("text", "a short one")))
+        );
+        assertFailedNaming(failed.results().get(0), "text");
+        assertTrue(failed.results().get(0).getException().getMessage().contains("[chunking.max_chunks] [2]"));
+        assertEquals(RestStatus.BAD_REQUEST, ExceptionsHelper.status(failed.results().get(0).getException()));
+        assertNull("the rest of the bulk is indexed", failed.results().get(1).getException());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long cutCount(InferenceService inference) {
+        Map<String, Object> ingest = (Map<String, Object>) inference.stats().snapshot().get("ingest");
+        Map<String, Object> byProcessor = (Map<String, Object>) ingest.get("texts_cut_at_max_chunks");
+        return ((Number) ((Map<String, Object>) byProcessor.get(EmbedTextProcessor.TYPE)).get("text")).longValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testTextsCutAtTheWindowAreCountedPerProcessorAndField() throws Exception {
+        CountingExecutor executor = new CountingExecutor(Executors.newFixedThreadPool(2));
+        InferenceService inference = SingleExecutorInference.create(registry, executor);
+        try {
+            EmbedTextProcessor processor = processor(
+                inference,
+                Map.of("model", BuiltinModels.BGE_SMALL, "field_map", Map.of("text", "vec", "title", "title_vec"))
+            );
+            processor.execute(doc(0, Map.of("text", LONG_TEXT, "title", "short")).getIngestDocument());
+            processor.execute(doc(1, Map.of("text", LONG_TEXT, "title", "short")).getIngestDocument());
+            Map<String, Object> ingest = (Map<String, Object>) inference.stats().snapshot().get("ingest");
+            assertEquals(Map.of(EmbedTextProcessor.TYPE, Map.of("text", 2L)), ingest.get("texts_truncated"));
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    public void testAnArrayIsPassagesTheClientCut() throws Exception {
+        Map<String, Object> config = chunkingConfig(Map.of(), true);
+        config.put("field_map", Map.of());
+        Run run = run(config, List.of(doc(0, Map.of("text", List.of("first passage", "", "second passage")))));
+        assertNull(run.results().get(0).getException());
+        float[][] rows = tokenRows(run.results().get(0).getIngestDocument().getFieldValue("tokens", Object.class));
+        assertEquals("2 + 2 tokens, the blank passage skipped", 4, rows.length);
+        Run bad = run(config, List.of(doc(0, Map.of("text", List.of("fine", 3)))));
+        assertFailedNaming(bad.results().get(0), "text");
+        assertTrue(bad.results().get(0).getException().getMessage().contains("element [1]"));
+    }
+
+    public void testATextWithoutTokensFailsAloneWithA400() throws Exception {
+        Run run = run(chunkingConfig(Map.of(), false), List.of(doc(0, Map.of("text", "\u200b\u200b")), doc(1, Map.of("text", "fine"))));
+        assertFailedNaming(run.results().get(0), "text");
+        assertTrue(run.results().get(0).getException().getMessage().contains("no tokens"));
+        assertEquals(RestStatus.BAD_REQUEST, ExceptionsHelper.status(run.results().get(0).getException()));
+        assertNull(run.results().get(1).getException());
+    }
 }

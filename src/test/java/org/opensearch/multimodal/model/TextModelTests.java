@@ -2,6 +2,7 @@ package org.opensearch.multimodal.model;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.opensearch.multimodal.chunking.TokenSpans;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -168,5 +169,42 @@ public class TextModelTests extends OpenSearchTestCase {
         assertTrue(VectorMath.dot(asQuery, asDocument) < 0.999f);
         int prefixTokens = model.tokenCount("", EncodingPurpose.QUERY) - 2;
         assertEquals(model.tokenCount(text, EncodingPurpose.DOCUMENT) + prefixTokens, model.tokenCount(text, EncodingPurpose.QUERY));
+    }
+
+    public void testTokenSpansAreUtf16OffsetsIntoTheText() {
+        String text = "héllo 😀😀 世界 test. antidisestablishmentarianism 𝔘𝔫𝔦";
+        TokenSpans spans = model.tokenSpans(text, 1000);
+        assertFalse(spans.more());
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < spans.count(); i++) {
+            tokens.add(text.substring(spans.starts()[i], spans.ends()[i]));
+        }
+        // the tokenizer counts code points: converted, each span is the token's own text
+        assertEquals(
+            List.of("héllo", "😀😀", "世", "界", "test", ".", "anti", "dis", "est", "ab", "lish", "ment", "arian", "ism", "𝔘𝔫𝔦"),
+            tokens
+        );
+    }
+
+    public void testATenMegabyteTextIsReadOnlyAsFarAsTheWindowsNeed() {
+        String text = "Search engines index text. ".repeat(400_000); // 10.4 MB
+        TokenSpans spans = model.tokenSpans(text, 2_000);
+        assertEquals(2_000, spans.count());
+        assertTrue(spans.more());
+        assertEquals("engines", text.substring(spans.starts()[1], spans.ends()[1]));
+        String noSpaces = "x".repeat(100_000);
+        TokenSpans run = model.tokenSpans(noSpaces, 100);
+        assertTrue("one huge token run is still read in pieces", run.count() > 0);
+        assertTrue(run.ends()[run.count() - 1] <= noSpaces.length());
+    }
+
+    public void testTheWindowIsTheLimitLessSpecialTokens() {
+        assertEquals(510, model.textWindow());
+    }
+
+    public void testTruncationIsReported() {
+        TextEmbeddings embeddings = model.encode(List.of("short text", "word ".repeat(600)), EncodingPurpose.DOCUMENT, false);
+        assertFalse(embeddings.truncated()[0]);
+        assertTrue(embeddings.truncated()[1]);
     }
 }
