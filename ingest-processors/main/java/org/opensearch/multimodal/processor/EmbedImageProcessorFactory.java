@@ -42,6 +42,7 @@ public final class EmbedImageProcessorFactory implements Processor.Factory {
     public EmbedImageProcessor create(Map<String, Processor.Factory> registry, String tag, String description, Map<String, Object> config) {
         String type = EmbedImageProcessor.TYPE;
         InferenceService service = inference.get();
+        ProcessorConfigs.refuseChunking(type, tag, config);
         String model = ProcessorConfigs.model(type, tag, config, "model", service.registry());
         var manifest = service.registry().manifest(model).orElseThrow();
         if (manifest.kind().hasImage() == false) {

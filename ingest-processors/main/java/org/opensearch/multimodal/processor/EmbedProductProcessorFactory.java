@@ -36,6 +36,7 @@ public final class EmbedProductProcessorFactory implements Processor.Factory {
     ) {
         String type = EmbedProductProcessor.TYPE;
         InferenceService service = inference.get();
+        ProcessorConfigs.refuseChunking(type, tag, config);
         String textModel = ProcessorConfigs.model(type, tag, config, "text_model", service.registry());
         String imageModel = ProcessorConfigs.model(type, tag, config, "image_model", service.registry());
         ModelManifest text = service.registry().manifest(textModel).orElseThrow();

@@ -17,6 +17,18 @@ final class ProcessorConfigs {
     private ProcessorConfigs() {
     }
 
+    /** A processor that embeds its inputs whole refuses {@code chunking}, naming it, before anything else. */
+    static void refuseChunking(String type, String tag, Map<String, Object> config) {
+        if (config.containsKey("chunking")) {
+            throw ConfigurationUtils.newConfigurationException(
+                type,
+                tag,
+                "chunking",
+                "only embed_text cuts long texts into passages; images and products are embedded whole"
+            );
+        }
+    }
+
     /** {@code property} as a map of source field to target field name; null when absent and optional. */
     static Map<String, String> fieldMap(String type, String tag, Map<String, Object> config, String property, boolean required) {
         Map<String, Object> raw = required

@@ -24,7 +24,8 @@ import java.util.List;
  * i of every document lies in graph i ({@link DenseVectorFieldType#chunkField}), so the best k documents are the best
  * of each position's top k ({@link DisjunctionMaxQuery} keeps a document's best): a document in the true top k by its
  * best passage is in that passage's position's top k, so the searches together miss only what HNSW itself misses. For
- * GQR it is MaxSim with one query row, whose gradient is the best passage's vector.
+ * GQR it is MaxSim with one query row, whose gradient is the best passage's vector. Alone in a query it still goes
+ * through the pool, so a shard answers k documents, not every position's k.
  */
 record BestPassageRetriever(
     String name,
@@ -155,9 +156,4 @@ record BestPassageRetriever(
         return out;
     }
 
-    /** Alone in a query with no fusion, its passage searches are the whole query. */
-    @Override
-    public Query standalone() {
-        return knnQuery;
-    }
 }

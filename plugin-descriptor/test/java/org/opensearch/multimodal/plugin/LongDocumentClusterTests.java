@@ -1,0 +1,278 @@
+package org.opensearch.multimodal.plugin;
+
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.index.reindex.ReindexAction;
+import org.opensearch.index.reindex.ReindexModulePlugin;
+import org.opensearch.index.reindex.ReindexRequestBuilder;
+import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
+import org.opensearch.multimodal.query.LateInteractionScoreMode;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.search.SearchHit;
+import org.opensearch.test.OpenSearchIntegTestCase;
+
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Long documents (issue 24): each holds one topic's paragraphs of the demo corpus after about 700 tokens of the same
+ * preamble, so a text cut at the model's window says nothing of its topic, and only passages past it can find it. On
+ * 1 and 3 shards, through a replica and {@code _reindex}: a chunked dense field finds each document by its passage, k
+ * distinct documents; the token vectors hold every passage, for the rescorer; bad mappings and values fail naming them.
+ */
+@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 2, numClientNodes = 0)
+public class LongDocumentClusterTests extends BgeClusterTestCase {
+
+    private static final String MODEL = "bge-small-en-v1.5";
+    /** The same for every document, and longer than the window: emoji included, so offsets must count UTF-16 units. */
+    private static final String PREAMBLE = "This report was prepared by the committee 📄 for internal circulation only. ".repeat(50);
+    /** A query per topic, and the paragraph (by its demo id) it should find. */
+    private static final Map<String, String> QUERIES = Map.of(
+        "space",
+        "photographs of distant galaxies from orbit above the atmosphere",
+        "cooking",
+        "sour loaf from a starter of wild yeast",
+        "music",
+        "orchestra playing a symphony in a concert hall",
+        "sports",
+        "the marathon runners crossed the finish line"
+    );
+
+    @Override
+    protected Collection<Class<? extends Plugin>> nodePlugins() {
+        List<Class<? extends Plugin>> plugins = new ArrayList<>(super.nodePlugins());
+        plugins.add(ReindexModulePlugin.class);
+        return plugins;
+    }
+
+    /** Topic to its paragraphs' text, one paragraph a line, in the corpus' order. */
+    private static Map<String, String> topics() throws IOException {
+        Map<String, StringBuilder> topics = new LinkedHashMap<>();
+        Path corpus = Path.of(System.getProperty("tests.demo.corpus", "integTest/demo/corpus/docs.jsonl"));
+        for (String line : Files.readAllLines(corpus, StandardCharsets.UTF_8)) {
+            if (line.isBlank() == false) {
+                String topic = line.replaceAll("^.*\"topic\": \"([a-z]+)\".*$", "$1");
+                String title = line.replaceAll("^.*\"title\": \"([^\"]*)\".*$", "$1");
+                String body = line.replaceAll("^.*\"body\": \"([^\"]*)\".*$", "$1");
+                topics.computeIfAbsent(topic, t -> new StringBuilder()).append(title).append(". ").append(body).append('\n');
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        topics.forEach((topic, text) -> out.put(topic, PREAMBLE + "\n\n" + text));
+        return out;
+    }
+
+    private void createIndex(String index, int shards, int replicas, boolean chunked) {
+        String chunking = chunked ? ", \"chunking\": {\"max_tokens\": 128, \"overlap_tokens\": 16}" : "";
+        String pipeline = "{\"processors\": [{\"embed_text\": {\"model\": \"" + MODEL + "\", \"field_map\": {\"body\": \"body_vec\"},"
+            + " \"token_field_map\": {\"body\": \"body_tokens\"}" + chunking + "}}]}";
+        assertAcked(client().admin().cluster().preparePutPipeline(index + "_pipeline", new BytesArray(pipeline), XContentType.JSON).get());
+        String mapping = String.format(
+            Locale.ROOT,
+            """
+                {"properties": {"body": {"type": "text"},
+                  "body_vec": {"type": "dense_vector", "dims": 384, "similarity": "cosine"%s},
+                  "body_tokens": {"type": "multi_vector", "dims": 384, "encoding": "int8"}}}""",
+            chunked ? ", \"chunked\": true" : ""
+        );
+        assertAcked(
+            prepareCreate(index).setSettings(
+                Map.of(
+                    "index.number_of_shards",
+                    shards,
+                    "index.number_of_replicas",
+                    replicas,
+                    "index.default_pipeline",
+                    index + "_pipeline"
+                )
+            ).setMapping(mapping)
+        );
+    }
+
+    private void indexTopics(String index) throws IOException {
+        BulkRequestBuilder bulk = client().prepareBulk();
+        topics().forEach((topic, text) -> bulk.add(client().prepareIndex(index).setId(topic).setSource(Map.of("body", text))));
+        BulkResponse response = bulk.get();
+        assertFalse(response.buildFailureMessage(), response.hasFailures());
+        refresh(index);
+    }
+
+    private SearchResponse dense(String index, String text, int k, String preference) {
+        String json = "{\"multimodal\": {\"query_text\": \"" + text
+            + "\", \"retrievers\": {\"dense\": {\"dense\": {\"field\": \"body_vec\", "
+            + "\"model\": \"" + MODEL + "\", \"k\": " + k + "}}}}}";
+        var request = client().prepareSearch(index).setQuery(QueryBuilders.wrapperQuery(json)).setSize(10);
+        if (preference != null) {
+            request.setPreference(preference);
+        }
+        return request.get();
+    }
+
+    private static List<String> ids(SearchResponse response) {
+        return Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
+    }
+
+    public void testAPassagePastTheWindowFindsItsDocumentOnOneAndThreeShards() throws IOException {
+        for (int shards : new int[]{1, 3}) {
+            String index = "long_" + shards;
+            createIndex(index, shards, 0, true);
+            indexTopics(index);
+            for (Map.Entry<String, String> query : QUERIES.entrySet()) {
+                List<String> ids = ids(dense(index, query.getValue(), 3, null));
+                assertEquals(shards + " shards, query [" + query.getValue() + "]: " + ids, query.getKey(), ids.get(0));
+                assertEquals("k distinct documents, not k passages", ids.size(), ids.stream().distinct().count());
+            }
+            SearchResponse all = dense(index, QUERIES.get("space"), 5, null);
+            assertEquals(
+                "k 5 from each of " + shards + " shards, at most the 8 documents",
+                Math.min(8, 5 * shards),
+                all.getHits().getTotalHits().value()
+            );
+        }
+    }
+
+    public void testTheTextCutAtTheWindowCannotTellTheDocumentsApart() throws IOException {
+        createIndex("long_cut", 1, 0, false);
+        indexTopics("long_cut");
+        SearchResponse response = dense("long_cut", QUERIES.get("space"), 8, null);
+        float first = response.getHits().getHits()[0].getScore();
+        float last = response.getHits().getHits()[7].getScore();
+        assertEquals("every document's vector saw the same preamble", first, last, 1e-4f);
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testOffsetsPointAtThePassagesInUtf16Units() throws IOException {
+        createIndex("long_offsets", 1, 0, true);
+        indexTopics("long_offsets");
+        Map<String, Object> source = client().prepareGet("long_offsets", "space").get().getSourceAsMap();
+        String body = (String) source.get("body");
+        Map<String, Object> value = (Map<String, Object>) source.get("body_vec");
+        List<List<Number>> offsets = (List<List<Number>>) value.get("offsets");
+        List<?> vectors = (List<?>) value.get("vectors");
+        assertEquals(vectors.size(), offsets.size());
+        assertTrue("about 900 tokens in passages of 128: " + offsets.size(), offsets.size() >= 7);
+        int previousStart = -1;
+        for (List<Number> offset : offsets) {
+            assertEquals(0, offset.get(0).intValue());
+            int start = offset.get(1).intValue();
+            int end = offset.get(2).intValue();
+            assertTrue(start > previousStart && end <= body.length());
+            previousStart = start;
+            String passage = body.substring(start, end);
+            assertFalse("a passage starts on a token: [" + passage + "]", Character.isWhitespace(passage.charAt(0)));
+            assertFalse(Character.isLowSurrogate(passage.charAt(0)));
+        }
+        List<Number> last = offsets.get(offsets.size() - 1);
+        assertTrue(
+            body.substring(last.get(1).intValue(), last.get(2).intValue()).endsWith(body.strip().substring(body.strip().length() - 20))
+        );
+    }
+
+    public void testReplicasAndReindexAnswerTheSame() throws Exception {
+        createIndex("long_replicated", 2, 1, true);
+        indexTopics("long_replicated");
+        ensureGreen("long_replicated");
+        String text = QUERIES.get("cooking");
+        List<String> primary = ids(dense("long_replicated", text, 4, "_primary"));
+        assertEquals("cooking", primary.get(0));
+        assertEquals(primary, ids(dense("long_replicated", text, 4, "_replica")));
+        createIndex("long_copy", 3, 0, true);
+        ReindexRequestBuilder reindex = new ReindexRequestBuilder(client(), ReindexAction.INSTANCE).source("long_replicated")
+            .destination("long_copy")
+            .refresh(true);
+        reindex.request().getDestination().setPipeline("_none");
+        reindex.get();
+        assertEquals(8, client().prepareSearch("long_copy").setSize(0).get().getHits().getTotalHits().value());
+        assertEquals(
+            "the copy keeps every passage's vector and offset",
+            client().prepareGet("long_replicated", "cooking").get().getSourceAsMap().get("body_vec"),
+            client().prepareGet("long_copy", "cooking").get().getSourceAsMap().get("body_vec")
+        );
+        assertEquals("cooking", ids(dense("long_copy", text, 4, null)).get(0));
+    }
+
+    public void testGqrRefinesThroughTheBestPassageAndTheRescorerSeesEveryPassage() throws IOException {
+        createIndex("long_gqr", 2, 0, true);
+        indexTopics("long_gqr");
+        String text = QUERIES.get("music");
+        String json = "{\"multimodal\": {\"query_text\": \"" + text + "\", \"retrievers\": {"
+            + "\"dense\": {\"dense\": {\"field\": \"body_vec\", \"model\": \"" + MODEL + "\", \"k\": 8}},"
+            + "\"bm25\": {\"lexical\": {\"query\": {\"match\": {\"body\": \"" + text + "\"}}, \"k\": 8}}},"
+            + "\"fusion\": {\"gqr\": {\"primary\": \"dense\", \"complementary\": [\"bm25\"], \"pool_k\": 8, \"steps\": 5}}}}";
+        SearchResponse refined = client().prepareSearch("long_gqr").setQuery(QueryBuilders.wrapperQuery(json)).setSize(8).get();
+        assertEquals("music", refined.getHits().getHits()[0].getId());
+        SearchResponse reranked = client().prepareSearch("long_gqr")
+            .setQuery(QueryBuilders.matchAllQuery())
+            .setSize(8)
+            .addRescorer(new LateInteractionRescorerBuilder("body_tokens", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), 8)
+            .get();
+        assertEquals("MaxSim over every passage's tokens", "music", reranked.getHits().getHits()[0].getId());
+    }
+
+    public void testBadMappingsAndValuesFailNamingTheField() throws IOException {
+        Exception notIndexed = expectThrows(
+            Exception.class,
+            () -> prepareCreate("bad_chunked").setMapping(
+                "{\"properties\": {\"v\": {\"type\": \"dense_vector\", \"dims\": 4, \"index\": false, \"chunked\": true}}}"
+            ).get()
+        );
+        assertTrue(ExceptionsHelper.stackTrace(notIndexed), ExceptionsHelper.stackTrace(notIndexed).contains("[chunked] needs [index]"));
+        assertAcked(
+            prepareCreate("chunked_values")
+                .setMapping("{\"properties\": {\"v\": {\"type\": \"dense_vector\", \"dims\": 2, \"chunked\": true}}}")
+        );
+        BulkResponse bulk = client().prepareBulk()
+            .add(
+                client().prepareIndex("chunked_values")
+                    .setId("ok")
+                    .setSource("{\"v\": {\"vectors\": [[1, 0], [0, 1]], \"offsets\": [[0, 0, 5], [0, 4, 9]]}}", XContentType.JSON)
+            )
+            .add(client().prepareIndex("chunked_values").setId("plain").setSource("{\"v\": [1, 0]}", XContentType.JSON))
+            .add(client().prepareIndex("chunked_values").setId("dims").setSource("{\"v\": {\"vectors\": [[1, 0, 0]]}}", XContentType.JSON))
+            .add(
+                client().prepareIndex("chunked_values")
+                    .setId("offsets")
+                    .setSource("{\"v\": {\"vectors\": [[1, 0]], \"offsets\": [[0, 5, 2]]}}", XContentType.JSON)
+            )
+            .add(
+                client().prepareIndex("chunked_values")
+                    .setId("count")
+                    .setSource("{\"v\": {\"vectors\": [[1, 0]], \"offsets\": [[0, 0, 1], [0, 1, 2]]}}", XContentType.JSON)
+            )
+            .get();
+        assertFalse(bulk.getItems()[0].getFailureMessage(), bulk.getItems()[0].isFailed());
+        for (int i = 1; i < bulk.getItems().length; i++) {
+            assertTrue(bulk.getItems()[i].getId(), bulk.getItems()[i].isFailed());
+            assertEquals(400, bulk.getItems()[i].getFailure().getStatus().getStatus());
+            assertTrue(bulk.getItems()[i].getFailureMessage(), bulk.getItems()[i].getFailureMessage().contains("[v]"));
+        }
+        Exception onImages = expectThrows(
+            Exception.class,
+            () -> client().admin()
+                .cluster()
+                .preparePutPipeline(
+                    "image_chunking",
+                    new BytesArray("{\"processors\": [{\"embed_image\": {\"field_map\": {\"url\": \"v\"}, \"chunking\": {}}}]}"),
+                    XContentType.JSON
+                )
+                .get()
+        );
+        assertTrue(ExceptionsHelper.stackTrace(onImages), ExceptionsHelper.stackTrace(onImages).contains("chunking"));
+    }
+}
