@@ -76,6 +76,7 @@ final class PassageVectors {
             Chunk chunk = chunks.get(i);
             offsets.add(List.of(chunk.element(), chunk.start(), chunk.end()));
         }
-        return Map.of(ChunkedVectors.VECTORS, vectorValues, ChunkedVectors.OFFSETS, offsets);
+        return Map
+            .of(ChunkedVectors.VECTORS, vectorValues, ChunkedVectors.OFFSETS, offsets, ChunkedVectors.TEXT_FIELD, input.sourceField());
     }
 }

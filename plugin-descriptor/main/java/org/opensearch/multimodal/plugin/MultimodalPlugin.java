@@ -45,6 +45,7 @@ import org.opensearch.multimodal.processor.EmbedTextProcessor;
 import org.opensearch.multimodal.processor.EmbedTextProcessorFactory;
 import org.opensearch.multimodal.processor.FieldModelGuard;
 import org.opensearch.multimodal.processor.TargetMappings;
+import org.opensearch.multimodal.query.BestPassageHighlighter;
 import org.opensearch.multimodal.query.GatheredPool;
 import org.opensearch.multimodal.query.HitScoresFetchSubPhase;
 import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
@@ -84,6 +85,7 @@ import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
 import org.opensearch.search.fetch.FetchSubPhase;
+import org.opensearch.search.fetch.subphase.highlight.Highlighter;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.FixedExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
@@ -324,6 +326,12 @@ public class MultimodalPlugin extends Plugin
                 PoolGatheringAggregationBuilder::parse
             ).addResultReader(GatheredPool::new)
         );
+    }
+
+    /** {@code passage}: a hit's best passages of a chunked dense_vector field, for the query that searched it. */
+    @Override
+    public Map<String, Highlighter> getHighlighters() {
+        return Map.of(BestPassageHighlighter.NAME, new BestPassageHighlighter());
     }
 
     /** Each hit of a fused multimodal query carries its structured scores. */

@@ -14,6 +14,8 @@ import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.LateInteractionScoreMode;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
+import org.opensearch.search.fetch.subphase.highlight.HighlightBuilder;
+import org.opensearch.search.fetch.subphase.highlight.HighlightField;
 import org.opensearch.test.OpenSearchIntegTestCase;
 
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
@@ -138,6 +140,8 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
                 assertEquals(shards + " shards, query [" + query.getValue() + "]: " + ids, query.getKey(), ids.get(0));
                 assertEquals("k distinct documents, not k passages", ids.size(), ids.stream().distinct().count());
             }
+            assertBestPassage(index, "space", "Hubble");
+            assertBestPassage(index, "cooking", "Sourdough");
             SearchResponse all = dense(index, QUERIES.get("space"), 5, null);
             assertEquals(
                 "k 5 from each of " + shards + " shards, at most the 8 documents",
@@ -145,6 +149,26 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
                 all.getHits().getTotalHits().value()
             );
         }
+    }
+
+    /** The passage highlighter gives the top hit's best passage: past the preamble, where the topic's paragraph lies. */
+    private void assertBestPassage(String index, String topic, String expected) throws IOException {
+        String json = "{\"multimodal\": {\"query_text\": \"" + QUERIES.get(topic) + "\", \"retrievers\": {\"dense\": {\"dense\": "
+            + "{\"field\": \"body_vec\", \"model\": \"" + MODEL + "\", \"k\": 3}}, \"bm25\": {\"lexical\": {\"query\": {\"match\": "
+            + "{\"body\": \"" + QUERIES.get(topic) + "\"}}}}}}}";
+        SearchResponse response = client().prepareSearch(index)
+            .setQuery(QueryBuilders.wrapperQuery(json))
+            .highlighter(new HighlightBuilder().field(new HighlightBuilder.Field("body_vec").highlighterType("passage").numOfFragments(2)))
+            .get();
+        SearchHit top = response.getHits().getHits()[0];
+        assertEquals(topic, top.getId());
+        HighlightField passages = top.getHighlightFields().get("body_vec");
+        assertNotNull("a passage highlight for " + top.getId(), passages);
+        assertEquals(2, passages.fragments().length);
+        String best = passages.fragments()[0].string();
+        assertTrue("best passage [" + best + "] holds " + expected, best.contains(expected));
+        String body = topics().get(topic);
+        assertTrue("it lies past the first 512 tokens' worth of text", body.indexOf(best) > PREAMBLE.length() / 2);
     }
 
     public void testTheTextCutAtTheWindowCannotTellTheDocumentsApart() throws IOException {

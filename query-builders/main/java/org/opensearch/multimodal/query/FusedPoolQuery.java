@@ -29,22 +29,34 @@ import java.util.Objects;
  * shard's index, found by {@code _id}, each with the score the coordinating node gave it. A document deleted since the
  * first round is simply missing; one updated since keeps its fused score.
  */
-final class FusedPoolQuery extends Query {
+final class FusedPoolQuery extends Query implements PassageQueries {
 
     private final FusedPool pool;
     private final String index;
     private final ActiveSearches searches;
     private final Map<String, FusedPool.Entry> byId = new HashMap<>();
+    /** The query vector of each chunked dense field a retriever searched, for the best-passage highlighter. */
+    private final Map<String, float[]> passageQueries;
 
     FusedPoolQuery(FusedPool pool, String index, ActiveSearches searches) {
+        this(pool, index, searches, Map.of());
+    }
+
+    FusedPoolQuery(FusedPool pool, String index, ActiveSearches searches, Map<String, float[]> passageQueries) {
         this.pool = pool;
         this.index = index;
         this.searches = searches;
+        this.passageQueries = Map.copyOf(passageQueries);
         for (FusedPool.Entry entry : pool.entries()) {
             if (entry.index().equals(index)) {
                 byId.put(entry.id(), entry);
             }
         }
+    }
+
+    @Override
+    public float[] passageQuery(String field) {
+        return passageQueries.get(field);
     }
 
     /** The structured scores of the hit with {@code id}, null when it is not in the ranking. */

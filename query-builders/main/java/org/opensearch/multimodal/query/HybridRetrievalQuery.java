@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * fusion (or, in a fused search's first round, nothing more: the coordinating node fuses). It becomes a
  * {@link PoolScoresQuery} holding the scores.
  */
-final class HybridRetrievalQuery extends Query {
+final class HybridRetrievalQuery extends Query implements PassageQueries {
 
     private final List<PoolRetriever> retrievers;
     private final PoolFusion fusion;
@@ -72,6 +72,16 @@ final class HybridRetrievalQuery extends Query {
 
     boolean gathers() {
         return gather;
+    }
+
+    @Override
+    public float[] passageQuery(String field) {
+        for (PoolRetriever retriever : retrievers) {
+            if (retriever instanceof BestPassageRetriever passages && passages.field().equals(field)) {
+                return passages.queryVector();
+            }
+        }
+        return null;
     }
 
     /**

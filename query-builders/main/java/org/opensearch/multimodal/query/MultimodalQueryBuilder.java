@@ -23,6 +23,7 @@ import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryParser;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
 import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.services.MultimodalServices;
 
@@ -703,7 +704,8 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
                     failure.status()
                 );
             }
-            return new FusedPoolQuery(fused, context.index().getName(), services.get().searches());
+            ShardInputs shard = new ShardInputs(context, null, inputs, vectors, likeVectors, services.get());
+            return new FusedPoolQuery(fused, context.index().getName(), services.get().searches(), passageQueries(shard));
         }
         MultimodalServices node = services.get();
         Query filterQuery = filter == null ? null : filter.toQuery(context);
@@ -730,6 +732,19 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         }
         FusionSpec fusionSpec = effectiveFusion();
         return new HybridRetrievalQuery(pool, fusionSpec.onShard(retrievers, pool, node.stats()), node.stats(), gathering, node.searches());
+    }
+
+    /** The query vector of each dense retriever on a chunked field, by field: what the best-passage highlighter compares. */
+    private Map<String, float[]> passageQueries(ShardInputs shard) {
+        Map<String, float[]> queries = new LinkedHashMap<>();
+        for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
+            if (named.getValue() instanceof DenseRetriever dense
+                && shard.context().fieldMapper(dense.field()) instanceof DenseVectorFieldType vectorField
+                && vectorField.chunked()) {
+                queries.putIfAbsent(dense.field(), ((BestPassageRetriever) dense.onShard(named.getKey(), shard)).queryVector());
+            }
+        }
+        return queries;
     }
 
     @Override
