@@ -95,15 +95,17 @@ public final class DemoNode {
         setUpIndex(client);
         ingest(client, options.corpus());
         runExamples(client);
+        DemoLongDocuments.run(client, options.corpus(), out);
         DemoCatalog.setUp(client);
         DemoCatalog.ingest(client, options.products(), out);
         DemoCatalog.runExamples(client, out);
         setUpJudgments(client, options);
         out.printf(
             Locale.ROOT,
-            "%nOpenSearch is listening on http://127.0.0.1:%d  (indices: %s, %s)%n",
+            "%nOpenSearch is listening on http://127.0.0.1:%d  (indices: %s, %s, %s)%n",
             options.port(),
             INDEX,
+            DemoLongDocuments.INDEX,
             DemoCatalog.INDEX
         );
         out.printf(Locale.ROOT, "Search page: http://127.0.0.1:%d/_plugins/_multimodal/ui%n", options.port());
