@@ -24,6 +24,7 @@ import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.node.Node;
 import org.opensearch.transport.client.Client;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,10 +39,12 @@ import java.util.function.Function;
  * document is relevant to a query when it holds an abstract relevant to it, with that abstract's grade), indexed through
  * {@code embed_text} pipelines on one node. {@code --phase dev}: chunked dense for each {@code --configs} chunking
  * (max_tokens/overlap_tokens/boundary, comma-separated), nDCG@10 on the 30 dev queries (every 10th test query by id) to
- * choose by. {@code --phase report --chunking M/O/B}: the abstracts (dense + int8 token vectors), the long documents
- * cut at the window (dense), and chunked with the chosen chunking (chunked dense + int8 token vectors); nDCG@10 on the
- * 270 held-out queries with paired bootstrap intervals, ingest in embedded tokens per second, p50 latencies of the same
- * requests on both collections, and disk per document.
+ * choose by. {@code --phase report --chunking M/O/B}: the long documents cut at the window (dense) and chunked with the
+ * chosen chunking (chunked dense + int8 token vectors), through pipelines in bulks of 20, and 1,040 abstracts through the
+ * same pipeline in bulks of 160 (as many tokens a bulk) for the ingest rate; every abstract with its cached vectors (the
+ * same model, text by text) for quality and latency. nDCG@10 on the 270 held-out queries with paired bootstrap
+ * intervals, ingest in embedded tokens per second, p50 latencies of the same requests on both collections, and disk per
+ * document.
  * Arguments: {@code --data DIR --models DIR --home DIR --phase dev|report [--configs ...] [--chunking ...]}.
  */
 public final class LongDocumentBenchmark {
@@ -50,6 +53,8 @@ public final class LongDocumentBenchmark {
     private static final int GROUP = 8;
     private static final int K = 100;
     private static final int RERANK_WINDOW = 50;
+    /** Long documents a bulk: 20, about 50,000 tokens, as the 1 GB node takes them. */
+    private static final int BULK_DOCS = 20;
 
     private LongDocumentBenchmark() {
     }
@@ -78,7 +83,7 @@ public final class LongDocumentBenchmark {
             if ("dev".equals(args.get("--phase", "dev"))) {
                 dev(client, longDocs, split, args.get("--configs", "510/51/sentence,256/25/sentence,128/12/sentence"));
             } else {
-                report(client, sciFact, longDocs, split, args.get("--chunking", "256/25/sentence"));
+                report(client, sciFact, longDocs, split, args.get("--chunking", "256/25/sentence"), args.vectorCache(sciFact.corpus()));
             }
         } finally {
             node.close();
@@ -112,7 +117,7 @@ public final class LongDocumentBenchmark {
         Map<String, Function<String, SearchRequestBuilder>> methods = new LinkedHashMap<>();
         for (String config : configs.split(",")) {
             String index = "long_" + config.replace('/', '_');
-            double seconds = index(client, index, longDocs.corpus(), chunking(config), false);
+            double seconds = index(client, index, longDocs.corpus(), chunking(config), false, BULK_DOCS);
             System.out.printf(Locale.ROOT, "indexed %s (chunking %s) in %.0f s%n", index, config, seconds);
             methods.put("chunked dense, chunking " + config, text -> dense(client, index, "vec", text));
         }
@@ -131,17 +136,33 @@ public final class LongDocumentBenchmark {
         );
     }
 
-    private static void report(Client client, SciFact sciFact, SciFact longDocs, SciFact.Split split, String chosen) throws Exception {
+    private static void report(Client client, SciFact sciFact, SciFact longDocs, SciFact.Split split, String chosen, Path cache)
+        throws Exception {
         String chunking = chunking(chosen);
-        double abstractSeconds = index(client, "abstracts", sciFact.corpus(), null, true);
-        double cutSeconds = index(client, "long_cut", longDocs.corpus(), null, false);
-        double chunkedSeconds = index(client, "long_chunked", longDocs.corpus(), chunking, true);
+        // ingest speed: 1,040 abstracts through the same pipeline as the long documents, in bulks of as many tokens
+        List<SciFact.Doc> ingestSample = sciFact.corpus().subList(0, 1040);
+        double abstractSeconds = index(client, "abstracts_ingest", ingestSample, null, true, GROUP * BULK_DOCS);
+        double cutSeconds = index(client, "long_cut", longDocs.corpus(), null, false, BULK_DOCS);
+        double chunkedSeconds = index(client, "long_chunked", longDocs.corpus(), chunking, true, BULK_DOCS);
+        // quality and latency on every abstract: their vectors from the benchmarks' cache (the same model, text by text)
+        createIndex(client, "abstracts", null, true, false);
+        CachedVectorBulk.index(
+            client,
+            "abstracts",
+            sciFact.corpus(),
+            cache,
+            true,
+            200,
+            (doc, dense, tokens) -> Map.of("title_text", doc.titleAndText(), "vec", dense, "tokens", tokens)
+        );
+        client.admin().indices().prepareRefresh("abstracts").get();
+        client.admin().indices().prepareForceMerge("abstracts").setMaxNumSegments(1).get();
         long abstractTokens;
         long chunkedTokens;
         long cutTokens;
         try (ModelRegistry registry = BuiltinModels.registry()) {
             TextModel model = registry.textModel(BuiltinModels.BGE_SMALL);
-            abstractTokens = tokens(model, sciFact.corpus(), null);
+            abstractTokens = tokens(model, ingestSample, null);
             cutTokens = tokens(model, longDocs.corpus(), null);
             chunkedTokens = tokens(model, longDocs.corpus(), ChunkingOptions.parse(options(chosen), model.textWindow()));
         }
@@ -151,8 +172,8 @@ public final class LongDocumentBenchmark {
         printIngest(
             client,
             "abstracts (dense + int8 tokens)",
-            "abstracts",
-            sciFact.corpus().size(),
+            "abstracts_ingest",
+            ingestSample.size(),
             abstractTokens,
             abstractSeconds,
             abstractRate
@@ -278,11 +299,35 @@ public final class LongDocumentBenchmark {
     }
 
     /**
-     * Creates {@code index} (one shard, a chunked dense field when {@code chunking} is given, int8 token vectors when
-     * {@code tokens}) with its pipeline, indexes the corpus in bulks of 20, refreshes and force-merges; returns the
-     * bulks' seconds.
+     * Creates {@code index} with its pipeline, indexes the corpus in bulks of {@code bulkDocs}, refreshes and
+     * force-merges; returns the bulks' seconds.
      */
-    private static double index(Client client, String index, List<SciFact.Doc> corpus, String chunking, boolean tokens) throws Exception {
+    private static double index(Client client, String index, List<SciFact.Doc> corpus, String chunking, boolean tokens, int bulkDocs)
+        throws Exception {
+        createIndex(client, index, chunking, tokens, true);
+        long start = System.nanoTime();
+        for (int from = 0; from < corpus.size(); from += bulkDocs) {
+            BulkRequestBuilder bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(30));
+            for (SciFact.Doc doc : corpus.subList(from, Math.min(from + bulkDocs, corpus.size()))) {
+                bulk.add(client.prepareIndex(index).setId(doc.id()).setSource(doc.source()));
+            }
+            BulkResponse response = bulk.get();
+            if (response.hasFailures()) {
+                throw new IllegalStateException(response.buildFailureMessage());
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        client.admin().indices().prepareRefresh(index).get();
+        client.admin().indices().prepareForceMerge(index).setMaxNumSegments(1).get();
+        System.out.printf(Locale.ROOT, "indexed %d documents into [%s] in %.0f s%n", corpus.size(), index, seconds);
+        return seconds;
+    }
+
+    /**
+     * Creates {@code index} (one shard; a chunked dense field when {@code chunking} is given; int8 token vectors when
+     * {@code tokens}) and, when {@code withPipeline}, its {@code embed_text} pipeline as its default.
+     */
+    private static void createIndex(Client client, String index, String chunking, boolean tokens, boolean withPipeline) {
         if (client.admin().indices().prepareExists(index).get().isExists()) {
             client.admin().indices().prepareDelete(index).get();
         }
@@ -301,34 +346,14 @@ public final class LongDocumentBenchmark {
             chunking == null ? "" : ", \"chunked\": true",
             tokens ? ", \"tokens\": {\"type\": \"multi_vector\", \"dims\": 384, \"encoding\": \"int8\"}" : ""
         );
-        client.admin()
-            .indices()
-            .prepareCreate(index)
-            .setSettings(
-                Settings.builder()
-                    .put("index.number_of_shards", 1)
-                    .put("index.number_of_replicas", 0)
-                    .put("index.refresh_interval", "-1")
-                    .put("index.default_pipeline", index + "_pipeline")
-            )
-            .setMapping(mapping)
-            .get();
-        long start = System.nanoTime();
-        for (int from = 0; from < corpus.size(); from += 20) {
-            BulkRequestBuilder bulk = client.prepareBulk().setTimeout(TimeValue.timeValueMinutes(30));
-            for (SciFact.Doc doc : corpus.subList(from, Math.min(from + 20, corpus.size()))) {
-                bulk.add(client.prepareIndex(index).setId(doc.id()).setSource(doc.source()));
-            }
-            BulkResponse response = bulk.get();
-            if (response.hasFailures()) {
-                throw new IllegalStateException(response.buildFailureMessage());
-            }
+        Settings.Builder settings = Settings.builder()
+            .put("index.number_of_shards", 1)
+            .put("index.number_of_replicas", 0)
+            .put("index.refresh_interval", "-1");
+        if (withPipeline) {
+            settings.put("index.default_pipeline", index + "_pipeline");
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        client.admin().indices().prepareRefresh(index).get();
-        client.admin().indices().prepareForceMerge(index).setMaxNumSegments(1).get();
-        System.out.printf(Locale.ROOT, "indexed %d documents into [%s] in %.0f s%n", corpus.size(), index, seconds);
-        return seconds;
+        client.admin().indices().prepareCreate(index).setSettings(settings).setMapping(mapping).get();
     }
 
     private static SearchRequestBuilder bm25(Client client, String index, String text) {
