@@ -39,6 +39,8 @@ import java.util.function.Supplier;
 public final class EmbedTextProcessor extends EmbeddingProcessor {
 
     public static final String TYPE = "embed_text";
+    /** What a chunked field filled by a processor without {@code chunking} records: each text one passage, cut. */
+    static final String NO_CHUNKING = "none";
 
     private final String modelId;
     private final Map<String, String> fieldMap;
@@ -86,7 +88,8 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
     protected void embedBatch(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
         Set<String> targetFields = new LinkedHashSet<>(fieldMap.values());
         targetFields.addAll(tokenFieldMap.values());
-        checkFieldModels(documents, targetFields, modelId, inference, () -> embedChecked(documents, handler));
+        String passages = chunking == null ? NO_CHUNKING : chunking.describe();
+        checkFieldModels(documents, targetFields, modelId, passages, inference, () -> embedChecked(documents, handler));
     }
 
     private void embedChecked(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {

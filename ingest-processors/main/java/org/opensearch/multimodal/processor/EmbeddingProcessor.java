@@ -134,12 +134,28 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
         InferenceService inference,
         Runnable next
     ) {
+        checkFieldModels(documents, targetFields, model, null, inference, next);
+    }
+
+    /**
+     * {@link #checkFieldModels} for a text processor: a chunked dense_vector field must also have been filled with the
+     * same {@code chunking} ({@link org.opensearch.multimodal.chunking.ChunkingOptions#describe}, or "none"), which is
+     * recorded where the field names none.
+     */
+    protected final void checkFieldModels(
+        List<IngestDocumentWrapper> documents,
+        Collection<String> targetFields,
+        String model,
+        String chunking,
+        InferenceService inference,
+        Runnable next
+    ) {
         if (guard == null) {
             next.run();
             return;
         }
         String fingerprint = inference.registry().fingerprint(model).orElseThrow();
-        guard.check(getType(), documents, targetFields, model, fingerprint, next);
+        guard.check(getType(), documents, targetFields, new FieldModelGuard.Filler(model, fingerprint, chunking), next);
     }
 
     /** Embeds a whole bulk's documents, cutting them into its own batches; fails documents one by one. */

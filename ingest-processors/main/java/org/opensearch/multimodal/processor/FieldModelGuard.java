@@ -50,18 +50,18 @@ public final class FieldModelGuard {
         return mappings;
     }
 
+    /** What fills the fields: a model, its files' fingerprint, and for a text processor its chunking (else null). */
+    record Filler(String model, String fingerprint, String chunking) {
+    }
+
     /**
      * Checks {@code documents} (those still alive) against the mappings of {@code fields} in their indices, records
-     * {@code model} and {@code fingerprint} where a field names none, then runs {@code next}.
+     * the filler's model and fingerprint (and on a chunked dense_vector field its chunking) where a field names none,
+     * then runs {@code next}.
      */
-    void check(
-        String processor,
-        List<IngestDocumentWrapper> documents,
-        Collection<String> fields,
-        String model,
-        String fingerprint,
-        Runnable next
-    ) {
+    void check(String processor, List<IngestDocumentWrapper> documents, Collection<String> fields, Filler filler, Runnable next) {
+        String model = filler.model();
+        String fingerprint = filler.fingerprint();
         Map<String, Map<String, Map<String, Object>>> toRecord = new LinkedHashMap<>(); // index -> field -> its definition
         Map<String, List<IngestDocumentWrapper>> recordedFor = new LinkedHashMap<>();
         for (IngestDocumentWrapper wrapper : documents) {
@@ -77,18 +77,34 @@ public final class FieldModelGuard {
                 if (definition == null || isVectorField(definition) == false) {
                     continue;
                 }
-                String filler = (String) definition.get(FieldModel.MODEL);
+                String filledBy = (String) definition.get(FieldModel.MODEL);
                 String recorded = (String) definition.get(FieldModel.FINGERPRINT);
-                String problem = problem(index.getIndex().getName(), field, filler, recorded, model, fingerprint);
+                boolean recordsChunking = filler.chunking() != null && Boolean.TRUE.equals(definition.get(DenseVectorFieldMapper.CHUNKED));
+                String chunkedWith = recordsChunking ? (String) definition.get(FieldModel.CHUNKING) : null;
+                String problem = problem(index.getIndex().getName(), field, filledBy, recorded, model, fingerprint);
+                if (problem == null && chunkedWith != null && chunkedWith.equals(filler.chunking()) == false) {
+                    problem = String.format(
+                        Locale.ROOT,
+                        "field [%s] of index [%s] was filled with chunking [%s] (its mapping's [%s]); this pipeline cuts texts with [%s]",
+                        field,
+                        index.getIndex().getName(),
+                        chunkedWith,
+                        FieldModel.CHUNKING,
+                        filler.chunking()
+                    );
+                }
                 if (problem != null) {
                     EmbeddingProcessor
                         .fail(wrapper, new OpenSearchStatusException("[" + processor + "] " + problem, RestStatus.BAD_REQUEST));
                     break;
                 }
-                if (filler == null || recorded == null) {
+                if (filledBy == null || recorded == null || recordsChunking && chunkedWith == null) {
                     Map<String, Object> completed = new LinkedHashMap<>(definition);
                     completed.put(FieldModel.MODEL, model);
                     completed.put(FieldModel.FINGERPRINT, fingerprint);
+                    if (recordsChunking) {
+                        completed.put(FieldModel.CHUNKING, filler.chunking());
+                    }
                     toRecord.computeIfAbsent(index.getIndex().getName(), i -> new LinkedHashMap<>()).put(field, completed);
                     recordedFor.computeIfAbsent(index.getIndex().getName(), i -> new ArrayList<>()).add(wrapper);
                 }

@@ -208,6 +208,33 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
         );
     }
 
+    @SuppressWarnings("unchecked")
+    public void testTheFieldRecordsItsChunkingAndRefusesAnother() throws IOException {
+        createIndex("long_recorded", 1, 0, true);
+        indexTopics("long_recorded");
+        Map<String, Object> mapping = client().admin()
+            .indices()
+            .prepareGetMappings("long_recorded")
+            .get()
+            .mappings()
+            .get("long_recorded")
+            .sourceAsMap();
+        Map<String, Object> field = (Map<String, Object>) ((Map<String, Object>) mapping.get("properties")).get("body_vec");
+        assertEquals("token_windows(max_tokens=128,overlap_tokens=16,boundary=sentence)", field.get("chunking"));
+        String other = "{\"processors\": [{\"embed_text\": {\"model\": \"" + MODEL + "\", \"field_map\": {\"body\": \"body_vec\"},"
+            + " \"chunking\": {\"max_tokens\": 64}}}]}";
+        assertAcked(client().admin().cluster().preparePutPipeline("other_chunking", new BytesArray(other), XContentType.JSON).get());
+        BulkResponse refused = client().prepareBulk()
+            .add(client().prepareIndex("long_recorded").setId("x").setSource(Map.of("body", "a short text")).setPipeline("other_chunking"))
+            .get();
+        assertTrue(refused.getItems()[0].isFailed());
+        assertEquals(400, refused.getItems()[0].getFailure().getStatus().getStatus());
+        assertTrue(
+            refused.getItems()[0].getFailureMessage(),
+            refused.getItems()[0].getFailureMessage().contains("was filled with chunking")
+        );
+    }
+
     public void testReplicasAndReindexAnswerTheSame() throws Exception {
         createIndex("long_replicated", 2, 1, true);
         indexTopics("long_replicated");

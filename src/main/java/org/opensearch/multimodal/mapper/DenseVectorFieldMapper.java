@@ -79,6 +79,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
             FieldModel.FINGERPRINT,
             m -> toType(m).fieldModel.fingerprint()
         );
+        private final Parameter<String> chunking = FieldModel.parameter(FieldModel.CHUNKING, m -> toType(m).chunking);
         private final Parameter<Map<String, String>> meta = Parameter.metaParam();
 
         public Builder(String name) {
@@ -87,13 +88,18 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
         @Override
         protected List<Parameter<?>> getParameters() {
-            return List.of(dims, similarity, index, chunked, indexOptions, model, fingerprint, meta);
+            return List.of(dims, similarity, index, chunked, indexOptions, model, fingerprint, chunking, meta);
         }
 
         @Override
         public DenseVectorFieldMapper build(BuilderContext context) {
             if (dims.getValue() < 1) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "field [%s] of type [%s] needs [dims]", name, CONTENT_TYPE));
+            }
+            if (chunking.getValue() != null && chunked.getValue() == false) {
+                throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "field [%s]: [%s] is recorded on chunked fields only", name, FieldModel.CHUNKING)
+                );
             }
             if (chunked.getValue() && index.getValue() == false) {
                 throw new IllegalArgumentException(
@@ -121,6 +127,8 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
     private final VectorSimilarity similarity;
     private final boolean indexed;
     private final boolean chunked;
+    /** The chunking the field's passages were cut with, as the ingest processor recorded it; null until then. */
+    private final String chunking;
     private final HnswOptions hnswOptions;
     private final FieldModel fieldModel;
 
@@ -136,6 +144,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
         this.similarity = fieldType.similarity();
         this.indexed = fieldType.isSearchable();
         this.chunked = fieldType.chunked();
+        this.chunking = builder.chunking.getValue();
         this.hnswOptions = fieldType.hnswOptions();
         this.fieldModel = fieldType.fieldModel();
     }

@@ -16,6 +16,8 @@ public record FieldModel(String model, String fingerprint) {
 
     public static final String MODEL = "model";
     public static final String FINGERPRINT = "model_fingerprint";
+    /** On a chunked dense_vector field: the chunking its passages were cut with, recorded as the fingerprint is. */
+    public static final String CHUNKING = "chunking";
     public static final FieldModel NONE = new FieldModel(null, null);
 
     /** A mapping parameter that may be set once and never changed. */
