@@ -12,6 +12,7 @@ import org.opensearch.multimodal.inference.Batches;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.inference.Workload;
+import org.opensearch.multimodal.mapper.ChunkedVectors;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.TextEmbeddings;
@@ -95,7 +96,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
     private void embedChecked(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
         Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
         sourceFields.addAll(tokenFieldMap.keySet());
-        List<TextInput> inputs = readFields(
+        List<TextInput> read = readFields(
             documents,
             sourceFields,
             ignoreMissing,
@@ -103,6 +104,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
             TextFieldReader::readPassages,
             (document, field, passages) -> new TextInput(document, field, passages, fieldMap.get(field), tokenFieldMap.get(field))
         );
+        List<TextInput> inputs = read.stream().filter(input -> unchanged(input) == false).toList();
         List<TextInput> toCut = chunking == null ? List.of() : inputs.stream().filter(input -> input.text() != null).toList();
         if (toCut.isEmpty()) {
             embedPassages(documents, inputs, Map.of(), handler);
@@ -121,6 +123,28 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
             }
             embedPassages(documents, inputs, Map.of(), handler);
         }));
+    }
+
+    /**
+     * Whether the document already holds this text's vectors: its chunked field's value was embedded from the same
+     * text, model and chunking (an {@code _update} of other fields, or a document read back and sent again), and the
+     * token field is there if the processor fills one.
+     */
+    private boolean unchanged(TextInput input) {
+        if (input.vectorField() == null) {
+            return false;
+        }
+        IngestDocument document = input.document().getIngestDocument();
+        Object value = document.hasField(input.vectorField(), true) ? document.getFieldValue(input.vectorField(), Object.class, true)
+            : null;
+        return value instanceof Map<?, ?> chunked
+            && textHash(input).equals(chunked.get(ChunkedVectors.TEXT_HASH))
+            && (input.tokenField() == null || document.hasField(input.tokenField(), true));
+    }
+
+    private String textHash(TextInput input) {
+        String fingerprint = inference.registry().fingerprint(modelId).orElse("");
+        return PassageVectors.textHash(input.passages(), fingerprint, chunking == null ? NO_CHUNKING : chunking.describe());
     }
 
     /** Encodes every passage of the inputs still alive ({@code cut}: the chunker's passages of texts it cut). */
@@ -286,7 +310,7 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
             IngestDocument document = wrapper.getIngestDocument();
             if (input.vectorField() != null) {
                 if (chunked(document, input.vectorField())) {
-                    document.setFieldValue(input.vectorField(), vectors.chunkedValue());
+                    document.setFieldValue(input.vectorField(), vectors.chunkedValue(textHash(input)));
                 } else {
                     document.setFieldValue(input.vectorField(), new FloatListView(vectors.onlyVector()));
                 }

@@ -3,8 +3,12 @@ package org.opensearch.multimodal.processor;
 import org.opensearch.multimodal.chunking.Chunk;
 import org.opensearch.multimodal.mapper.ChunkedVectors;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,8 +71,8 @@ final class PassageVectors {
         return Arrays.asList(pooledTokens);
     }
 
-    /** The value of a chunked dense_vector field: {@code {"vectors": [[...]], "offsets": [[element, start, end]]}}. */
-    Map<String, Object> chunkedValue() {
+    /** The value of a chunked dense_vector field ({@link ChunkedVectors}): vectors, offsets, the text field and its hash. */
+    Map<String, Object> chunkedValue(String textHash) {
         List<Object> vectorValues = new ArrayList<>(vectors.length);
         List<Object> offsets = new ArrayList<>(vectors.length);
         for (int i = 0; i < vectors.length; i++) {
@@ -76,7 +80,35 @@ final class PassageVectors {
             Chunk chunk = chunks.get(i);
             offsets.add(List.of(chunk.element(), chunk.start(), chunk.end()));
         }
-        return Map
-            .of(ChunkedVectors.VECTORS, vectorValues, ChunkedVectors.OFFSETS, offsets, ChunkedVectors.TEXT_FIELD, input.sourceField());
+        return Map.of(
+            ChunkedVectors.VECTORS,
+            vectorValues,
+            ChunkedVectors.OFFSETS,
+            offsets,
+            ChunkedVectors.TEXT_FIELD,
+            input.sourceField(),
+            ChunkedVectors.TEXT_HASH,
+            textHash
+        );
+    }
+
+    /**
+     * What a chunked value records of the text it was embedded from: a digest of the passages, the model's fingerprint
+     * and the chunking (the first 16 bytes of SHA-256, base64), so the same text is never embedded twice by mistake
+     * and another model or chunking always is.
+     */
+    static String textHash(TextFieldReader.Passages passages, String fingerprint, String chunking) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JVM has SHA-256
+        }
+        digest.update((fingerprint + "\n" + chunking + "\n" + passages.clientChunked() + "\n").getBytes(StandardCharsets.UTF_8));
+        for (String text : passages.texts()) {
+            digest.update(String.valueOf(text).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest.digest(), 16));
     }
 }

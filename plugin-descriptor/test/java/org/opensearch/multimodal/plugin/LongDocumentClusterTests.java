@@ -12,6 +12,10 @@ import org.opensearch.index.reindex.ReindexModulePlugin;
 import org.opensearch.index.reindex.ReindexRequestBuilder;
 import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.LateInteractionScoreMode;
+import org.opensearch.multimodal.rest.NodeStats;
+import org.opensearch.multimodal.rest.StatsAction;
+import org.opensearch.multimodal.rest.StatsRequest;
+import org.opensearch.multimodal.rest.StatsResponse;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.fetch.subphase.highlight.HighlightBuilder;
@@ -208,6 +212,36 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
         );
     }
 
+    /** The passages the model's inference encoded on every node so far. */
+    private long itemsEncoded() {
+        StatsResponse stats = client().execute(StatsAction.INSTANCE, new StatsRequest()).actionGet();
+        long total = 0;
+        for (NodeStats node : stats.getNodes()) {
+            Object value = node.stats();
+            for (String key : new String[]{"models", MODEL, "items"}) {
+                value = value instanceof Map<?, ?> map ? map.get(key) : null;
+            }
+            total += value == null ? 0 : ((Number) value).longValue();
+        }
+        return total;
+    }
+
+    public void testAnUpdateOfAnotherFieldDoesNotEmbedTheTextAgainButANewTextIs() throws Exception {
+        createIndex("long_updated", 1, 0, true);
+        indexTopics("long_updated");
+        Object before = client().prepareGet("long_updated", "music").get().getSourceAsMap().get("body_vec");
+        long encoded = itemsEncoded();
+        client().prepareUpdate("long_updated", "music").setDoc(Map.of("tag", "reviewed")).get();
+        Map<String, Object> updated = client().prepareGet("long_updated", "music").get().getSourceAsMap();
+        assertEquals("reviewed", updated.get("tag"));
+        assertEquals("the same passages, vectors and offsets", before, updated.get("body_vec"));
+        assertEquals("nothing was encoded again", encoded, itemsEncoded());
+        client().prepareUpdate("long_updated", "music").setDoc(Map.of("body", "A string quartet plays chamber music.")).get();
+        Map<?, ?> changed = (Map<?, ?>) client().prepareGet("long_updated", "music").get().getSourceAsMap().get("body_vec");
+        assertEquals("a new text is embedded again", 1, ((List<?>) changed.get("vectors")).size());
+        assertTrue(itemsEncoded() > encoded);
+    }
+
     @SuppressWarnings("unchecked")
     public void testTheFieldRecordsItsChunkingAndRefusesAnother() throws IOException {
         createIndex("long_recorded", 1, 0, true);
@@ -235,7 +269,7 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
         );
     }
 
-    public void testReplicasAndReindexAnswerTheSame() throws Exception {
+    public void testReplicasReindexAndAFullRestartAnswerTheSame() throws Exception {
         createIndex("long_replicated", 2, 1, true);
         indexTopics("long_replicated");
         ensureGreen("long_replicated");
@@ -256,6 +290,10 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
             client().prepareGet("long_copy", "cooking").get().getSourceAsMap().get("body_vec")
         );
         assertEquals("cooking", ids(dense("long_copy", text, 4, null)).get(0));
+        internalCluster().fullRestart();
+        ensureGreen("long_replicated", "long_copy");
+        assertBestPassage("long_replicated", "cooking", "Sourdough");
+        assertBestPassage("long_copy", "cooking", "Sourdough");
     }
 
     public void testGqrRefinesThroughTheBestPassageAndTheRescorerSeesEveryPassage() throws IOException {

@@ -17,7 +17,8 @@ import java.util.Locale;
  * The value of a {@code dense_vector} field with {@code "chunked": true}: a vector per passage and, when the passages
  * came from a text, where each lies in it ({@code [element, start, end]}, UTF-16 offsets into the source field's text,
  * or into its element-th passage when the client sent an array).
- * <pre>{"vectors": [[0.1, ...], [0.3, ...]], "offsets": [[0, 0, 1830], [0, 1650, 3402]], "text_field": "body"}</pre>
+ * <pre>{"vectors": [[0.1, ...], [0.3, ...]], "offsets": [[0, 0, 1830], [0, 1650, 3402]], "text_field": "body",
+ *  "text_hash": "..."}</pre>
  */
 public record ChunkedVectors(float[][] vectors, int[][] offsets) {
 
@@ -25,6 +26,11 @@ public record ChunkedVectors(float[][] vectors, int[][] offsets) {
     public static final String OFFSETS = "offsets";
     /** The text field the passages were cut from (kept in {@code _source}, for the {@code passage} highlighter). */
     public static final String TEXT_FIELD = "text_field";
+    /**
+     * A digest of the text, the model's fingerprint and the chunking the passages came from: an {@code _update} that
+     * leaves the text as it was does not embed it again (kept in {@code _source}).
+     */
+    public static final String TEXT_HASH = "text_hash";
 
     /** Reads the object the parser stands on; every problem names the field. */
     static ChunkedVectors parse(XContentParser parser, String field, int dims) throws IOException {
@@ -49,17 +55,19 @@ public record ChunkedVectors(float[][] vectors, int[][] offsets) {
                 vectors = VectorParsing.readVectors(parser, field, dims, ChunkingOptions.MAX_CHUNKS);
             } else if (OFFSETS.equals(key)) {
                 offsets = readOffsets(parser, field);
-            } else if (TEXT_FIELD.equals(key) && parser.currentToken() == Token.VALUE_STRING) {
+            } else if ((TEXT_FIELD.equals(key) || TEXT_HASH.equals(key)) && parser.currentToken() == Token.VALUE_STRING) {
                 // only read back from _source
             } else {
                 throw new IllegalArgumentException(
                     String.format(
                         Locale.ROOT,
-                        "field [%s] has an unknown key [%s]; a chunked value has [%s] and [%s]",
+                        "field [%s] has an unknown key [%s]; a chunked value has [%s], [%s], [%s] and [%s]",
                         field,
                         key,
                         VECTORS,
-                        OFFSETS
+                        OFFSETS,
+                        TEXT_FIELD,
+                        TEXT_HASH
                     )
                 );
             }
