@@ -20,7 +20,9 @@ function flattenMapping(properties, prefix, into) {
     const type = definition.type || 'object';
     if (type === 'text' || type === 'match_only_text') into.text.push(path);
     else if (type === 'keyword') into.keyword.push(path);
-    else if (type === 'dense_vector') into.dense.push({name: path, dims: definition.dims, similarity: definition.similarity, model: definition.model});
+    else if (type === 'dense_vector') {
+      into.dense.push({name: path, dims: definition.dims, similarity: definition.similarity, model: definition.model, chunked: definition.chunked === true});
+    }
     else if (type === 'multi_vector') into.multi.push({name: path, dims: definition.dims, model: definition.model});
   }
   return into;

@@ -80,6 +80,13 @@ function buildRequest(schema, inputs, settings) {
   // a fused query's hits carry their scores as data; only a lone retriever's raw score needs explain
   const body = {size, explain: !query.fusion, query: {multimodal: query}};
   if (schema.vectorFields.length > 0) body._source = {excludes: schema.vectorFields};
+  // a long document's best passage, for each chunked field a dense retriever searches (the passage highlighter)
+  const chunked = retrievers
+    .map((r) => r.spec.dense && r.spec.dense.field)
+    .filter((field) => field && schema.dense.some((d) => d.name === field && d.chunked));
+  if (chunked.length > 0) {
+    body.highlight = {fields: Object.fromEntries(chunked.map((field) => [field, {type: 'passage', number_of_fragments: 1}]))};
+  }
   const tokens = schema.multi[0];
   if (settings.rerank && tokens && inputs.text) {
     body.rescore = {
@@ -181,7 +188,10 @@ function hitCard(hit, schema, retrieverNames, rank) {
   card.append(el('div', {class: 'rank', text: `#${rank}`}));
   if (photo) card.append(el('img', {class: 'hit-photo', src: photo, alt: String(title), loading: 'lazy'}));
   card.append(el('h3', {class: 'hit-title', text: String(title)}));
-  if (!photo && schema.snippet && typeof source[schema.snippet] === 'string') {
+  const passage = Object.values(hit.highlight || {}).map((fragments) => fragments[0]).find((text) => typeof text === 'string');
+  if (passage) {
+    card.append(el('p', {class: 'passage', text: passage.length > 480 ? passage.slice(0, 480) + '…' : passage}));
+  } else if (!photo && schema.snippet && typeof source[schema.snippet] === 'string') {
     const text = source[schema.snippet];
     card.append(el('p', {class: 'snippet', text: text.length > 240 ? text.slice(0, 240) + '…' : text}));
   }

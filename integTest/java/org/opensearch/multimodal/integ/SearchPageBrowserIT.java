@@ -197,6 +197,18 @@ public final class SearchPageBrowserIT {
     }
 
     @Test
+    public void aLongDocumentShowsItsBestPassage() throws IOException {
+        new Select(driver.findElement(By.id("index"))).selectByValue("demo-handbooks");
+        search("a symphony performed by an orchestra");
+        List<WebElement> hits = hits("pane-a");
+        assertTrue(hits.get(0).findElement(By.className("hit-title")).getText().startsWith("Handbook 2"));
+        String passage = hits.get(0).findElement(By.className("passage")).getText();
+        assertTrue("the passage about music, past the first 512 tokens: " + passage, passage.contains("piano"));
+        assertTrue("no plain snippet beside it", hits.get(0).findElements(By.className("snippet")).isEmpty());
+        screenshot("10-long-document-best-passage.png");
+    }
+
+    @Test
     public void errorsAreShownWithTheClustersReason() throws IOException {
         dropPhoto("not a photo".getBytes(StandardCharsets.UTF_8), "broken.jpg");
         String error = text("#pane-a .error");
