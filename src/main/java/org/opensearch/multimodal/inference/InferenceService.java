@@ -10,7 +10,6 @@ import org.opensearch.multimodal.model.ImageEmbeddings;
 import org.opensearch.multimodal.model.ImageModel;
 import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.TextEmbeddings;
-import org.opensearch.multimodal.model.TextModel;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs model inference on the plugin's own thread pools, so ingest, search and transport threads never block on a
@@ -62,27 +62,7 @@ public final class InferenceService {
         boolean withPatchVectors,
         ActionListener<ImageBatch> listener
     ) {
-        final ImageModel model;
-        try {
-            model = registry.imageModel(modelId);
-        } catch (RuntimeException e) {
-            listener.onFailure(e);
-            return;
-        }
-        try {
-            submit(workload, () -> {
-                ImageBatch batch;
-                try {
-                    batch = decodeAndEncode(model, images, decoder, withPatchVectors);
-                } catch (RuntimeException e) {
-                    listener.onFailure(e);
-                    return;
-                }
-                listener.onResponse(batch);
-            });
-        } catch (RuntimeException rejected) {
-            listener.onFailure(rejected);
-        }
+        runWith(workload, () -> registry.imageModel(modelId), model -> decodeAndEncode(model, images, decoder, withPatchVectors), listener);
     }
 
     /** Runs {@code work} on {@code workload}'s pool, counting how long it waited there for a thread. */
@@ -152,30 +132,18 @@ public final class InferenceService {
         boolean withTokenVectors,
         ActionListener<TextEmbeddings> listener
     ) {
-        final TextModel model;
-        try {
-            model = registry.textModel(modelId);
-        } catch (RuntimeException e) {
-            listener.onFailure(e);
-            return;
-        }
-        try {
-            submit(workload, () -> {
-                TextEmbeddings embeddings;
-                long start = System.nanoTime();
-                try {
-                    embeddings = model.encode(texts, purpose, withTokenVectors);
-                } catch (RuntimeException e) {
-                    stats.model(modelId).error(MultimodalStats.cause(e));
-                    listener.onFailure(e);
-                    return;
-                }
-                stats.model(modelId).call(texts.size(), System.nanoTime() - start);
-                listener.onResponse(embeddings);
-            });
-        } catch (RuntimeException rejected) {
-            listener.onFailure(rejected);
-        }
+        runWith(workload, () -> registry.textModel(modelId), model -> {
+            long start = System.nanoTime();
+            TextEmbeddings embeddings;
+            try {
+                embeddings = model.encode(texts, purpose, withTokenVectors);
+            } catch (RuntimeException e) {
+                stats.model(modelId).error(MultimodalStats.cause(e));
+                throw e;
+            }
+            stats.model(modelId).call(texts.size(), System.nanoTime() - start);
+            return embeddings;
+        }, listener);
     }
 
     /**
@@ -189,25 +157,37 @@ public final class InferenceService {
         ChunkingOptions options,
         ActionListener<List<Chunks>> listener
     ) {
-        final TextModel model;
+        runWith(workload, () -> registry.textModel(modelId), model -> {
+            List<Chunks> chunks = new ArrayList<>(texts.size());
+            for (String text : texts) {
+                chunks.add(TokenWindows.split(text, model.tokenSpans(text, options.tokensNeeded()), options));
+            }
+            return chunks;
+        }, listener);
+    }
+
+    /**
+     * Runs {@code work} with the model {@code load} gives on {@code workload}'s pool; a model that cannot be had, a
+     * refused task or a failing {@code work} goes to the listener.
+     */
+    private <M, R> void runWith(Workload workload, Supplier<M> load, Function<M, R> work, ActionListener<R> listener) {
+        final M model;
         try {
-            model = registry.textModel(modelId);
+            model = load.get();
         } catch (RuntimeException e) {
             listener.onFailure(e);
             return;
         }
         try {
             submit(workload, () -> {
-                List<Chunks> chunks = new ArrayList<>(texts.size());
+                R result;
                 try {
-                    for (String text : texts) {
-                        chunks.add(TokenWindows.split(text, model.tokenSpans(text, options.tokensNeeded()), options));
-                    }
+                    result = work.apply(model);
                 } catch (RuntimeException e) {
                     listener.onFailure(e);
                     return;
                 }
-                listener.onResponse(chunks);
+                listener.onResponse(result);
             });
         } catch (RuntimeException rejected) {
             listener.onFailure(rejected);
