@@ -286,9 +286,15 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
             TextInput input = owner.input();
             float[][] pooled = null;
             if (input.wantsTokenVectors()) {
-                pooled = tokenFormat(input.document().getIngestDocument(), input.tokenField()).normalizedPooled(
-                    embeddings.tokenVectors()[i]
-                );
+                IngestDocumentWrapper wrapper = input.document();
+                synchronized (wrapper) {
+                    pooled = tokenFormat(wrapper.getIngestDocument(), input.tokenField()).normalizedPooled(embeddings.tokenVectors()[i]);
+                    // held until the text's last passage is in, then packed (and charged again as packed)
+                    long held = (long) pooled.length * (pooled.length == 0 ? 0 : pooled[0].length) * Float.BYTES;
+                    if (wrapper.getException() == null && owner.chunks().size() > 1) {
+                        reserveTokenVectors(wrapper, input.sourceField(), held, budget);
+                    }
+                }
             }
             if (owner.done(passage.index(), embeddings.vectors()[i], pooled, embeddings.truncated()[i])) {
                 write(owner, budget);

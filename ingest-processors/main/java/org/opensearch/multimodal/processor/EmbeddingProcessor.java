@@ -86,6 +86,21 @@ abstract class EmbeddingProcessor extends AbstractBatchingProcessor {
         return guard == null ? null : guard.mappings().definition(document, field);
     }
 
+    /**
+     * Reserves {@code bytes} of token vectors the document holds before they are packed (a long text's pooled passages,
+     * until its last passage is in); false, the document failed with a 429 naming {@code sourceField}, when they do not
+     * fit. Call with the document's wrapper held.
+     */
+    protected final boolean reserveTokenVectors(IngestDocumentWrapper wrapper, String sourceField, long bytes, TokenVectorBudget budget) {
+        try {
+            budget.reserve(bytes);
+            return true;
+        } catch (OpenSearchException e) {
+            fail(wrapper, tooManyTokenVectors(sourceField, e));
+            return false;
+        }
+    }
+
     /** {@link #keepTokenVectors} for bytes already packed in the field's format. */
     protected final void keepPackedTokenVectors(
         IngestDocumentWrapper wrapper,

@@ -530,4 +530,18 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
         assertEquals(RestStatus.BAD_REQUEST, ExceptionsHelper.status(run.results().get(0).getException()));
         assertNull(run.results().get(1).getException());
     }
+
+    public void testATenMegabyteTextCostsOnlyTheWindowsItFills() throws Exception {
+        String huge = "Search engines index text. ".repeat(400_000);
+        Map<String, Object> config = chunkingConfig(Map.of("max_tokens", 64, "max_chunks", 3), true);
+        config.put("field_map", Map.of());
+        long start = System.nanoTime();
+        Run run = run(config, List.of(doc(0, Map.of("text", huge)), doc(1, Map.of("text", "a short one"))));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertNull(run.results().get(0).getException());
+        float[][] rows = tokenRows(run.results().get(0).getIngestDocument().getFieldValue("tokens", Object.class));
+        assertTrue("three passages of at most 64 tokens: " + rows.length, rows.length > 64 && rows.length <= 3 * 64);
+        assertNull(run.results().get(1).getException());
+        logger.info("a 10 MB text in passages: {} ms", millis);
+    }
 }
