@@ -173,6 +173,13 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
         assertTrue("best passage [" + best + "] holds " + expected, best.contains(expected));
         String body = topics().get(topic);
         assertTrue("it lies past the first 512 tokens' worth of text", body.indexOf(best) > PREAMBLE.length() / 2);
+        // its offsets and score come with the hit as data, in UTF-16 units
+        Map<?, ?> scores = (Map<?, ?>) top.field("_multimodal").getValue();
+        List<?> ranked = (List<?>) ((Map<?, ?>) scores.get("passages")).get("body_vec");
+        assertEquals(2, ranked.size());
+        Map<?, ?> first = (Map<?, ?>) ranked.get(0);
+        assertEquals(best, body.substring(((Number) first.get("start")).intValue(), ((Number) first.get("end")).intValue()));
+        assertTrue(((Number) first.get("score")).floatValue() >= ((Number) ((Map<?, ?>) ranked.get(1)).get("score")).floatValue());
     }
 
     public void testTheTextCutAtTheWindowCannotTellTheDocumentsApart() throws IOException {

@@ -1,9 +1,5 @@
 package org.opensearch.multimodal.query;
 
-import org.apache.lucene.index.BinaryDocValues;
-import org.apache.lucene.index.FloatVectorValues;
-import org.apache.lucene.index.KnnVectorValues;
-import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
@@ -17,7 +13,6 @@ import org.opensearch.search.fetch.subphase.highlight.Highlighter;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +20,8 @@ import java.util.Map;
  * The {@code passage} highlighter, on a chunked {@code dense_vector} field searched by a {@code multimodal} query's dense
  * retriever: a hit's best passages by the retriever's similarity, best first ({@code number_of_fragments} of them),
  * cut from the text the passages came from (the field's {@code text_field}, or the {@code text_field} option) at their
- * stored offsets. Nothing is highlighted where the query did not search the field.
+ * stored offsets. Nothing is highlighted where the query did not search the field. The passages' offsets and scores
+ * come with the hit as data, under {@code fields._multimodal.passages} ({@link HitScoresFetchSubPhase}).
  * <pre>"highlight": {"fields": {"body_vec": {"type": "passage", "number_of_fragments": 1}}}</pre>
  */
 public final class BestPassageHighlighter implements Highlighter {
@@ -46,34 +42,15 @@ public final class BestPassageHighlighter implements Highlighter {
         if (query == null) {
             return null;
         }
-        LeafReader reader = context.hitContext.reader();
-        int doc = context.hitContext.docId();
-        BinaryDocValues offsetValues = reader.getBinaryDocValues(fieldType.name());
-        if (offsetValues == null || offsetValues.advanceExact(doc) == false) {
-            return null;
-        }
-        int[][] offsets = ChunkedVectors.readOffsetBytes(offsetValues.binaryValue());
-        List<float[]> scored = new ArrayList<>(); // {position, score}
-        for (int p = 0; p < offsets.length; p++) {
-            FloatVectorValues values = reader.getFloatVectorValues(fieldType.chunkField(p));
-            if (values == null) {
-                continue;
-            }
-            KnnVectorValues.DocIndexIterator iterator = values.iterator();
-            if (iterator.advance(doc) == doc) {
-                float score = fieldType.similarity().luceneFunction().compare(query, values.vectorValue(iterator.index()));
-                scored.add(new float[]{p, score});
-            }
-        }
+        List<BestPassages.Passage> ranked = BestPassages.rank(context.hitContext.reader(), context.hitContext.docId(), fieldType, query);
         Object text = textOf(context, fieldType.name());
-        if (scored.isEmpty() || text == null) {
+        if (ranked.isEmpty() || text == null) {
             return null;
         }
-        scored.sort(Comparator.comparingDouble((float[] s) -> s[1]).reversed());
-        int fragments = Math.max(1, Math.min(context.field.fieldOptions().numberOfFragments(), scored.size()));
+        int fragments = Math.max(1, Math.min(context.field.fieldOptions().numberOfFragments(), ranked.size()));
         List<Text> passages = new ArrayList<>(fragments);
-        for (float[] best : scored.subList(0, fragments)) {
-            String passage = passage(text, offsets[(int) best[0]]);
+        for (BestPassages.Passage best : ranked.subList(0, fragments)) {
+            String passage = passage(text, best.offset());
             if (passage != null) {
                 passages.add(new Text(passage));
             }

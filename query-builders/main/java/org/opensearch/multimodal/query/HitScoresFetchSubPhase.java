@@ -6,19 +6,23 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.opensearch.common.document.DocumentField;
+import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
 import org.opensearch.search.fetch.FetchContext;
 import org.opensearch.search.fetch.FetchSubPhase;
 import org.opensearch.search.fetch.FetchSubPhaseProcessor;
+import org.opensearch.search.fetch.subphase.highlight.SearchHighlightContext;
 import org.opensearch.search.rescore.RescoreContext;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Adds each hit of a fused {@code multimodal} query its structured scores, the hit field {@value HitScores#FIELD}; with
- * a {@code late_interaction} rescorer, the hit's MaxSim too (under {@code late_interaction.max_sim}, on any query).
+ * a {@code late_interaction} rescorer, the hit's MaxSim too (under {@code late_interaction.max_sim}, on any query); with
+ * the {@code passage} highlighter, the best passages' offsets and scores (under {@code passages.<field>}).
  */
 public final class HitScoresFetchSubPhase implements FetchSubPhase {
 
@@ -31,7 +35,8 @@ public final class HitScoresFetchSubPhase implements FetchSubPhase {
                 rescorer = lateInteraction;
             }
         }
-        if (fused == null && rescorer == null) {
+        List<PassageField> passageFields = passageHighlights(context);
+        if (fused == null && rescorer == null && passageFields.isEmpty()) {
             return null;
         }
         LateInteractionRescorer.Context lateInteraction = rescorer;
@@ -48,11 +53,51 @@ public final class HitScoresFetchSubPhase implements FetchSubPhase {
                     details = details == null ? new LinkedHashMap<>() : new LinkedHashMap<>(details);
                     details.put("late_interaction", maxSim(lateInteraction, hit));
                 }
+                if (passageFields.isEmpty() == false) {
+                    Map<String, Object> passages = new LinkedHashMap<>();
+                    for (PassageField field : passageFields) {
+                        List<BestPassages.Passage> ranked = BestPassages.rank(hit.reader(), hit.docId(), field.type(), field.query());
+                        passages.put(
+                            field.type().name(),
+                            ranked.subList(0, Math.min(field.fragments(), ranked.size())).stream().map(BestPassages.Passage::toMap).toList()
+                        );
+                    }
+                    details = details == null ? new LinkedHashMap<>() : new LinkedHashMap<>(details);
+                    details.put("passages", passages);
+                }
                 if (details != null) {
                     hit.hit().setDocumentField(HitScores.FIELD, new DocumentField(HitScores.FIELD, List.of(details)));
                 }
             }
         };
+    }
+
+    /** A field the passage highlighter shows: the query vector it was searched with, and how many passages to give. */
+    private record PassageField(DenseVectorFieldType type, float[] query, int fragments) {
+    }
+
+    /**
+     * The chunked dense fields the request highlights with the {@code passage} highlighter and the query searched, with
+     * the query vector each was searched with.
+     */
+    private static List<PassageField> passageHighlights(FetchContext context) {
+        List<PassageField> fields = new ArrayList<>();
+        // the query as parsed, as the highlighters see it (context.query() may be its rewritten form)
+        Query parsed = context.parsedQuery() == null ? context.query() : context.parsedQuery().query();
+        if (context.highlight() == null || parsed == null) {
+            return fields;
+        }
+        for (SearchHighlightContext.Field field : context.highlight().fields()) {
+            if (BestPassageHighlighter.NAME.equals(field.fieldOptions().highlighterType())
+                && context.mapperService().fieldType(field.field()) instanceof DenseVectorFieldType vectors
+                && vectors.chunked()) {
+                float[] query = BestPassageHighlighter.queryVector(parsed, vectors.name());
+                if (query != null) {
+                    fields.add(new PassageField(vectors, query, Math.max(1, field.fieldOptions().numberOfFragments())));
+                }
+            }
+        }
+        return fields;
     }
 
     /** The hit's MaxSim against the rescorer's query tokens; {@code max_sim} null where it has no token vectors. */
