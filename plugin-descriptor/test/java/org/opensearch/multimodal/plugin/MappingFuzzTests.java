@@ -26,20 +26,27 @@ public final class MappingFuzzTests extends MapperServiceTestCase {
         """
             {"_doc": {"properties": {"t": {"type": "multi_vector", "dims": 3, "encoding": "int8", "pool_factor": 2,
               "model": "bge-small-en-v1.5", "index": true,
-              "index_options": {"repetitions": 1, "bits": 0, "projection": 0, "m": 16, "ef_construction": 100}}}}}"""
+              "index_options": {"repetitions": 1, "bits": 0, "projection": 0, "m": 16, "ef_construction": 100}}}}}""",
+        """
+            {"_doc": {"properties": {"c": {"type": "dense_vector", "dims": 3, "similarity": "cosine", "chunked": true,
+              "chunking": "token_windows(max_tokens=256,overlap_tokens=25,boundary=sentence)"}}}}"""
     );
 
     private static final String DOCUMENT_MAPPING = """
         {"_doc": {"properties": {"v": {"type": "dense_vector", "dims": 3, "similarity": "cosine"},
           "t": {"type": "multi_vector", "dims": 3, "encoding": "int8", "pool_factor": 2},
-          "f": {"type": "multi_vector", "dims": 3}}}}""";
+          "f": {"type": "multi_vector", "dims": 3},
+          "c": {"type": "dense_vector", "dims": 3, "similarity": "cosine", "chunked": true}}}}""";
 
     private static final List<String> DOCUMENTS = List.of(
         """
             {"v": [0.1, 0.2, 0.3], "t": [[1, 0, 0], [0, 1, 0], [0.5, 0.5, 0]], "f": [[1, 2, 3]]}""",
         // a row packed as a client may send it: version 1, float32 (0), 3 dims, the row (1, 0, 0)
         """
-            {"f": "AQADAAAAgD8AAAAAAAAAAA=="}"""
+            {"f": "AQADAAAAgD8AAAAAAAAAAA=="}""",
+        """
+            {"c": {"vectors": [[0.1, 0.2, 0.3], [0.3, 0.2, 0.1]], "offsets": [[0, 0, 12], [0, 10, 25]], "text_field": "body",
+              "text_hash": "abc"}}"""
     );
 
     @Override

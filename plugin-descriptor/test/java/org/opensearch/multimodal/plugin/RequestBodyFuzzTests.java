@@ -108,7 +108,9 @@ public final class RequestBodyFuzzTests extends OpenSearchTestCase {
         "embed_text",
         List.of("""
             {"model": "bge-small-en-v1.5", "field_map": {"body": "body_vec"}, "token_field_map": {"body": "body_tokens"},
-             "batch_size": 16, "ignore_missing": true}"""),
+             "batch_size": 16, "ignore_missing": true}""", """
+            {"model": "bge-small-en-v1.5", "field_map": {"body": "body_vec"},
+             "chunking": {"max_tokens": 256, "overlap_tokens": 25, "boundary": "sentence", "max_chunks": 8, "on_max_chunks": "fail"}}"""),
         "embed_image",
         List.of("""
             {"model": "fashion-image-demo", "field_map": {"photo": "photo_vec"}, "batch_size": 4, "ignore_missing": false}"""),
