@@ -117,9 +117,7 @@ record BestPassageRetriever(
 
     @Override
     public String cannotRefine() {
-        return similarity == VectorSimilarityFunction.EUCLIDEAN
-            ? "searches [" + field + "] by l2_norm; GQR refines inner-product scores (cosine or dot_product fields)"
-            : null;
+        return PoolRetriever.Dense.cannotRefine(field, similarity);
     }
 
     /** The passages travel as a float32 multi-vector value: MaxSim of one query row is the best passage's product. */

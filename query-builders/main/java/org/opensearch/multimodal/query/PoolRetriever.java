@@ -179,6 +179,11 @@ interface PoolRetriever {
 
         @Override
         public String cannotRefine() {
+            return cannotRefine(field, similarity);
+        }
+
+        /** Why a dense field's scores cannot be refined: GQR moves inner products, not distances; null when they can. */
+        static String cannotRefine(String field, VectorSimilarityFunction similarity) {
             return similarity == VectorSimilarityFunction.EUCLIDEAN
                 ? "searches [" + field + "] by l2_norm; GQR refines inner-product scores (cosine or dot_product fields)"
                 : null;
