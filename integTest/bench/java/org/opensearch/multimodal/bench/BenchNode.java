@@ -2,6 +2,7 @@ package org.opensearch.multimodal.bench;
 
 import org.opensearch.analysis.common.CommonAnalysisModulePlugin;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.index.reindex.ReindexModulePlugin;
 import org.opensearch.multimodal.demo.EmbeddedNode;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
@@ -41,7 +42,13 @@ final class BenchNode {
         settings.put(extra);
         Node node = new EmbeddedNode(
             settings.build(),
-            List.of(MultimodalPlugin.class, Netty4ModulePlugin.class, CommonAnalysisModulePlugin.class, PainlessModulePlugin.class)
+            List.of(
+                MultimodalPlugin.class,
+                Netty4ModulePlugin.class,
+                CommonAnalysisModulePlugin.class,
+                PainlessModulePlugin.class,
+                ReindexModulePlugin.class
+            )
         );
         node.start();
         return node;

@@ -9,6 +9,8 @@ import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.MultiMatchQueryBuilder;
+import org.opensearch.index.reindex.ReindexAction;
+import org.opensearch.index.reindex.ReindexRequestBuilder;
 import org.opensearch.multimodal.chunking.ChunkingOptions;
 import org.opensearch.multimodal.chunking.TokenWindows;
 import org.opensearch.multimodal.model.BuiltinModels;
@@ -189,6 +191,14 @@ public final class LongDocumentBenchmark {
             abstractRate
         );
 
+        // the same vectors on 3 shards: _reindex without the pipeline carries every passage's vector and offsets
+        createIndex(client, "long_chunked_3", chunking, true, false, 3);
+        ReindexRequestBuilder reindex = new ReindexRequestBuilder(client, ReindexAction.INSTANCE).source("long_chunked")
+            .destination("long_chunked_3")
+            .refresh(true);
+        reindex.request().getDestination().setPipeline("_none");
+        reindex.get();
+        client.admin().indices().prepareForceMerge("long_chunked_3").setMaxNumSegments(1).get();
         Map<String, Function<String, SearchRequestBuilder>> onAbstracts = new LinkedHashMap<>();
         onAbstracts.put("BM25", text -> bm25(client, "abstracts", text));
         onAbstracts.put("dense", text -> dense(client, "abstracts", "vec", text));
@@ -200,6 +210,11 @@ public final class LongDocumentBenchmark {
         onLong.put("dense", text -> dense(client, "long_chunked", "vec", text));
         onLong.put(EXACT, text -> exactDense(client, "long_chunked", text));
         onLong.put("RRF BM25 + dense, late_interaction rerank top " + RERANK_WINDOW, text -> hybridReranked(client, "long_chunked", text));
+        onLong.put("dense, 3 shards", text -> dense(client, "long_chunked_3", "vec", text));
+        onLong.put(
+            "RRF BM25 + dense, late_interaction rerank top " + RERANK_WINDOW + ", 3 shards",
+            text -> hybridReranked(client, "long_chunked_3", text)
+        );
 
         Map<String, Map<String, List<String>>> abstractRankings = new LinkedHashMap<>();
         Map<String, double[]> abstractLatencies = new LinkedHashMap<>();
@@ -349,6 +364,10 @@ public final class LongDocumentBenchmark {
      * {@code tokens}) and, when {@code withPipeline}, its {@code embed_text} pipeline as its default.
      */
     private static void createIndex(Client client, String index, String chunking, boolean tokens, boolean withPipeline) {
+        createIndex(client, index, chunking, tokens, withPipeline, 1);
+    }
+
+    private static void createIndex(Client client, String index, String chunking, boolean tokens, boolean withPipeline, int shards) {
         if (client.admin().indices().prepareExists(index).get().isExists()) {
             client.admin().indices().prepareDelete(index).get();
         }
@@ -368,7 +387,7 @@ public final class LongDocumentBenchmark {
             tokens ? ", \"tokens\": {\"type\": \"multi_vector\", \"dims\": 384, \"encoding\": \"int8\", \"pool_factor\": 4}" : ""
         );
         Settings.Builder settings = Settings.builder()
-            .put("index.number_of_shards", 1)
+            .put("index.number_of_shards", shards)
             .put("index.number_of_replicas", 0)
             .put("index.refresh_interval", "-1");
         if (withPipeline) {
