@@ -79,7 +79,9 @@ public final class LongDocumentBenchmark {
             split.dev().size(),
             split.test().size()
         );
-        Node node = BenchNode.start(args.home(), args.models(), MODEL, "long-documents", 9257, 0, Settings.EMPTY);
+        // a document of 8 abstracts holds up to about 1,700 pooled token rows (int8, pool_factor 4): past the default 1,024
+        Settings longDocuments = Settings.builder().put("plugins.multimodal.multi_vector.max_vectors_per_document", 4096).build();
+        Node node = BenchNode.start(args.home(), args.models(), MODEL, "long-documents", 9257, 0, longDocuments);
         try {
             Client client = node.client();
             if ("dev".equals(args.get("--phase", "dev"))) {
