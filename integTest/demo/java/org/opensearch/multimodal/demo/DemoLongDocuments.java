@@ -27,7 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Long documents: the demo corpus as two handbooks of four topics each (about 700 tokens apiece), cut into passages at
+ * Long documents: the demo corpus as two handbooks of four topics each (about 1,300 tokens apiece), cut into passages at
  * ingest ({@code chunking}) and searched by their best passage; the {@code passage} highlighter shows which one, and
  * {@code _embed} shows it lies past the first 512 tokens, which a text cut at the model's window never sees.
  */
@@ -115,7 +115,7 @@ final class DemoLongDocuments {
         for (int book = 0; book * 4 < names.size(); book++) {
             StringBuilder body = new StringBuilder();
             for (String topic : names.subList(book * 4, Math.min(names.size(), book * 4 + 4))) {
-                // each topic twice, as a handbook's chapter and its summary: about 700 tokens a handbook
+                // each topic twice, as a handbook's chapter and its summary: about 1,300 tokens a handbook
                 body.append(topic.toUpperCase(Locale.ROOT)).append("\n\n").append(topics.get(topic)).append("\n\n");
                 body.append("In short: ").append(topics.get(topic)).append("\n\n");
             }
