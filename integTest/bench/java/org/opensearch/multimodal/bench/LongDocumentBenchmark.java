@@ -156,7 +156,7 @@ public final class LongDocumentBenchmark {
             sciFact.corpus(),
             cache,
             true,
-            200,
+            25, // token vectors as JSON numbers: about 1 MB an abstract
             (doc, dense, tokens) -> Map.of("title_text", doc.titleAndText(), "vec", dense, "tokens", tokens)
         );
         client.admin().indices().prepareRefresh("abstracts").get();
@@ -195,9 +195,12 @@ public final class LongDocumentBenchmark {
 
         // the same vectors on 3 shards: _reindex without the pipeline carries every passage's vector and offsets
         createIndex(client, "long_chunked_3", chunking, true, false, 3);
+        // in batches of 20: a batch of the default 1,000 long documents with their token vectors is past a 1 GB node's
+        // indexing pressure limit (10% of the heap)
         ReindexRequestBuilder reindex = new ReindexRequestBuilder(client, ReindexAction.INSTANCE).source("long_chunked")
             .destination("long_chunked_3")
             .refresh(true);
+        reindex.source().setSize(BULK_DOCS);
         reindex.request().getDestination().setPipeline("_none");
         reindex.get();
         client.admin().indices().prepareForceMerge("long_chunked_3").setMaxNumSegments(1).get();
