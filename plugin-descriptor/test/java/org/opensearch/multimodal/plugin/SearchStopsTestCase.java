@@ -274,7 +274,10 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
             Exception failure = expectThrows(ExecutionException.class, () -> running.get(30, TimeUnit.SECONDS));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             logger.info("search backpressure (elapsed time over 1s, checked every second) ended the search after {} ms", millis);
-            assertTrue(failure.toString(), String.valueOf(ExceptionsHelper.unwrapCause(failure.getCause())).contains("cancel"));
+            // cancelled in the query phase (a task cancelled) or as its fetch phase began (then the search fails in
+            // [fetch], its reason lost on the way: seen once in CI, with backpressure's "cancelling task" in the log)
+            String trace = ExceptionsHelper.stackTrace(failure);
+            assertTrue(trace, trace.toLowerCase(Locale.ROOT).contains("cancel") || trace.contains("Failed to execute phase [fetch]"));
             assertTrue("ended after " + millis + " ms", millis < 1_000 + 1_000 + CANCEL_WITHIN_MILLIS);
         } finally {
             Settings.Builder reset = Settings.builder();
