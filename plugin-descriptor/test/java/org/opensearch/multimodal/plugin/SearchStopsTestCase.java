@@ -37,7 +37,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Long requests stop when asked (docs/search.md, "Timeouts and cancellation"): a deliberately slow GQR request (a
@@ -57,6 +57,14 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
     private static final int DIMS = 384;
     /** What a cancelled request may take to end: a few hundred milliseconds, with room for a busy CI machine. */
     private static final long CANCEL_WITHIN_MILLIS = 1_500;
+    /** What a request with a 500 ms timeout may take to answer (unstopped, the slow request runs 17 s on 3 nodes). */
+    private static final long ANSWER_WITHIN_MILLIS = 5_000;
+    /**
+     * How often a timed check is tried before it fails: a shared 2-core machine running three nodes in one JVM can stall
+     * for seconds (seen in CI: a timed request answered after 5.3 s that takes 0.8 s here), while a stop that does not
+     * work misses the bound on every try.
+     */
+    private static final int TRIES = 3;
 
     /** How many shards the index has. */
     protected abstract int shards();
@@ -134,20 +142,33 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
         return client().search(request);
     }
 
-    /** A slow search sent with a 500 ms timeout: answered within a few seconds, {@code timed_out}; the time logged. */
-    private SearchResponse answeredFlagged(ActionFuture<SearchResponse> running, String what) throws Exception {
-        long start = System.nanoTime();
-        SearchResponse response = running.get(60, TimeUnit.SECONDS);
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        logger.info("{}, timeout 500ms: answered in {} ms", what, millis);
-        assertTrue("answered in " + millis + " ms", millis < 5_000);
-        assertTrue("a search cut short by its timeout says so", response.isTimedOut());
-        return response;
+    /**
+     * A slow search sent with a 500 ms timeout: answered within a few seconds, {@code timed_out}; the time logged. Tried
+     * again when a stalled machine made it miss the bound (see {@link #TRIES}).
+     */
+    private SearchResponse answeredFlagged(Supplier<ActionFuture<SearchResponse>> send, String what) throws Exception {
+        List<Long> tries = new ArrayList<>();
+        for (int attempt = 0; attempt < TRIES; attempt++) {
+            long start = System.nanoTime();
+            SearchResponse response = send.get().get(60, TimeUnit.SECONDS);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            logger.info("{}, timeout 500ms: answered in {} ms", what, millis);
+            assertTrue("a search cut short by its timeout says so", response.isTimedOut());
+            if (millis < ANSWER_WITHIN_MILLIS) {
+                return response;
+            }
+            tries.add(millis);
+            assertIdle();
+        }
+        throw new AssertionError("answered in " + tries + " ms, every try over " + ANSWER_WITHIN_MILLIS + " ms");
     }
 
     public void testTimeoutOnTheCoordinatingNodeAnswersWithAPartialRefinement() throws Exception {
         indexSlowCorpus();
-        SearchResponse response = answeredFlagged(sendSlow(false, TimeValue.timeValueMillis(500)), "GQR refined on the coordinating node");
+        SearchResponse response = answeredFlagged(
+            () -> sendSlow(false, TimeValue.timeValueMillis(500)),
+            "GQR refined on the coordinating node"
+        );
         assertEquals(0, response.getFailedShards());
         // what it has: the ranking of a refinement stopped part-way
         assertEquals(10, response.getHits().getHits().length);
@@ -159,14 +180,24 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
 
     public void testWithoutPartialResultsATimedOutRefinementIsA408() throws Exception {
         indexSlowCorpus();
-        long start = System.nanoTime();
-        ActionFuture<SearchResponse> running = sendSlow(false, TimeValue.timeValueMillis(500), false);
-        Exception failure = expectThrows(ExecutionException.class, () -> running.get(60, TimeUnit.SECONDS));
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue("failed after " + millis + " ms", millis < 5_000);
-        assertEquals(failure.toString(), RestStatus.REQUEST_TIMEOUT, ExceptionsHelper.status(failure.getCause()));
-        assertTrue(failure.toString(), failure.getCause().getMessage().contains("allow_partial_search_results"));
-        assertIdle();
+        List<String> tries = new ArrayList<>();
+        for (int attempt = 0; attempt < TRIES; attempt++) {
+            long start = System.nanoTime();
+            ActionFuture<SearchResponse> running = sendSlow(false, TimeValue.timeValueMillis(500), false);
+            Exception failure = expectThrows(ExecutionException.class, () -> running.get(60, TimeUnit.SECONDS));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            RestStatus status = ExceptionsHelper.status(failure.getCause());
+            // a stalled machine can also push the shards' own first round past 500 ms: core's "Time exceeded" then
+            // fails the search before the coordinating node's refinement begins, which is not what this test is about
+            if (millis < ANSWER_WITHIN_MILLIS && status == RestStatus.REQUEST_TIMEOUT) {
+                assertTrue(failure.toString(), failure.getCause().getMessage().contains("allow_partial_search_results"));
+                assertIdle();
+                return;
+            }
+            tries.add(millis + " ms: " + failure.getCause());
+            assertIdle();
+        }
+        throw new AssertionError("no try failed as a 408 within " + ANSWER_WITHIN_MILLIS + " ms: " + tries);
     }
 
     public void testTheClustersDefaultSearchTimeoutAppliesToo() throws Exception {
@@ -174,7 +205,7 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
         Settings timeout = Settings.builder().put("search.default_search_timeout", "500ms").build();
         assertAcked(client().admin().cluster().prepareUpdateSettings().setTransientSettings(timeout));
         try {
-            answeredFlagged(sendSlow(false, null), "GQR refined on the coordinating node, the cluster's default timeout");
+            answeredFlagged(() -> sendSlow(false, null), "GQR refined on the coordinating node, the cluster's default timeout");
         } finally {
             assertAcked(
                 client().admin()
@@ -189,7 +220,7 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
     public void testTimeoutOnTheShardsAnswersFlagged() throws Exception {
         indexSlowCorpus();
         SearchResponse response = answeredFlagged(
-            sendSlow(true, TimeValue.timeValueMillis(500)),
+            () -> sendSlow(true, TimeValue.timeValueMillis(500)),
             "GQR refined on each shard (search_again)"
         );
         assertEquals(0, response.getFailedShards());
@@ -229,33 +260,40 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
 
     public void testCancelStopsTheCoordinatingNodesRefinement() throws Exception {
         indexSlowCorpus();
-        assertCancelledWithinMillis(sendSlow(false, null), "coordinating node");
+        assertCancelledWithinMillis(() -> sendSlow(false, null), "coordinating node");
     }
 
     public void testCancelStopsTheShardsRefinement() throws Exception {
         indexSlowCorpus();
-        assertCancelledWithinMillis(sendSlow(true, null), "shards");
+        assertCancelledWithinMillis(() -> sendSlow(true, null), "shards");
     }
 
-    private void assertCancelledWithinMillis(ActionFuture<SearchResponse> running, String where) throws Exception {
-        AtomicLong ended = new AtomicLong();
-        // mid-way: the search has run for a while and is refining
-        assertBusy(() -> assertFalse(searchTasks().getTasks().isEmpty()));
-        Thread.sleep(1_500);
-        assertFalse("the slow request must still be running when it is cancelled", running.isDone());
-        long cancelled = System.nanoTime();
-        client().admin().cluster().prepareCancelTasks().setActions(SearchAction.NAME + "*").get();
-        Exception failure = expectThrows(ExecutionException.class, () -> running.get(30, TimeUnit.SECONDS));
-        ended.set(System.nanoTime());
-        long millis = TimeUnit.NANOSECONDS.toMillis(ended.get() - cancelled);
-        logger.info("GQR on the {}: ended {} ms after the cancel", where, millis);
-        assertNotNull(
-            "cancelled, not failed otherwise: " + failure,
-            ExceptionsHelper.unwrap(failure, TaskCancelledException.class) != null
-                || String.valueOf(failure.getCause()).contains("cancelled")
-        );
-        assertTrue("ended " + millis + " ms after the cancel", millis < CANCEL_WITHIN_MILLIS);
-        assertIdle();
+    /** Cancelled mid-way, the search ends within {@link #CANCEL_WITHIN_MILLIS}, on one of {@link #TRIES} tries. */
+    private void assertCancelledWithinMillis(Supplier<ActionFuture<SearchResponse>> send, String where) throws Exception {
+        List<Long> tries = new ArrayList<>();
+        for (int attempt = 0; attempt < TRIES; attempt++) {
+            ActionFuture<SearchResponse> running = send.get();
+            // mid-way: the search has run for a while and is refining
+            assertBusy(() -> assertFalse(searchTasks().getTasks().isEmpty()));
+            Thread.sleep(1_500);
+            assertFalse("the slow request must still be running when it is cancelled", running.isDone());
+            long cancelled = System.nanoTime();
+            client().admin().cluster().prepareCancelTasks().setActions(SearchAction.NAME + "*").get();
+            Exception failure = expectThrows(ExecutionException.class, () -> running.get(30, TimeUnit.SECONDS));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelled);
+            logger.info("GQR on the {}: ended {} ms after the cancel", where, millis);
+            assertNotNull(
+                "cancelled, not failed otherwise: " + failure,
+                ExceptionsHelper.unwrap(failure, TaskCancelledException.class) != null
+                    || String.valueOf(failure.getCause()).contains("cancelled")
+            );
+            assertIdle();
+            if (millis < CANCEL_WITHIN_MILLIS) {
+                return;
+            }
+            tries.add(millis);
+        }
+        throw new AssertionError("ended " + tries + " ms after the cancel, every try over " + CANCEL_WITHIN_MILLIS + " ms");
     }
 
     public void testSearchBackpressureCancelsTheSlowSearch() throws Exception {
@@ -269,16 +307,23 @@ public abstract class SearchStopsTestCase extends BgeClusterTestCase {
             .build();
         assertAcked(client().admin().cluster().prepareUpdateSettings().setTransientSettings(enforced));
         try {
-            long start = System.nanoTime();
-            ActionFuture<SearchResponse> running = sendSlow(false, null);
-            Exception failure = expectThrows(ExecutionException.class, () -> running.get(30, TimeUnit.SECONDS));
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            logger.info("search backpressure (elapsed time over 1s, checked every second) ended the search after {} ms", millis);
-            // cancelled in the query phase (a task cancelled) or as its fetch phase began (then the search fails in
-            // [fetch], its reason lost on the way: seen once in CI, with backpressure's "cancelling task" in the log)
-            String trace = ExceptionsHelper.stackTrace(failure);
-            assertTrue(trace, trace.toLowerCase(Locale.ROOT).contains("cancel") || trace.contains("Failed to execute phase [fetch]"));
-            assertTrue("ended after " + millis + " ms", millis < 1_000 + 1_000 + CANCEL_WITHIN_MILLIS);
+            List<Long> tries = new ArrayList<>();
+            for (int attempt = 0; attempt < TRIES && tries.size() == attempt; attempt++) {
+                long start = System.nanoTime();
+                ActionFuture<SearchResponse> running = sendSlow(false, null);
+                Exception failure = expectThrows(ExecutionException.class, () -> running.get(30, TimeUnit.SECONDS));
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                logger.info("search backpressure (elapsed time over 1s, checked every second) ended the search after {} ms", millis);
+                // cancelled in the query phase (a task cancelled) or as its fetch phase began (then the search fails in
+                // [fetch], its reason lost on the way: seen once in CI, with backpressure's "cancelling task" in the log)
+                String trace = ExceptionsHelper.stackTrace(failure);
+                assertTrue(trace, trace.toLowerCase(Locale.ROOT).contains("cancel") || trace.contains("Failed to execute phase [fetch]"));
+                assertIdle();
+                if (millis >= 1_000 + 1_000 + CANCEL_WITHIN_MILLIS) {
+                    tries.add(millis);
+                }
+            }
+            assertTrue("ended after " + tries + " ms, every try too late", tries.size() < TRIES);
         } finally {
             Settings.Builder reset = Settings.builder();
             enforced.keySet().forEach(reset::putNull);
