@@ -46,8 +46,10 @@ import java.util.function.Function;
  * same pipeline in bulks of 160 (as many tokens a bulk) for the ingest rate; every abstract with its cached vectors (the
  * same model, text by text) for quality and latency. nDCG@10 on the 270 held-out queries with paired bootstrap
  * intervals, ingest in embedded tokens per second, p50 latencies of the same requests on both collections, and disk per
- * document.
- * Arguments: {@code --data DIR --models DIR --home DIR --phase dev|report [--configs ...] [--chunking ...]}.
+ * document. {@code --phase queries}: the quality and latency part alone, on the indices a report run left in
+ * {@code --home}. Every request returns its hits' {@code _source} without the vector fields, as the README advises
+ * (a long document's derived token vectors are about 380 KB of base64).
+ * Arguments: {@code --data DIR --models DIR --home DIR --phase dev|report|queries [--configs ...] [--chunking ...]}.
  */
 public final class LongDocumentBenchmark {
 
@@ -84,8 +86,11 @@ public final class LongDocumentBenchmark {
         Node node = BenchNode.start(args.home(), args.models(), MODEL, "long-documents", 9257, 0, longDocuments);
         try {
             Client client = node.client();
-            if ("dev".equals(args.get("--phase", "dev"))) {
+            String phase = args.get("--phase", "dev");
+            if ("dev".equals(phase)) {
                 dev(client, longDocs, split, args.get("--configs", "510/51/sentence,256/25/sentence,128/12/sentence"));
+            } else if ("queries".equals(phase)) {
+                queries(client, sciFact, longDocs, split, args.get("--chunking", "256/25/sentence"));
             } else {
                 report(client, sciFact, longDocs, split, args.get("--chunking", "256/25/sentence"), args.vectorCache(sciFact.corpus()));
             }
@@ -204,6 +209,11 @@ public final class LongDocumentBenchmark {
         reindex.request().getDestination().setPipeline("_none");
         reindex.get();
         client.admin().indices().prepareForceMerge("long_chunked_3").setMaxNumSegments(1).get();
+        queries(client, sciFact, longDocs, split, chosen);
+    }
+
+    /** Quality and latency of the same requests on the abstracts and on the long documents, indexed by {@link #report}. */
+    private static void queries(Client client, SciFact sciFact, SciFact longDocs, SciFact.Split split, String chosen) {
         Map<String, Function<String, SearchRequestBuilder>> onAbstracts = new LinkedHashMap<>();
         onAbstracts.put("BM25", text -> bm25(client, "abstracts", text));
         onAbstracts.put("dense", text -> dense(client, "abstracts", "vec", text));
@@ -401,8 +411,15 @@ public final class LongDocumentBenchmark {
         client.admin().indices().prepareCreate(index).setSettings(settings).setMapping(mapping).get();
     }
 
+    /** A search of {@code index} whose hits' {@code _source} leaves out the vector fields. */
+    private static SearchRequestBuilder search(Client client, String index) {
+        return client.prepareSearch(index).setFetchSource(null, VECTOR_FIELDS);
+    }
+
+    private static final String[] VECTOR_FIELDS = {"vec", "tokens"};
+
     private static SearchRequestBuilder bm25(Client client, String index, String text) {
-        return client.prepareSearch(index).setQuery(new MultiMatchQueryBuilder(text, "title_text"));
+        return search(client, index).setQuery(new MultiMatchQueryBuilder(text, "title_text"));
     }
 
     /** Every passage graph searched with a beam past its size: an exhaustive best-passage scan to measure recall against. */
@@ -410,12 +427,12 @@ public final class LongDocumentBenchmark {
 
     private static SearchRequestBuilder exactDense(Client client, String index, String text) {
         Map<String, RetrieverSpec> retrievers = Map.of("dense", new DenseRetriever("vec", MODEL, K, null, DenseRetriever.MAX_K));
-        return client.prepareSearch(index).setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, null, null));
+        return search(client, index).setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, null, null));
     }
 
     private static SearchRequestBuilder dense(Client client, String index, String field, String text) {
         Map<String, RetrieverSpec> retrievers = Map.of("dense", new DenseRetriever(field, MODEL, K, null, 0));
-        return client.prepareSearch(index).setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, null, null));
+        return search(client, index).setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, null, null));
     }
 
     /** BM25 and dense fused by RRF (k 100 each), the top 50 reranked by MaxSim of the token vectors. */
@@ -423,8 +440,7 @@ public final class LongDocumentBenchmark {
         Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
         retrievers.put("bm25", new LexicalRetriever(new MultiMatchQueryBuilder(text, "title_text"), 0));
         retrievers.put("dense", new DenseRetriever("vec", MODEL, 0));
-        return client.prepareSearch(index)
-            .setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, FusionSpec.defaultRrf(), null))
+        return search(client, index).setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, FusionSpec.defaultRrf(), null))
             .addRescorer(
                 new LateInteractionRescorerBuilder("tokens", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f),
                 RERANK_WINDOW
