@@ -27,6 +27,7 @@ import org.opensearch.index.mapper.Mapper;
 import org.opensearch.index.shard.IndexSettingProvider;
 import org.opensearch.indices.breaker.BreakerSettings;
 import org.opensearch.ingest.Processor;
+import org.opensearch.multimodal.codec.DerivedSourceIndexingListener;
 import org.opensearch.multimodal.codec.VectorFieldCodecService;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
@@ -158,10 +159,18 @@ public class MultimodalPlugin extends Plugin
         return MultimodalSettings.all();
     }
 
-    /** Every index tells the plugin which shard searches are in their query or fetch phase ({@link ActiveSearches}). */
+    /**
+     * Every index tells the plugin which shard searches are in their query or fetch phase ({@link ActiveSearches}); an
+     * index whose segments the plugin writes hands its translog the derived source ({@link DerivedSourceIndexingListener}).
+     */
     @Override
     public void onIndexModule(IndexModule indexModule) {
         indexModule.addSearchOperationListener(activeSearches);
+        if (writesSegments(indexModule.getSettings())) {
+            DerivedSourceIndexingListener derivedSource = new DerivedSourceIndexingListener();
+            indexModule.addIndexEventListener(derivedSource);
+            indexModule.addIndexOperationListener(derivedSource);
+        }
     }
 
     /** New indices get the plugin's current defaults as index settings (see {@link NewIndexDefaults}). */
@@ -293,10 +302,11 @@ public class MultimodalPlugin extends Plugin
      */
     @Override
     public Optional<CodecServiceFactory> getCustomCodecServiceFactory(IndexSettings indexSettings) {
-        if (indexSettings.getSettings().getAsBoolean("index.knn", false)) {
-            return Optional.empty();
-        }
-        return Optional.of(VectorFieldCodecService::new);
+        return writesSegments(indexSettings.getSettings()) ? Optional.of(VectorFieldCodecService::new) : Optional.empty();
+    }
+
+    private static boolean writesSegments(Settings indexSettings) {
+        return indexSettings.getAsBoolean("index.knn", false) == false;
     }
 
     @Override

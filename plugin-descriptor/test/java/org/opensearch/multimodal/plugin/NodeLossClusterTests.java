@@ -12,7 +12,6 @@ import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.multimodal.image.DemoPhotos;
 import org.opensearch.multimodal.model.BuiltinModels;
-import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.test.OpenSearchIntegTestCase;
 import org.opensearch.transport.client.Client;
 
@@ -207,12 +206,6 @@ public class NodeLossClusterTests extends BgeClusterTestCase {
                         .put("index.default_pipeline", "vectors")
                         .put("index.codec", "default")
                         .put("index.unassigned.node_left.delayed_timeout", "0s")
-                        // derived vector source off: a replica recovering while writes continue gets some operations
-                        // twice, live and replayed from the primary's history, and with derived source the replayed
-                        // source is re-rendered from the fields' data, so its bytes differ from the live one's: the
-                        // translog's assertion (tests run with -ea) refuses that (README "Field types", derived vector source). NodeKillIT
-                        // runs this scenario with derived source on, on the real distribution.
-                        .put(MultimodalSettings.DERIVED_VECTOR_SOURCE.getKey(), false)
                 )
                 .setMapping("""
                     {"properties": {"body": {"type": "text"}, "photo": {"type": "binary"},

@@ -5,19 +5,9 @@ import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.StoredFieldVisitor;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.IOUtils;
-import org.opensearch.common.collect.Tuple;
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.XContentType;
-import org.opensearch.core.common.bytes.BytesArray;
-import org.opensearch.core.common.bytes.BytesReference;
-import org.opensearch.core.xcontent.MediaTypeRegistry;
-import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.index.mapper.SourceFieldMapper;
-import org.opensearch.multimodal.mapper.MultiVectorFormat;
 
 import java.io.IOException;
-import java.util.Base64;
-import java.util.Map;
 
 /**
  * Reads stored fields with the vector fields the segment left out put back into {@code _source}, from the segment's
@@ -92,33 +82,20 @@ public final class VectorInjectingStoredFieldsReader extends StoredFieldsReader 
 
     /** The stored source with each left-out vector field of the document put back. */
     private byte[] inject(int doc, byte[] source) throws IOException {
-        Tuple<XContentType, Map<String, Object>> parsed = XContentHelper.convertToMap(new BytesArray(source), true);
-        Map<String, Object> map = parsed.v2();
-        boolean added = false;
-        for (StrippedVectorFields.Field field : fields.fields()) {
-            if (SourcePaths.contains(map, field.path())) {
-                continue;
+        BytesRef stored = new BytesRef(source);
+        BytesRef derived = DerivedVectorSource.inject(stored, fields, new DerivedVectorSource.Values() {
+
+            @Override
+            public BytesRef binary(String path) throws IOException {
+                return vectors.binary(path, doc);
             }
-            Object value = null;
-            if (field.multiVector()) {
-                BytesRef bytes = vectors.binary(field.path(), doc);
-                if (bytes != null) {
-                    value = Base64.getEncoder().encodeToString(new MultiVectorFormat(field.encoding(), 1).packed(bytes, field.dims()));
-                }
-            } else {
-                value = vectors.vector(field.path(), doc);
+
+            @Override
+            public float[] vector(String path) throws IOException {
+                return vectors.vector(path, doc);
             }
-            if (value != null) {
-                SourcePaths.put(map, field.path(), value);
-                added = true;
-            }
-        }
-        if (added == false) {
-            return source;
-        }
-        try (XContentBuilder builder = MediaTypeRegistry.contentBuilder(parsed.v1())) {
-            return BytesReference.toBytes(BytesReference.bytes(builder.map(map)));
-        }
+        });
+        return derived == stored ? source : BytesRef.deepCopyOf(derived).bytes;
     }
 
     @Override

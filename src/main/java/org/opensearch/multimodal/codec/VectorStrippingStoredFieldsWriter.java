@@ -7,20 +7,12 @@ import org.apache.lucene.index.MergeState;
 import org.apache.lucene.index.SegmentInfo;
 import org.apache.lucene.util.Accountable;
 import org.apache.lucene.util.BytesRef;
-import org.opensearch.common.collect.Tuple;
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.XContentType;
-import org.opensearch.core.common.bytes.BytesArray;
-import org.opensearch.core.common.bytes.BytesReference;
-import org.opensearch.core.xcontent.MediaTypeRegistry;
-import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.index.mapper.SourceFieldMapper;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes stored fields with the vector fields left out of {@code _source}, recording in the segment which ones
@@ -43,23 +35,7 @@ final class VectorStrippingStoredFieldsWriter extends StoredFieldsWriter {
 
     @Override
     public void writeField(FieldInfo info, BytesRef value) throws IOException {
-        delegate.writeField(info, info.name.equals(SourceFieldMapper.NAME) ? strip(value) : value);
-    }
-
-    /** The source without the vector fields' values; the same bytes when it has none. */
-    private BytesRef strip(BytesRef source) throws IOException {
-        Tuple<XContentType, Map<String, Object>> parsed = XContentHelper.convertToMap(new BytesArray(source), true);
-        Map<String, Object> map = parsed.v2();
-        boolean removed = false;
-        for (StrippedVectorFields.Field field : fields.fields()) {
-            removed |= SourcePaths.remove(map, field.path());
-        }
-        if (removed == false) {
-            return source;
-        }
-        try (XContentBuilder builder = MediaTypeRegistry.contentBuilder(parsed.v1())) {
-            return BytesReference.bytes(builder.map(map)).toBytesRef();
-        }
+        delegate.writeField(info, info.name.equals(SourceFieldMapper.NAME) ? DerivedVectorSource.strip(value, fields) : value);
     }
 
     @Override
