@@ -73,7 +73,7 @@ final class LateInteractionRescorer implements Rescorer {
         }
 
         StoredTokenMaxSim maxSim() {
-            return new StoredTokenMaxSim(queryTokens, format, dims);
+            return new StoredTokenMaxSim(field, queryTokens, format, dims);
         }
     }
 

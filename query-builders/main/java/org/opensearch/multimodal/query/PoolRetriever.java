@@ -364,7 +364,7 @@ interface PoolRetriever {
         }
 
         private float[] maxSim(IndexSearcher searcher, int[] pool, float[][] tokens) throws IOException {
-            StoredTokenMaxSim maxSim = new StoredTokenMaxSim(tokens, format, dims);
+            StoredTokenMaxSim maxSim = new StoredTokenMaxSim(field, tokens, format, dims);
             return scoreByLeaf(searcher, pool, leaf -> {
                 BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
                 if (values == null) {

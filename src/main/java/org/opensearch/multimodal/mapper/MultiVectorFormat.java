@@ -2,6 +2,7 @@ package org.opensearch.multimodal.mapper;
 
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.LateInteractionField;
+import org.apache.lucene.util.BitUtil;
 import org.apache.lucene.util.BytesRef;
 import org.opensearch.multimodal.math.TokenEncoding;
 import org.opensearch.multimodal.math.TokenPooling;
@@ -148,9 +149,10 @@ public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
             throw new IllegalArgumentException(
                 String.format(
                     Locale.ROOT,
-                    "field [%s]: not packed token vectors of format version %d (byte 0 is the version)",
+                    "field [%s]: not packed token vectors of format version %d (byte 0 is the version, here [%d])",
                     field,
-                    VERSION
+                    VERSION,
+                    packed.length == 0 ? -1 : packed[0]
                 )
             );
         }
@@ -200,8 +202,11 @@ public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
                 )
             );
         }
-        MultiVectorFormat sentFormat = new MultiVectorFormat(sent, 1);
-        float[] center = sentFormat.center(sentFormat.rows(new BytesRef(packed), dims), dims, new float[dims]);
+        float[] center = null;
+        if (centerBytes > 0) {
+            center = new float[dims];
+            TokenEncoding.BFLOAT16.decodeRow(packed, HEADER_BYTES, dims, center);
+        }
         float[][] decoded = new float[rows][dims];
         for (int r = 0; r < rows; r++) {
             sent.decodeRow(packed, HEADER_BYTES + centerBytes + r * perRow, dims, decoded[r], center);
@@ -231,16 +236,54 @@ public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
         return new MultiVectorFormat(encoding, 1).decode(new BytesRef(packed), dims);
     }
 
-    /** Where the rows of a stored value lie, for scoring on the encoded form. */
+    /**
+     * Where the rows of a stored value lie, for scoring on the encoded form. A value this build cannot read (another
+     * format version, written by a later build of the plugin; another encoding or dims than the field's) is an
+     * {@link UnreadableTokenVectorsException}, never rows read the wrong way.
+     */
     public Rows rows(BytesRef stored, int dims) {
         if (encoding == TokenEncoding.FLOAT32) {
+            int storedDims = stored.length < Integer.BYTES ? -1 : (int) BitUtil.VH_LE_INT.get(stored.bytes, stored.offset);
+            if (storedDims != dims) {
+                throw new UnreadableTokenVectorsException(
+                    String.format(Locale.ROOT, "stored float32 token vectors of %d dims, the field has %d", storedDims, dims)
+                );
+            }
             int rows = (stored.length - Integer.BYTES) / encoding.bytesPerRow(dims);
             return new Rows(stored.bytes, stored.offset + Integer.BYTES, rows, -1);
         }
+        checkStoredHeader(stored, dims);
         int centerBytes = centerBytes(encoding, dims);
         int rows = Math.max(0, stored.length - HEADER_BYTES - centerBytes) / encoding.bytesPerRow(dims);
         int centerOffset = centerBytes > 0 ? stored.offset + HEADER_BYTES : -1;
         return new Rows(stored.bytes, stored.offset + HEADER_BYTES + centerBytes, rows, centerOffset);
+    }
+
+    private void checkStoredHeader(BytesRef stored, int dims) {
+        if (stored.length < HEADER_BYTES || stored.bytes[stored.offset] != VERSION) {
+            throw new UnreadableTokenVectorsException(
+                String.format(
+                    Locale.ROOT,
+                    "stored token vectors of format version [%d]; this build of the plugin reads format version [%d]: the index was "
+                        + "written by a later build, install that build (or a later one) on every node",
+                    stored.length == 0 ? -1 : stored.bytes[stored.offset],
+                    VERSION
+                )
+            );
+        }
+        int storedDims = (stored.bytes[stored.offset + 2] & 0xFF) | ((stored.bytes[stored.offset + 3] & 0xFF) << 8);
+        if (stored.bytes[stored.offset + 1] != encoding.id() || storedDims != dims) {
+            throw new UnreadableTokenVectorsException(
+                String.format(
+                    Locale.ROOT,
+                    "stored token vectors of encoding id [%d] and %d dims, the field is %s of %d dims",
+                    stored.bytes[stored.offset + 1],
+                    storedDims,
+                    encoding,
+                    dims
+                )
+            );
+        }
     }
 
     /** Binary's center of {@code rows} decoded into {@code dst} (returned); {@code null} for a value without one. */

@@ -10,12 +10,14 @@ import org.opensearch.multimodal.math.EncodedMaxSim;
  */
 public final class StoredTokenMaxSim {
 
+    private final String field;
     private final MultiVectorFormat format;
     private final int dims;
     private final EncodedMaxSim kernel;
     private final float[] center;
 
-    public StoredTokenMaxSim(float[][] queryTokens, MultiVectorFormat format, int dims) {
+    public StoredTokenMaxSim(String field, float[][] queryTokens, MultiVectorFormat format, int dims) {
+        this.field = field;
         this.format = format;
         this.dims = dims;
         this.kernel = new EncodedMaxSim(queryTokens, queryTokens.length, dims, format.encoding());
@@ -24,13 +26,21 @@ public final class StoredTokenMaxSim {
 
     /** MaxSim of the query against the stored value {@code stored}. */
     public float score(BytesRef stored) {
-        MultiVectorFormat.Rows rows = format.rows(stored, dims);
+        MultiVectorFormat.Rows rows = rowsOf(stored);
         kernel.setCenter(format.center(rows, dims, center));
         return kernel.score(rows.bytes(), rows.offset(), rows.rows());
     }
 
     /** The number of token rows the stored value holds. */
     public int rows(BytesRef stored) {
-        return format.rows(stored, dims).rows();
+        return rowsOf(stored).rows();
+    }
+
+    private MultiVectorFormat.Rows rowsOf(BytesRef stored) {
+        try {
+            return format.rows(stored, dims);
+        } catch (UnreadableTokenVectorsException e) {
+            throw e.forField(field);
+        }
     }
 }

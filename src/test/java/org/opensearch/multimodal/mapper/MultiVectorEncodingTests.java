@@ -220,6 +220,28 @@ public final class MultiVectorEncodingTests extends MapperServiceTestCase {
         }
     }
 
+    public void testAStoredValueOfAnUnknownFormatVersionIsAnErrorNamingTheFieldAndTheVersionNeverAScore() throws IOException {
+        float[][] query = randomRows(2);
+        for (String encoding : List.of("bfloat16", "int8", "binary")) {
+            BytesRef stored = BytesRef.deepCopyOf(stored(mapper(encoding, 1).parse(source("{\"field\": " + json(randomRows(3)) + "}"))));
+            MultiVectorFormat format = new MultiVectorFormat(TokenEncoding.parse(encoding), 1);
+            StoredTokenMaxSim maxSim = new StoredTokenMaxSim("field", query, format, DIMS);
+            assertTrue(Float.isFinite(maxSim.score(stored)));
+            stored.bytes[stored.offset] = 2; // as a later build's format version 2 would read
+            UnreadableTokenVectorsException e = expectThrows(UnreadableTokenVectorsException.class, () -> maxSim.score(stored));
+            assertTrue(e.getMessage(), e.getMessage().contains("field [field]") && e.getMessage().contains("format version [2]"));
+            stored.bytes[stored.offset] = MultiVectorFormat.VERSION;
+            stored.bytes[stored.offset + 2] = 8; // another field's dims
+            e = expectThrows(UnreadableTokenVectorsException.class, () -> maxSim.rows(stored));
+            assertTrue(e.getMessage(), e.getMessage().contains("field [field]") && e.getMessage().contains("8 dims"));
+        }
+        BytesRef float32 = BytesRef.deepCopyOf(stored(mapper("float32", 1).parse(source("{\"field\": " + json(randomRows(3)) + "}"))));
+        StoredTokenMaxSim maxSim = new StoredTokenMaxSim("field", randomRows(2), MultiVectorFormat.DEFAULT, DIMS);
+        float32.bytes[float32.offset] = 8; // another field's dims in the stored layout's int32 header
+        UnreadableTokenVectorsException e = expectThrows(UnreadableTokenVectorsException.class, () -> maxSim.score(float32));
+        assertTrue(e.getMessage(), e.getMessage().contains("field [field]") && e.getMessage().contains("8 dims, the field has 16"));
+    }
+
     public void testUnknownEncodingAndPoolFactorBelowOneAreMappingErrors() {
         MapperParsingException encoding = expectThrows(MapperParsingException.class, () -> mapper("int4", 1));
         assertTrue(error(encoding), error(encoding).contains("encoding") && error(encoding).contains("int4"));
