@@ -90,6 +90,8 @@ public final class LongDocumentBenchmark {
             if ("dev".equals(phase)) {
                 dev(client, longDocs, split, args.get("--configs", "510/51/sentence,256/25/sentence,128/12/sentence"));
             } else if ("queries".equals(phase)) {
+                // the report run's indices, recovered from the node's data directory first
+                client.admin().cluster().prepareHealth().setWaitForGreenStatus().setTimeout(TimeValue.timeValueMinutes(5)).get();
                 queries(client, sciFact, longDocs, split, args.get("--chunking", "256/25/sentence"));
             } else {
                 report(client, sciFact, longDocs, split, args.get("--chunking", "256/25/sentence"), args.vectorCache(sciFact.corpus()));
