@@ -13,11 +13,14 @@ import java.util.Random;
 /**
  * A mapping with a field of every vector type the plugin stores, and documents for it: {@code dense_vector} of each
  * similarity (one inside an object, one not indexed), {@code multi_vector} of each encoding with {@code pool_factor} 1
- * and 2, one with its candidate index; small dims so tests index many quickly.
+ * and 2, one with its candidate index. Dense fields have 16 dims (queried by vector), token fields bge-small's 384 (queried
+ * by text through the rescorer and the multi-vector retriever).
  */
 final class EveryVectorField {
 
     static final int DIMS = 16;
+    /** The multi_vector fields' dims: bge-small's, so the rescorer and the multi-vector retriever can query them. */
+    static final int TOKEN_DIMS = 384;
     static final List<String> ENCODINGS = List.of("float32", "bfloat16", "int8", "binary");
     static final List<String> DENSE = List.of("cos", "dot", "l2", "meta.vec", "raw");
 
@@ -45,7 +48,7 @@ final class EveryVectorField {
             "l2": {"type": "dense_vector", "dims": %1$d, "similarity": "l2_norm", "index_options": {"m": 8, "ef_construction": 50}},
             "raw": {"type": "dense_vector", "dims": %1$d, "index": false},
             "meta": {"properties": {"vec": {"type": "dense_vector", "dims": %1$d, "similarity": "cosine"}}},
-            "tokens_indexed": {"type": "multi_vector", "dims": %1$d, "encoding": "int8", "index": true}""", DIMS));
+            "tokens_indexed": {"type": "multi_vector", "dims": %2$d, "encoding": "int8", "index": true}""", DIMS, TOKEN_DIMS));
         for (String encoding : ENCODINGS) {
             for (int poolFactor = 1; poolFactor <= 2; poolFactor++) {
                 properties.append(
@@ -54,7 +57,7 @@ final class EveryVectorField {
                         ",%n\"tokens_%s_%d\": {\"type\": \"multi_vector\", \"dims\": %d, \"encoding\": \"%s\", \"pool_factor\": %d}",
                         encoding,
                         poolFactor,
-                        DIMS,
+                        TOKEN_DIMS,
                         encoding,
                         poolFactor
                     )
@@ -77,17 +80,21 @@ final class EveryVectorField {
         doc.startObject("meta").field("label", "m" + i).field("vec", vector(random)).endObject();
         for (String field : multiVectorFields()) {
             doc.startArray(field);
-            for (int row = 0; row < 3 + random.nextInt(5); row++) {
-                doc.value(vector(random));
+            for (int row = 0; row < 2 + random.nextInt(3); row++) {
+                doc.value(vector(random, TOKEN_DIMS));
             }
             doc.endArray();
         }
         return doc.endObject();
     }
 
-    private static float[] vector(Random random) {
-        float[] vector = new float[DIMS];
-        for (int d = 0; d < DIMS; d++) {
+    static float[] vector(Random random) {
+        return vector(random, DIMS);
+    }
+
+    private static float[] vector(Random random, int dims) {
+        float[] vector = new float[dims];
+        for (int d = 0; d < dims; d++) {
             vector[d] = random.nextFloat() * 2 - 1;
         }
         return vector;

@@ -148,21 +148,24 @@ final class HybridRetrievalQuery extends Query implements PassageQueries {
             pool = result.pool(); // GQR's second search added documents
         }
         float[] fused = result.scores();
-        // Lucene needs non-negative scores; a shift keeps the order (only z_score fusion can go below zero)
+        // Lucene needs non-negative scores. Raw scores (a retriever alone) compare across shards, so those below zero
+        // become 0: a shift by the shard's lowest would differ from shard to shard. A shard-local fusion (z_score, GQR
+        // refined on each shard) is shifted by its lowest, which keeps its order.
+        boolean raw = fusion instanceof ScoreFusion linear && linear.keepsRawScores();
         float lowest = 0f;
         for (float f : fused) {
             lowest = Math.min(lowest, f);
         }
-        float shift = -lowest;
+        float shift = raw ? 0f : -lowest;
         float[] shifted = fused.clone();
         for (int i = 0; i < shifted.length; i++) {
-            shifted[i] += shift;
+            shifted[i] = Math.max(0f, shifted[i] + shift);
         }
         return new PoolScoresQuery(
             searcher.getIndexReader().getContext().id(),
             pool,
             shifted,
-            i -> explain(result, i, shift),
+            i -> explain(result, i, shift, shifted[i]),
             fusion.describe()
         );
     }
@@ -196,16 +199,15 @@ final class HybridRetrievalQuery extends Query implements PassageQueries {
         return new ShardPool(names, pool, scores, proposedBy, primary, vectors);
     }
 
-    private static Explanation explain(PoolFusion.Fused result, int i, float shift) {
+    private static Explanation explain(PoolFusion.Fused result, int i, float shift, float score) {
         Explanation fused = result.explain().apply(i);
-        if (shift == 0) {
-            return fused;
+        if (shift != 0) {
+            return Explanation.match(score, String.format(Locale.ROOT, "fused score shifted by %s to be non-negative", shift), fused);
         }
-        return Explanation.match(
-            fused.getValue().floatValue() + shift,
-            String.format(Locale.ROOT, "fused score shifted by %s to be non-negative", shift),
-            fused
-        );
+        if (score != fused.getValue().floatValue()) {
+            return Explanation.match(score, "a score below zero, counted as 0 (Lucene's scores are non-negative)", fused);
+        }
+        return fused;
     }
 
     @Override

@@ -19,6 +19,11 @@ final class ScoreFusion implements PoolFusion {
     private final ScoreNormalization normalization;
     private final Map<String, Float> weights;
 
+    /** Whether fused scores are the retrievers' own (weighted) scores: comparable across shards, whatever their sign. */
+    boolean keepsRawScores() {
+        return rrf == false && normalization == ScoreNormalization.NONE;
+    }
+
     ScoreFusion(boolean rrf, int rankConstant, ScoreNormalization normalization, Map<String, Float> weights) {
         this.rrf = rrf;
         this.rankConstant = rankConstant;
