@@ -47,8 +47,7 @@ import java.util.function.Function;
  * same model, text by text) for quality and latency. nDCG@10 on the 270 held-out queries with paired bootstrap
  * intervals, ingest in embedded tokens per second, p50 latencies of the same requests on both collections, and disk per
  * document. {@code --phase queries}: the quality and latency part alone, on the indices a report run left in
- * {@code --home}. Every request returns its hits' {@code _source} without the vector fields, as the README advises
- * (a long document's derived token vectors are about 380 KB of base64).
+ * {@code --home}. Every request answers its hits' ids without {@code _source} (see {@link #search}).
  * Arguments: {@code --data DIR --models DIR --home DIR --phase dev|report|queries [--configs ...] [--chunking ...]}.
  */
 public final class LongDocumentBenchmark {
