@@ -222,7 +222,7 @@ public final class ImageIngestIT {
     /**
      * The rows of an int8 multi_vector value (a field mapped without {@code encoding} in a new index) as {@code _source}
      * gives it back: base64 of the packed form (4 header bytes, then a row's float scale and {@code dims} signed bytes;
-     * README "Field types").
+     * docs/field-types.md).
      */
     static int packedInt8Rows(Object value, int dims) {
         byte[] packed = Base64.getDecoder().decode((String) value);

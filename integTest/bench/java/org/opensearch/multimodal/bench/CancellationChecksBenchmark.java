@@ -79,7 +79,7 @@ import java.util.stream.Stream;
  * are byte for byte the same (the same HNSW graphs), which the run checks at its start and end, so neither side can
  * gain from a luckier merge.
  *
- * <p>Requests: {@link ShardCountBenchmark}'s README request shapes, built with the same builders and constants (its
+ * <p>Requests: {@link ShardCountBenchmark}'s request shapes (docs/benchmarks.md), built with the same builders and constants (its
  * builders are private to it): BM25, dense, RRF, linear min_max (BM25 0.2, dense 0.8), GQR with the dense primary, GQR
  * with the multi-vector primary, and BM25, RRF and GQR multi-vector with the {@code late_interaction} rescorer (window
  * 100, {@code replace}), at their defaults, {@code query_then_fetch}, size 10, {@code _source} off, no {@code timeout}

@@ -39,7 +39,7 @@ import java.util.function.Function;
  * GQR with the multi-vector primary + the rerank: nDCG@10 on the 270 held-out queries, p50, and the bytes the node's
  * search threads allocate per query (the garbage a query leaves: ThreadMXBean's per-thread allocation counters); then one
  * {@code _bulk} of 200 abstracts through {@code embed_text} with token vectors into each kind of index (run it with
- * the README's 1 GB heap: the items refused, by status).
+ * docs/benchmarks.md's 1 GB heap: the items refused, by status).
  * Arguments: {@code --data DIR --models DIR --home DIR [--docs N] [--reuse true]} ({@code --reuse}: search the indices
  * a previous run left, without indexing again).
  */

@@ -30,7 +30,7 @@ import java.util.function.Function;
 
 /**
  * The recommended configuration for text collections (issue 15, part 4), chosen on BEIR SciFact's 30-query dev split
- * and reported on the 270 held-out queries, in one run on one node. The index is the README's recommended mapping:
+ * and reported on the 270 held-out queries, in one run on one node. The index is docs/benchmarks.md's recommended mapping:
  * {@code title} and {@code text} with the English analyzer (BM25 k1 0.9, b 0.4), bge-small's dense vector, and its
  * token vectors as {@code multi_vector} in {@code int8} with {@code pool_factor} 4 (or {@code --encoding} and {@code --pool}). Candidates, each a complete request:
  * BM25 + {@code late_interaction} rerank of its top 100 (today's best, the bootstrap baseline), RRF of BM25 and dense +

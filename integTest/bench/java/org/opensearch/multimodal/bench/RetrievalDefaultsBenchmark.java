@@ -26,7 +26,7 @@ import java.util.function.Function;
  * What a user gets without tuning (issue 15, part 1), on BEIR SciFact, in one run on one node. The index is what a new
  * user makes: {@code title} and {@code text} as plain {@code text} fields (the standard analyzer, stock BM25), each
  * with an {@code english} sub-field (the English analyzer), and bge-small's dense vector (HNSW, cosine). Over the 300
- * test queries, interleaved method by method: BM25 alone ({@code multi_match} over title and text, as the README's
+ * test queries, interleaved method by method: BM25 alone ({@code multi_match} over title and text, as docs/benchmarks.md's
  * hybrid example has it), dense alone at {@code num_candidates} k (the beam before it existed), its default 2k, 5k, 10k and 10,000 (every
  * document: exact),
  * RRF and linear fusion of the two with the query's default {@code k} (every retriever 100) and as before (a lexical
@@ -174,7 +174,7 @@ public final class RetrievalDefaultsBenchmark {
         return new MultiMatchQueryBuilder(text, fields);
     }
 
-    /** The README's hybrid shape: a lexical multi_match and the dense retriever; {@code lexicalK} 0 states no k. */
+    /** docs/benchmarks.md's hybrid shape: a lexical multi_match and the dense retriever; {@code lexicalK} 0 states no k. */
     private static Map<String, RetrieverSpec> hybrid(String text, String[] fields, int lexicalK) {
         Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
         retrievers.put("bm25", new LexicalRetriever(bm25(text, fields), lexicalK));

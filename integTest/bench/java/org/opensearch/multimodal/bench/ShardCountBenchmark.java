@@ -42,10 +42,10 @@ import java.util.stream.Collectors;
  * defaults of an index created now: int8, no pooling) and {@code "index": true}, sent as float32 rows in bulks of 50 at
  * the default refresh, refreshed, not force-merged. Twelve requests, each a {@link MultimodalQueryBuilder} with the
  * query's default {@code k} (100 each): BM25 alone ({@code multi_match} {@code most_fields} over title and text), dense
- * alone, RRF (the default fusion), linear min_max (BM25 0.2, dense 0.8: the weights the README's SciFact benchmark chose
+ * alone, RRF (the default fusion), linear min_max (BM25 0.2, dense 0.8: the weights docs/benchmarks.md's SciFact benchmark chose
  * on the dev split), GQR with the dense primary and GQR with the multi-vector primary (BM25, dense and the
  * {@code multi_vector} retriever), each at its defaults; and the six again with the {@code late_interaction} rescorer
- * (window 100, {@code replace}: the README's recommended configuration). Every request on every index, interleaved
+ * (window 100, {@code replace}: docs/benchmarks.md's recommended configuration). Every request on every index, interleaved
  * query by query ({@link InterleavedQueries}), {@code query_then_fetch}, size 10, over the 270 held-out test queries
  * (every 10th test query by id is the dev split: not run, nothing here is tuned). Reports nDCG@10 per shard count, the
  * 95% paired bootstrap interval of 5 shards - 1 shard, how many queries keep the very same top 10, p50 and p99 latency
@@ -66,9 +66,9 @@ public final class ShardCountBenchmark {
     private static final String MODEL = SciFactVectorCache.MODEL;
     private static final int[] SHARDS = {1, 3, 5};
     private static final int SIZE = 10;
-    /** The README's recommended configuration: the {@code late_interaction} rescore of the top 100, {@code replace}. */
+    /** docs/benchmarks.md's recommended configuration: the {@code late_interaction} rescore of the top 100, {@code replace}. */
     static final int WINDOW = 100;
-    /** The README's linear min_max weights for BM25 + dense on SciFact (SciFactHybridBenchmark, chosen on the dev split). */
+    /** docs/benchmarks.md's linear min_max weights for BM25 + dense on SciFact (SciFactHybridBenchmark, chosen on the dev split). */
     static final float LINEAR_BM25 = 0.2f;
     static final float LINEAR_DENSE = 0.8f;
     private static final int COPIES = 10;

@@ -152,7 +152,7 @@ public final class TokenEncodingBenchmark {
 
     /**
      * Force-merges every index to one segment and returns per configuration {bytes after force-merge, the token
-     * vectors' stored bytes}. The mappings are the README's: no {@code _source} excludes (derived vector source keeps the
+     * vectors' stored bytes}. The mappings are docs/benchmarks.md's: no {@code _source} excludes (derived vector source keeps the
      * vectors out of the stored {@code _source}), so no {@code _recovery_source} is kept beside it either.
      */
     private static Map<Config, long[]> forceMerge(Client client, List<Config> configs, Map<Config, Long> tokenBytes) {

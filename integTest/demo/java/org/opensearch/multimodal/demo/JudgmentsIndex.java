@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A judged query set in the shape the relevance page reads (README, "Relevance page"): one document per query,
+ * A judged query set in the shape the relevance page reads (docs/pages.md, "Relevance page"): one document per query,
  * {@code {"query_id", "query_text", "judgments": [{"doc", "rating"}]}}, and in the mapping's {@code _meta} the index
  * it judges and what the judgments are.
  */

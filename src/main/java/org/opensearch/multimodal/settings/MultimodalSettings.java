@@ -19,7 +19,7 @@ public final class MultimodalSettings {
      * Threads that run index-time inference (the ingest processors); each inference call uses one of them, so this is
      * also the most cores ingest's inference holds at once. One more than the cores by default: while a batch's
      * documents are handed on to indexing, another batch keeps the cores busy, and ingest keeps a fair share of the CPU
-     * while searches run (IngestSearchIsolationBenchmark, README).
+     * while searches run (IngestSearchIsolationBenchmark, docs/benchmarks.md).
      */
     public static final Setting<Integer> INFERENCE_THREADS = threads("plugins.multimodal.inference.threads", 1);
 
@@ -57,7 +57,7 @@ public final class MultimodalSettings {
      * Whether ONNX Runtime keeps a memory arena per session on CPU. On (the default), each session keeps the most its
      * calls in flight ever needed together, bounded because text calls are cut by attention size (TextModel); off,
      * each call's working memory goes back when it ends, at about a third of ingest's speed lost to allocating it
-     * again (measured: README "Overload soak").
+     * again (measured: docs/benchmarks.md, "Overload soak").
      */
     public static final Setting<Boolean> INFERENCE_CPU_MEMORY_ARENA = Setting.boolSetting(
         "plugins.multimodal.inference.cpu_memory_arena",
@@ -232,7 +232,7 @@ public final class MultimodalSettings {
 
     /**
      * What a new index's {@code multi_vector} fields default to: int8 keeps a quarter of float32's bytes for about 0.001
-     * nDCG@10 (README "Compact token vectors"), so a 1 GB node holds normal bulks and searches (issue 21).
+     * nDCG@10 (docs/benchmarks.md, "Compact token vectors"), so a 1 GB node holds normal bulks and searches (issue 21).
      */
     public static final TokenEncoding NEW_INDEX_MULTI_VECTOR_ENCODING = TokenEncoding.INT8;
 

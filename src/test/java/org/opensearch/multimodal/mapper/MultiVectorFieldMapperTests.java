@@ -176,7 +176,7 @@ public final class MultiVectorFieldMapperTests extends MapperServiceTestCase {
         }));
         ParsedDocument doc = mapper.parse(source("{\"field\": [[3, 4], [0, 2]]}"));
         assertEquals(
-            "the README's advice: excluded from _source, kept for scoring",
+            "the field types page's advice: excluded from _source, kept for scoring",
             2,
             LateInteractionField.decode(vectorFields(doc).get(0).binaryValue()).length
         );
