@@ -24,7 +24,7 @@ import java.util.Set;
 /**
  * The {@code late_interaction} rescorer, in each shard's query phase: the top {@code window_size} hits get MaxSim of the
  * query's token vectors against their {@code multi_vector} field, computed on the field's encoded form
- * ({@link EncodedMaxSim}); hits without token vectors, and those past the window, keep their weighted first-pass score,
+ * ({@link org.opensearch.multimodal.mapper.StoredTokenMaxSim}, on {@link org.opensearch.multimodal.math.EncodedMaxSim}); hits without token vectors, and those past the window, keep their weighted first-pass score,
  * as OpenSearch's query rescorer does.
  */
 final class LateInteractionRescorer implements Rescorer {

@@ -255,7 +255,7 @@ interface PoolRetriever {
     /**
      * A late-interaction retriever: proposes nothing, scores each pool document by MaxSim of the query's token vectors
      * against the document's {@code multi_vector} field, on its encoded form ({@link MultiVectorFormat},
-     * {@link EncodedMaxSim}: rows L2-normalized when indexed).
+     * {@link org.opensearch.multimodal.math.EncodedMaxSim}: rows L2-normalized when indexed).
      */
     record MultiVector(
         String name,
