@@ -79,22 +79,24 @@ public class SnapshotAndReindexClusterTests extends BgeClusterTestCase {
         return Settings.builder().put(super.nodeSettings(nodeOrdinal)).put("path.repo", repositories.toString()).build();
     }
 
+    /** An index of {@link EveryVectorField}'s mapping: {@code shards} shards, no replica, derived vector source on or off. */
+    private void createIndex(String name, int shards, boolean derived) {
+        Map<String, Object> settings = Map.of(
+            "index.number_of_shards",
+            shards,
+            "index.number_of_replicas",
+            0,
+            "index.codec",
+            "default",
+            "index.multimodal.derived_vector_source",
+            derived
+        );
+        assertAcked(prepareCreate(name).setSettings(settings).setMapping(EveryVectorField.mapping("")));
+    }
+
     private void createAndFill() throws IOException {
         for (String index : INDICES) {
-            assertAcked(
-                prepareCreate(index).setSettings(
-                    Map.of(
-                        "index.number_of_shards",
-                        2,
-                        "index.number_of_replicas",
-                        0,
-                        "index.codec",
-                        "default",
-                        "index.multimodal.derived_vector_source",
-                        index.equals("derived_on")
-                    )
-                ).setMapping(EveryVectorField.mapping(""))
-            );
+            createIndex(index, 2, index.equals("derived_on"));
             Random random = new Random(42);
             for (int i = 0; i < DOCS; i++) {
                 XContentType type = i % 3 == 0 ? XContentType.SMILE : XContentType.JSON;
@@ -137,22 +139,7 @@ public class SnapshotAndReindexClusterTests extends BgeClusterTestCase {
         createAndFill();
         for (String index : INDICES) {
             String copy = index + "_copy";
-            assertAcked(
-                prepareCreate(copy)
-                    .setSettings(
-                        Map.of(
-                            "index.number_of_shards",
-                            3,
-                            "index.number_of_replicas",
-                            0,
-                            "index.codec",
-                            "default",
-                            "index.multimodal.derived_vector_source",
-                            index.equals("derived_on")
-                        )
-                    )
-                    .setMapping(EveryVectorField.mapping(""))
-            );
+            createIndex(copy, 3, index.equals("derived_on"));
             new ReindexRequestBuilder(client(), ReindexAction.INSTANCE).source(index).destination(copy).refresh(true).get();
             Map<String, Object> original = state(List.of(index));
             Map<String, Object> copied = state(List.of(copy));
