@@ -9,13 +9,11 @@ import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.core.action.ActionListener;
-import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.XContentBuilder;
-import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.mapper.IdFieldMapper;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
@@ -203,7 +201,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
 
     /** The parser the plugin registers: retrievers of {@code kinds}, and the node's {@code services}. */
     public static QueryParser<MultimodalQueryBuilder> parser(RetrieverKinds kinds, Supplier<MultimodalServices> services) {
-        return parser -> fromXContent(parser, kinds, services);
+        return parser -> MultimodalQueryParser.parse(parser, kinds, services);
     }
 
     /** The stream reader the plugin registers, with the same kinds and services as {@link #parser}. */
@@ -329,133 +327,25 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         builder.endObject();
     }
 
-    private static MultimodalQueryBuilder fromXContent(XContentParser parser, RetrieverKinds kinds, Supplier<MultimodalServices> services)
-        throws IOException {
-        String queryText = null;
-        String queryImage = null;
-        float[] queryVector = null;
-        LikeDocument like = null;
-        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
-        FusionSpec fusion = null;
-        QueryBuilder filter = null;
-        float boost = DEFAULT_BOOST;
-        String queryName = null;
-        int queryK = DEFAULT_K;
-        String key = null;
-        for (XContentParser.Token token = BodyTokens.next(parser, NAME); token != XContentParser.Token.END_OBJECT; token = BodyTokens
-            .next(parser, NAME)) {
-            if (token == XContentParser.Token.FIELD_NAME) {
-                key = parser.currentName();
-            } else if ("query_vector".equals(key) && token == XContentParser.Token.START_ARRAY) {
-                queryVector = readQueryVector(parser);
-            } else if ("retrievers".equals(key) && token == XContentParser.Token.START_OBJECT) {
-                parseRetrievers(parser, kinds, retrievers);
-            } else if ("filter".equals(key) && token == XContentParser.Token.START_OBJECT) {
-                filter = InnerQueries.parse(parser, NAME + ".filter");
-            } else if ("like".equals(key) && token == XContentParser.Token.START_OBJECT) {
-                like = LikeDocument.parse(parser);
-            } else if ("fusion".equals(key) && token == XContentParser.Token.START_OBJECT) {
-                fusion = FusionSpec.parse(parser);
-            } else if ("query_vector".equals(key)) {
-                throw new ParsingException(parser.getTokenLocation(), "[query_vector] must be an array of numbers");
-            } else if (token.isValue()) {
-                switch (key) {
-                    case "query_text" -> queryText = parser.text();
-                    case "query_image" -> queryImage = parser.text();
-                    case "boost" -> boost = parser.floatValue();
-                    case "k" -> queryK = parser.intValue();
-                    case "_name" -> queryName = parser.text();
-                    default -> throw unknown(parser, key);
-                }
-            } else {
-                throw unknown(parser, key);
-            }
-        }
-        try {
-            QueryInputs inputs = new QueryInputs(queryText, queryImage, queryVector, like);
-            if (queryK < 1 || queryK > DenseRetriever.MAX_K) {
-                throw new IllegalArgumentException(
-                    String.format(Locale.ROOT, "[%s.k] must be between 1 and %d, got [%d]", NAME, DenseRetriever.MAX_K, queryK)
-                );
-            }
-            return new MultimodalQueryBuilder(
-                inputs,
-                withQueryK(retrievers, queryK),
-                fusion,
-                filter,
-                QueryVectors.EMPTY,
-                Map.of(),
-                Awaiting.NOTHING,
-                services
-            )
-                .boost(boost)
-                .queryName(queryName);
-        } catch (IllegalArgumentException e) {
-            throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
-        }
-    }
-
-    private static float[] readQueryVector(XContentParser parser) throws IOException {
-        float[] values = new float[16];
-        int count = 0;
-        for (XContentParser.Token token = BodyTokens.next(parser, NAME); token != XContentParser.Token.END_ARRAY; token = BodyTokens
-            .next(parser, NAME)) {
-            if (token != XContentParser.Token.VALUE_NUMBER) {
-                throw new ParsingException(parser.getTokenLocation(), "[query_vector] must be an array of numbers, found [" + token + "]");
-            }
-            if (count == values.length) {
-                values = Arrays.copyOf(values, count * 2);
-            }
-            values[count++] = parser.floatValue();
-        }
-        if (count == 0) {
-            throw new ParsingException(parser.getTokenLocation(), "[query_vector] must not be empty");
-        }
-        return Arrays.copyOf(values, count);
-    }
-
-    private static void parseRetrievers(XContentParser parser, RetrieverKinds kinds, Map<String, RetrieverSpec> retrievers)
-        throws IOException {
-        for (XContentParser.Token token = BodyTokens.next(parser, NAME); token != XContentParser.Token.END_OBJECT; token = BodyTokens
-            .next(parser, NAME)) {
-            String name = parser.currentName();
-            if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
-                throw new ParsingException(
-                    parser.getTokenLocation(),
-                    String.format(Locale.ROOT, "[retrievers.%s] must be an object", name)
-                );
-            }
-            if (parser.nextToken() != XContentParser.Token.FIELD_NAME) {
-                throw new ParsingException(
-                    parser.getTokenLocation(),
-                    String.format(Locale.ROOT, "[retrievers.%s] must name its type, e.g. {\"dense\": {...}}", name)
-                );
-            }
-            String type = parser.currentName();
-            if (parser.nextToken() != XContentParser.Token.START_OBJECT) {
-                throw new ParsingException(
-                    parser.getTokenLocation(),
-                    String.format(Locale.ROOT, "[retrievers.%s.%s] must be an object", name, type)
-                );
-            }
-            RetrieverSpec retriever = kinds.parse(parser, name, type);
-            if (parser.nextToken() != XContentParser.Token.END_OBJECT) {
-                throw new ParsingException(
-                    parser.getTokenLocation(),
-                    String.format(Locale.ROOT, "[retrievers.%s] must have exactly one type", name)
-                );
-            }
-            if (retrievers.put(name, retriever) != null) {
-                throw new ParsingException(
-                    parser.getTokenLocation(),
-                    String.format(Locale.ROOT, "[retrievers] duplicate retriever name [%s]", name)
-                );
-            }
-        }
-    }
-
-    private static ParsingException unknown(XContentParser parser, String key) {
-        return new ParsingException(parser.getTokenLocation(), String.format(Locale.ROOT, "[%s] unknown parameter [%s]", NAME, key));
+    /** A query as parsed from a request body: nothing encoded or fetched yet; {@code queryK} for retrievers without a k. */
+    static MultimodalQueryBuilder parsed(
+        QueryInputs inputs,
+        Map<String, RetrieverSpec> retrievers,
+        int queryK,
+        FusionSpec fusion,
+        QueryBuilder filter,
+        Supplier<MultimodalServices> services
+    ) {
+        return new MultimodalQueryBuilder(
+            inputs,
+            withQueryK(retrievers, queryK),
+            fusion,
+            filter,
+            QueryVectors.EMPTY,
+            Map.of(),
+            Awaiting.NOTHING,
+            services
+        );
     }
 
     @Override

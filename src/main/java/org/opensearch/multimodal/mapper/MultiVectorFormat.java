@@ -233,7 +233,18 @@ public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
     public static float[][] unpack(byte[] packed) {
         TokenEncoding encoding = TokenEncoding.fromId(packed[1]);
         int dims = (packed[2] & 0xFF) | ((packed[3] & 0xFF) << 8);
-        return new MultiVectorFormat(encoding, 1).decode(new BytesRef(packed), dims);
+        int centerBytes = centerBytes(encoding, dims);
+        float[] center = null;
+        if (centerBytes > 0) {
+            center = new float[dims];
+            TokenEncoding.BFLOAT16.decodeRow(packed, HEADER_BYTES, dims, center);
+        }
+        int perRow = encoding.bytesPerRow(dims);
+        float[][] rows = new float[Math.max(0, packed.length - HEADER_BYTES - centerBytes) / perRow][dims];
+        for (int r = 0; r < rows.length; r++) {
+            encoding.decodeRow(packed, HEADER_BYTES + centerBytes + r * perRow, dims, rows[r], center);
+        }
+        return rows;
     }
 
     /**
