@@ -43,6 +43,22 @@ public class DerivedSourceHistoryClusterTests extends BgeClusterTestCase {
         assertHistoryMatchesTheTranslog("includes", "\"_source\": {\"includes\": [\"body\", \"cos\", \"tokens_*\"]},");
     }
 
+    public void testEveryVectorIsStoredOnceAndReadBack() throws Exception {
+        assertHistoryMatchesTheTranslog("stored_once", "");
+        refresh("stored_once");
+        for (BytesReference stored : StoredSources.of(internalCluster().getInstances(IndicesService.class), resolveIndex("stored_once"))) {
+            Map<String, Object> map = XContentHelper.convertToMap(stored, true, type(stored)).v2();
+            assertNull("token vectors left out of the stored source", map.get("tokens_int8_2"));
+            assertNull("dense vectors too", map.get("cos"));
+            Map<?, ?> passages = (Map<?, ?>) map.get("passages");
+            assertNull("a chunked field's passage vectors too", passages.get("vectors"));
+            assertEquals("its offsets stay", 2, ((List<?>) passages.get("offsets")).size());
+        }
+        Map<String, Object> read = client().prepareGet("stored_once", "0").get().getSourceAsMap();
+        assertEquals("and GET gives the passage vectors back", 2, ((List<?>) ((Map<?, ?>) read.get("passages")).get("vectors")).size());
+        assertEquals(EveryVectorField.DIMS, ((List<?>) read.get("cos")).size());
+    }
+
     private void assertHistoryMatchesTheTranslog(String index, String source) throws Exception {
         assertAcked(
             prepareCreate(index).setSettings(Map.of("index.number_of_shards", 1, "index.number_of_replicas", 0, "index.codec", "default"))

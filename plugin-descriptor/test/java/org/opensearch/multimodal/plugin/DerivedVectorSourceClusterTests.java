@@ -1,26 +1,18 @@
 package org.opensearch.multimodal.plugin;
 
-import org.apache.lucene.codecs.StoredFieldsReader;
-import org.apache.lucene.index.FieldInfo;
-import org.apache.lucene.index.FilterLeafReader;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.SegmentReader;
-import org.apache.lucene.index.StoredFieldVisitor;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
-import org.opensearch.index.engine.Engine;
+import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.reindex.ReindexAction;
 import org.opensearch.index.reindex.ReindexModulePlugin;
 import org.opensearch.index.reindex.ReindexRequestBuilder;
 import org.opensearch.index.reindex.UpdateByQueryAction;
 import org.opensearch.index.reindex.UpdateByQueryRequestBuilder;
-import org.opensearch.index.shard.IndexShard;
 import org.opensearch.indices.IndicesService;
-import org.opensearch.multimodal.codec.VectorInjectingStoredFieldsReader;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.plugins.Plugin;
@@ -30,9 +22,7 @@ import org.opensearch.test.OpenSearchIntegTestCase;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -112,38 +102,11 @@ public class DerivedVectorSourceClusterTests extends OpenSearchIntegTestCase {
         return response.getHits().getAt(0).getId();
     }
 
-    /** The document's _source as the shard stores it, read under the codec's injection. */
     private List<String> storedSources(String index) throws IOException {
-        List<String> sources = new ArrayList<>();
-        for (IndicesService indices : internalCluster().getInstances(IndicesService.class)) {
-            if (indices.hasIndex(resolveIndex(index)) == false) {
-                continue;
-            }
-            IndexShard shard = indices.indexServiceSafe(resolveIndex(index)).getShard(0);
-            try (Engine.Searcher searcher = shard.acquireSearcher("test")) {
-                for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-                    SegmentReader segment = (SegmentReader) FilterLeafReader.unwrap(leaf.reader());
-                    StoredFieldsReader fieldsReader = segment.getFieldsReader();
-                    StoredFieldsReader raw = fieldsReader instanceof VectorInjectingStoredFieldsReader injecting ? injecting.stored()
-                        : fieldsReader;
-                    for (int doc = 0; doc < segment.maxDoc(); doc++) {
-                        raw.document(doc, new StoredFieldVisitor() {
-
-                            @Override
-                            public Status needsField(FieldInfo fieldInfo) {
-                                return fieldInfo.name.equals("_source") ? Status.YES : Status.NO;
-                            }
-
-                            @Override
-                            public void binaryField(FieldInfo fieldInfo, byte[] value) {
-                                sources.add(new String(value, StandardCharsets.UTF_8));
-                            }
-                        });
-                    }
-                }
-            }
-        }
-        return sources;
+        return StoredSources.of(internalCluster().getInstances(IndicesService.class), resolveIndex(index))
+            .stream()
+            .map(BytesReference::utf8ToString)
+            .toList();
     }
 
     public void testVectorsAreStoredOnceAndEveryReaderOfSourceSeesThem() throws Exception {

@@ -12,7 +12,7 @@ import java.util.Random;
 
 /**
  * A mapping with a field of every vector type the plugin stores, and documents for it: {@code dense_vector} of each
- * similarity (one inside an object, one not indexed), {@code multi_vector} of each encoding with {@code pool_factor} 1
+ * similarity (one inside an object, one not indexed, one chunked), {@code multi_vector} of each encoding with {@code pool_factor} 1
  * and 2, one with its candidate index. Dense fields have 16 dims (queried by vector), token fields bge-small's 384 (queried
  * by text through the rescorer and the multi-vector retriever).
  */
@@ -22,7 +22,6 @@ final class EveryVectorField {
     /** The multi_vector fields' dims: bge-small's, so the rescorer and the multi-vector retriever can query them. */
     static final int TOKEN_DIMS = 384;
     static final List<String> ENCODINGS = List.of("float32", "bfloat16", "int8", "binary");
-    static final List<String> DENSE = List.of("cos", "dot", "l2", "meta.vec", "raw");
 
     private EveryVectorField() {
     }
@@ -48,6 +47,7 @@ final class EveryVectorField {
             "l2": {"type": "dense_vector", "dims": %1$d, "similarity": "l2_norm", "index_options": {"m": 8, "ef_construction": 50}},
             "raw": {"type": "dense_vector", "dims": %1$d, "index": false},
             "meta": {"properties": {"vec": {"type": "dense_vector", "dims": %1$d, "similarity": "cosine"}}},
+            "passages": {"type": "dense_vector", "dims": %1$d, "similarity": "cosine", "chunked": true},
             "tokens_indexed": {"type": "multi_vector", "dims": %2$d, "encoding": "int8", "index": true}""", DIMS, TOKEN_DIMS));
         for (String encoding : ENCODINGS) {
             for (int poolFactor = 1; poolFactor <= 2; poolFactor++) {
@@ -78,6 +78,10 @@ final class EveryVectorField {
         doc.field("l2", vector(random));
         doc.field("raw", vector(random));
         doc.startObject("meta").field("label", "m" + i).field("vec", vector(random)).endObject();
+        // a chunked field as embed_text fills it: a vector per passage, where each passage lies in the text
+        doc.startObject("passages").startArray("vectors").value(vector(random)).value(vector(random)).endArray();
+        doc.startArray("offsets").value(new int[]{0, 0, 8}).value(new int[]{0, 9, 20}).endArray();
+        doc.field("text_field", "body").endObject();
         for (String field : multiVectorFields()) {
             doc.startArray(field);
             for (int row = 0; row < 2 + random.nextInt(3); row++) {

@@ -76,7 +76,12 @@ public final class DerivedSourceIndexingListener implements IndexingOperationLis
 
             @Override
             public float[] vector(String path) {
-                return document.getByKey(path) instanceof KnnFloatVectorField field ? field.vectorValue() : null;
+                // a field keyed by its name, or a chunked field's passage (one field each, not keyed)
+                IndexableField field = document.getByKey(path);
+                if (field == null) {
+                    field = document.getField(path);
+                }
+                return field instanceof KnnFloatVectorField vector ? vector.vectorValue() : null;
             }
         };
     }

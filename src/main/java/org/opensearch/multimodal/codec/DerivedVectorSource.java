@@ -8,17 +8,21 @@ import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.multimodal.mapper.DenseVectorFieldMapper;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Leaving vector fields out of a {@code _source} and putting them back: one place for the codec's stored-fields writer
  * and reader and for {@link DerivedSourceIndexingListener}, so what the translog is handed and what a later read
  * derives are the same bytes. A multi_vector value comes back as the base64 packed form the field accepts (its stored
- * encoding, exactly), a dense_vector as its numbers as indexed; vectors are put back after the document's other keys.
+ * encoding, exactly), a dense_vector as its numbers as indexed, a chunked one's passage vectors as its {@code vectors};
+ * vectors are put back after the other keys of their object.
  */
 final class DerivedVectorSource {
 
@@ -30,6 +34,19 @@ final class DerivedVectorSource {
 
         /** The vector of dense_vector field {@code path} as indexed; null when the document has none. */
         float[] vector(String path) throws IOException;
+
+        /** The passage vectors of chunked dense_vector field {@code path} as indexed, in passage order; none: empty. */
+        default List<float[]> passages(String path) throws IOException {
+            List<float[]> passages = new ArrayList<>();
+            for (float[] passage = vector(
+                DenseVectorFieldMapper.DenseVectorFieldType.chunkField(path, 0)
+            ); passage != null; passage = vector(
+                DenseVectorFieldMapper.DenseVectorFieldType.chunkField(path, passages.size())
+            )) {
+                passages.add(passage);
+            }
+            return passages;
+        }
     }
 
     private DerivedVectorSource() {
@@ -41,7 +58,7 @@ final class DerivedVectorSource {
         Map<String, Object> map = parsed.v2();
         boolean removed = false;
         for (StrippedVectorFields.Field field : fields.fields()) {
-            removed |= SourcePaths.remove(map, field.path());
+            removed |= SourcePaths.remove(map, field.sourcePath());
         }
         return removed ? bytes(parsed.v1(), map) : source;
     }
@@ -52,11 +69,14 @@ final class DerivedVectorSource {
         Map<String, Object> map = parsed.v2();
         boolean added = false;
         for (StrippedVectorFields.Field field : fields.fields()) {
-            if (SourcePaths.contains(map, field.path())) {
+            if (SourcePaths.contains(map, field.sourcePath())) {
                 continue;
             }
             Object value = null;
-            if (field.multiVector()) {
+            if (field.chunked()) {
+                List<float[]> passages = values.passages(field.path());
+                value = passages.isEmpty() ? null : passages;
+            } else if (field.multiVector()) {
                 BytesRef bytes = values.binary(field.path());
                 if (bytes != null) {
                     value = Base64.getEncoder().encodeToString(new MultiVectorFormat(field.encoding(), 1).packed(bytes, field.dims()));
@@ -65,7 +85,7 @@ final class DerivedVectorSource {
                 value = values.vector(field.path());
             }
             if (value != null) {
-                SourcePaths.put(map, field.path(), value);
+                SourcePaths.put(map, field.sourcePath(), value);
                 added = true;
             }
         }

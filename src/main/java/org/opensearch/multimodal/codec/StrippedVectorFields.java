@@ -4,6 +4,7 @@ import org.opensearch.common.regex.Regex;
 import org.opensearch.index.mapper.DocumentMapper;
 import org.opensearch.index.mapper.Mapper;
 import org.opensearch.index.mapper.MapperService;
+import org.opensearch.multimodal.mapper.ChunkedVectors;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper;
 import org.opensearch.multimodal.mapper.MultiVectorFieldMapper;
 import org.opensearch.multimodal.math.TokenEncoding;
@@ -17,7 +18,8 @@ import java.util.Map;
 /**
  * The vector fields a segment's stored {@code _source} leaves out, and how to read each back: {@code multi_vector}
  * fields (their doc values, in their encoding and dims, given back as the packed base64 form the field accepts) and
- * indexed {@code dense_vector} fields (their HNSW vectors, given back as arrays of numbers), except chunked ones. Recorded in the segment's
+ * indexed {@code dense_vector} fields (their HNSW vectors, given back as arrays of numbers; a chunked field's passage
+ * vectors, its offsets, text field and hash staying in {@code _source}). Recorded in the segment's
  * attributes when it is written, so a segment says itself what it left out, whatever the mapping becomes.
  */
 record StrippedVectorFields(List<Field> fields) {
@@ -25,9 +27,25 @@ record StrippedVectorFields(List<Field> fields) {
     /** The segment attribute that lists them. */
     static final String ATTRIBUTE = "multimodal.stripped_vector_fields";
     static final StrippedVectorFields NONE = new StrippedVectorFields(List.of());
+    private static final String CHUNKED = "chunked";
 
     /** One field: its path, and for a multi_vector field its encoding and dims (null and 0 for a dense_vector field). */
-    record Field(String path, TokenEncoding encoding, int dims) {
+    record Field(String path, TokenEncoding encoding, int dims, boolean chunked) {
+
+        /** A multi_vector field, {@code encoding} and {@code dims} as it stores them. */
+        static Field multiVector(String path, TokenEncoding encoding, int dims) {
+            return new Field(path, encoding, dims, false);
+        }
+
+        /** An indexed dense_vector field; {@code chunked}: a vector per passage, only its passages' vectors left out. */
+        static Field dense(String path, boolean chunked) {
+            return new Field(path, null, 0, chunked);
+        }
+
+        /** Where in {@code _source} the left-out value sits: a chunked field's {@code vectors} inside its object. */
+        String sourcePath() {
+            return chunked ? path + "." + ChunkedVectors.VECTORS : path;
+        }
 
         boolean multiVector() {
             return encoding != null;
@@ -50,12 +68,10 @@ record StrippedVectorFields(List<Field> fields) {
                 continue;
             }
             if (field instanceof MultiVectorFieldMapper tokens) {
-                fields.add(new Field(tokens.name(), tokens.fieldType().format().encoding(), tokens.fieldType().dims()));
-            } else if (field instanceof DenseVectorFieldMapper vector
-                && vector.fieldType().isSearchable()
-                && vector.fieldType().chunked() == false) {
-                // a chunked field's value keeps its passages' offsets, and stays in _source as sent
-                fields.add(new Field(vector.name(), null, 0));
+                fields.add(Field.multiVector(tokens.name(), tokens.fieldType().format().encoding(), tokens.fieldType().dims()));
+            } else if (field instanceof DenseVectorFieldMapper vector && vector.fieldType().isSearchable()) {
+                // a chunked field keeps its offsets, text field and hash in _source; its passages' vectors are left out
+                fields.add(Field.dense(vector.name(), vector.fieldType().chunked()));
             }
         }
         return fields.isEmpty() ? NONE : new StrippedVectorFields(List.copyOf(fields));
@@ -70,8 +86,9 @@ record StrippedVectorFields(List<Field> fields) {
         for (String entry : value.split(";")) {
             String[] parts = entry.split("\\|");
             fields.add(
-                parts.length == 1 ? new Field(parts[0], null, 0)
-                    : new Field(parts[0], TokenEncoding.parse(parts[1]), Integer.parseInt(parts[2]))
+                parts.length == 1 ? Field.dense(parts[0], false)
+                    : parts.length == 2 && CHUNKED.equals(parts[1]) ? Field.dense(parts[0], true)
+                        : Field.multiVector(parts[0], TokenEncoding.parse(parts[1]), Integer.parseInt(parts[2]))
             );
         }
         return new StrippedVectorFields(List.copyOf(fields));
@@ -92,7 +109,9 @@ record StrippedVectorFields(List<Field> fields) {
         List<String> entries = new ArrayList<>();
         for (Field field : fields) {
             entries.add(
-                field.multiVector() ? String.format(Locale.ROOT, "%s|%s|%d", field.path(), field.encoding(), field.dims()) : field.path()
+                field.multiVector() ? String.format(Locale.ROOT, "%s|%s|%d", field.path(), field.encoding(), field.dims())
+                    : field.chunked() ? field.path() + "|" + CHUNKED
+                        : field.path()
             );
         }
         return String.join(";", entries);
