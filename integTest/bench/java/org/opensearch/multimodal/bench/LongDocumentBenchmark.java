@@ -48,7 +48,8 @@ import java.util.function.Function;
  * intervals, ingest in embedded tokens per second, p50 latencies of the same requests on both collections, and disk per
  * document. {@code --phase queries}: the quality and latency part alone, on the indices a report run left in
  * {@code --home}. Every request answers its hits' ids without {@code _source} (see {@link #search}).
- * Arguments: {@code --data DIR --models DIR --home DIR --phase dev|report|queries [--configs ...] [--chunking ...]}.
+ * {@code --phase rewrite}: the long documents' indices written again by this build (no embedding), then the queries.
+ * Arguments: {@code --data DIR --models DIR --home DIR --phase dev|report|queries|rewrite [--configs ...] [--chunking ...]}.
  */
 public final class LongDocumentBenchmark {
 
@@ -88,6 +89,12 @@ public final class LongDocumentBenchmark {
             String phase = args.get("--phase", "dev");
             if ("dev".equals(phase)) {
                 dev(client, longDocs, split, args.get("--configs", "510/51/sentence,256/25/sentence,128/12/sentence"));
+            } else if ("rewrite".equals(phase)) {
+                client.admin().cluster().prepareHealth().setWaitForGreenStatus().setTimeout(TimeValue.timeValueMinutes(5)).get();
+                String chosen = args.get("--chunking", "256/25/sentence");
+                rewrite(client, "long_chunked", chunking(chosen), 1);
+                rewrite(client, "long_chunked_3", chunking(chosen), 3);
+                queries(client, sciFact, longDocs, split, chosen);
             } else if ("queries".equals(phase)) {
                 // the report run's indices, recovered from the node's data directory first
                 client.admin().cluster().prepareHealth().setWaitForGreenStatus().setTimeout(TimeValue.timeValueMinutes(5)).get();
@@ -211,6 +218,34 @@ public final class LongDocumentBenchmark {
         reindex.get();
         client.admin().indices().prepareForceMerge("long_chunked_3").setMaxNumSegments(1).get();
         queries(client, sciFact, longDocs, split, chosen);
+    }
+
+    /**
+     * Writes {@code index}'s documents again with this build, without embedding them again: {@code _reindex} (pipeline
+     * {@code _none}, batches of {@link #BULK_DOCS}) into a copy, back into the index made anew, one segment.
+     */
+    private static void rewrite(Client client, String index, String chunking, int shards) {
+        String copy = index + "_rewrite";
+        long start = System.nanoTime();
+        for (String[] move : new String[][]{{index, copy}, {copy, index}}) {
+            createIndex(client, move[1], chunking, true, false, shards);
+            ReindexRequestBuilder reindex = new ReindexRequestBuilder(client, ReindexAction.INSTANCE).source(move[0])
+                .destination(move[1])
+                .refresh(true);
+            reindex.source().setSize(BULK_DOCS);
+            reindex.request().getDestination().setPipeline("_none");
+            reindex.get();
+        }
+        client.admin().indices().prepareDelete(copy).get();
+        client.admin().indices().prepareForceMerge(index).setMaxNumSegments(1).get();
+        IndicesStatsResponse stats = client.admin().indices().prepareStats(index).setStore(true).get();
+        System.out.printf(
+            Locale.ROOT,
+            "rewrote [%s] in %.0f s: %d bytes a document%n",
+            index,
+            (System.nanoTime() - start) / 1e9,
+            stats.getTotal().getStore().getSizeInBytes() / Math.max(1, stats.getTotal().getDocs().getCount())
+        );
     }
 
     /** Quality and latency of the same requests on the abstracts and on the long documents, indexed by {@link #report}. */
