@@ -3,9 +3,11 @@ package org.opensearch.multimodal.plugin;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.get.GetResponse;
 import org.opensearch.action.search.SearchResponse;
+import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.reindex.ReindexAction;
 import org.opensearch.index.reindex.ReindexModulePlugin;
@@ -105,8 +107,17 @@ public class DerivedVectorSourceClusterTests extends OpenSearchIntegTestCase {
     private List<String> storedSources(String index) throws IOException {
         return StoredSources.of(internalCluster().getInstances(IndicesService.class), resolveIndex(index))
             .stream()
-            .map(BytesReference::utf8ToString)
+            .map(DerivedVectorSourceClusterTests::asJson)
             .toList();
+    }
+
+    /** A stored source as JSON text, whatever content type the test client sent it in. */
+    private static String asJson(BytesReference source) {
+        try {
+            return XContentHelper.convertToJson(source, false, MediaTypeRegistry.xContentType(source));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     public void testVectorsAreStoredOnceAndEveryReaderOfSourceSeesThem() throws Exception {

@@ -10,6 +10,7 @@ import org.opensearch.core.index.shard.ShardId;
 import org.opensearch.index.IndexService;
 import org.opensearch.index.engine.Engine;
 import org.opensearch.index.engine.EngineConfig;
+import org.opensearch.index.mapper.DocumentMapper;
 import org.opensearch.index.mapper.MapperService;
 import org.opensearch.index.mapper.ParseContext;
 import org.opensearch.index.mapper.ParsedDocument;
@@ -33,6 +34,11 @@ public final class DerivedSourceIndexingListener implements IndexingOperationLis
 
     private volatile MapperService mapperService;
     private volatile boolean applies;
+    /** The fields left out under the current mapping, found once per mapping rather than once per document. */
+    private volatile FieldsOfMapping fieldsOfMapping;
+
+    private record FieldsOfMapping(DocumentMapper mapper, StrippedVectorFields fields) {
+    }
 
     @Override
     public void afterIndexCreated(IndexService indexService) {
@@ -48,7 +54,7 @@ public final class DerivedSourceIndexingListener implements IndexingOperationLis
         if (applies == false || doc.source() == null || doc.rootDoc().getField(SourceFieldMapper.RECOVERY_SOURCE_NAME) != null) {
             return operation;
         }
-        StrippedVectorFields fields = StrippedVectorFields.forWriting(mapperService);
+        StrippedVectorFields fields = fieldsToStrip();
         if (fields.isEmpty()) {
             return operation;
         }
@@ -62,6 +68,16 @@ public final class DerivedSourceIndexingListener implements IndexingOperationLis
             throw new UncheckedIOException(e);
         }
         return operation;
+    }
+
+    private StrippedVectorFields fieldsToStrip() {
+        DocumentMapper mapper = mapperService.documentMapper();
+        FieldsOfMapping known = fieldsOfMapping;
+        if (known == null || known.mapper() != mapper) {
+            known = new FieldsOfMapping(mapper, StrippedVectorFields.forWriting(mapperService));
+            fieldsOfMapping = known;
+        }
+        return known.fields();
     }
 
     /** The vectors as the document's fields will store them: what the segment will give back. */

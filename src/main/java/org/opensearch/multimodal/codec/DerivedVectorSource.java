@@ -38,11 +38,8 @@ final class DerivedVectorSource {
         /** The passage vectors of chunked dense_vector field {@code path} as indexed, in passage order; none: empty. */
         default List<float[]> passages(String path) throws IOException {
             List<float[]> passages = new ArrayList<>();
-            for (float[] passage = vector(
-                DenseVectorFieldMapper.DenseVectorFieldType.chunkField(path, 0)
-            ); passage != null; passage = vector(
-                DenseVectorFieldMapper.DenseVectorFieldType.chunkField(path, passages.size())
-            )) {
+            float[] passage;
+            while ((passage = vector(DenseVectorFieldMapper.DenseVectorFieldType.chunkField(path, passages.size()))) != null) {
                 passages.add(passage);
             }
             return passages;
