@@ -246,13 +246,25 @@ public class HybridQueryClusterTests extends BgeClusterTestCase {
         assertEquals("34", hits[0].getId());
         // the same scores as the multi_vector retriever gives those documents
         FusionSpec onlyTokens = new FusionSpec(FusionSpec.LINEAR, 60, ScoreNormalization.NONE, Map.of("bm25", 0f, "text", 0f));
-        SearchResponse maxSim = client().prepareSearch("rescored").setQuery(query(10, onlyTokens)).setSize(50).get();
+        SearchResponse maxSim = client().prepareSearch("rescored").setQuery(query(48, onlyTokens)).setSize(50).get();
         Map<String, Float> tokenScores = new HashMap<>();
         for (SearchHit hit : maxSim.getHits().getHits()) {
             tokenScores.put(hit.getId(), hit.getScore());
         }
         for (SearchHit hit : hits) {
             assertEquals(hit.getId(), tokenScores.get(hit.getId()), hit.getScore(), 1e-5f);
+        }
+        // a window smaller than the page: the hits past it are fetched with their MaxSim too, on one and on three shards
+        // (one shard fetches in the query's context and reuses what the rescorer computed; three compute it at fetch)
+        indexCorpus("rescored_three", 3);
+        for (String index : List.of("rescored", "rescored_three")) {
+            SearchHit[] page = client().prepareSearch(index).setQuery(dense).setSize(10).addRescorer(rescorer, 4).get().getHits().getHits();
+            assertEquals(10, page.length);
+            for (SearchHit hit : page) {
+                Map<?, ?> lateInteraction = (Map<?, ?>) ((Map<?, ?>) hit.field(HitScores.FIELD).getValue()).get("late_interaction");
+                float fetched = ((Number) lateInteraction.get("max_sim")).floatValue();
+                assertEquals(index + " " + hit.getId(), tokenScores.get(hit.getId()), fetched, 1e-5f);
+            }
         }
     }
 

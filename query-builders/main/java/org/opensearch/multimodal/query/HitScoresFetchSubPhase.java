@@ -7,6 +7,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.opensearch.common.document.DocumentField;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
+import org.opensearch.multimodal.mapper.StoredTokenMaxSim;
 import org.opensearch.search.fetch.FetchContext;
 import org.opensearch.search.fetch.FetchSubPhase;
 import org.opensearch.search.fetch.FetchSubPhaseProcessor;
@@ -42,8 +43,40 @@ public final class HitScoresFetchSubPhase implements FetchSubPhase {
         LateInteractionRescorer.Context lateInteraction = rescorer;
         return new FetchSubPhaseProcessor() {
 
+            /** Built once: it copies the query's token vectors. */
+            private StoredTokenMaxSim maxSim;
+            /** The leaf's token vectors, read forward (the fetch phase visits a leaf's hits in doc id order). */
+            private BinaryDocValues tokenVectors;
+
             @Override
             public void setNextReader(LeafReaderContext readerContext) {
+                tokenVectors = null;
+            }
+
+            /**
+             * The hit's MaxSim against the rescorer's query tokens, {@code max_sim} null where it has no token vectors;
+             * what the query phase computed when this search rescored it in this context (one shard).
+             */
+            private Map<String, Object> maxSimOf(HitContext hit) throws IOException {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("field", lateInteraction.field);
+                Float rescored = lateInteraction.rescoredMaxSim(hit.readerContext().docBase + hit.docId());
+                if (rescored != null) {
+                    out.put("max_sim", rescored);
+                    return out;
+                }
+                if (tokenVectors == null || tokenVectors.docID() > hit.docId()) {
+                    tokenVectors = hit.reader().getBinaryDocValues(lateInteraction.field);
+                }
+                if (tokenVectors != null && tokenVectors.advanceExact(hit.docId())) {
+                    if (maxSim == null) {
+                        maxSim = lateInteraction.maxSim();
+                    }
+                    out.put("max_sim", maxSim.score(tokenVectors.binaryValue()));
+                } else {
+                    out.put("max_sim", null);
+                }
+                return out;
             }
 
             @Override
@@ -51,7 +84,7 @@ public final class HitScoresFetchSubPhase implements FetchSubPhase {
                 Map<String, Object> details = fused == null ? null : fused.details(hit.hit().getId());
                 if (lateInteraction != null) {
                     details = details == null ? new LinkedHashMap<>() : new LinkedHashMap<>(details);
-                    details.put("late_interaction", maxSim(lateInteraction, hit));
+                    details.put("late_interaction", maxSimOf(hit));
                 }
                 if (passageFields.isEmpty() == false) {
                     Map<String, Object> passages = new LinkedHashMap<>();
@@ -98,15 +131,6 @@ public final class HitScoresFetchSubPhase implements FetchSubPhase {
             }
         }
         return fields;
-    }
-
-    /** The hit's MaxSim against the rescorer's query tokens; {@code max_sim} null where it has no token vectors. */
-    private static Map<String, Object> maxSim(LateInteractionRescorer.Context rescorer, HitContext hit) throws IOException {
-        BinaryDocValues values = hit.reader().getBinaryDocValues(rescorer.field);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("field", rescorer.field);
-        out.put("max_sim", values != null && values.advanceExact(hit.docId()) ? rescorer.maxSim().score(values.binaryValue()) : null);
-        return out;
     }
 
     /** The fused ranking in a shard's query, rewritten or not; null when there is none. */

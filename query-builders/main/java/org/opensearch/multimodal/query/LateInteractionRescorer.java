@@ -16,9 +16,11 @@ import org.opensearch.search.rescore.Rescorer;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,6 +46,8 @@ final class LateInteractionRescorer implements Rescorer {
         final MultimodalStats stats;
         /** Where the shard search's deadline is found. */
         final ActiveSearches searches;
+        /** MaxSim of each hit this context rescored, by top-level doc id: a one-shard search fetches in the same context. */
+        private final Map<Integer, Float> rescoredMaxSims = new HashMap<>();
 
         Context(
             int windowSize,
@@ -74,6 +78,11 @@ final class LateInteractionRescorer implements Rescorer {
 
         StoredTokenMaxSim maxSim() {
             return new StoredTokenMaxSim(field, queryTokens, format, dims);
+        }
+
+        /** The MaxSim this context's rescoring computed for {@code topLevelDoc}, or null where it did not score it. */
+        Float rescoredMaxSim(int topLevelDoc) {
+            return rescoredMaxSims.get(topLevelDoc);
         }
     }
 
@@ -133,6 +142,9 @@ final class LateInteractionRescorer implements Rescorer {
             }
             boolean present = values != null && values.advanceExact(hit.doc - leaf.docBase);
             float score = present ? maxSim.score(values.binaryValue()) : 0f;
+            if (present) {
+                context.rescoredMaxSims.put(hit.doc, score);
+            }
             out[i] = context.combine(hit.score, present, score);
         }
     }

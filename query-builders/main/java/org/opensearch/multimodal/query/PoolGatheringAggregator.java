@@ -2,6 +2,7 @@ package org.opensearch.multimodal.query;
 
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
@@ -82,14 +83,20 @@ final class PoolGatheringAggregator extends MetricsAggregator {
         List<LeafReaderContext> leaves = context.searcher().getIndexReader().leaves();
         List<GatheredPool.Doc> gathered = new ArrayList<>(docs.length);
         long bytes = 0;
+        LeafReaderContext leaf = null;
+        StoredFields storedFields = null;
         for (int doc : docs) {
             int i = pool.position(doc);
             if (i < 0) {
                 continue;
             }
-            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+            if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                // one reader a leaf: each holds its decompression buffers, as large as the leaf's largest document
+                storedFields = leaf.reader().storedFields();
+            }
             FieldsVisitor id = new FieldsVisitor(false);
-            leaf.reader().storedFields().document(doc - leaf.docBase, id);
+            storedFields.document(doc - leaf.docBase, id);
             float[] scores = new float[pool.names().size()];
             for (int r = 0; r < scores.length; r++) {
                 scores[r] = pool.scores()[r][i];
