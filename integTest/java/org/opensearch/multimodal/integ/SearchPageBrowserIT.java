@@ -144,7 +144,7 @@ public final class SearchPageBrowserIT {
         }
         screenshot("4-rrf-vs-gqr-side-by-side.png");
 
-        // the multi-vector primary (docs/DESIGN.md §5's main case): switch the MaxSim retriever on, make it B's primary
+        // the multi-vector primary (docs/DESIGN.md §6's main case): switch the MaxSim retriever on, make it B's primary
         WebElement maxSim = driver.findElement(By.cssSelector("input[data-retriever='title_tokens']"));
         assertFalse("MaxSim over the pool is off until asked for", maxSim.isSelected());
         before = completedSearches();

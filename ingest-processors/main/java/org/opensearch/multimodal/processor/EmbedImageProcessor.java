@@ -5,8 +5,8 @@ import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.ImageEmbedder;
 import org.opensearch.multimodal.inference.InferenceService;
-import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.inference.Workload;
+import org.opensearch.multimodal.memory.TokenVectorBudget;
 
 import java.util.LinkedHashSet;
 import java.util.List;

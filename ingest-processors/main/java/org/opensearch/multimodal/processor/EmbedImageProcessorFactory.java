@@ -4,7 +4,7 @@ import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.Processor;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
-import org.opensearch.multimodal.settings.RequestLimits;
+import org.opensearch.multimodal.memory.RequestLimits;
 
 import java.util.Locale;
 import java.util.Map;

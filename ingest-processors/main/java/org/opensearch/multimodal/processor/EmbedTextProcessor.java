@@ -10,10 +10,10 @@ import org.opensearch.multimodal.chunking.ChunkingOptions;
 import org.opensearch.multimodal.chunking.Chunks;
 import org.opensearch.multimodal.inference.Batches;
 import org.opensearch.multimodal.inference.InferenceService;
-import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.mapper.ChunkedVectors;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper;
+import org.opensearch.multimodal.memory.TokenVectorBudget;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.TextEmbeddings;
 

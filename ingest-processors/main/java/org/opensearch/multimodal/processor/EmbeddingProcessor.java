@@ -8,9 +8,9 @@ import org.opensearch.ingest.AbstractBatchingProcessor;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.InferenceService;
-import org.opensearch.multimodal.inference.TokenVectorBudget;
 import org.opensearch.multimodal.mapper.MultiVectorFieldMapper;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
+import org.opensearch.multimodal.memory.TokenVectorBudget;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.util.ArrayList;

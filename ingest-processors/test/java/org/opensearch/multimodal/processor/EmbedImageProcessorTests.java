@@ -9,9 +9,9 @@ import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageDecoder;
 import org.opensearch.multimodal.image.ImageInputs;
-import org.opensearch.multimodal.inference.TestBreakers;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.VectorMath;
+import org.opensearch.multimodal.memory.TestBreakers;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 

@@ -12,13 +12,13 @@ import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.SingleExecutorInference;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.VectorMath;
+import org.opensearch.multimodal.memory.RequestLimits;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.NativeLibraries;
 import org.opensearch.multimodal.model.TextModel;
 import org.opensearch.multimodal.settings.MultimodalSettings;
-import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.ArrayList;

@@ -11,12 +11,12 @@ import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.SingleExecutorInference;
-import org.opensearch.multimodal.inference.TestBreakers;
+import org.opensearch.multimodal.memory.TestBreakers;
 import org.opensearch.multimodal.model.BuiltinModels;
-import org.opensearch.multimodal.model.InferenceDevice;
 import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.NativeLibraries;
 import org.opensearch.multimodal.model.OnnxSessions;
+import org.opensearch.multimodal.settings.InferenceDevice;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;

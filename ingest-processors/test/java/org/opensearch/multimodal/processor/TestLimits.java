@@ -4,8 +4,8 @@ import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.breaker.NoopCircuitBreaker;
+import org.opensearch.multimodal.memory.RequestLimits;
 import org.opensearch.multimodal.settings.MultimodalSettings;
-import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.search.SearchService;
 
 import java.util.stream.Collectors;

@@ -5,11 +5,11 @@ import org.opensearch.multimodal.image.ImageException;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ImageModel;
-import org.opensearch.multimodal.model.InferenceDevice;
 import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.NativeLibraries;
 import org.opensearch.multimodal.model.OnnxSessions;
 import org.opensearch.multimodal.model.TextModel;
+import org.opensearch.multimodal.settings.InferenceDevice;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

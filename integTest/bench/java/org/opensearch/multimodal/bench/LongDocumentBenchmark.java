@@ -22,6 +22,7 @@ import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.LateInteractionScoreMode;
 import org.opensearch.multimodal.query.LexicalRetriever;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.RetrieverParams;
 import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.node.Node;
 import org.opensearch.transport.client.Client;
@@ -463,7 +464,7 @@ public final class LongDocumentBenchmark {
     private static final String EXACT = "dense, every passage scanned (num_candidates 10,000)";
 
     private static SearchRequestBuilder exactDense(Client client, String index, String text) {
-        Map<String, RetrieverSpec> retrievers = Map.of("dense", new DenseRetriever("vec", MODEL, K, null, DenseRetriever.MAX_K));
+        Map<String, RetrieverSpec> retrievers = Map.of("dense", new DenseRetriever("vec", MODEL, K, null, RetrieverParams.MAX_K));
         return search(client, index).setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, null, null));
     }
 

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * The compact-token kernels side by side in one run, on synthetic data of the product's shape (docs/DESIGN.md §6, §10):
+ * The compact-token kernels side by side in one run, on synthetic data of the product's shape (docs/notes/measurements.md, docs/notes/compact-multi-vectors.md):
  * <ol>
  * <li>rerank cost: 100 documents of 330 tokens x 384 dims against a 20-token query, per {@link TokenEncoding} (and the
  * float matrix path of {@link MaxSim} as it is today), median of several rounds after a warm-up, with the ratio to

@@ -5,11 +5,11 @@ import org.opensearch.multimodal.math.FixedDimensionalEncoding;
 import org.opensearch.multimodal.math.MaxSim;
 import org.opensearch.multimodal.math.TokenPooling;
 import org.opensearch.multimodal.model.EncodingPurpose;
-import org.opensearch.multimodal.model.InferenceDevice;
 import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.OnnxSessions;
 import org.opensearch.multimodal.model.TextEmbeddings;
 import org.opensearch.multimodal.model.TextModel;
+import org.opensearch.multimodal.settings.InferenceDevice;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

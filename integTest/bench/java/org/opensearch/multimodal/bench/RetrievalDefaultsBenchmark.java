@@ -10,6 +10,7 @@ import org.opensearch.multimodal.query.FusionSpec;
 import org.opensearch.multimodal.query.GqrSpec;
 import org.opensearch.multimodal.query.LexicalRetriever;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.RetrieverParams;
 import org.opensearch.multimodal.query.RetrieverSpec;
 import org.opensearch.node.Node;
 import org.opensearch.transport.client.Client;
@@ -130,7 +131,7 @@ public final class RetrievalDefaultsBenchmark {
         Map<String, Function<String, SearchRequestBuilder>> methods = new LinkedHashMap<>();
         methods.put("BM25 (plain multi_match, standard analyzer)", text -> client.prepareSearch(INDEX).setQuery(bm25(text, STANDARD)));
         methods.put("BM25 (plain multi_match, english sub-fields)", text -> client.prepareSearch(INDEX).setQuery(bm25(text, ENGLISH)));
-        for (int beam : new int[]{K, 0, 5 * K, 10 * K, DenseRetriever.MAX_K}) {
+        for (int beam : new int[]{K, 0, 5 * K, 10 * K, RetrieverParams.MAX_K}) {
             String name = beam == 0
                 ? "dense k 100 (num_candidates default: 2k)"
                 : "dense k 100, num_candidates " + beam + (beam == K ? " (= k, the old beam)" : "") + (beam >= docs ? " (exact)" : "");
@@ -159,7 +160,7 @@ public final class RetrievalDefaultsBenchmark {
                 )
             );
         }
-        // GQR at its single-vector defaults (docs/DESIGN.md §5: lr 1e-3, 10 steps, pool_k 10), with and without search_again
+        // GQR at its single-vector defaults (docs/DESIGN.md §6: lr 1e-3, 10 steps, pool_k 10), with and without search_again
         for (boolean searchAgain : new boolean[]{false, true}) {
             GqrSpec gqr = new GqrSpec("dense", List.of("bm25"), 10, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX, searchAgain);
             methods.put(

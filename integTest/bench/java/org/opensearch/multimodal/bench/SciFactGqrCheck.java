@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * GQR with a dense primary at docs/DESIGN.md §8's reference settings (lr 1e-3, 10 steps, min_max, T 1, alpha 0.5, K 10) on
+ * GQR with a dense primary at docs/notes/measurements.md §8's reference settings (lr 1e-3, 10 steps, min_max, T 1, alpha 0.5, K 10) on
  * all 300 queries, to set beside the reference's number: a check of the implementation, not a tuning (the reported
  * numbers come from {@link SciFactHybridBenchmark}'s dev split). Needs that benchmark's index ({@code --reuse}).
  */

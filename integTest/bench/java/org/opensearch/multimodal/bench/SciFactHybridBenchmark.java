@@ -58,10 +58,10 @@ import java.util.regex.Pattern;
  * 2. hyperparameters (RRF and linear weights, GQR learning rate / steps / complementary) chosen on a dev split, every
  *    10th test query by id, which is then left out of the reported numbers;
  * 3. every method, and each + late_interaction rerank of its top 100, over the 300 queries, interleaved query by query:
- *    nDCG@10 / Recall@100 on the 270 held-out queries (and on all 300 for comparison with docs/DESIGN.md §8), latency p50/p99;
+ *    nDCG@10 / Recall@100 on the 270 held-out queries (and on all 300 for comparison with docs/notes/measurements.md §8), latency p50/p99;
  * 4. our rescorer against a painless script_score rescore computing the same MaxSim from vectors in _source, on the same
  *    documents and window;
- * 5. where the time of a multi-vector GQR query goes, against docs/DESIGN.md §6's arithmetic.
+ * 5. where the time of a multi-vector GQR query goes, against docs/notes/measurements.md's arithmetic.
  * Arguments: {@code --data ../shared/data/scifact --models target/models --home target/bench [--reuse] [--painless-queries 10]}.
  */
 public final class SciFactHybridBenchmark {
@@ -386,7 +386,7 @@ public final class SciFactHybridBenchmark {
     ) {
         System.out.println(
             "\n== quality: nDCG@10 / Recall@100 on the " + test.size() + " held-out queries (all " + all.size()
-                + " for docs/DESIGN.md §8), latency over all " + all.size() + " =="
+                + " for docs/notes/measurements.md §8), latency over all " + all.size() + " =="
         );
         System.out.printf(Locale.ROOT, "| %-64s | nDCG@10 | R@100 | nDCG@10 (300) | R@100 (300) | p50 ms | p99 ms |%n", "method");
         System.out.println("|---|---|---|---|---|---|---|");
@@ -766,7 +766,7 @@ public final class SciFactHybridBenchmark {
         double flops = measureDotProductGflops();
         System.out.printf(
             Locale.ROOT,
-            "  docs/DESIGN.md §6 arithmetic: MaxSim over the pool = %.0f x %.1f x %.0f x 384 = %.2e multiply-adds -> %.1f ms at the %.1f G multiply-adds/s this JVM's dot product reaches%n",
+            "  docs/notes/measurements.md arithmetic: MaxSim over the pool = %.0f x %.1f x %.0f x 384 = %.2e multiply-adds -> %.1f ms at the %.1f G multiply-adds/s this JVM's dot product reaches%n",
             pool,
             q,
             d,

@@ -1,11 +1,11 @@
 package org.opensearch.multimodal.bench;
 
 import org.opensearch.multimodal.model.EncodingPurpose;
-import org.opensearch.multimodal.model.InferenceDevice;
 import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.OnnxSessions;
 import org.opensearch.multimodal.model.TextEmbeddings;
 import org.opensearch.multimodal.model.TextModel;
+import org.opensearch.multimodal.settings.InferenceDevice;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

@@ -1,5 +1,7 @@
 package org.opensearch.multimodal.plugin;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -8,7 +10,11 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.BeforeClass;
 import org.opensearch.test.OpenSearchTestCase;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +80,30 @@ public final class DependencyDirectionTests extends OpenSearchTestCase {
                     .as(String.format(Locale.ROOT, "classes in %s depend on no other extension nor the plugin", extension))
             );
         }
+    }
+
+    public void testNoPackageDependsOnItselfThroughAnother() {
+        assertHolds(slices().matching(ROOT + ".(*)..").should().beFreeOfCycles());
+    }
+
+    public void testTheLowestFloorsKnowOnlyWhatLiesBelowThem() {
+        // math: pure functions over arrays; settings: the values operators set (a token encoding is one); memory: the
+        // breaker and everything that charges it
+        assertKnowsOnly(ROOT + ".math..");
+        assertKnowsOnly(ROOT + ".settings..", ROOT + ".math..");
+        assertKnowsOnly(ROOT + ".memory..", ROOT + ".settings..", ROOT + ".math..");
+    }
+
+    /** Classes in {@code layer} depend on no class of the plugin outside {@code layer} and {@code allowed}. */
+    private static void assertKnowsOnly(String layer, String... allowed) {
+        DescribedPredicate<JavaClass> elsewhere = resideInAPackage(ROOT + "..").and(not(resideInAnyPackage(concat(layer, allowed))));
+        assertHolds(noClasses().that().resideInAPackage(layer).should().dependOnClassesThat(elsewhere));
+    }
+
+    private static String[] concat(String first, String... rest) {
+        List<String> all = new ArrayList<>(List.of(rest));
+        all.add(first);
+        return all.toArray(new String[0]);
     }
 
     public void testTheRulesSeeRealDependencies() {

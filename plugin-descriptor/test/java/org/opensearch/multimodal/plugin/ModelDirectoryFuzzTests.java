@@ -3,11 +3,11 @@ package org.opensearch.multimodal.plugin;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.multimodal.FuzzScale;
 import org.opensearch.multimodal.model.BuiltinModels;
-import org.opensearch.multimodal.model.InferenceDevice;
 import org.opensearch.multimodal.model.ModelManifest;
 import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.NativeLibraries;
 import org.opensearch.multimodal.model.OnnxSessions;
+import org.opensearch.multimodal.settings.InferenceDevice;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.nio.charset.StandardCharsets;

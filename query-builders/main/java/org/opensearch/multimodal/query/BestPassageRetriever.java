@@ -14,6 +14,7 @@ import org.apache.lucene.util.BytesRef;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.TokenEncoding;
+import org.opensearch.multimodal.memory.TokenMemory;
 
 import java.io.IOException;
 import java.util.ArrayList;

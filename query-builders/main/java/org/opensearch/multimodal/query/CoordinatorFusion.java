@@ -3,6 +3,7 @@ package org.opensearch.multimodal.query;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.util.BytesRef;
 import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.multimodal.memory.TokenMemory;
 import org.opensearch.multimodal.services.MultimodalServices;
 
 import java.io.IOException;

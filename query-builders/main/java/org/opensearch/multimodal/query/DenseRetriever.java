@@ -29,14 +29,13 @@ public record DenseRetriever(String field, String model, int k, String input, in
     public static final String IMAGE_INPUT = "image";
 
     public static final String TYPE = "dense";
-    public static final int MAX_K = 10_000;
     static final RetrieverKind KIND = new RetrieverKind(TYPE, DenseRetriever::parse, DenseRetriever::new);
 
     public DenseRetriever {
         if (field == null || field.isBlank()) {
             throw new IllegalArgumentException("[dense] retriever needs [field]");
         }
-        checkK(k);
+        RetrieverParams.checkK(k);
         RetrieverParams.checkNumCandidates(k, numCandidates);
         if (input != null && TEXT_INPUT.equals(input) == false && IMAGE_INPUT.equals(input) == false) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "[input] must be [text] or [image], got [%s]", input));
@@ -51,19 +50,12 @@ public record DenseRetriever(String field, String model, int k, String input, in
         this(field, model, k, input, 0);
     }
 
-    /** 0 (the query's k) or 1..{@link #MAX_K}: shared by the retrievers that propose candidates. */
-    static void checkK(int k) {
-        if (k < 0 || k > MAX_K) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "[k] must be between 1 and %d, got [%d]", MAX_K, k));
-        }
-    }
-
     @Override
     public RetrieverSpec withQueryK(int queryK) {
         return k == 0 ? new DenseRetriever(field, model, queryK, input, numCandidates) : this;
     }
 
-    /** The HNSW beam: {@code num_candidates} when given, else twice {@code k} (at most {@link #MAX_K}). */
+    /** The HNSW beam: {@code num_candidates} when given, else twice {@code k} (at most {@link RetrieverParams#MAX_K}). */
     int beamWidth() {
         return RetrieverParams.candidates(k, numCandidates);
     }

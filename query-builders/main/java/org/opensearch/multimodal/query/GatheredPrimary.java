@@ -7,6 +7,7 @@ import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.RefinablePrimary;
 import org.opensearch.multimodal.math.TokenEncoding;
+import org.opensearch.multimodal.memory.TokenMemory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -4,6 +4,7 @@ import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.opensearch.multimodal.math.GuidedQueryRefinement;
 import org.opensearch.multimodal.math.RefinablePrimary;
+import org.opensearch.multimodal.memory.TokenMemory;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
- * Guided Query Refinement over a shard's pool (docs/DESIGN.md §5): the candidate set C is the primary's and each
+ * Guided Query Refinement over a shard's pool (docs/DESIGN.md §6): the candidate set C is the primary's and each
  * complementary retriever's top {@code pool_k} in the pool; a few Adam steps move the primary's query toward the
  * target built from all of them on C; C is ranked by the primary's score with the refined query, and the rest of the pool
  * follows in the primary's own order (documents it cannot score last). With {@code steps 0}, C is ranked by the primary

@@ -19,7 +19,7 @@ import java.util.Set;
  * {@code {"gqr": {"primary": "tokens", "complementary": ["bm25", "text"], "pool_k": 10, "steps": 50,
  * "learning_rate": 1e-4, "temperature": 1, "alpha": 0.5, "normalization": "min_max", "search_again": false}}}: Guided
  * Query Refinement
- * (docs/DESIGN.md §5). Everything about GQR's parameters lives here: parsing, defaults, validation and which retrievers
+ * (docs/DESIGN.md §6). Everything about GQR's parameters lives here: parsing, defaults, validation and which retrievers
  * may be the primary. Unset {@code steps} and {@code learning_rate} take the primary's {@link PrimaryRole} defaults: 10
  * steps at 1e-3 for a single vector, 50 steps at 1e-4 for a multi-vector primary. Unset {@code complementary}: every
  * other retriever. {@code search_again} (the paper's second variant): after refining, the primary searches the shard again
@@ -48,7 +48,7 @@ public record GqrSpec(
 
         /** A single query vector, scored by inner product: 10 steps at 1e-3; its HNSW graph can be searched again. */
         public static final PrimaryRole SINGLE_VECTOR = new PrimaryRole(10, 1e-3f, null, null);
-        /** A query token matrix, scored by MaxSim: 50 steps at 1e-4 (larger steps hurt, docs/DESIGN.md §5). */
+        /** A query token matrix, scored by MaxSim: 50 steps at 1e-4 (larger steps hurt, docs/DESIGN.md §6). */
         public static final PrimaryRole MULTI_VECTOR = new PrimaryRole(50, 1e-4f, null, null);
 
         /** Not refinable, for the reason given (completes "retriever [name] ..."). */
@@ -85,8 +85,8 @@ public record GqrSpec(
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "[fusion.gqr.complementary] [%s] is the primary", name));
             }
         }
-        if (poolK < 1 || poolK > DenseRetriever.MAX_K) {
-            throw invalid("pool_k", String.format(Locale.ROOT, "must be between 1 and %d, got [%d]", DenseRetriever.MAX_K, poolK));
+        if (poolK < 1 || poolK > RetrieverParams.MAX_K) {
+            throw invalid("pool_k", String.format(Locale.ROOT, "must be between 1 and %d, got [%d]", RetrieverParams.MAX_K, poolK));
         }
         if (steps != null && (steps < 0 || steps > MAX_STEPS)) {
             throw invalid("steps", String.format(Locale.ROOT, "must be between 0 and %d, got [%d]", MAX_STEPS, steps));

@@ -41,6 +41,9 @@ public final class HitScoresFetchSubPhase implements FetchSubPhase {
             return null;
         }
         LateInteractionRescorer.Context lateInteraction = rescorer;
+        Map<Integer, Float> rescoredMaxSims = rescorer == null
+            ? Map.of()
+            : RescoredMaxSims.recall(rescorer.searches, context.searcher(), rescorer);
         return new FetchSubPhaseProcessor() {
 
             /** Built once: it copies the query's token vectors. */
@@ -55,12 +58,12 @@ public final class HitScoresFetchSubPhase implements FetchSubPhase {
 
             /**
              * The hit's MaxSim against the rescorer's query tokens, {@code max_sim} null where it has no token vectors;
-             * what the query phase computed when this search rescored it in this context (one shard).
+             * what this shard's rescorer computed in the query phase, for a hit it rescored.
              */
             private Map<String, Object> maxSimOf(HitContext hit) throws IOException {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("field", lateInteraction.field);
-                Float rescored = lateInteraction.rescoredMaxSim(hit.readerContext().docBase + hit.docId());
+                Float rescored = rescoredMaxSims.get(hit.readerContext().docBase + hit.docId());
                 if (rescored != null) {
                     out.put("max_sim", rescored);
                     return out;

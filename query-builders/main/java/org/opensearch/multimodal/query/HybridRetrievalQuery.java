@@ -7,6 +7,7 @@ import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.BytesRef;
+import org.opensearch.multimodal.memory.TokenMemory;
 import org.opensearch.multimodal.services.ActiveSearches;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
@@ -18,7 +19,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * A shard's hybrid retrieval (docs/DESIGN.md §4), done when its weight is first created against the shard's reader:
+ * A shard's hybrid retrieval (docs/DESIGN.md §5), done when its weight is first created against the shard's reader:
  * each retriever's top k, their union as the pool, every pool document scored exactly by every retriever, then the
  * fusion (or, in a fused search's first round, nothing more: the coordinating node fuses). It becomes a
  * {@link PoolScoresQuery} holding the scores.

@@ -46,8 +46,6 @@ final class LateInteractionRescorer implements Rescorer {
         final MultimodalStats stats;
         /** Where the shard search's deadline is found. */
         final ActiveSearches searches;
-        /** MaxSim of each hit this context rescored, by top-level doc id: a one-shard search fetches in the same context. */
-        private final Map<Integer, Float> rescoredMaxSims = new HashMap<>();
 
         Context(
             int windowSize,
@@ -79,11 +77,6 @@ final class LateInteractionRescorer implements Rescorer {
         StoredTokenMaxSim maxSim() {
             return new StoredTokenMaxSim(field, queryTokens, format, dims);
         }
-
-        /** The MaxSim this context's rescoring computed for {@code topLevelDoc}, or null where it did not score it. */
-        Float rescoredMaxSim(int topLevelDoc) {
-            return rescoredMaxSims.get(topLevelDoc);
-        }
     }
 
     /**
@@ -104,8 +97,9 @@ final class LateInteractionRescorer implements Rescorer {
         // by doc id, so each segment's doc values are read forward once
         Arrays.sort(firstPass, (a, b) -> Integer.compare(a.doc, b.doc));
         float[] rescoredScores = new float[window];
+        Map<Integer, Float> maxSims = new HashMap<>();
         try {
-            scoreWindow(firstPass, searcher, context, deadline, rescoredScores);
+            scoreWindow(firstPass, searcher, context, deadline, rescoredScores, maxSims);
         } catch (SearchDeadline.Expired e) {
             deadline.markTimedOut();
             return topDocs;
@@ -116,6 +110,7 @@ final class LateInteractionRescorer implements Rescorer {
             firstPass[i].score = rescoredScores[i];
         }
         context.setRescoredDocs(rescored);
+        RescoredMaxSims.remember(context.searches, searcher, context, maxSims);
         for (int i = window; i < all.length; i++) {
             all[i].score *= context.queryWeight;
         }
@@ -124,9 +119,18 @@ final class LateInteractionRescorer implements Rescorer {
         return topDocs;
     }
 
-    /** The window's combined scores, into {@code out} (the hits themselves keep theirs until all are computed). */
-    private static void scoreWindow(ScoreDoc[] firstPass, IndexSearcher searcher, Context context, SearchDeadline deadline, float[] out)
-        throws IOException {
+    /**
+     * The window's combined scores, into {@code out} (the hits themselves keep theirs until all are computed), and each
+     * MaxSim by top-level doc id into {@code maxSims}.
+     */
+    private static void scoreWindow(
+        ScoreDoc[] firstPass,
+        IndexSearcher searcher,
+        Context context,
+        SearchDeadline deadline,
+        float[] out,
+        Map<Integer, Float> maxSims
+    ) throws IOException {
         StoredTokenMaxSim maxSim = context.maxSim();
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         LeafReaderContext leaf = null;
@@ -143,7 +147,7 @@ final class LateInteractionRescorer implements Rescorer {
             boolean present = values != null && values.advanceExact(hit.doc - leaf.docBase);
             float score = present ? maxSim.score(values.binaryValue()) : 0f;
             if (present) {
-                context.rescoredMaxSims.put(hit.doc, score);
+                maxSims.put(hit.doc, score);
             }
             out[i] = context.combine(hit.score, present, score);
         }

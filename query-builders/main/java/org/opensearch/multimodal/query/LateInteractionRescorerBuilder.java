@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * <pre>{"rescore": {"window_size": 100, "late_interaction": {"field": "body_tokens", "query_text": "...",
  *   "model": "bge-small-en-v1.5", "score_mode": "replace", "query_weight": 1.0, "rescore_query_weight": 1.0}}}</pre>
  * The query's token vectors are encoded once, on the coordinating node, during the rewrite (without the model's query
- * instruction prefix: docs/DESIGN.md §8); each shard then rescores its top {@code window_size} hits by MaxSim.
+ * instruction prefix: docs/notes/measurements.md §8); each shard then rescores its top {@code window_size} hits by MaxSim.
  * {@code score_mode} defaults to {@code replace}: the window is ranked by MaxSim. {@code model} may be left out when the
  * field's mapping names it.
  */

@@ -31,7 +31,7 @@ public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSp
         if (query == null) {
             throw new IllegalArgumentException("[lexical] retriever needs a query");
         }
-        DenseRetriever.checkK(k);
+        RetrieverParams.checkK(k);
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.multimodal.mapper.MultiVectorFieldMapper.MultiVectorFieldType;
+import org.opensearch.multimodal.memory.TokenMemory;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -29,7 +30,7 @@ public record MultiVectorRetriever(String field, String model, int k, int numCan
         if (field == null || field.isBlank()) {
             throw new IllegalArgumentException("[multi_vector] retriever needs [field]");
         }
-        DenseRetriever.checkK(k);
+        RetrieverParams.checkK(k);
         RetrieverParams.checkNumCandidates(k, numCandidates);
     }
 

@@ -68,13 +68,13 @@ final class MultimodalQueryParser {
         }
         try {
             QueryInputs inputs = new QueryInputs(queryText, queryImage, queryVector, like);
-            if (queryK < 1 || queryK > DenseRetriever.MAX_K) {
+            if (queryK < 1 || queryK > RetrieverParams.MAX_K) {
                 throw new IllegalArgumentException(
                     String.format(
                         Locale.ROOT,
                         "[%s.k] must be between 1 and %d, got [%d]",
                         MultimodalQueryBuilder.NAME,
-                        DenseRetriever.MAX_K,
+                        RetrieverParams.MAX_K,
                         queryK
                     )
                 );

@@ -20,6 +20,7 @@ import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.mapper.StoredTokenMaxSim;
 import org.opensearch.multimodal.math.FixedDimensionalEncoding;
 import org.opensearch.multimodal.math.RefinablePrimary;
+import org.opensearch.multimodal.memory.TokenMemory;
 
 import java.io.IOException;
 import java.util.Arrays;

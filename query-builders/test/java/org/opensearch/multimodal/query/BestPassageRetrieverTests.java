@@ -14,6 +14,7 @@ import org.opensearch.multimodal.mapper.FieldModel;
 import org.opensearch.multimodal.mapper.HnswOptions;
 import org.opensearch.multimodal.mapper.VectorSimilarity;
 import org.opensearch.multimodal.math.RefinablePrimary;
+import org.opensearch.multimodal.memory.TokenMemory;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;

@@ -227,7 +227,7 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
     }
 
     public void testKOutOfRangeIsRejectedNamingK() {
-        for (int k : new int[]{0, DenseRetriever.MAX_K + 1}) {
+        for (int k : new int[]{0, RetrieverParams.MAX_K + 1}) {
             ParsingException e = parseError("{\"query_text\": \"x\", \"retrievers\": {" + retriever("r", "f", MODEL, k) + "}}");
             assertMessageContains(e, "[retrievers.r.dense.k] must be between 1 and 10000");
             assertMessageContains(e, "[" + k + "]");
@@ -251,7 +251,7 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         assertEquals("a retriever's own k wins", 7, queryK.retrievers().get("own").k());
         assertEquals(queryK, parse(Strings.toString(MediaTypeRegistry.JSON, queryK)));
 
-        for (int k : new int[]{0, DenseRetriever.MAX_K + 1}) {
+        for (int k : new int[]{0, RetrieverParams.MAX_K + 1}) {
             assertMessageContains(
                 parseError("{\"query_text\": \"x\", \"k\": " + k + ", \"retrievers\": {" + dense + "}}"),
                 "[multimodal.k] must be between 1 and 10000, got [" + k + "]"
@@ -402,7 +402,7 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         assertEquals(List.of("bm25", "text"), gqr.complementary());
         assertEquals(12, gqr.poolK());
         assertEquals(0.25f, gqr.alpha(), 0f);
-        assertEquals("docs/DESIGN.md §5 multi-vector defaults", 50, gqr.parameters(GqrSpec.PrimaryRole.MULTI_VECTOR).steps());
+        assertEquals("docs/DESIGN.md §6 multi-vector defaults", 50, gqr.parameters(GqrSpec.PrimaryRole.MULTI_VECTOR).steps());
         assertEquals(1e-4f, gqr.parameters(GqrSpec.PrimaryRole.MULTI_VECTOR).learningRate(), 0f);
         assertEquals("single-vector defaults", 10, gqr.parameters(GqrSpec.PrimaryRole.SINGLE_VECTOR).steps());
         assertEquals(1e-3f, gqr.parameters(GqrSpec.PrimaryRole.SINGLE_VECTOR).learningRate(), 0f);

@@ -3,7 +3,7 @@ package org.opensearch.multimodal.rest;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.multimodal.settings.RequestLimits;
+import org.opensearch.multimodal.memory.RequestLimits;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;

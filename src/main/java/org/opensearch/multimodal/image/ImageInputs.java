@@ -5,6 +5,7 @@ import org.opensearch.common.lease.Releasables;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.env.Environment;
+import org.opensearch.multimodal.memory.ChargedImage;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 
 import java.awt.image.BufferedImage;

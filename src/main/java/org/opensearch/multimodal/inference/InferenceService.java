@@ -4,7 +4,7 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.multimodal.chunking.ChunkingOptions;
 import org.opensearch.multimodal.chunking.Chunks;
 import org.opensearch.multimodal.chunking.TokenWindows;
-import org.opensearch.multimodal.image.ChargedImage;
+import org.opensearch.multimodal.memory.ChargedImage;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ImageEmbeddings;
 import org.opensearch.multimodal.model.ImageModel;

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The {@code index_options} of a {@code multi_vector} field with {@code "index": true}: the fixed-dimensional encoding of
  * each document's stored rows (MUVERA: {@code repetitions} x 2^{@code bits} buckets x {@code projection} dimensions,
- * {@code projection} 0 keeping each bucket's whole vector; docs/DESIGN.md §10) and the HNSW graph it goes into ({@code m},
+ * {@code projection} 0 keeping each bucket's whole vector; docs/notes/compact-multi-vectors.md) and the HNSW graph it goes into ({@code m},
  * {@code ef_construction}). The defaults, one repetition of one bucket without projection (the document's mean token
  * against the sum of the query's: as many dimensions as the tokens), measured best within 1,024 dimensions on SciFact
  * (MuveraRecallBenchmark): random projections cost more recall than buckets gain.

@@ -28,7 +28,7 @@ import java.util.Map;
  *  "index_options": {"m": 16, "ef_construction": 100}}</pre>
  * With {@code "chunked": true} a document holds a vector per passage of a long text ({@link ChunkedVectors}): passage i's
  * vector goes into a graph of its own, {@code <field>._chunks.<i>}, so a search of every position's graph finds each
- * document by its best passage (docs/DESIGN.md §14); the passages' offsets are kept in the field's doc values.
+ * document by its best passage (docs/DESIGN.md §9); the passages' offsets are kept in the field's doc values.
  */
 public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 

@@ -28,7 +28,7 @@ import java.util.Map;
  * <p>
  * Why binary has a center: bge-style token vectors share a large common direction, so the plain signs of a row say more
  * about that direction than about the token; the signs of {@code row - c} keep what tells the document's tokens apart,
- * and {@code q . c} is scored exactly (docs/DESIGN.md §10).
+ * and {@code q . c} is scored exactly (docs/notes/compact-multi-vectors.md).
  */
 public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
 

@@ -35,7 +35,9 @@ public final class EncodedMaxSim {
     private final float[][] tables;
     private final float[] centerDots;
     private final float[] floatRow;
+    private final float[] floatRowB;
     private final float[] rowDots;
+    private final float[] rowDotsB;
     private final RowDots kernel = RowDots.get();
     private final float[] best;
     private float[] center;
@@ -62,7 +64,9 @@ public final class EncodedMaxSim {
         this.best = new float[queryRows];
         boolean binary = encoding == TokenEncoding.BINARY;
         this.floatRow = binary ? null : new float[dims];
+        this.floatRowB = binary ? null : new float[dims];
         this.rowDots = binary ? null : new float[queryRows];
+        this.rowDotsB = binary ? null : new float[queryRows];
         this.tables = binary ? new float[queryRows][groups(dims) * TABLE] : null;
         this.centerDots = binary ? new float[queryRows] : null;
         encoding.checkCenter(center, dims);
@@ -154,40 +158,56 @@ public final class EncodedMaxSim {
         return sum / queryRows;
     }
 
-    /** Document row outer, query rows inner: each row is expanded once for all query rows. */
+    /**
+     * Document rows outer, two at a time, query rows inner: each row is expanded once for all query rows, and the kernel
+     * shares each query value between the two rows.
+     */
     private void maxExpanded(byte[] block, int offset, int docRows, int[] argmax) {
         Arrays.fill(best, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < docRows; j++) {
-            float scale = expand(block, offset + j * rowBytes);
+        int j = 0;
+        for (; j + 1 < docRows; j += 2) {
+            float scaleA = expand(block, offset + j * rowBytes, floatRow);
+            float scaleB = expand(block, offset + (j + 1) * rowBytes, floatRowB);
+            kernel.dots(query, queryRows, floatRow, floatRowB, dims, rowDots, rowDotsB);
+            keepBest(rowDots, scaleA, j, argmax);
+            keepBest(rowDotsB, scaleB, j + 1, argmax);
+        }
+        if (j < docRows) {
+            float scale = expand(block, offset + j * rowBytes, floatRow);
             kernel.dots(query, queryRows, floatRow, dims, rowDots);
-            for (int t = 0; t < queryRows; t++) {
-                float dot = rowDots[t] * scale;
-                if (dot > best[t]) {
-                    best[t] = dot;
-                    if (argmax != null) {
-                        argmax[t] = j;
-                    }
+            keepBest(rowDots, scale, j, argmax);
+        }
+    }
+
+    /** Document row {@code j}'s dot products (times its scale) against each query row's best so far. */
+    private void keepBest(float[] dots, float scale, int j, int[] argmax) {
+        for (int t = 0; t < queryRows; t++) {
+            float dot = dots[t] * scale;
+            if (dot > best[t]) {
+                best[t] = dot;
+                if (argmax != null) {
+                    argmax[t] = j;
                 }
             }
         }
     }
 
-    /** Decodes the row at {@code start} into {@link #floatRow}; returns the factor its dot products take (int8: its scale). */
-    private float expand(byte[] block, int start) {
+    /** Decodes the row at {@code start} into {@code into}; returns the factor its dot products take (int8: its scale). */
+    private float expand(byte[] block, int start, float[] into) {
         switch (encoding) {
             case BFLOAT16 -> {
                 for (int k = 0; k < dims; k++) {
-                    floatRow[k] = TokenEncoding.fromBfloat16((short) BitUtil.VH_LE_SHORT.get(block, start + 2 * k));
+                    into[k] = TokenEncoding.fromBfloat16((short) BitUtil.VH_LE_SHORT.get(block, start + 2 * k));
                 }
                 return 1f;
             }
             case INT8 -> {
-                kernel.widen(block, start + 4, floatRow, dims);
+                kernel.widen(block, start + 4, into, dims);
                 return (float) BitUtil.VH_LE_FLOAT.get(block, start);
             }
             default -> {
                 for (int k = 0; k < dims; k++) {
-                    floatRow[k] = (float) BitUtil.VH_LE_FLOAT.get(block, start + 4 * k);
+                    into[k] = (float) BitUtil.VH_LE_FLOAT.get(block, start + 4 * k);
                 }
                 return 1f;
             }

@@ -8,7 +8,7 @@ import java.util.Random;
 
 /**
  * MUVERA's fixed-dimensional encodings (Dhulipala et al. 2024, "MUVERA: Multi-Vector Retrieval via Fixed Dimensional
- * Encodings"; docs/DESIGN.md §10): one vector per token set whose inner product approximates the sum over query tokens
+ * Encodings"; docs/notes/compact-multi-vectors.md): one vector per token set whose inner product approximates the sum over query tokens
  * of each one's best document token (MaxSim up to the query's token count), so a single-vector index can propose
  * candidates for an exact MaxSim rerank.
  *

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
 /**
- * Guided Query Refinement (Uzan et al., ICLR 2026; docs/DESIGN.md §5): a few Adam steps move the primary retriever's query
+ * Guided Query Refinement (Uzan et al., ICLR 2026; docs/DESIGN.md §6): a few Adam steps move the primary retriever's query
  * parameters z toward what the complementary retrievers believe about the pool, then the pool is ranked by the
  * primary alone. Target, fixed from the starting scores: {@code p = (1 - alpha) softmax(n1(s1)/T) + alpha * mean_j
  * softmax(nj(s2_j)/T)}; each step minimizes {@code KL(p || softmax(n1(s1(z))/T))}, whose gradient with respect to the

@@ -4,7 +4,7 @@ import org.apache.lucene.util.VectorUtil;
 
 /**
  * Late-interaction scoring: MaxSim(q, d) = (1/|q|) * sum over query tokens t of max over document tokens j of
- * {@code <q_t, d_j>}, on L2-normalized rows (docs/DESIGN.md §4). Only the first {@code queryRows} query rows count, so a
+ * {@code <q_t, d_j>}, on L2-normalized rows (docs/DESIGN.md §5). Only the first {@code queryRows} query rows count, so a
  * padded query matrix can be scored as is.
  */
 public final class MaxSim {

@@ -14,6 +14,15 @@ public interface RowDots {
     /** {@code out[t] = query[t] . row} over the first {@code dims} values, for t below {@code queryRows}. */
     void dots(float[][] query, int queryRows, float[] row, int dims, float[] out);
 
+    /**
+     * {@link #dots} for two document rows at once: {@code outA[t] = query[t] . rowA}, {@code outB[t] = query[t] . rowB}.
+     * A kernel may share each query value's load between the two rows.
+     */
+    default void dots(float[][] query, int queryRows, float[] rowA, float[] rowB, int dims, float[] outA, float[] outB) {
+        dots(query, queryRows, rowA, dims, outA);
+        dots(query, queryRows, rowB, dims, outB);
+    }
+
     /** Widens {@code dims} signed bytes of {@code block} from {@code offset} into {@code row}. */
     void widen(byte[] block, int offset, float[] row, int dims);
 

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * How a multi-vector field stores each token row (docs/DESIGN.md §10): the row layouts are a stored format, so the ids
+ * How a multi-vector field stores each token row (docs/notes/compact-multi-vectors.md): the row layouts are a stored format, so the ids
  * and layouts never change. All multi-byte values are little-endian. Rows given to encode are L2-normalized by the
  * caller; decoding dequantizes and does not re-normalize.
  * <ul>

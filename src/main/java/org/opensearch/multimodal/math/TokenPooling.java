@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * Token pooling (Clavie et al. 2024, "Reducing the Footprint of Multi-Vector Retrieval with Minimal Performance Impact
- * via Token Pooling"; docs/DESIGN.md §10): a document's token vectors are clustered hierarchically with Ward linkage, the
+ * via Token Pooling"; docs/notes/compact-multi-vectors.md): a document's token vectors are clustered hierarchically with Ward linkage, the
  * tree is cut into {@code k = max(1, ceil(n / poolFactor))} clusters, and each cluster becomes the L2-normalized mean of
  * its vectors. Pool factor 2 halves the vectors with virtually no loss in the paper, 3 keeps about 98% of the quality.
  *

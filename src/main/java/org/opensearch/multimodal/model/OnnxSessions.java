@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.multimodal.settings.InferenceDevice;
 
 import java.nio.file.Path;
 import java.util.EnumSet;

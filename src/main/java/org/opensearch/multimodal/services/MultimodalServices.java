@@ -2,8 +2,8 @@ package org.opensearch.multimodal.services;
 
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.inference.InferenceService;
+import org.opensearch.multimodal.memory.RequestLimits;
 import org.opensearch.multimodal.model.ModelRegistry;
-import org.opensearch.multimodal.settings.RequestLimits;
 import org.opensearch.multimodal.stats.MultimodalStats;
 
 /**

@@ -7,7 +7,6 @@ import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.core.common.unit.ByteSizeUnit;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.multimodal.math.TokenEncoding;
-import org.opensearch.multimodal.model.InferenceDevice;
 
 import java.util.List;
 import java.util.Locale;

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.function.BiPredicate;
 
 /**
- * GQR's math (docs/DESIGN.md §5): the analytic gradient against finite differences (single and multi-vector, padded rows
+ * GQR's math (docs/DESIGN.md §6): the analytic gradient against finite differences (single and multi-vector, padded rows
  * masked), the loss going down at a small learning rate, steps 0 as the primary alone, Adam by hand.
  */
 public final class GuidedQueryRefinementTests extends OpenSearchTestCase {

@@ -40,6 +40,39 @@ public final class RowDotsTests extends OpenSearchTestCase {
         }
     }
 
+    public void testTwoRowsAtOnceGiveEachRowsOwnDots() {
+        for (RowDots kernel : new RowDots[]{RowDots.get(), new RowDots.PerRow()}) {
+            for (int trial = 0; trial < 40; trial++) {
+                int dims = randomFrom(1, 7, 15, 16, 17, 33, 64, 100, 384, randomIntBetween(1, 400));
+                int queryRows = randomIntBetween(0, 21);
+                float[][] query = MaxSimTests.randomUnitRows(queryRows, dims);
+                float[] rowA = new float[dims + randomIntBetween(0, 3)];
+                float[] rowB = new float[dims + randomIntBetween(0, 3)];
+                for (int k = 0; k < dims; k++) {
+                    rowA[k] = randomFloat() * 2 - 1;
+                    rowB[k] = randomFloat() * 2 - 1;
+                }
+                float[] outA = new float[queryRows + 1];
+                float[] outB = new float[queryRows + 1];
+                outA[queryRows] = 42f;
+                outB[queryRows] = 43f;
+                kernel.dots(query, queryRows, rowA, rowB, dims, outA, outB);
+                for (int t = 0; t < queryRows; t++) {
+                    double expectedA = 0;
+                    double expectedB = 0;
+                    for (int k = 0; k < dims; k++) {
+                        expectedA += (double) query[t][k] * rowA[k];
+                        expectedB += (double) query[t][k] * rowB[k];
+                    }
+                    assertEquals(kernel + " dims " + dims + " row A " + t, expectedA, outA[t], 1e-5);
+                    assertEquals(kernel + " dims " + dims + " row B " + t, expectedB, outB[t], 1e-5);
+                }
+                assertEquals("nothing written past the query rows", 42f, outA[queryRows], 0f);
+                assertEquals("nothing written past the query rows", 43f, outB[queryRows], 0f);
+            }
+        }
+    }
+
     public void testWidenCopiesSignedBytesFromTheOffset() {
         for (RowDots kernel : new RowDots[]{RowDots.get(), new RowDots.PerRow()}) {
             for (int trial = 0; trial < 20; trial++) {

@@ -3,6 +3,7 @@ package org.opensearch.multimodal.model;
 import org.opensearch.common.io.PathUtils;
 import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.multimodal.settings.InferenceDevice;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

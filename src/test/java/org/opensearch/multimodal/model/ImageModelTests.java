@@ -5,6 +5,7 @@ import org.junit.BeforeClass;
 import org.opensearch.common.io.PathUtils;
 import org.opensearch.multimodal.image.ImageDecoder;
 import org.opensearch.multimodal.math.VectorMath;
+import org.opensearch.multimodal.settings.InferenceDevice;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.awt.image.BufferedImage;

@@ -7,6 +7,7 @@ import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.multimodal.math.VectorMath;
+import org.opensearch.multimodal.settings.InferenceDevice;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.io.IOException;

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
+import org.opensearch.multimodal.settings.InferenceDevice;
 import org.opensearch.test.MockLogAppender;
 import org.opensearch.test.OpenSearchTestCase;
 

@@ -1,4 +1,4 @@
-package org.opensearch.multimodal.model;
+package org.opensearch.multimodal.settings;
 
 import java.util.Locale;
 

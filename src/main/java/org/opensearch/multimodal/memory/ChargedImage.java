@@ -1,4 +1,4 @@
-package org.opensearch.multimodal.image;
+package org.opensearch.multimodal.memory;
 
 import org.opensearch.common.lease.Releasable;
 

@@ -1,11 +1,11 @@
-package org.opensearch.multimodal.settings;
+package org.opensearch.multimodal.memory;
 
 import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.unit.ByteSizeValue;
-import org.opensearch.multimodal.inference.TokenVectorBudget;
+import org.opensearch.multimodal.settings.MultimodalSettings;
 import org.opensearch.search.SearchService;
 
 /**

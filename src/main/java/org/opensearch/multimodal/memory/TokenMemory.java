@@ -1,11 +1,10 @@
-package org.opensearch.multimodal.query;
+package org.opensearch.multimodal.memory;
 
 import org.opensearch.common.lease.Releasable;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.breaker.NoopCircuitBreaker;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.multimodal.settings.MultimodalSettings;
-import org.opensearch.multimodal.settings.RequestLimits;
 
 import java.util.Locale;
 
@@ -15,12 +14,12 @@ import java.util.Locale;
  * node holds too much already) and within {@code plugins.multimodal.token_vectors.max_bytes_per_request} per query
  * (a 400 naming {@code pool_k}: the query itself asks for too much).
  */
-final class TokenMemory {
+public final class TokenMemory {
 
-    static final String SETTING = MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey();
+    public static final String SETTING = MultimodalSettings.TOKEN_VECTOR_BYTES_PER_REQUEST.getKey();
 
     /** No cap and no breaker: for retrievers that hold no token vectors. */
-    static final TokenMemory UNBOUNDED = new TokenMemory(
+    public static final TokenMemory UNBOUNDED = new TokenMemory(
         new ByteSizeValue(Long.MAX_VALUE),
         new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME)
     );
@@ -28,29 +27,29 @@ final class TokenMemory {
     private final ByteSizeValue limit;
     private final CircuitBreaker breaker;
 
-    TokenMemory(ByteSizeValue limit, CircuitBreaker breaker) {
+    public TokenMemory(ByteSizeValue limit, CircuitBreaker breaker) {
         this.limit = limit;
         this.breaker = breaker;
     }
 
     /** The node's current limit and its breaker. */
-    static TokenMemory of(RequestLimits limits) {
+    public static TokenMemory of(RequestLimits limits) {
         return new TokenMemory(limits.tokenVectorBytesPerRequest(), limits.breaker());
     }
 
-    Reservation reservation() {
+    public Reservation reservation() {
         return new Reservation();
     }
 
     /** One query's reservations on one shard: the bytes of the token vectors it holds, handed back on close. */
-    final class Reservation implements Releasable {
+    public final class Reservation implements Releasable {
 
         private long reserved;
 
         private Reservation() {
         }
 
-        void reserve(long bytes, String field) {
+        public void reserve(long bytes, String field) {
             if (reserved + bytes > limit.getBytes()) {
                 throw new IllegalArgumentException(
                     String.format(

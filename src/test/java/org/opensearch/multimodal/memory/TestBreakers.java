@@ -1,4 +1,4 @@
-package org.opensearch.multimodal.inference;
+package org.opensearch.multimodal.memory;
 
 import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Settings;
