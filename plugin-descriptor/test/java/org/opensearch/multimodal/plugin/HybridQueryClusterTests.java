@@ -254,17 +254,28 @@ public class HybridQueryClusterTests extends BgeClusterTestCase {
         for (SearchHit hit : hits) {
             assertEquals(hit.getId(), tokenScores.get(hit.getId()), hit.getScore(), 1e-5f);
         }
-        // a window smaller than the page: the hits past it are fetched with their MaxSim too, on one and on three shards
-        // (one shard fetches in the query's context and reuses what the rescorer computed; three compute it at fetch)
+        // a window smaller than the page, on one and on three shards: the hits a shard rescored show the MaxSim its
+        // rescorer computed (kept from the query phase to the fetch phase), the others say they were not rescored
         indexCorpus("rescored_three", 3);
         for (String index : List.of("rescored", "rescored_three")) {
+            int shards = "rescored".equals(index) ? 1 : 3;
             SearchHit[] page = client().prepareSearch(index).setQuery(dense).setSize(10).addRescorer(rescorer, 4).get().getHits().getHits();
             assertEquals(10, page.length);
+            int rescoredHits = 0;
             for (SearchHit hit : page) {
                 Map<?, ?> lateInteraction = (Map<?, ?>) ((Map<?, ?>) hit.field(HitScores.FIELD).getValue()).get("late_interaction");
-                float fetched = ((Number) lateInteraction.get("max_sim")).floatValue();
-                assertEquals(index + " " + hit.getId(), tokenScores.get(hit.getId()), fetched, 1e-5f);
+                if (Boolean.TRUE.equals(lateInteraction.get("rescored"))) {
+                    rescoredHits++;
+                    float fetched = ((Number) lateInteraction.get("max_sim")).floatValue();
+                    assertEquals(index + " " + hit.getId(), tokenScores.get(hit.getId()), fetched, 1e-5f);
+                    assertEquals("REPLACE: the score is the MaxSim", hit.getScore(), fetched, 1e-6f);
+                } else {
+                    assertEquals(index + " " + hit.getId() + " " + lateInteraction, Boolean.FALSE, lateInteraction.get("rescored"));
+                    assertNull("no MaxSim past the window", lateInteraction.get("max_sim"));
+                }
             }
+            // one shard: its top 4 of the 10; three: each its own top 4 of the hits it holds, some of them on the page
+            assertTrue(index + ": rescored hits on the page " + rescoredHits, shards == 1 ? rescoredHits == 4 : rescoredHits >= 1);
         }
     }
 

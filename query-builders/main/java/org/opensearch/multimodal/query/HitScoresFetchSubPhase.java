@@ -1,13 +1,11 @@
 package org.opensearch.multimodal.query;
 
-import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.opensearch.common.document.DocumentField;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
-import org.opensearch.multimodal.mapper.StoredTokenMaxSim;
 import org.opensearch.search.fetch.FetchContext;
 import org.opensearch.search.fetch.FetchSubPhase;
 import org.opensearch.search.fetch.FetchSubPhaseProcessor;
@@ -46,39 +44,22 @@ public final class HitScoresFetchSubPhase implements FetchSubPhase {
             : RescoredMaxSims.recall(rescorer.searches, context.searcher(), rescorer);
         return new FetchSubPhaseProcessor() {
 
-            /** Built once: it copies the query's token vectors. */
-            private StoredTokenMaxSim maxSim;
-            /** The leaf's token vectors, read forward (the fetch phase visits a leaf's hits in doc id order). */
-            private BinaryDocValues tokenVectors;
-
             @Override
             public void setNextReader(LeafReaderContext readerContext) {
-                tokenVectors = null;
             }
 
             /**
-             * The hit's MaxSim against the rescorer's query tokens, {@code max_sim} null where it has no token vectors;
-             * what this shard's rescorer computed in the query phase, for a hit it rescored.
+             * What this hit's shard's rescorer computed in the query phase: {@code rescored} whether the hit was in its
+             * window, {@code max_sim} its MaxSim (null past the window, or without token vectors). Hits past the window
+             * are not scored here: their MaxSim is not part of their score, and on long documents it costs what the
+             * rescoring does.
              */
-            private Map<String, Object> maxSimOf(HitContext hit) throws IOException {
+            private Map<String, Object> maxSimOf(HitContext hit) {
+                int doc = hit.readerContext().docBase + hit.docId();
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("field", lateInteraction.field);
-                Float rescored = rescoredMaxSims.get(hit.readerContext().docBase + hit.docId());
-                if (rescored != null) {
-                    out.put("max_sim", rescored);
-                    return out;
-                }
-                if (tokenVectors == null || tokenVectors.docID() > hit.docId()) {
-                    tokenVectors = hit.reader().getBinaryDocValues(lateInteraction.field);
-                }
-                if (tokenVectors != null && tokenVectors.advanceExact(hit.docId())) {
-                    if (maxSim == null) {
-                        maxSim = lateInteraction.maxSim();
-                    }
-                    out.put("max_sim", maxSim.score(tokenVectors.binaryValue()));
-                } else {
-                    out.put("max_sim", null);
-                }
+                out.put("rescored", rescoredMaxSims.containsKey(doc));
+                out.put("max_sim", rescoredMaxSims.get(doc));
                 return out;
             }
 

@@ -121,7 +121,7 @@ final class LateInteractionRescorer implements Rescorer {
 
     /**
      * The window's combined scores, into {@code out} (the hits themselves keep theirs until all are computed), and each
-     * MaxSim by top-level doc id into {@code maxSims}.
+     * hit's MaxSim by top-level doc id into {@code maxSims} (null for a hit without token vectors).
      */
     private static void scoreWindow(
         ScoreDoc[] firstPass,
@@ -146,9 +146,7 @@ final class LateInteractionRescorer implements Rescorer {
             }
             boolean present = values != null && values.advanceExact(hit.doc - leaf.docBase);
             float score = present ? maxSim.score(values.binaryValue()) : 0f;
-            if (present) {
-                maxSims.put(hit.doc, score);
-            }
+            maxSims.put(hit.doc, present ? score : null);
             out[i] = context.combine(hit.score, present, score);
         }
     }

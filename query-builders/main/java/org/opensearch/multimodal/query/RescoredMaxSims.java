@@ -8,17 +8,20 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The MaxSim a shard's {@code late_interaction} rescorer computed for its window, kept in the shard search's reader
- * context (which lives from its query phase to its fetch phase, on one shard or several) so the fetch phase shows each
- * rescored hit's MaxSim without scoring its token vectors again: on long documents that was as much work as the
- * rescoring. Holds at most a window's entries, freed with the reader context.
+ * The hits a shard's {@code late_interaction} rescorer scored and their MaxSim, kept in the shard search's reader
+ * context (which lives from its query phase to its fetch phase, on one shard or several) so the fetch phase shows
+ * them without scoring token vectors again: on long documents that was as much work as the rescoring. Holds at most a
+ * window's entries, freed with the reader context.
  */
 final class RescoredMaxSims {
 
     private RescoredMaxSims() {
     }
 
-    /** Keeps {@code maxSims} (top-level doc id to MaxSim) for the fetch phase of the search owning {@code searcher}. */
+    /**
+     * Keeps {@code maxSims} (each rescored hit's top-level doc id to its MaxSim, null without token vectors) for the
+     * fetch phase of the search owning {@code searcher}.
+     */
     static void remember(
         ActiveSearches searches,
         IndexSearcher searcher,
