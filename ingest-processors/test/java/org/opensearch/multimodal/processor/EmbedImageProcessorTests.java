@@ -1,5 +1,6 @@
 package org.opensearch.multimodal.processor;
 
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchParseException;
 import org.opensearch.common.settings.Settings;
@@ -10,7 +11,6 @@ import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.image.ImageDecoder;
 import org.opensearch.multimodal.image.ImageInputs;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
-import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.memory.TestBreakers;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.settings.MultimodalSettings;
@@ -152,7 +152,7 @@ public final class EmbedImageProcessorTests extends ImageProcessorTestCase {
             IngestDocument document = result.getIngestDocument();
             float[] vector = vector(document.getFieldValue("photo_vec", Object.class));
             assertEquals(6, vector.length);
-            assertEquals(1.0, VectorMath.dot(vector, vector), 1e-5);
+            assertEquals(1.0, VectorUtil.dotProduct(vector, vector), 1e-5);
             String patches = document.getFieldValue("photo_patches", String.class);
             assertEquals("patch vectors handed on packed", 16, MultiVectorFormat.unpack(Base64.getDecoder().decode(patches)).length);
         }

@@ -1,5 +1,6 @@
 package org.opensearch.multimodal.processor;
 
+import org.apache.lucene.util.VectorUtil;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.opensearch.ExceptionsHelper;
@@ -11,7 +12,6 @@ import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.SingleExecutorInference;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
-import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.memory.RequestLimits;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.model.EncodingPurpose;
@@ -245,8 +245,8 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
             assertNull(document.getException());
             float[] vector = vector(document.getIngestDocument().getFieldValue("x.y", Object.class));
             assertEquals(384, vector.length);
-            assertEquals(1.0, VectorMath.dot(vector, vector), 1e-4);
-            float cosine = VectorMath.dot(vector, directVector(texts.get(i)));
+            assertEquals(1.0, VectorUtil.dotProduct(vector, vector), 1e-4);
+            float cosine = VectorUtil.dotProduct(vector, directVector(texts.get(i)));
             assertTrue(String.format(Locale.ROOT, "document %d got another text's vector (cosine %f)", i, cosine), cosine > 0.99f);
         }
     }
@@ -264,7 +264,7 @@ public final class EmbedTextProcessorTests extends OpenSearchTestCase {
         assertEquals(tokens, tokenVectors.length);
         float[] token = tokenVectors[0];
         assertEquals(384, token.length);
-        assertEquals(1.0, VectorMath.dot(token, token), 1e-4);
+        assertEquals(1.0, VectorUtil.dotProduct(token, token), 1e-4);
     }
 
     public void testDocumentsWhoseTokenVectorsExceedTheRequestBudgetFailWithA429AndTheRestAreKept() throws Exception {

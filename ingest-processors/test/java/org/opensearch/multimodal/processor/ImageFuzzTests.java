@@ -2,12 +2,12 @@ package org.opensearch.multimodal.processor;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.multimodal.FuzzScale;
 import org.opensearch.multimodal.image.ImageInputs;
-import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.settings.MultimodalSettings;
 
 import java.io.ByteArrayOutputStream;
@@ -194,7 +194,8 @@ public final class ImageFuzzTests extends ImageProcessorTestCase {
                         String value = result.getIngestDocument().getFieldValue("photo", String.class);
                         if (outcome.equals("embedded") && truncatedFrom.containsKey(value)) {
                             // only what it cut was after the picture (a trailer, a checksum): the same pixels, not gray fill
-                            float cosine = VectorMath.dot(vectorOf(processor, truncatedFrom.get(value)), floats(result, "photo_vec"));
+                            float cosine = VectorUtil
+                                .dotProduct(vectorOf(processor, truncatedFrom.get(value)), floats(result, "photo_vec"));
                             if (cosine < 0.9999f) {
                                 byte[] whole = truncatedFrom.get(value);
                                 wrong.add(

@@ -1,8 +1,8 @@
 package org.opensearch.multimodal.bench;
 
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.multimodal.image.ImageDecoder;
 import org.opensearch.multimodal.image.ImageException;
-import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.model.ImageModel;
 import org.opensearch.multimodal.model.ModelRegistry;
@@ -106,7 +106,7 @@ public final class FashionImageModelEval {
     private static double recallAt10(float[] query, float[][] vectors, List<Integer> relevant) {
         List<Integer> top = IntStream.range(0, vectors.length)
             .boxed()
-            .sorted(Comparator.comparingDouble((Integer i) -> -VectorMath.dot(query, vectors[i])))
+            .sorted(Comparator.comparingDouble((Integer i) -> -VectorUtil.dotProduct(query, vectors[i])))
             .limit(10)
             .toList();
         long hits = top.stream().filter(relevant::contains).count();

@@ -1,5 +1,6 @@
 package org.opensearch.multimodal.bench;
 
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.multimodal.math.EncodedMaxSim;
 import org.opensearch.multimodal.math.MaxSim;
 import org.opensearch.multimodal.math.TokenEncoding;
@@ -188,7 +189,7 @@ public final class MaxSimKernelBenchmark {
                 setting.name(),
                 setting.offset(),
                 data.meanCosine(documents),
-                Math.sqrt(VectorMath.dot(corpusMean, corpusMean))
+                Math.sqrt(VectorUtil.dotProduct(corpusMean, corpusMean))
             );
             System.out.printf(Locale.ROOT, "%-26s %8s %8s %10s %9s%n", "encoding", "R@10", "rho", "|err|", "nDCG@10");
             String[] names = {"float32", "bfloat16", "int8", "binary", "binary centred (corpus)", "binary centred (per doc)"};
@@ -318,7 +319,7 @@ public final class MaxSimKernelBenchmark {
             for (int p = 0; p < pairs; p++) {
                 float[][] a = documents[random.nextInt(documents.length)];
                 float[][] b = documents[random.nextInt(documents.length)];
-                sum += VectorMath.dot(a[random.nextInt(a.length)], b[random.nextInt(b.length)]);
+                sum += VectorUtil.dotProduct(a[random.nextInt(a.length)], b[random.nextInt(b.length)]);
             }
             return sum / pairs;
         }

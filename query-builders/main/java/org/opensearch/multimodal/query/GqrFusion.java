@@ -1,6 +1,5 @@
 package org.opensearch.multimodal.query;
 
-import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.opensearch.multimodal.math.GuidedQueryRefinement;
 import org.opensearch.multimodal.math.RefinablePrimary;
@@ -11,10 +10,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 
@@ -170,7 +167,7 @@ final class GqrFusion implements PoolFusion {
      * The pool, its scores and the ranked candidates: C (pool positions, increasing) with the primary's scores before
      * and after refinement; {@code foundAgain[i]}: pool document i came from the second search.
      */
-    private record Ranked(int[] pool, float[][] scores, int[] inC, float[] before, float[] after, boolean[] foundAgain) {
+    record Ranked(int[] pool, float[][] scores, int[] inC, float[] before, float[] after, boolean[] foundAgain) {
     }
 
     /**
@@ -292,7 +289,10 @@ final class GqrFusion implements PoolFusion {
                 fused[i] = lowest == Float.POSITIVE_INFINITY ? 0f : lowest - 1f;
             }
         }
-        Refinement refinement = new Refinement(
+        GqrRefinement refinement = new GqrRefinement(
+            primary,
+            describe(),
+            parameters,
             names,
             scores,
             p,
@@ -306,125 +306,7 @@ final class GqrFusion implements PoolFusion {
             fused,
             new PoolRanks(scores, null)
         );
-        return new Fused(searchAgain ? pool : null, fused, i -> explain(refinement, i), i -> details(refinement, i));
-    }
-
-    /** The hit's structured scores: each retriever's raw score and pool rank, and whether GQR refined on it. */
-    private Map<String, Object> details(Refinement r, int i) {
-        Map<String, Object> perRetriever = new LinkedHashMap<>();
-        for (int j = 0; j < r.names().size(); j++) {
-            float raw = r.scores()[j][i];
-            perRetriever
-                .put(r.names().get(j), HitScores.retriever(raw, r.ranks().rank(j, i), null, j == r.p() ? 1f : 0f, j == r.p() ? 1f : 0f));
-        }
-        Map<String, Object> out = HitScores.of(FusionSpec.GQR, r.fused()[i], perRetriever);
-        Map<String, Object> gqr = new LinkedHashMap<>();
-        int c = r.positionInC()[i];
-        gqr.put("candidate", c >= 0);
-        gqr.put("before", c >= 0 ? r.ranked().before()[c] : null);
-        gqr.put("after", c >= 0 ? r.ranked().after()[c] : null);
-        gqr.put("found_again", r.ranked().foundAgain()[i]);
-        gqr.put("steps", r.result().stepsTaken());
-        out.put("gqr", gqr);
-        return out;
-    }
-
-    /** One shard's refinement, kept for explain. */
-    private record Refinement(
-        List<String> names,
-        float[][] scores,
-        int p,
-        int[] comp,
-        float[][] compScores,
-        int[] refinedOn,
-        int[] positionInC,
-        GuidedQueryRefinement.Result result,
-        Ranked ranked,
-        float restShift,
-        float[] fused,
-        PoolRanks ranks
-    ) {
-    }
-
-    private Explanation explain(Refinement r, int i) {
-        float raw = r.scores()[r.p()][i];
-        if (Float.isNaN(raw)) {
-            return Explanation.match(
-                r.fused()[i],
-                String.format(Locale.ROOT, "%s: primary [%s] cannot score this document: ranked last", describe(), primary)
-            );
-        }
-        int c = r.positionInC()[i];
-        if (c < 0) {
-            return Explanation.match(
-                r.fused()[i],
-                String.format(
-                    Locale.ROOT,
-                    "%s: outside the %d candidates, ranked after them by retriever [%s]'s own score, shifted by %s",
-                    describe(),
-                    r.ranked().inC().length,
-                    primary,
-                    r.restShift()
-                ),
-                Explanation.match(raw, ExplainLabels.rawScore(primary))
-            );
-        }
-        List<Explanation> details = new ArrayList<>();
-        details.add(Explanation.match(r.ranked().before()[c], String.format(Locale.ROOT, ExplainLabels.PRIMARY_BEFORE, primary)));
-        if (r.ranked().foundAgain()[i]) {
-            details.add(Explanation.match(r.ranked().after()[c], String.format(Locale.ROOT, ExplainLabels.FOUND_AGAIN, primary)));
-        }
-        // the position among the candidates the query was refined on (C before any second search); -1: not one of them
-        int refinedOn = Arrays.binarySearch(r.refinedOn(), r.ranked().pool()[i]);
-        details.add(Explanation.match(raw, ExplainLabels.rawScore(primary)));
-        for (int j = 0; j < r.comp().length; j++) {
-            String name = r.names().get(r.comp()[j]);
-            float complementary = r.scores()[r.comp()[j]][i];
-            if (Float.isNaN(complementary)) {
-                details
-                    .add(Explanation.noMatch(String.format(Locale.ROOT, "complementary retriever [%s] cannot score this document", name)));
-            } else if (refinedOn < 0) {
-                details.add(
-                    Explanation.match(complementary, "complementary " + ExplainLabels.rawScore(name) + " (not a refinement candidate)")
-                );
-            } else {
-                float normalized = parameters.normalization().apply(r.compScores()[j])[refinedOn];
-                details.add(
-                    Explanation.match(
-                        complementary,
-                        String.format(
-                            Locale.ROOT,
-                            "complementary %s (%s over the candidates: %s)",
-                            ExplainLabels.rawScore(name),
-                            parameters.normalization(),
-                            normalized
-                        )
-                    )
-                );
-            }
-        }
-        double[] losses = r.result().losses();
-        details.add(
-            Explanation.match(
-                (float) losses[losses.length - 1],
-                String.format(
-                    Locale.ROOT,
-                    "KL(target || primary) over the %d candidates: %s before, %s after %d steps%s",
-                    r.result().initialScores().length,
-                    losses[0],
-                    losses[losses.length - 1],
-                    r.result().stepsTaken(),
-                    r.result().stepsTaken() < parameters.steps()
-                        ? " of " + parameters.steps() + " (stopped when the request's timeout passed)"
-                        : ""
-                )
-            )
-        );
-        return Explanation.match(
-            r.fused()[i],
-            String.format(Locale.ROOT, "%s: " + ExplainLabels.PRIMARY_REFINED + ", in the candidate set", describe(), primary),
-            details
-        );
+        return new Fused(searchAgain ? pool : null, fused, refinement::explain, refinement::details);
     }
 
     /** Adds the pool positions of the {@code k} best scores (NaN never). */

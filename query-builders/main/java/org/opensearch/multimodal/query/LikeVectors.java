@@ -7,6 +7,7 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -51,5 +52,18 @@ final class LikeVectors {
         throw new IllegalArgumentException(
             String.format(Locale.ROOT, "[like] document [%s/%s] has no vector in [%s] to search with", like.index(), like.id(), field)
         );
+    }
+
+    /** Whether two documents' vectors by field are the same fields with equal vectors. */
+    static boolean equal(Map<String, float[]> a, Map<String, float[]> b) {
+        if (a.keySet().equals(b.keySet()) == false) {
+            return false;
+        }
+        for (Map.Entry<String, float[]> entry : a.entrySet()) {
+            if (Arrays.equals(entry.getValue(), b.get(entry.getKey())) == false) {
+                return false;
+            }
+        }
+        return true;
     }
 }

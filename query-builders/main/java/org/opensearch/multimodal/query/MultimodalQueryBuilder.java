@@ -1,39 +1,25 @@
 package org.opensearch.multimodal.query;
 
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.util.SetOnce;
-import org.opensearch.OpenSearchStatusException;
-import org.opensearch.action.search.SearchRequest;
 import org.opensearch.common.io.stream.BytesStreamOutput;
-import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.xcontent.XContentBuilder;
-import org.opensearch.index.mapper.IdFieldMapper;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
-import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryParser;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
-import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
 import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.services.MultimodalServices;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -63,7 +49,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     /** The query text's and image's vectors, filled by the coordinating node's rewrite. */
     private final QueryVectors vectors;
     /** What a rewrite on the coordinating node waits for; never serialized. */
-    private final Awaiting awaiting;
+    private final CoordinatingRewrite.Awaiting awaiting;
     /** The liked document's vectors by retriever field, filled by the coordinating node's rewrite. */
     private final Map<String, float[]> likeVectors;
     /** The node's services; null for a query built in Java until a node rewrites it. Never serialized. */
@@ -99,7 +85,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             filter,
             QueryVectors.EMPTY,
             Map.of(),
-            Awaiting.NOTHING,
+            CoordinatingRewrite.Awaiting.NOTHING,
             null
         );
     }
@@ -134,25 +120,25 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         QueryBuilder filter,
         QueryVectors vectors,
         Map<String, float[]> likeVectors,
-        Awaiting awaiting,
+        CoordinatingRewrite.Awaiting awaiting,
         Supplier<MultimodalServices> services
     ) {
         this(inputs, retrievers, fusion, filter, vectors, likeVectors, awaiting, services, false, null);
     }
 
-    private MultimodalQueryBuilder(
+    MultimodalQueryBuilder(
         QueryInputs inputs,
         Map<String, ? extends RetrieverSpec> retrievers,
         FusionSpec fusion,
         QueryBuilder filter,
         QueryVectors vectors,
         Map<String, float[]> likeVectors,
-        Awaiting awaiting,
+        CoordinatingRewrite.Awaiting awaiting,
         Supplier<MultimodalServices> services,
         boolean gathering,
         FusedPool fused
     ) {
-        retrievers = withQueryK(retrievers, DEFAULT_K);
+        retrievers = RetrieverParams.withQueryK(retrievers, DEFAULT_K);
         check(inputs, retrievers);
         if (fusion != null) {
             fusion.checkRetrievers(retrievers);
@@ -167,25 +153,6 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         this.services = services;
         this.gathering = gathering;
         this.fused = fused;
-    }
-
-    /** Every retriever that states no {@code k} of its own proposes {@code queryK}. */
-    private static Map<String, RetrieverSpec> withQueryK(Map<String, ? extends RetrieverSpec> retrievers, int queryK) {
-        if (retrievers == null) {
-            return null;
-        }
-        Map<String, RetrieverSpec> resolved = new LinkedHashMap<>();
-        retrievers.forEach((name, retriever) -> {
-            try {
-                resolved.put(name, retriever.withQueryK(queryK));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                    String.format(Locale.ROOT, "[retrievers.%s.%s] %s", name, retriever.type(), e.getMessage()),
-                    e
-                );
-            }
-        });
-        return resolved;
     }
 
     /** The query's own checks, then each retriever's of what it needs from the inputs. */
@@ -224,7 +191,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         this.fusion = in.readBoolean() ? new FusionSpec(in) : null;
         this.filter = in.readOptionalNamedWriteable(QueryBuilder.class);
         this.vectors = QueryVectors.read(in);
-        this.awaiting = Awaiting.NOTHING;
+        this.awaiting = CoordinatingRewrite.Awaiting.NOTHING;
         this.likeVectors = in.readMap(StreamInput::readString, StreamInput::readFloatArray);
         this.services = services;
         this.gathering = in.readBoolean();
@@ -233,7 +200,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
-        if (awaiting != Awaiting.NOTHING) {
+        if (awaiting != CoordinatingRewrite.Awaiting.NOTHING) {
             throw new IllegalStateException("the multimodal query must be rewritten (its text encoded) before it is sent");
         }
         out.writeOptionalString(inputs.text());
@@ -260,6 +227,31 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         out.writeMap(likeVectors, StreamOutput::writeString, StreamOutput::writeFloatArray);
         out.writeBoolean(gathering);
         out.writeOptionalWriteable(fused);
+    }
+
+    QueryInputs inputs() {
+        return inputs;
+    }
+
+    QueryVectors vectors() {
+        return vectors;
+    }
+
+    Map<String, float[]> likeVectors() {
+        return likeVectors;
+    }
+
+    CoordinatingRewrite.Awaiting awaiting() {
+        return awaiting;
+    }
+
+    Supplier<MultimodalServices> services() {
+        return services;
+    }
+
+    /** The first round of a fused search (the shards gather their pools), or the second (the ranking is here). */
+    boolean fusedOnCoordinator() {
+        return gathering || fused != null;
     }
 
     public LikeDocument like() {
@@ -338,12 +330,12 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     ) {
         return new MultimodalQueryBuilder(
             inputs,
-            withQueryK(retrievers, queryK),
+            RetrieverParams.withQueryK(retrievers, queryK),
             fusion,
             filter,
             QueryVectors.EMPTY,
             Map.of(),
-            Awaiting.NOTHING,
+            CoordinatingRewrite.Awaiting.NOTHING,
             services
         );
     }
@@ -353,201 +345,7 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         if (services == null) {
             return boundTo(context);
         }
-        if (filter != null) {
-            QueryBuilder rewrittenFilter = filter.rewrite(context);
-            if (rewrittenFilter != filter) {
-                return copy(rewrittenFilter, retrievers, vectors, likeVectors, awaiting);
-            }
-        }
-        Map<String, RetrieverSpec> rewrittenRetrievers = new LinkedHashMap<>();
-        boolean changed = false;
-        for (Map.Entry<String, RetrieverSpec> retriever : retrievers.entrySet()) {
-            RetrieverSpec rewritten = retriever.getValue().rewrite(context);
-            changed |= rewritten != retriever.getValue();
-            rewrittenRetrievers.put(retriever.getKey(), rewritten);
-        }
-        if (changed) {
-            return copy(filter, rewrittenRetrievers, vectors, likeVectors, awaiting);
-        }
-        if (awaiting != Awaiting.NOTHING) {
-            return awaiting.done() ? awaiting.apply(this) : this;
-        }
-        if (inputs.like() != null && likeVectors.isEmpty()) {
-            // the liked document's vectors are read once, on the coordinating node, as query text is encoded
-            SetOnce<Map<String, float[]>> fetching = new SetOnce<>();
-            List<String> fields = retrievers.values().stream().flatMap(r -> r.likeField().stream()).distinct().toList();
-            context.registerAsyncAction(
-                (client, listener) -> LikeVectors.fetch(client, inputs.like(), fields, ActionListenerAdapters.setting(fetching, listener))
-            );
-            return copy(filter, retrievers, vectors, likeVectors, Awaiting.like(fetching));
-        }
-        Map<String, String> unnamed = new LinkedHashMap<>(); // retriever -> the field whose mapping must name its model
-        for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
-            named.getValue().fieldNamingItsModel(inputs).ifPresent(field -> unnamed.put(named.getKey(), field));
-        }
-        if (unnamed.isEmpty() == false) {
-            String[] indices = MappedModels.searchedIndices(context);
-            if (indices == null) {
-                throw new IllegalArgumentException(
-                    String.format(
-                        Locale.ROOT,
-                        "[retrievers.%s.model] is required here: this request does not read mappings",
-                        unnamed.keySet().iterator().next()
-                    )
-                );
-            }
-            SetOnce<Map<String, Set<String>>> fetched = new SetOnce<>();
-            context.registerAsyncAction(
-                (client, listener) -> MappedModels
-                    .fetch(client, indices, unnamed.values(), ActionListenerAdapters.setting(fetched, listener))
-            );
-            return copy(filter, retrievers, vectors, likeVectors, Awaiting.models(unnamed, fetched));
-        }
-        EncodingPlan plan = new EncodingPlan(new QueryEncoder(services.get()));
-        for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
-            named.getValue().planEncodings(named.getKey(), inputs, vectors, plan);
-        }
-        List<SetOnce<QueryVectors>> encoding = plan.start(context, inputs);
-        if (encoding.isEmpty() == false) {
-            return copy(filter, retrievers, vectors, likeVectors, Awaiting.encodings(encoding));
-        }
-        return fuseOnCoordinator(context);
-    }
-
-    /**
-     * With several retrievers or a fusion, in a search's coordinating rewrite: the two rounds of docs/search.md. The
-     * shards gather their pools (every retriever's exact scores), this node fuses the whole index's pool, and the
-     * query the shards then run is that ranking. Elsewhere (no search request: {@code _explain/{id}}, {@code _validate},
-     * a percolator) and for GQR's {@code search_again}, each shard fuses its own pool.
-     */
-    private QueryBuilder fuseOnCoordinator(QueryRewriteContext context) {
-        if (gathering || fused != null || (fusion == null && retrievers.size() == 1)) {
-            return this;
-        }
-        if (fusion != null && fusion.fusesOnCoordinator() == false) {
-            return this;
-        }
-        QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
-        if (coordinator == null || coordinator.getSearchRequest() instanceof SearchRequest == false) {
-            return this;
-        }
-        SearchRequest outer = (SearchRequest) coordinator.getSearchRequest();
-        boolean explain = outer.source() != null && Boolean.TRUE.equals(outer.source().explain());
-        MultimodalQueryBuilder gatheringQuery = new MultimodalQueryBuilder(
-            inputs,
-            retrievers,
-            fusion,
-            filter,
-            vectors,
-            likeVectors,
-            Awaiting.NOTHING,
-            services,
-            true,
-            null
-        );
-        FusionSpec fusionSpec = effectiveFusion();
-        SetOnce<FusedPool> ranking = new SetOnce<>();
-        MultimodalServices node = services.get();
-        context.registerAsyncAction((client, listener) -> {
-            long start = System.nanoTime();
-            SearchDeadline deadline = SearchDeadline
-                .onCoordinator(
-                    SearchTaskFilter.searchTask(client.threadPool().getThreadContext()),
-                    outer,
-                    node.limits().defaultSearchTimeout()
-                );
-            PoolGathering
-                .run(client, outer, gatheringQuery, ActionListener.map(ActionListenerAdapters.setting(ranking, listener), round -> {
-                    FusedPool pool = round.pool() == null
-                        ? new FusedPool(fusionSpec.method(), List.of())
-                        : CoordinatorFusion.fuse(round.pool(), fusionSpec, retrievers, node, explain, deadline);
-                    node.stats().coordinated(fusionSpec.method(), round.shards(), System.nanoTime() - start);
-                    if (deadline.expired()) {
-                        deadline.markTimedOut();
-                    }
-                    return pool.after(round.failures(), round.timedOut() || deadline.expired());
-                }));
-        });
-        return copy(filter, retrievers, vectors, likeVectors, Awaiting.fusion(ranking));
-    }
-
-    /** The fusion the query asks for, or its default: RRF for several retrievers, one retriever's own scores alone. */
-    private FusionSpec effectiveFusion() {
-        if (fusion != null) {
-            return fusion;
-        }
-        return retrievers.size() == 1
-            ? new FusionSpec(FusionSpec.LINEAR, FusionSpec.DEFAULT_RANK_CONSTANT, ScoreNormalization.NONE, Map.of())
-            // one retriever alone keeps its own scores, which compare across shards (per-shard ranks would tie)
-            : FusionSpec.defaultRrf();
-    }
-
-    /**
-     * What a coordinating rewrite waits for, one thing at a time: the query's encodings, the liked document's vectors,
-     * or the models the mappings name for retrievers that name none ({@code unnamed}: retriever to field).
-     */
-    private record Awaiting(
-        List<SetOnce<QueryVectors>> encodings,
-        SetOnce<Map<String, float[]>> likeVectors,
-        Map<String, String> unnamed,
-        SetOnce<Map<String, Set<String>>> mappedModels,
-        SetOnce<FusedPool> fused
-    ) {
-        static final Awaiting NOTHING = new Awaiting(List.of(), null, Map.of(), null, null);
-
-        static Awaiting encodings(List<SetOnce<QueryVectors>> encodings) {
-            return new Awaiting(encodings, null, Map.of(), null, null);
-        }
-
-        static Awaiting like(SetOnce<Map<String, float[]>> vectors) {
-            return new Awaiting(List.of(), vectors, Map.of(), null, null);
-        }
-
-        static Awaiting models(Map<String, String> unnamed, SetOnce<Map<String, Set<String>>> models) {
-            return new Awaiting(List.of(), null, unnamed, models, null);
-        }
-
-        static Awaiting fusion(SetOnce<FusedPool> ranking) {
-            return new Awaiting(List.of(), null, Map.of(), null, ranking);
-        }
-
-        boolean done() {
-            return encodings.stream().allMatch(e -> e.get() != null)
-                && (likeVectors == null || likeVectors.get() != null)
-                && (mappedModels == null || mappedModels.get() != null)
-                && (fused == null || fused.get() != null);
-        }
-
-        /** The query with what arrived. */
-        MultimodalQueryBuilder apply(MultimodalQueryBuilder query) {
-            QueryVectors encoded = query.vectors;
-            for (SetOnce<QueryVectors> encoding : encodings) {
-                encoded = encoded.with(encoding.get());
-            }
-            Map<String, float[]> liked = likeVectors == null ? query.likeVectors : likeVectors.get();
-            Map<String, RetrieverSpec> completed = new LinkedHashMap<>(query.retrievers);
-            for (Map.Entry<String, String> retriever : unnamed.entrySet()) {
-                RetrieverSpec spec = completed.get(retriever.getKey());
-                String parameter = "retrievers." + retriever.getKey() + "." + spec.type();
-                String field = retriever.getValue();
-                completed.put(retriever.getKey(), spec.withModel(MappedModels.resolve(parameter, field, mappedModels.get().get(field))));
-            }
-            if (fused != null) {
-                return new MultimodalQueryBuilder(
-                    query.inputs,
-                    query.retrievers,
-                    query.fusion,
-                    query.filter,
-                    query.vectors,
-                    query.likeVectors,
-                    NOTHING,
-                    query.services,
-                    false,
-                    fused.get()
-                ).boost(query.boost).queryName(query.queryName);
-            }
-            return query.copy(query.filter, completed, encoded, liked, NOTHING);
-        }
+        return CoordinatingRewrite.rewrite(this, context);
     }
 
     /** A query built in Java, copied through the node's registry: the copy comes from the node's reader, with its services. */
@@ -560,12 +358,12 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         }
     }
 
-    private MultimodalQueryBuilder copy(
+    MultimodalQueryBuilder copy(
         QueryBuilder newFilter,
         Map<String, RetrieverSpec> newRetrievers,
         QueryVectors encoded,
         Map<String, float[]> liked,
-        Awaiting waitingFor
+        CoordinatingRewrite.Awaiting waitingFor
     ) {
         return new MultimodalQueryBuilder(
             inputs,
@@ -586,55 +384,18 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
         if (services == null) {
             throw new IllegalStateException("the multimodal query reached a shard without being rewritten by a node");
         }
-        if (fused != null) {
-            PoolGathering.ShardFailure failure = fused.failure(context.index().getName(), context.getShardId());
-            if (failure != null) {
-                throw new OpenSearchStatusException(
-                    "this shard could not gather its pool in the fused search's first round: " + failure.reason(),
-                    failure.status()
-                );
-            }
-            ShardInputs shard = new ShardInputs(context, null, inputs, vectors, likeVectors, services.get());
-            return new FusedPoolQuery(fused, context.index().getName(), services.get().searches(), passageQueries(shard));
-        }
-        MultimodalServices node = services.get();
-        Query filterQuery = filter == null ? null : filter.toQuery(context);
-        if (inputs.like() != null && inputs.like().index().equals(context.index().getName())) {
-            // "more like this": the liked document is not one of its own hits
-            BooleanQuery.Builder withoutLiked = new BooleanQuery.Builder();
-            withoutLiked.add(filterQuery == null ? new MatchAllDocsQuery() : filterQuery, BooleanClause.Occur.FILTER);
-            withoutLiked.add(context.fieldMapper(IdFieldMapper.NAME).termQuery(inputs.like().id(), context), BooleanClause.Occur.MUST_NOT);
-            filterQuery = withoutLiked.build();
-        }
-        ShardInputs shard = new ShardInputs(context, filterQuery, inputs, vectors, likeVectors, node);
-        List<PoolRetriever> pool = new ArrayList<>();
-        for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
-            pool.add(named.getValue().onShard(named.getKey(), shard));
-        }
-        if (pool.stream().noneMatch(PoolRetriever::proposes)) {
-            throw new IllegalArgumentException(
-                "[retrievers] nothing proposes candidates: a multi_vector field without an index of its own (\"index\": true in its "
-                    + "mapping) only scores them; add a dense or lexical retriever"
-            );
-        }
-        if (pool.size() == 1 && fusion == null && pool.get(0).standalone() != null) {
-            return pool.get(0).standalone();
-        }
-        FusionSpec fusionSpec = effectiveFusion();
-        return new HybridRetrievalQuery(pool, fusionSpec.onShard(retrievers, pool, node.stats()), node.stats(), gathering, node.searches());
+        return ShardQuery.of(this, fused, gathering, context);
     }
 
-    /** The query vector of each dense retriever on a chunked field, by field: what the best-passage highlighter compares. */
-    private Map<String, float[]> passageQueries(ShardInputs shard) {
-        Map<String, float[]> queries = new LinkedHashMap<>();
-        for (Map.Entry<String, RetrieverSpec> named : retrievers.entrySet()) {
-            if (named.getValue() instanceof DenseRetriever dense
-                && shard.context().fieldMapper(dense.field()) instanceof DenseVectorFieldType vectorField
-                && vectorField.chunked()) {
-                queries.putIfAbsent(dense.field(), ((BestPassageRetriever) dense.onShard(named.getKey(), shard)).queryVector());
-            }
+    /** The fusion the query asks for, or its default: RRF for several retrievers, one retriever's own scores alone. */
+    FusionSpec effectiveFusion() {
+        if (fusion != null) {
+            return fusion;
         }
-        return queries;
+        return retrievers.size() == 1
+            ? new FusionSpec(FusionSpec.LINEAR, FusionSpec.DEFAULT_RANK_CONSTANT, ScoreNormalization.NONE, Map.of())
+            // one retriever alone keeps its own scores, which compare across shards (per-shard ranks would tie)
+            : FusionSpec.defaultRrf();
     }
 
     @Override
@@ -643,26 +404,14 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
             && Objects.equals(inputs.image(), other.inputs.image())
             && Arrays.equals(inputs.vector(), other.inputs.vector())
             && Objects.equals(inputs.like(), other.inputs.like())
-            && vectorsEqual(likeVectors, other.likeVectors)
+            && LikeVectors.equal(likeVectors, other.likeVectors)
             && retrievers.equals(other.retrievers)
             && Objects.equals(fusion, other.fusion)
             && Objects.equals(filter, other.filter)
             && vectors.equals(other.vectors)
             && gathering == other.gathering
             && Objects.equals(fused, other.fused)
-            && (awaiting == Awaiting.NOTHING) == (other.awaiting == Awaiting.NOTHING);
-    }
-
-    private static boolean vectorsEqual(Map<String, float[]> a, Map<String, float[]> b) {
-        if (a.keySet().equals(b.keySet()) == false) {
-            return false;
-        }
-        for (Map.Entry<String, float[]> entry : a.entrySet()) {
-            if (Arrays.equals(entry.getValue(), b.get(entry.getKey())) == false) {
-                return false;
-            }
-        }
-        return true;
+            && (awaiting == CoordinatingRewrite.Awaiting.NOTHING) == (other.awaiting == CoordinatingRewrite.Awaiting.NOTHING);
     }
 
     @Override

@@ -3,7 +3,9 @@ package org.opensearch.multimodal.query;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.xcontent.XContentParser;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** The numeric parameters every retriever kind shares: their bounds and checks, so each states them once with the same 400. */
 public final class RetrieverParams {
@@ -61,5 +63,24 @@ public final class RetrieverParams {
     /** How many candidates a search keeps for the best {@code k}: {@code num_candidates}, else twice k (at most MAX_K). */
     static int candidates(int k, int numCandidates) {
         return numCandidates > 0 ? numCandidates : Math.max(k, Math.min(2 * k, MAX_K));
+    }
+
+    /** Every retriever that states no {@code k} of its own proposes {@code queryK}. */
+    static Map<String, RetrieverSpec> withQueryK(Map<String, ? extends RetrieverSpec> retrievers, int queryK) {
+        if (retrievers == null) {
+            return null;
+        }
+        Map<String, RetrieverSpec> resolved = new LinkedHashMap<>();
+        retrievers.forEach((name, retriever) -> {
+            try {
+                resolved.put(name, retriever.withQueryK(queryK));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "[retrievers.%s.%s] %s", name, retriever.type(), e.getMessage()),
+                    e
+                );
+            }
+        });
+        return resolved;
     }
 }

@@ -4,18 +4,11 @@ import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
-import org.apache.lucene.search.FieldExistsQuery;
-import org.apache.lucene.search.Query;
 import org.apache.lucene.util.BytesRef;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.mapper.ParametrizedFieldMapper;
 import org.opensearch.index.mapper.ParseContext;
-import org.opensearch.index.mapper.TextSearchInfo;
-import org.opensearch.index.mapper.ValueFetcher;
-import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.multimodal.math.VectorMath;
-import org.opensearch.search.lookup.SearchLookup;
 
 import java.io.IOException;
 import java.util.List;
@@ -214,13 +207,11 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
     }
 
     /** The searchable side of a {@code dense_vector} field. */
-    public static final class DenseVectorFieldType extends MappedFieldType {
+    public static final class DenseVectorFieldType extends VectorFieldType {
 
-        private final int dims;
         private final VectorSimilarity similarity;
         private final boolean chunked;
         private final HnswOptions hnswOptions;
-        private final FieldModel fieldModel;
 
         public DenseVectorFieldType(
             String name,
@@ -244,21 +235,10 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
             FieldModel fieldModel,
             Map<String, String> meta
         ) {
-            super(name, indexed, false, false, TextSearchInfo.NONE, meta);
+            super(name, CONTENT_TYPE, indexed, false, dims, fieldModel, meta);
             this.chunked = chunked;
-            this.dims = dims;
             this.similarity = similarity;
             this.hnswOptions = hnswOptions;
-            this.fieldModel = fieldModel;
-        }
-
-        /** The model its mapping names, and that model's fingerprint once ingest has filled it. */
-        public FieldModel fieldModel() {
-            return fieldModel;
-        }
-
-        public int dims() {
-            return dims;
         }
 
         public VectorSimilarity similarity() {
@@ -291,33 +271,6 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
             }
             String position = luceneField.substring(at + CHUNK_FIELD_INFIX.length());
             return position.isEmpty() || position.chars().allMatch(Character::isDigit) == false ? null : luceneField.substring(0, at);
-        }
-
-        @Override
-        public String typeName() {
-            return CONTENT_TYPE;
-        }
-
-        @Override
-        public ValueFetcher valueFetcher(QueryShardContext context, SearchLookup searchLookup, String format) {
-            return WholeValueFetcher.of(name(), context);
-        }
-
-        @Override
-        public Query existsQuery(QueryShardContext context) {
-            return new FieldExistsQuery(name());
-        }
-
-        @Override
-        public Query termQuery(Object value, QueryShardContext context) {
-            throw new IllegalArgumentException(
-                String.format(
-                    Locale.ROOT,
-                    "field [%s] of type [%s] does not support term queries; use the multimodal query",
-                    name(),
-                    CONTENT_TYPE
-                )
-            );
         }
     }
 }

@@ -4,20 +4,13 @@ import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LateInteractionField;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.FieldExistsQuery;
-import org.apache.lucene.search.Query;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.mapper.ParametrizedFieldMapper;
 import org.opensearch.index.mapper.ParseContext;
-import org.opensearch.index.mapper.TextSearchInfo;
-import org.opensearch.index.mapper.ValueFetcher;
-import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.multimodal.math.FixedDimensionalEncoding;
 import org.opensearch.multimodal.math.TokenEncoding;
 import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.settings.MultimodalSettings;
-import org.opensearch.search.lookup.SearchLookup;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -242,14 +235,12 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
      * The searchable side of a {@code multi_vector} field: it scores candidates; with {@code "index": true} it also
      * proposes them, from an HNSW graph of each document's fixed-dimensional encoding ({@link #candidateField()}).
      */
-    public static final class MultiVectorFieldType extends MappedFieldType {
+    public static final class MultiVectorFieldType extends VectorFieldType {
 
         /** The Lucene field of a multi_vector field's candidate encodings: not a mapped field, never in _source. */
         public static final String CANDIDATE_SUFFIX = "._candidates";
 
-        private final int dims;
         private final MultiVectorFormat format;
-        private final FieldModel fieldModel;
         private final CandidateIndexOptions candidates;
         private final FixedDimensionalEncoding candidateEncoding;
 
@@ -266,10 +257,8 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
             CandidateIndexOptions candidates,
             Map<String, String> meta
         ) {
-            super(name, false, false, true, TextSearchInfo.NONE, meta);
-            this.dims = dims;
+            super(name, CONTENT_TYPE, false, true, dims, fieldModel, meta);
             this.format = format;
-            this.fieldModel = fieldModel;
             this.candidates = candidates;
             this.candidateEncoding = candidates == null ? null : candidates.encoding(dims);
         }
@@ -294,35 +283,5 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
             return format;
         }
 
-        /** The model its mapping names, and that model's fingerprint once ingest has filled it. */
-        public FieldModel fieldModel() {
-            return fieldModel;
-        }
-
-        public int dims() {
-            return dims;
-        }
-
-        @Override
-        public String typeName() {
-            return CONTENT_TYPE;
-        }
-
-        @Override
-        public ValueFetcher valueFetcher(QueryShardContext context, SearchLookup searchLookup, String format) {
-            return WholeValueFetcher.of(name(), context);
-        }
-
-        @Override
-        public Query existsQuery(QueryShardContext context) {
-            return new FieldExistsQuery(name());
-        }
-
-        @Override
-        public Query termQuery(Object value, QueryShardContext context) {
-            throw new IllegalArgumentException(
-                String.format(Locale.ROOT, "field [%s] of type [%s] does not support term queries", name(), CONTENT_TYPE)
-            );
-        }
     }
 }

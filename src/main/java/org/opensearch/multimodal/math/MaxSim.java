@@ -46,11 +46,4 @@ public final class MaxSim {
         }
         return sum / queryRows;
     }
-
-    /** For each of the first {@code queryRows} query rows, the index of the document token it matches best. */
-    public static int[] bestTokens(float[][] query, int queryRows, float[][] document) {
-        int[] best = new int[queryRows];
-        scoreAndBestTokens(query, queryRows, document, best);
-        return best;
-    }
 }

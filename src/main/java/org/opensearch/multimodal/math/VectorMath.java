@@ -1,7 +1,5 @@
 package org.opensearch.multimodal.math;
 
-import org.apache.lucene.util.VectorUtil;
-
 /** Small pure functions over float vectors. */
 public final class VectorMath {
 
@@ -29,10 +27,6 @@ public final class VectorMath {
             }
         }
         return vector;
-    }
-
-    public static float dot(float[] a, float[] b) {
-        return VectorUtil.dotProduct(a, b);
     }
 
     public static boolean isZero(float[] vector) {

@@ -161,58 +161,40 @@ public final class MultimodalStats {
 
     private Map<String, Object> tree(Map<String, Object> perModel, BiFunction<String, LatencyHistogram, Map<String, Object>> latency) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("models", perModel);
-        Map<String, Object> ingest = new LinkedHashMap<>();
-        ingest.put("documents_embedded", sums(embedded));
-        ingest.put("documents_failed", sums(failed));
-        ingest.put("texts_truncated", nestedSums(truncated));
-        ingest.put("texts_cut_at_max_chunks", nestedSums(cutAtMaxChunks));
-        out.put("ingest", ingest);
-        Map<String, Object> queries = new LinkedHashMap<>();
+        StatName.MODELS.putIn(out, perModel);
+        StatName.DOCUMENTS_EMBEDDED.putIn(out, sums(embedded));
+        StatName.DOCUMENTS_FAILED.putIn(out, sums(failed));
+        StatName.TEXTS_TRUNCATED.putIn(out, nestedSums(truncated));
+        StatName.TEXTS_CUT_AT_MAX_CHUNKS.putIn(out, nestedSums(cutAtMaxChunks));
         Map<String, Object> byFusion = new TreeMap<>();
         Map<String, Object> fusionLatency = new TreeMap<>();
         fusions.forEach((fusion, histogram) -> {
             byFusion.put(fusion, histogram.count());
             fusionLatency.put(fusion, timing(histogram, h -> latency.apply("fusion/" + fusion, h)));
         });
-        queries.put("by_fusion", byFusion);
-        queries.put("latency_by_fusion", fusionLatency);
+        StatName.QUERIES_BY_FUSION.putIn(out, byFusion);
+        StatName.QUERY_LATENCY_BY_FUSION.putIn(out, fusionLatency);
         Map<String, Object> coordinatedByFusion = new TreeMap<>();
         Map<String, Object> coordinatedLatency = new TreeMap<>();
         coordinated.forEach((fusion, histogram) -> {
             coordinatedByFusion.put(fusion, histogram.count());
             coordinatedLatency.put(fusion, timing(histogram, h -> latency.apply("coordinated/" + fusion, h)));
         });
-        Map<String, Object> fusedSearches = new LinkedHashMap<>();
-        fusedSearches.put("by_fusion", coordinatedByFusion);
-        fusedSearches.put("latency_by_fusion", coordinatedLatency);
-        fusedSearches.put("gather_shard_requests", gatherShardRequests.sum());
-        queries.put("coordinated", fusedSearches);
-        queries.put("gqr", timing(gqrTime, h -> latency.apply("gqr", h), "steps", gqrSteps.sum()));
-        queries.put(
-            "late_interaction_rescore",
-            timing(rescoreTime, h -> latency.apply("rescore", h), "documents_rescored", rescoredDocuments.sum())
-        );
-        out.put("queries", queries);
+        StatName.COORDINATED_BY_FUSION.putIn(out, coordinatedByFusion);
+        StatName.COORDINATED_LATENCY_BY_FUSION.putIn(out, coordinatedLatency);
+        StatName.GATHER_SHARD_REQUESTS.putIn(out, gatherShardRequests.sum());
+        StatName.GQR.putIn(out, timing(gqrTime, h -> latency.apply("gqr", h)));
+        StatName.GQR_STEPS.putIn(out, gqrSteps.sum());
+        StatName.LATE_INTERACTION_RESCORE.putIn(out, timing(rescoreTime, h -> latency.apply("rescore", h)));
+        StatName.DOCUMENTS_RESCORED.putIn(out, rescoredDocuments.sum());
         return out;
     }
 
     private static Map<String, Object> timing(LatencyHistogram histogram, Function<LatencyHistogram, Map<String, Object>> percentiles) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("count", histogram.count());
-        out.put("time_in_millis", histogram.totalMillis());
-        out.put("latency_ms", percentiles.apply(histogram));
-        return out;
-    }
-
-    private static Map<String, Object> timing(
-        LatencyHistogram histogram,
-        Function<LatencyHistogram, Map<String, Object>> percentiles,
-        String countName,
-        long count
-    ) {
-        Map<String, Object> out = timing(histogram, percentiles);
-        out.put(countName, count);
+        out.put(StatName.COUNT, histogram.count());
+        out.put(StatName.TIME_IN_MILLIS, histogram.totalMillis());
+        out.put(StatName.LATENCY_MS, percentiles.apply(histogram));
         return out;
     }
 

@@ -3,6 +3,7 @@ package org.opensearch.multimodal.mapper;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
@@ -11,7 +12,6 @@ import org.opensearch.index.mapper.MapperParsingException;
 import org.opensearch.index.mapper.MapperService;
 import org.opensearch.index.mapper.MapperServiceTestCase;
 import org.opensearch.index.mapper.ParsedDocument;
-import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
 import org.opensearch.plugins.Plugin;
 
@@ -139,7 +139,7 @@ public final class DenseVectorFieldMapperTests extends MapperServiceTestCase {
         KnnFloatVectorField field = indexedVector(mapper.parse(source("{\"field\": [3, 0, 4]}")));
         assertArrayEquals(new float[]{0.6f, 0f, 0.8f}, field.vectorValue(), 1e-6f);
         assertEquals(VectorSimilarityFunction.DOT_PRODUCT, field.fieldType().vectorSimilarityFunction());
-        assertEquals(1.0, VectorMath.dot(field.vectorValue(), field.vectorValue()), 1e-6);
+        assertEquals(1.0, VectorUtil.dotProduct(field.vectorValue(), field.vectorValue()), 1e-6);
     }
 
     public void testCosineRejectsTheZeroVector() throws IOException {

@@ -2,6 +2,7 @@ package org.opensearch.multimodal.mapper;
 
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.index.mapper.DocumentMapper;
 import org.opensearch.index.mapper.MapperParsingException;
@@ -87,7 +88,8 @@ public final class MultiVectorEncodingTests extends MapperServiceTestCase {
             assertEquals(7, decoded.length);
             for (int r = 0; r < rows.length; r++) {
                 // the cosine of a row with its decoded self: float32 exact, binary the coarsest
-                float cosine = VectorMath.dot(rows[r], decoded[r]) / (float) Math.sqrt(VectorMath.dot(decoded[r], decoded[r]));
+                float cosine = VectorUtil.dotProduct(rows[r], decoded[r])
+                    / (float) Math.sqrt(VectorUtil.dotProduct(decoded[r], decoded[r]));
                 float floor = switch (encoding) {
                     case FLOAT32 -> 0.99999f;
                     case BFLOAT16 -> 0.9999f;
@@ -153,7 +155,7 @@ public final class MultiVectorEncodingTests extends MapperServiceTestCase {
         for (float[] q : query) {
             double best = Double.NEGATIVE_INFINITY;
             for (float[] row : document) {
-                best = Math.max(best, VectorMath.dot(q, row));
+                best = Math.max(best, VectorUtil.dotProduct(q, row));
             }
             total += best;
         }

@@ -113,8 +113,8 @@ public final class GuidedQueryRefinementTests extends OpenSearchTestCase {
             (a, b) -> {
                 for (float[][] doc : docs) {
                     if (Arrays.equals(
-                        MaxSim.bestTokens(rowsOf(a, rows, dims), realRows, doc),
-                        MaxSim.bestTokens(rowsOf(b, rows, dims), realRows, doc)
+                        MaxSimTests.bestTokens(rowsOf(a, rows, dims), realRows, doc),
+                        MaxSimTests.bestTokens(rowsOf(b, rows, dims), realRows, doc)
                     ) == false) {
                         return false;
                     }

@@ -1,5 +1,6 @@
 package org.opensearch.multimodal.math;
 
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.test.OpenSearchTestCase;
 
 /** MaxSim against a brute-force double-precision reference on random vectors. */
@@ -39,10 +40,10 @@ public final class MaxSimTests extends OpenSearchTestCase {
             float[][] document = randomUnitRows(randomIntBetween(1, 40), dims);
             int rows = randomIntBetween(1, query.length);
             assertEquals(reference(query, rows, document), MaxSim.score(query, rows, document), 1e-5);
-            int[] best = MaxSim.bestTokens(query, rows, document);
+            int[] best = bestTokens(query, rows, document);
             double viaBest = 0;
             for (int t = 0; t < rows; t++) {
-                viaBest += VectorMath.dot(query[t], document[best[t]]);
+                viaBest += VectorUtil.dotProduct(query[t], document[best[t]]);
             }
             assertEquals("the best tokens give the score", reference(query, rows, document), viaBest / rows, 1e-5);
             int[] bestInOnePass = new int[rows];
@@ -56,5 +57,12 @@ public final class MaxSimTests extends OpenSearchTestCase {
         float[][] document = {{1f, 0f}};
         assertEquals("the third row is padding", 0.5f, MaxSim.score(query, 2, document), 1e-7f);
         assertEquals(0f, MaxSim.score(query, 2, new float[0][]), 0f);
+    }
+
+    /** For each of the first {@code queryRows} query rows, the index of the document token it matches best. */
+    static int[] bestTokens(float[][] query, int queryRows, float[][] document) {
+        int[] best = new int[queryRows];
+        MaxSim.scoreAndBestTokens(query, queryRows, document, best);
+        return best;
     }
 }

@@ -1,5 +1,6 @@
 package org.opensearch.multimodal.math;
 
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ public final class TokenPoolingTests extends OpenSearchTestCase {
             float[][] pooled = TokenPooling.pool(tokens, poolFactor);
             assertEquals(n == 0 ? 0 : Math.max(1, (n + poolFactor - 1) / poolFactor), pooled.length);
             for (float[] row : pooled) {
-                assertEquals(1.0, Math.sqrt(VectorMath.dot(row, row)), 1e-5);
+                assertEquals(1.0, Math.sqrt(VectorUtil.dotProduct(row, row)), 1e-5);
             }
         }
         assertEquals(1, TokenPooling.pool(MaxSimTests.randomUnitRows(5, 3), 100).length);
@@ -103,7 +104,7 @@ public final class TokenPoolingTests extends OpenSearchTestCase {
                 for (int j = 0; j < tokens.length; j++) {
                     assertEquals("tokens " + i + " and " + j, group[i] == group[j], labels[i] == labels[j]);
                 }
-                assertTrue("a pooled row is its group's center", VectorMath.dot(pooled[labels[i]], centers[group[i]]) > 0.99f);
+                assertTrue("a pooled row is its group's center", VectorUtil.dotProduct(pooled[labels[i]], centers[group[i]]) > 0.99f);
             }
         }
     }

@@ -1,10 +1,10 @@
 package org.opensearch.multimodal.model;
 
+import org.apache.lucene.util.VectorUtil;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.opensearch.common.io.PathUtils;
 import org.opensearch.multimodal.image.ImageDecoder;
-import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.awt.image.BufferedImage;
@@ -48,7 +48,7 @@ public final class FashionImageDemoModelTests extends OpenSearchTestCase {
         for (int q = 0; q < queries.length; q++) {
             int best = 0;
             for (int i = 1; i < images.length; i++) {
-                if (VectorMath.dot(texts[q], images[i]) > VectorMath.dot(texts[q], images[best])) {
+                if (VectorUtil.dotProduct(texts[q], images[i]) > VectorUtil.dotProduct(texts[q], images[best])) {
                     best = i;
                 }
             }

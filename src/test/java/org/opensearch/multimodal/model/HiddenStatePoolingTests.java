@@ -1,6 +1,6 @@
 package org.opensearch.multimodal.model;
 
-import org.opensearch.multimodal.math.VectorMath;
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.test.OpenSearchTestCase;
 
 /** Pooling of a flat {@code [batch, seq, dims]} hidden-state tensor, checked against brute force on tiny arrays. */
@@ -30,8 +30,8 @@ public final class HiddenStatePoolingTests extends OpenSearchTestCase {
     public void testNormalizeGivesTheUnitVectorInTheSameDirection() {
         float[] raw = HiddenStatePooling.pool(HIDDEN, 1, SEQ, DIMS, new long[]{1, 1, 0}, Pooling.MEAN, false);
         float[] unit = HiddenStatePooling.pool(HIDDEN, 1, SEQ, DIMS, new long[]{1, 1, 0}, Pooling.MEAN, true);
-        assertEquals(1.0, VectorMath.dot(unit, unit), 1e-6);
-        double norm = Math.sqrt(VectorMath.dot(raw, raw));
+        assertEquals(1.0, VectorUtil.dotProduct(unit, unit), 1e-6);
+        double norm = Math.sqrt(VectorUtil.dotProduct(raw, raw));
         assertArrayEquals(new float[]{(float) (raw[0] / norm), (float) (raw[1] / norm)}, unit, 1e-6f);
     }
 
@@ -95,7 +95,7 @@ public final class HiddenStatePoolingTests extends OpenSearchTestCase {
             float[][] tokens = HiddenStatePooling.tokenVectors(hidden, row, seq, dims, mask, special);
             assertEquals(contentTokens, tokens.length);
             for (float[] token : tokens) {
-                assertEquals(1.0, VectorMath.dot(token, token), 1e-5);
+                assertEquals(1.0, VectorUtil.dotProduct(token, token), 1e-5);
             }
         }
     }

@@ -1,10 +1,10 @@
 package org.opensearch.multimodal.model;
 
+import org.apache.lucene.util.VectorUtil;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.opensearch.common.io.PathUtils;
 import org.opensearch.multimodal.image.ImageDecoder;
-import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.settings.InferenceDevice;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -58,11 +58,11 @@ public final class ImageModelTests extends OpenSearchTestCase {
         assertEquals(2, both.size());
         for (float[] vector : both.vectors()) {
             assertEquals(6, vector.length);
-            assertEquals(1.0, VectorMath.dot(vector, vector), 1e-5);
+            assertEquals(1.0, VectorUtil.dotProduct(vector, vector), 1e-5);
         }
         float[] alone = model.encode(List.of(gray), false).vectors()[0];
         assertArrayEquals("float32 model: the same vector alone and in a batch", alone, both.vectors()[1], 1e-5f);
-        assertTrue("different pictures, different vectors", VectorMath.dot(both.vectors()[0], both.vectors()[1]) < 0.999f);
+        assertTrue("different pictures, different vectors", VectorUtil.dotProduct(both.vectors()[0], both.vectors()[1]) < 0.999f);
     }
 
     public void testPatchVectorsLeaveOutTheClassToken() throws IOException {
@@ -71,7 +71,7 @@ public final class ImageModelTests extends OpenSearchTestCase {
         assertEquals("32 x 32 pixels in 8 x 8 patches, the pooled token skipped", 16, patches.length);
         for (float[] patch : patches) {
             assertEquals(8, patch.length);
-            assertEquals(1.0, VectorMath.dot(patch, patch), 1e-5);
+            assertEquals(1.0, VectorUtil.dotProduct(patch, patch), 1e-5);
         }
     }
 
@@ -79,8 +79,8 @@ public final class ImageModelTests extends OpenSearchTestCase {
         TextModel text = registry.textModel("tiny-clip");
         float[][] vectors = text.encode(List.of("red shirt for men", "blue dress"), EncodingPurpose.QUERY, false).vectors();
         assertEquals(6, vectors[0].length);
-        assertEquals(1.0, VectorMath.dot(vectors[0], vectors[0]), 1e-5);
-        assertTrue(VectorMath.dot(vectors[0], vectors[1]) < 0.999f);
+        assertEquals(1.0, VectorUtil.dotProduct(vectors[0], vectors[0]), 1e-5);
+        assertTrue(VectorUtil.dotProduct(vectors[0], vectors[1]) < 0.999f);
         IllegalArgumentException tokens = expectThrows(
             IllegalArgumentException.class,
             () -> text.encode(List.of("red shirt"), EncodingPurpose.DOCUMENT, true)

@@ -1,12 +1,12 @@
 package org.opensearch.multimodal.model;
 
+import org.apache.lucene.util.VectorUtil;
 import org.junit.BeforeClass;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.ResourceNotFoundException;
 import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
-import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.multimodal.settings.InferenceDevice;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -81,10 +81,10 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
             float[] mine = registry.textModel("my-text-model").encode(List.of(TEXT), EncodingPurpose.DOCUMENT, false).vectors()[0];
             assertTrue(info(registry, "my-text-model").loaded());
             assertEquals(384, mine.length);
-            assertEquals(1.0, VectorMath.dot(mine, mine), 1e-4);
+            assertEquals(1.0, VectorUtil.dotProduct(mine, mine), 1e-4);
 
             float[] cls = registry.textModel(BuiltinModels.BGE_SMALL).encode(List.of(TEXT), EncodingPurpose.DOCUMENT, false).vectors()[0];
-            float cosine = VectorMath.dot(mine, cls);
+            float cosine = VectorUtil.dotProduct(mine, cls);
             assertTrue("mean pooling must give another vector than bge's CLS pooling, cosine " + cosine, cosine < 0.99f);
         }
     }
@@ -97,7 +97,7 @@ public final class ModelRegistryTests extends OpenSearchTestCase {
             String shortText = "red shoes";
             float[] alone = model.encode(List.of(shortText), EncodingPurpose.DOCUMENT, false).vectors()[0];
             float[] padded = model.encode(List.of(TEXT + " " + TEXT + " " + TEXT, shortText), EncodingPurpose.DOCUMENT, false).vectors()[1];
-            float cosine = VectorMath.dot(alone, padded);
+            float cosine = VectorUtil.dotProduct(alone, padded);
             assertTrue("padding rows must not enter the mean: cosine " + cosine, cosine > 0.995f);
         }
     }

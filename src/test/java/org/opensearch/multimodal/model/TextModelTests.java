@@ -1,9 +1,9 @@
 package org.opensearch.multimodal.model;
 
+import org.apache.lucene.util.VectorUtil;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.opensearch.multimodal.chunking.TokenSpans;
-import org.opensearch.multimodal.math.VectorMath;
 import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ public class TextModelTests extends OpenSearchTestCase {
     public void testVectorsAreUnitLengthWithTheManifestDims() {
         TextEmbeddings embeddings = model.encode(List.of("Lucene is a search library."), EncodingPurpose.DOCUMENT, false);
         assertEquals(384, embeddings.vectors()[0].length);
-        assertEquals(1.0, VectorMath.dot(embeddings.vectors()[0], embeddings.vectors()[0]), 1e-4);
+        assertEquals(1.0, VectorUtil.dotProduct(embeddings.vectors()[0], embeddings.vectors()[0]), 1e-4);
         assertFalse(embeddings.hasTokenVectors());
     }
 
@@ -44,8 +44,8 @@ public class TextModelTests extends OpenSearchTestCase {
             EncodingPurpose.DOCUMENT,
             false
         ).vectors();
-        float relevant = VectorMath.dot(query, docs[0]);
-        float unrelated = VectorMath.dot(query, docs[1]);
+        float relevant = VectorUtil.dotProduct(query, docs[0]);
+        float unrelated = VectorUtil.dotProduct(query, docs[1]);
         assertTrue("relevant " + relevant + " should beat unrelated " + unrelated, relevant > unrelated + 0.1f);
     }
 
@@ -151,7 +151,7 @@ public class TextModelTests extends OpenSearchTestCase {
         assertEquals("[CLS] and [SEP] are not token vectors", tokensWithSpecials - 2, tokens.length);
         for (float[] token : tokens) {
             assertEquals(384, token.length);
-            assertEquals(1.0, VectorMath.dot(token, token), 1e-4);
+            assertEquals(1.0, VectorUtil.dotProduct(token, token), 1e-4);
         }
     }
 
@@ -166,7 +166,7 @@ public class TextModelTests extends OpenSearchTestCase {
         String text = "vector search";
         float[] asQuery = model.encode(List.of(text), EncodingPurpose.QUERY, false).vectors()[0];
         float[] asDocument = model.encode(List.of(text), EncodingPurpose.DOCUMENT, false).vectors()[0];
-        assertTrue(VectorMath.dot(asQuery, asDocument) < 0.999f);
+        assertTrue(VectorUtil.dotProduct(asQuery, asDocument) < 0.999f);
         int prefixTokens = model.tokenCount("", EncodingPurpose.QUERY) - 2;
         assertEquals(model.tokenCount(text, EncodingPurpose.DOCUMENT) + prefixTokens, model.tokenCount(text, EncodingPurpose.QUERY));
     }

@@ -4,6 +4,8 @@ import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.test.OpenSearchTestCase;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The counters behind the stats API: percentiles from known durations, histograms, causes, and switching off. */
@@ -23,6 +25,72 @@ public final class MultimodalStatsTests extends OpenSearchTestCase {
         assertEquals(131.072, histogram.percentileMillis(99), 1e-9);
         assertEquals(90 * 3 + 10 * 100, histogram.totalMillis());
         assertEquals("nothing recorded", 0.0, new LatencyHistogram().percentileMillis(50), 0);
+    }
+
+    /**
+     * The response's shape, pinned: clients and the operations page read these paths, so a key renamed or moved in
+     * {@link StatName} must fail here first. Every counter has moved once, so every branch is present.
+     */
+    public void testTheResponseKeepsItsPaths() {
+        MultimodalStats stats = new MultimodalStats();
+        stats.model("m").call(1, 1_000_000);
+        stats.documentsEmbedded("embed_text", 1);
+        stats.documentFailed("embed_text", new IllegalArgumentException("bad"));
+        stats.textTruncated("embed_text", "body");
+        stats.textCutAtMaxChunks("embed_text", "body");
+        stats.query("rrf", 1_000_000);
+        stats.coordinated("rrf", 3, 1_000_000);
+        stats.gqr(10, 1_000_000);
+        stats.rescore(50, 1_000_000);
+        List<String> paths = new ArrayList<>();
+        leafPaths("", stats.snapshot(), paths);
+        paths.removeIf(path -> path.startsWith("models.m."));
+        paths.removeIf(path -> path.contains(".latency_ms."));
+        assertEquals(
+            List.of(
+                "ingest.documents_embedded.embed_text",
+                "ingest.documents_failed.embed_text: 400 IllegalArgumentException",
+                "ingest.texts_truncated.embed_text.body",
+                "ingest.texts_cut_at_max_chunks.embed_text.body",
+                "queries.by_fusion.rrf",
+                "queries.latency_by_fusion.rrf.count",
+                "queries.latency_by_fusion.rrf.time_in_millis",
+                "queries.coordinated.by_fusion.rrf",
+                "queries.coordinated.latency_by_fusion.rrf.count",
+                "queries.coordinated.latency_by_fusion.rrf.time_in_millis",
+                "queries.coordinated.gather_shard_requests",
+                "queries.gqr.count",
+                "queries.gqr.time_in_millis",
+                "queries.gqr.steps",
+                "queries.late_interaction_rescore.count",
+                "queries.late_interaction_rescore.time_in_millis",
+                "queries.late_interaction_rescore.documents_rescored"
+            ),
+            paths
+        );
+        for (StatName name : StatName.values()) {
+            assertNotNull(name + " at " + name.path(), valueAt(stats.snapshot(), name.path()));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void leafPaths(String prefix, Map<String, Object> tree, List<String> out) {
+        tree.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> child && child.isEmpty() == false) {
+                leafPaths(prefix + key + ".", (Map<String, Object>) child, out);
+            } else {
+                out.add(prefix + key);
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object valueAt(Map<String, Object> tree, List<String> path) {
+        Object at = tree;
+        for (String key : path) {
+            at = ((Map<String, Object>) at).get(key);
+        }
+        return at;
     }
 
     @SuppressWarnings("unchecked")
