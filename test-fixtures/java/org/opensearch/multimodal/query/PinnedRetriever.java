@@ -71,7 +71,7 @@ public record PinnedRetriever(List<String> ids) implements RetrieverSpec {
         if (shard.filter() != null) {
             pinned.add(shard.filter(), BooleanClause.Occur.FILTER);
         }
-        return new PoolRetriever.Lexical(name, pinned.build(), ids.size());
+        return new LexicalPoolRetriever(name, pinned.build(), ids.size());
     }
 
     @Override

@@ -118,7 +118,7 @@ record BestPassageRetriever(
 
     @Override
     public String cannotRefine() {
-        return PoolRetriever.Dense.cannotRefine(field, similarity);
+        return DensePoolRetriever.cannotRefine(field, similarity);
     }
 
     /** The passages travel as a float32 multi-vector value: MaxSim of one query row is the best passage's product. */

@@ -132,7 +132,7 @@ public record DenseRetriever(String field, String model, int k, String input, in
             return BestPassageRetriever.of(name, vectorField, vector, k, beamWidth(), shard.filter(), shard.context().getIndexReader());
         }
         KnnFloatVectorQuery knn = WideBeamKnnQuery.of(field, vector, k, beamWidth(), shard.filter());
-        return new PoolRetriever.Dense(name, field, vector, vectorField.similarity().luceneFunction(), knn, k);
+        return new DensePoolRetriever(name, field, vector, vectorField.similarity().luceneFunction(), knn, k);
     }
 
     /** The query's vector for this field: given, read from the liked document, or encoded; checked against the field. */

@@ -62,7 +62,7 @@ public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSp
         if (shard.filter() != null) {
             withFilter.add(shard.filter(), BooleanClause.Occur.FILTER);
         }
-        return new PoolRetriever.Lexical(name, withFilter.build(), k);
+        return new LexicalPoolRetriever(name, withFilter.build(), k);
     }
 
     @Override

@@ -91,15 +91,15 @@ public record MultiVectorRetriever(String field, String model, int k, int numCan
             .require(shard.context(), parameter + ".field", field, MultiVectorFieldType.class, TYPE);
         float[][] tokens = ShardFields.requireTokens(shard.vectors().tokens().get(model), fieldType.dims(), parameter, model, field);
         ModelCompatibility.check(parameter, model, shard.vectors().encoders().get(model), field, fieldType.fieldModel(), shard.services());
-        PoolRetriever.CandidateSearch candidates = fieldType.candidateEncoding() == null
+        MultiVectorPoolRetriever.CandidateSearch candidates = fieldType.candidateEncoding() == null
             ? null
-            : new PoolRetriever.CandidateSearch(
+            : new MultiVectorPoolRetriever.CandidateSearch(
                 fieldType.candidateField(),
                 fieldType.candidateEncoding(),
                 shard.filter(),
                 candidatesToScore()
             );
-        return new PoolRetriever.MultiVector(
+        return new MultiVectorPoolRetriever(
             name,
             field,
             tokens,

@@ -56,8 +56,8 @@ public final class HybridRetrievalQueryTests extends OpenSearchTestCase {
 
     private static List<PoolRetriever> retrievers() {
         return List.of(
-            new PoolRetriever.Dense("text", "v", QUERY, VectorSimilarityFunction.DOT_PRODUCT, new KnnFloatVectorQuery("v", QUERY, 2), 2),
-            new PoolRetriever.Lexical("bm25", new TermQuery(new Term("body", "red")), 2)
+            new DensePoolRetriever("text", "v", QUERY, VectorSimilarityFunction.DOT_PRODUCT, new KnnFloatVectorQuery("v", QUERY, 2), 2),
+            new LexicalPoolRetriever("bm25", new TermQuery(new Term("body", "red")), 2)
         );
     }
 
@@ -143,7 +143,7 @@ public final class HybridRetrievalQueryTests extends OpenSearchTestCase {
             try (DirectoryReader reader = DirectoryReader.open(directory)) {
                 IndexSearcher searcher = new IndexSearcher(reader);
                 List<PoolRetriever> retrievers = List.of(
-                    new PoolRetriever.Dense(
+                    new DensePoolRetriever(
                         "text",
                         "v",
                         QUERY,
@@ -151,7 +151,7 @@ public final class HybridRetrievalQueryTests extends OpenSearchTestCase {
                         new KnnFloatVectorQuery("v", QUERY, 2),
                         2
                     ),
-                    new PoolRetriever.Lexical("bm25", new TermQuery(new Term("body", "dress")), 2)
+                    new LexicalPoolRetriever("bm25", new TermQuery(new Term("body", "dress")), 2)
                 );
                 // only the dense scores count; the pool is dense's top 2 (docs 0, 1) and the "dress" docs 2 and 5
                 PoolFusion denseOnly = new ScoreFusion(false, 60, ScoreNormalization.MIN_MAX, Map.of("bm25", 0f));

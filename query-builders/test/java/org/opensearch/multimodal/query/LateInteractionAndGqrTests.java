@@ -116,20 +116,20 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
         super.tearDown();
     }
 
-    private static PoolRetriever.Dense dense(int k) {
-        return new PoolRetriever.Dense("text", "v", QUERY, VectorSimilarityFunction.DOT_PRODUCT, new KnnFloatVectorQuery("v", QUERY, k), k);
+    private static DensePoolRetriever dense(int k) {
+        return new DensePoolRetriever("text", "v", QUERY, VectorSimilarityFunction.DOT_PRODUCT, new KnnFloatVectorQuery("v", QUERY, k), k);
     }
 
-    private static PoolRetriever.Lexical lexical(int k) {
-        return new PoolRetriever.Lexical("bm25", new TermQuery(new Term("body", "red")), k);
+    private static LexicalPoolRetriever lexical(int k) {
+        return new LexicalPoolRetriever("bm25", new TermQuery(new Term("body", "red")), k);
     }
 
-    private static PoolRetriever.MultiVector tokens() {
+    private static MultiVectorPoolRetriever tokens() {
         return tokens(new NoopCircuitBreaker(MultimodalSettings.BREAKER_NAME));
     }
 
-    private static PoolRetriever.MultiVector tokens(CircuitBreaker breaker) {
-        return new PoolRetriever.MultiVector(
+    private static MultiVectorPoolRetriever tokens(CircuitBreaker breaker) {
+        return new MultiVectorPoolRetriever(
             "tokens",
             "tokens",
             QUERY_TOKENS,
@@ -283,7 +283,7 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
     }
 
     public void testGqrCandidatesTokenVectorsAreBoundedByTheNodeLimit() {
-        PoolRetriever.MultiVector tiny = new PoolRetriever.MultiVector(
+        MultiVectorPoolRetriever tiny = new MultiVectorPoolRetriever(
             "tokens",
             "tokens",
             QUERY_TOKENS,
@@ -380,7 +380,7 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
     }
 
     public void testARefinementStopsAtTheStepItReachedWhenTheTimeoutPasses() throws IOException {
-        PoolRetriever.MultiVector tokens = tokens();
+        MultiVectorPoolRetriever tokens = tokens();
         List<PoolRetriever> retrievers = List.of(tokens, lexical(5));
         int[] pool = {0, 1, 2, 3, 4};
         float[][] scores = poolScores(retrievers, pool);
