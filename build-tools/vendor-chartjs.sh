@@ -5,7 +5,7 @@
 #   build-tools/vendor-chartjs.sh [version]      (default: the version recorded in the vendor README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dest=rest-handlers/main/resources/search-page/vendor
+dest=rest-handlers/main/resources/ui/vendor
 version="${1:-$(sed -n 's/^- package: `chart.js@\(.*\)`$/\1/p' "$dest/README.md" 2>/dev/null || true)}"
 version="${version:-4.6.1}"
 tmp=$(mktemp -d)

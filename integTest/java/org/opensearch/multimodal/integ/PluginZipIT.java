@@ -74,11 +74,11 @@ public final class PluginZipIT {
             }
         }
         for (String required : List.of(
-            "search-page/index.html",
-            "search-page/operations.html",
-            "search-page/relevance.html",
-            "search-page/vendor/chart.umd.min.js",
-            "search-page/vendor/chart.js-LICENSE.md"
+            "ui/index.html",
+            "ui/operations.html",
+            "ui/relevance.html",
+            "ui/vendor/chart.umd.min.js",
+            "ui/vendor/chart.js-LICENSE.md"
         )) {
             assertTrue(required + " missing from the plugin jar", entries.contains(required));
         }

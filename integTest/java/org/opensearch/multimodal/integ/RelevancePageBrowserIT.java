@@ -327,9 +327,13 @@ public final class RelevancePageBrowserIT {
         return driver.findElement(By.cssSelector("tr[data-setting-row='" + setting + "']")).getText();
     }
 
+    /** The page's own parser, imported from its module as the page imports it: null, or the reason it refuses. */
     private String parseError(String parser, String content, String fileName) {
-        return (String) js(
-            "try { " + parser + "(arguments[0], arguments[1]); return null; } catch (e) { return e.message; }",
+        return (String) ((JavascriptExecutor) driver).executeAsyncScript(
+            "const done = arguments[arguments.length - 1];"
+                + "import('/_plugins/_multimodal/ui/judgments.js').then((judgments) => {"
+                + " try { judgments." + parser + "(arguments[0], arguments[1]); done(null); } catch (e) { done(e.message); } },"
+                + " (e) => done('import failed: ' + e.message));",
             content,
             fileName
         );

@@ -62,7 +62,7 @@ import org.opensearch.multimodal.rest.RestCatModelsAction;
 import org.opensearch.multimodal.rest.RestEmbedAction;
 import org.opensearch.multimodal.rest.RestListModelsAction;
 import org.opensearch.multimodal.rest.RestModelLifecycleAction;
-import org.opensearch.multimodal.rest.RestSearchPageAction;
+import org.opensearch.multimodal.rest.RestPagesAction;
 import org.opensearch.multimodal.rest.RestStatsAction;
 import org.opensearch.multimodal.rest.StatsAction;
 import org.opensearch.multimodal.rest.TransportEmbedAction;
@@ -388,7 +388,7 @@ public class MultimodalPlugin extends Plugin
             new RestStatsAction(),
             new RestCatModelsAction(),
             new RestEmbedAction(() -> services.get().limits()),
-            new RestSearchPageAction()
+            new RestPagesAction()
         );
     }
 

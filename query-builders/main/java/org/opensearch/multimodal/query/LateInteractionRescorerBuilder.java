@@ -2,10 +2,8 @@ package org.opensearch.multimodal.query;
 
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.common.CheckedFunction;
-import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
-import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
@@ -216,7 +214,7 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
     public LateInteractionRescorerBuilder rewrite(QueryRewriteContext context) throws IOException {
         checkWindow();
         if (services == null) {
-            return boundTo(context);
+            return (LateInteractionRescorerBuilder) NodeBinding.boundTo(this, RescorerBuilder.class, context);
         }
         if (model != null && encoded.tokens().containsKey(model)) {
             return this;
@@ -251,16 +249,6 @@ public final class LateInteractionRescorerBuilder extends RescorerBuilder<LateIn
             (client, listener) -> encoder.encodeText(model, queryText, false, true, ActionListenerAdapters.setting(encoding, listener))
         );
         return copy(model, encoded, encoding, null);
-    }
-
-    /** A rescorer built in Java, copied through the node's registry: the copy comes from the node's reader, with its services. */
-    private LateInteractionRescorerBuilder boundTo(QueryRewriteContext context) throws IOException {
-        try (BytesStreamOutput out = new BytesStreamOutput()) {
-            out.writeNamedWriteable(this);
-            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), context.getWriteableRegistry())) {
-                return (LateInteractionRescorerBuilder) in.readNamedWriteable(RescorerBuilder.class);
-            }
-        }
     }
 
     private LateInteractionRescorerBuilder copy(

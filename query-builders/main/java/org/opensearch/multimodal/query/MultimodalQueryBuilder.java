@@ -1,8 +1,6 @@
 package org.opensearch.multimodal.query;
 
 import org.apache.lucene.search.Query;
-import org.opensearch.common.io.stream.BytesStreamOutput;
-import org.opensearch.core.common.io.stream.NamedWriteableAwareStreamInput;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.common.io.stream.Writeable;
@@ -343,19 +341,9 @@ public final class MultimodalQueryBuilder extends AbstractQueryBuilder<Multimoda
     @Override
     protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
         if (services == null) {
-            return boundTo(context);
+            return NodeBinding.boundTo(this, QueryBuilder.class, context);
         }
         return CoordinatingRewrite.rewrite(this, context);
-    }
-
-    /** A query built in Java, copied through the node's registry: the copy comes from the node's reader, with its services. */
-    private QueryBuilder boundTo(QueryRewriteContext context) throws IOException {
-        try (BytesStreamOutput out = new BytesStreamOutput()) {
-            out.writeNamedWriteable(this);
-            try (StreamInput in = new NamedWriteableAwareStreamInput(out.bytes().streamInput(), context.getWriteableRegistry())) {
-                return in.readNamedWriteable(QueryBuilder.class);
-            }
-        }
     }
 
     MultimodalQueryBuilder copy(

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public final class ExplainLabelsTests extends OpenSearchTestCase {
 
     private static String page() throws IOException {
-        try (InputStream in = ExplainLabelsTests.class.getClassLoader().getResourceAsStream("search-page/search-page.js")) {
+        try (InputStream in = ExplainLabelsTests.class.getClassLoader().getResourceAsStream("ui/search-page.js")) {
             assertNotNull("the search page's script is on the classpath", in);
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

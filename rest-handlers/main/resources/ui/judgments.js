@@ -1,7 +1,7 @@
 // Judged query sets for the relevance page: from files the person gives (qrels in the TREC or BEIR format, queries as
 // BEIR's queries.jsonl or a TSV), or from an index that holds them. A file that cannot be read says which line and why.
 // A judged set is {label, queries: [{id, text, ratings: [{doc, rating}]}]}.
-'use strict';
+import {callApi, encode} from './ui-common.js';
 
 class JudgmentsError extends Error {
 }
@@ -21,7 +21,7 @@ const WHOLE_NUMBER = /^-?\d+$/;
 //   TREC: "query-id iteration doc-id relevance", four fields separated by spaces or tabs (the iteration is ignored);
 //   BEIR: "query-id<TAB>corpus-id<TAB>score", with or without the header line "query-id corpus-id score".
 // Returns {format, ratings: Map(query id -> Map(doc id -> rating)), count}.
-function parseQrels(text, fileName) {
+export function parseQrels(text, fileName) {
   const lines = contentLines(text);
   if (lines.length === 0) throw new JudgmentsError(`${fileName} holds no judgments`);
   const first = lines[0].content;
@@ -59,7 +59,7 @@ function parseQrels(text, fileName) {
 
 // Queries: BEIR's queries.jsonl ({"_id": ..., "text": ...} a line) or a TSV "query-id<TAB>text" (a header line
 // "query-id<TAB>text" or "qid<TAB>query" is skipped). Returns Map(query id -> text).
-function parseQueries(text, fileName) {
+export function parseQueries(text, fileName) {
   const lines = contentLines(text);
   if (lines.length === 0) throw new JudgmentsError(`${fileName} holds no queries`);
   const queries = new Map();
@@ -94,7 +94,7 @@ function parseQueries(text, fileName) {
 }
 
 // The judged queries that have a text; those without one are reported, not evaluated.
-function combineJudgments(qrels, queries, label) {
+export function combineJudgments(qrels, queries, label) {
   const judged = [];
   const withoutText = [];
   for (const [id, docs] of qrels.ratings) {
@@ -114,7 +114,7 @@ function abbreviate(text) {
   return text.length > 60 ? text.slice(0, 57) + '...' : text;
 }
 
-function readFileText(file) {
+export function readFileText(file) {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(reader.result);
@@ -126,7 +126,7 @@ function readFileText(file) {
 // ---------------------------------------------------------------- judged sets kept in an index
 
 // Indices whose mapping says what they judge: "_meta": {"multimodal_judgments": {"index": ..., "description": ...}}.
-async function listJudgmentIndices() {
+export async function listJudgmentIndices() {
   const {json} = await callApi('GET', '/_mapping?filter_path=*.mappings._meta.multimodal_judgments');
   return Object.entries(json || {})
     .map(([index, body]) => ({name: index, ...((body.mappings || {})._meta || {}).multimodal_judgments}))
@@ -134,7 +134,7 @@ async function listJudgmentIndices() {
 }
 
 // One document a query: {"query_id", "query_text", "judgments": [{"doc", "rating"}]} (at most 10,000 queries).
-async function readJudgmentIndex(name, label) {
+export async function readJudgmentIndex(name, label) {
   const {json} = await callApi('POST', `/${encode(name)}/_search`, {size: 10000, sort: [{query_id: 'asc'}]});
   const queries = [];
   for (const hit of json.hits.hits) {

@@ -1,8 +1,6 @@
 // What the relevance page computes from the per-query values _rank_eval returns (never a metric itself): bootstrap
 // confidence intervals of a mean, paired differences between two settings, and latency percentiles.
-'use strict';
-
-const BOOTSTRAP_RESAMPLES = 2000;
+export const BOOTSTRAP_RESAMPLES = 2000;
 
 // A small seeded generator (mulberry32), so the same values give the same interval every time.
 function seededRandom(seed) {
@@ -16,7 +14,7 @@ function seededRandom(seed) {
   };
 }
 
-function mean(values) {
+export function mean(values) {
   return values.length === 0 ? NaN : values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
@@ -27,7 +25,7 @@ function percentileOf(sorted, p) {
 }
 
 // A 95% percentile-bootstrap interval of the mean of `values` (the queries resampled with replacement).
-function bootstrapInterval(values, seed = 17) {
+export function bootstrapInterval(values, seed = 17) {
   if (values.length === 0) return {low: NaN, high: NaN};
   if (values.length === 1) return {low: values[0], high: values[0]};
   const random = seededRandom(seed);
@@ -43,7 +41,7 @@ function bootstrapInterval(values, seed = 17) {
 
 // B against A, query by query, on the queries both were evaluated on: wins, losses, ties, and the mean difference
 // with its paired bootstrap interval. Each query is {id, a, b}.
-function pairedComparison(pairs) {
+export function pairedComparison(pairs) {
   const deltas = pairs.map((pair) => pair.b - pair.a);
   const epsilon = 1e-9;
   return {
@@ -55,7 +53,7 @@ function pairedComparison(pairs) {
   };
 }
 
-function latencyPercentiles(tooks) {
+export function latencyPercentiles(tooks) {
   const sorted = [...tooks].sort((x, y) => x - y);
   return {p50: percentileOf(sorted, 50), p99: percentileOf(sorted, 99), count: sorted.length};
 }

@@ -1,37 +1,20 @@
 // A setting of the relevance page, as a card: the retrievers the index offers, k, the fusion and its parameters, the
 // late-interaction rerank and its token vectors, and the request all that builds (editable by hand), with QUERY_TEXT
-// where each judged query's text goes. Loaded after ui-common.js, before relevance.js.
-'use strict';
+// where each judged query's text goes. An ES module the relevance page imports.
+import {el} from './ui-common.js';
+import {retrieverOffers} from './index-schema.js';
 
 const QUERY_TEXT = '{{query_text}}';
 const LETTERS = 'ABCDEFGH';
 
+// The retrievers a card offers: every one the index supports for a text query, the judged query's text in its place.
 function retrieverChoices(schema) {
-  const choices = [];
-  if (schema.text.length > 0) {
-    choices.push({
-      name: 'bm25', kind: 'lexical', label: `BM25 over ${schema.text.join(', ')}`,
-      spec: (k) => ({lexical: {query: {multi_match: {query: QUERY_TEXT, fields: schema.text}}, k}}),
-    });
-  }
-  for (const field of schema.dense.filter((f) => f.textModel)) {
-    choices.push({
-      name: field.name, kind: 'dense', label: `dense ${field.name} ← ${field.textModel}`, photos: Boolean(field.imageModel),
-      spec: (k) => ({dense: {field: field.name, model: field.textModel, k}}),
-    });
-  }
-  for (const field of schema.multi) {
-    choices.push({
-      name: field.name, kind: 'multi_vector', label: `MaxSim over ${field.name} ← ${field.textModel}`,
-      spec: () => ({multi_vector: {field: field.name, model: field.textModel}}),
-    });
-  }
-  return choices;
+  return retrieverOffers(schema, {text: QUERY_TEXT});
 }
 
 // The settings a new card starts from, by position: BM25 alone, then fused with the first dense retriever by RRF, GQR,
 // and RRF with the late-interaction rerank.
-function preset(position, schema) {
+export function preset(position, schema) {
   // a field of text vectors first: one an image model wrote is searched by words too, but that is text -> image
   const denseFields = retrieverChoices(schema).filter((r) => r.kind === 'dense');
   const dense = denseFields.find((r) => !r.photos) || denseFields[0];
@@ -55,7 +38,7 @@ function numberField(label, cls, placeholder, value) {
 // A card in `container` for `schema`'s index, starting from `settings` (a preset); `onChange` is called when the person
 // changes it, `onRemove` when they remove it. Returns the card: its inputs, `root`, `schema` and `custom` (the request
 // was edited by hand).
-function createCard(schema, settings, container, onChange, onRemove) {
+export function createCard(schema, settings, container, onChange, onRemove) {
   const choices = retrieverChoices(schema);
   const root = el('section', {class: 'setting-card'});
   const name = el('input', {class: 'setting-name', 'aria-label': 'name of this setting'});
@@ -200,7 +183,7 @@ function templateFromForm(card) {
   return body;
 }
 
-function templateOf(card) {
+export function templateOf(card) {
   if (!card.custom) return templateFromForm(card);
   try {
     return JSON.parse(card.request.value);
@@ -210,7 +193,7 @@ function templateOf(card) {
 }
 
 // A copy of `template` with QUERY_TEXT replaced by `text` in every string.
-function instantiate(template, text) {
+export function instantiate(template, text) {
   if (typeof template === 'string') return template.split(QUERY_TEXT).join(text);
   if (Array.isArray(template)) return template.map((item) => instantiate(item, text));
   if (template && typeof template === 'object') {

@@ -2,7 +2,7 @@
 // reads the history every node keeps (GET /_plugins/_multimodal/stats?history=true), then asks every sampling interval
 // for the samples taken since (&history_after=). Samples hold cumulative counters and gauges; rates are taken here
 // between consecutive samples. Chart.js (chart.umd.min.js) draws; ui-common.js has the REST call and DOM helpers.
-'use strict';
+import {callApi, colorAt, el, showError} from './ui-common.js';
 
 const STATS_PATH = '/_plugins/_multimodal/stats';
 const CLUSTER = '_cluster';

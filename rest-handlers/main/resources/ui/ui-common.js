@@ -1,15 +1,13 @@
 // What the plugin's pages share: one REST call that turns OpenSearch's errors into a readable reason, and small DOM
-// helpers. Loaded before each page's own script; nothing here talks to anything but this node.
-'use strict';
-
-class ApiError extends Error {
+// helpers. An ES module every page imports; nothing here talks to anything but this node.
+export class ApiError extends Error {
   constructor(status, message) {
     super(message);
     this.status = status;
   }
 }
 
-async function callApi(method, path, body) {
+export async function callApi(method, path, body) {
   const started = performance.now();
   let response;
   try {
@@ -53,9 +51,9 @@ function describeFailure(response, json, text) {
   return `${response.status} ${response.statusText || ''}: ${reason}${denied ? ' (the cluster\'s security refused this request)' : ''}`;
 }
 
-const encode = encodeURIComponent;
+export const encode = encodeURIComponent;
 
-function el(tag, attributes, ...children) {
+export function el(tag, attributes, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes || {})) {
     if (key === 'class') node.className = value;
@@ -66,7 +64,7 @@ function el(tag, attributes, ...children) {
   return node;
 }
 
-function showError(node, message) {
+export function showError(node, message) {
   node.textContent = message;
   node.hidden = !message;
 }
@@ -75,12 +73,12 @@ function showError(node, message) {
 // Series colours of the charts (Chart.js draws them), distinguishable and readable on white.
 const PALETTE = ['#005eb8', '#d1495b', '#2a9d8f', '#e9a23b', '#7b5ea7', '#3d405b', '#43aa8b', '#f3722c', '#577590', '#b5179e'];
 
-function colorAt(index) {
+export function colorAt(index) {
   return PALETTE[index % PALETTE.length];
 }
 
 // Milliseconds as a number with a sensible number of digits.
-function formatMillis(value) {
+export function formatMillis(value) {
   if (value === null || value === undefined || Number.isNaN(value)) return '–';
   return value >= 100 ? String(Math.round(value)) : Number(value).toFixed(1);
 }

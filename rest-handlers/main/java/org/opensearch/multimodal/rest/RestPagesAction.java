@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * its license). They talk to the cluster only through the public REST API from the person's browser, so whatever
  * security the cluster has applies to every call they make. Only the files named below can be served.
  */
-public final class RestSearchPageAction extends BaseRestHandler {
+public final class RestPagesAction extends BaseRestHandler {
 
     static final String PAGE_PATH = MultimodalPaths.BASE + "/ui";
 
@@ -29,7 +29,7 @@ public final class RestSearchPageAction extends BaseRestHandler {
     private static final String SCRIPT = "text/javascript; charset=UTF-8";
     private static final String STYLE = "text/css; charset=UTF-8";
 
-    /** What can be asked for under {@code ui/}: the file in the jar's {@code search-page/} and its content type. */
+    /** What can be asked for under {@code ui/}: the file in the jar's {@code ui/} and its content type. */
     private static final Map<String, Asset> ASSETS = Map.ofEntries(
         asset("index.html", "index.html", HTML),
         asset("operations", "operations.html", HTML),
@@ -64,7 +64,7 @@ public final class RestSearchPageAction extends BaseRestHandler {
 
     private final Map<String, byte[]> contents;
 
-    public RestSearchPageAction() {
+    public RestPagesAction() {
         this.contents = ASSETS.entrySet()
             .stream()
             .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, entry -> read(entry.getValue().file())));
@@ -72,7 +72,7 @@ public final class RestSearchPageAction extends BaseRestHandler {
 
     @Override
     public String getName() {
-        return "multimodal_search_page";
+        return "multimodal_pages";
     }
 
     @Override
@@ -99,9 +99,9 @@ public final class RestSearchPageAction extends BaseRestHandler {
     }
 
     private static byte[] read(String file) {
-        try (InputStream in = RestSearchPageAction.class.getResourceAsStream("/search-page/" + file)) {
+        try (InputStream in = RestPagesAction.class.getResourceAsStream("/ui/" + file)) {
             if (in == null) {
-                throw new IllegalStateException("the plugin jar lacks search-page/" + file);
+                throw new IllegalStateException("the plugin jar lacks ui/" + file);
             }
             return in.readAllBytes();
         } catch (IOException e) {

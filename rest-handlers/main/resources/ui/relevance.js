@@ -1,8 +1,12 @@
 // The relevance page: a judged query set (uploaded files, or an index that holds one), two to four settings of the
 // `multimodal` query, and for each setting nDCG@10, Recall@k and MRR@10 from OpenSearch's _rank_eval (one call per
-// setting and metric), per-query wins and losses between two settings, and latency. Loaded after ui-common.js,
-// index-schema.js, judgments.js, relevance-stats.js, relevance-settings.js and Chart.js.
-'use strict';
+// setting and metric), per-query wins and losses between two settings, and latency. The page's ES module: it imports
+// the modules it uses; Chart.js is a classic script loaded before it.
+import {ApiError, callApi, colorAt, el, encode, formatMillis, showError} from './ui-common.js';
+import {describeIndex, listIndices} from './index-schema.js';
+import {combineJudgments, listJudgmentIndices, parseQrels, parseQueries, readFileText, readJudgmentIndex} from './judgments.js';
+import {BOOTSTRAP_RESAMPLES, bootstrapInterval, latencyPercentiles, mean, pairedComparison} from './relevance-stats.js';
+import {createCard, instantiate, preset, templateOf} from './relevance-settings.js';
 
 const UPLOAD = '__upload__';
 const MAX_SETTINGS = 4;
@@ -437,6 +441,9 @@ function render(result) {
 }
 
 // What the page shows, as plain data (the browser test reads it).
+// the page's state as data, for its browser test (a module's functions are not globals)
+window.relevanceModel = relevanceModel;
+
 function relevanceModel() {
   const result = rel.result;
   if (!result) return null;

@@ -1,8 +1,9 @@
 // The multimodal search page. It reads the index's mapping, default pipeline and the cluster's models to work out
 // which retrievers the index supports, builds `multimodal` queries from what the person types or drops, and sends
 // them through the public _search API (so the cluster's security applies). No framework, no network beyond this node.
-// ui-common.js and index-schema.js (loaded first) have the REST call, the DOM helpers and what an index offers.
-'use strict';
+// It imports the REST call and the DOM helpers (ui-common.js) and what an index offers (index-schema.js).
+import {ApiError, callApi, el, encode, showError} from './ui-common.js';
+import {describeIndex, listIndices, retrieverOffers} from './index-schema.js';
 
 const PHOTO_KEYS = ['thumbnail', 'image', 'photo', 'picture', 'image_url', 'thumbnail_url'];
 const RERANK_WINDOW = 50;
@@ -23,34 +24,10 @@ function queryInputs() {
   return {text: document.getElementById('query-text').value.trim(), photo: state.photo};
 }
 
-// The retriever kinds of the multimodal query the page offers, one entry each: the retrievers of that kind an index
-// supports for these inputs (its fields and models), as the page labels and sends them.
-const RETRIEVER_KINDS = {
-  lexical: (schema, inputs, k) => (inputs.text && schema.text.length > 0 ? [{
-    name: 'bm25', label: `BM25 over ${schema.text.join(', ')}`,
-    spec: {lexical: {query: {multi_match: {query: inputs.text, fields: schema.text}}, k}},
-  }] : []),
-  dense: (schema, inputs, k) => schema.dense.flatMap((field) => [
-    ...(inputs.text && field.textModel ? [{
-      name: field.name, label: `${field.name} ← text, ${field.textModel}`,
-      spec: {dense: {field: field.name, model: field.textModel, k, input: 'text'}},
-    }] : []),
-    ...(inputs.photo && field.imageModel ? [{
-      name: `${field.name}:photo`, label: `${field.name} ← photo, ${field.imageModel}`,
-      spec: {dense: {field: field.name, model: field.imageModel, k, input: 'image'}},
-    }] : []),
-  ]),
-  // MaxSim over the pool costs a token matrix per candidate: offered, off until the person switches it on
-  multi_vector: (schema, inputs) => (inputs.text ? schema.multi.map((field) => ({
-    name: field.name, offByDefault: true, label: `${field.name} MaxSim ← text, ${field.textModel}`,
-    spec: {multi_vector: {field: field.name, model: field.textModel}},
-  })) : []),
-};
-
 // Every retriever the index supports for these inputs; the person may switch any off.
 function plannedRetrievers(schema, inputs) {
   const k = Math.max(1, Math.min(10000, parseInt(document.getElementById('k').value, 10) || 50));
-  return Object.entries(RETRIEVER_KINDS).flatMap(([kind, offers]) => offers(schema, inputs, k).map((r) => ({...r, kind})));
+  return retrieverOffers(schema, inputs).map((r) => ({...r, spec: r.spec(k)}));
 }
 
 function isOn(retriever) {

@@ -1,11 +1,11 @@
 // What an index offers to search: its text, keyword, dense_vector and multi_vector fields, and which model wrote each
 // vector field (from the index's ingest pipelines and the cluster's models). Shared by the search and relevance pages;
 // everything is read through the public REST API.
-'use strict';
+import {callApi, encode} from './ui-common.js';
 
 const TITLE_KEYS = ['title', 'name', 'product_name', 'headline'];
 
-async function listIndices() {
+export async function listIndices() {
   const {json} = await callApi('GET', '/_cat/indices?format=json&h=index,docs.count&s=index&expand_wildcards=open');
   return json.filter((row) => !row.index.startsWith('.'));
 }
@@ -84,7 +84,7 @@ async function clusterModels() {
   return models;
 }
 
-async function describeIndex(index) {
+export async function describeIndex(index) {
   const {json} = await callApi('GET', `/${encode(index)}/_mapping`);
   const mapping = Object.values(json)[0].mappings || {};
   const fields = flattenMapping(mapping.properties, '', {text: [], keyword: [], dense: [], multi: []});
@@ -138,3 +138,32 @@ async function describeIndex(index) {
   };
 }
 
+// The retriever kinds of the multimodal query the pages offer, one entry each: the retrievers of that kind an index
+// supports for a query's inputs ({text, photo}: the text, or the relevance page's placeholder for each judged query's,
+// and whether a photo is given), as the pages label them; spec(k) is the retriever as the request sends it.
+const RETRIEVER_KINDS = {
+  lexical: (schema, inputs) => (inputs.text && schema.text.length > 0 ? [{
+    name: 'bm25', label: `BM25 over ${schema.text.join(', ')}`,
+    spec: (k) => ({lexical: {query: {multi_match: {query: inputs.text, fields: schema.text}}, k}}),
+  }] : []),
+  dense: (schema, inputs) => schema.dense.flatMap((field) => [
+    ...(inputs.text && field.textModel ? [{
+      name: field.name, label: `${field.name} ← text, ${field.textModel}`, photos: Boolean(field.imageModel),
+      spec: (k) => ({dense: {field: field.name, model: field.textModel, k, input: 'text'}}),
+    }] : []),
+    ...(inputs.photo && field.imageModel ? [{
+      name: `${field.name}:photo`, label: `${field.name} ← photo, ${field.imageModel}`,
+      spec: (k) => ({dense: {field: field.name, model: field.imageModel, k, input: 'image'}}),
+    }] : []),
+  ]),
+  // MaxSim over the pool costs a token matrix per candidate: offered, off until the person switches it on
+  multi_vector: (schema, inputs) => (inputs.text ? schema.multi.map((field) => ({
+    name: field.name, offByDefault: true, label: `${field.name} MaxSim ← text, ${field.textModel}`,
+    spec: () => ({multi_vector: {field: field.name, model: field.textModel}}),
+  })) : []),
+};
+
+// Every retriever an index supports for these inputs, each with its kind.
+export function retrieverOffers(schema, inputs) {
+  return Object.entries(RETRIEVER_KINDS).flatMap(([kind, offers]) => offers(schema, inputs).map((r) => ({...r, kind})));
+}

@@ -13,9 +13,13 @@ import org.opensearch.test.rest.RestActionTestCase;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,13 +27,15 @@ import java.util.regex.Pattern;
  * The plugin's pages as a browser gets them: every script and stylesheet a page names is served from the jar, under the
  * policy that nothing comes from elsewhere, and any other name is a 404.
  */
-public final class RestSearchPageActionTests extends RestActionTestCase {
+public final class RestPagesActionTests extends RestActionTestCase {
 
     private static final Pattern LOCAL_FILES = Pattern.compile("(?:src|href)=\"/_plugins/_multimodal/ui/([^\"?]+)\"");
+    /** An ES module's import of another of the pages' modules: {@code from './ui-common.js'}. */
+    private static final Pattern MODULE_IMPORT = Pattern.compile("from '\\./([\\w.-]+\\.js)'");
 
     @Before
     public void registerTheHandler() {
-        controller().registerHandler(new RestSearchPageAction());
+        controller().registerHandler(new RestPagesAction());
     }
 
     public void testEachPageAndEveryFileItNamesIsServedWithThePolicy() {
@@ -39,11 +45,17 @@ public final class RestSearchPageActionTests extends RestActionTestCase {
             assertEquals("text/html; charset=UTF-8", html.contentType());
             String body = html.content().utf8ToString();
             assertFalse("nothing from elsewhere: " + page, body.matches("(?s).*(src|href)=\"(https?:)?//.*"));
+            // the files the page names, and the modules its scripts import, each served from here with the policy
+            Deque<String> toLoad = new ArrayDeque<>();
+            Set<String> seen = new HashSet<>();
             Matcher named = LOCAL_FILES.matcher(body);
-            int files = 0;
             while (named.find()) {
-                String file = named.group(1);
-                if (List.of("operations", "relevance").contains(file)) {
+                toLoad.add(named.group(1));
+            }
+            int files = 0;
+            while (toLoad.isEmpty() == false) {
+                String file = toLoad.poll();
+                if (List.of("operations", "relevance").contains(file) || seen.add(file) == false) {
                     continue; // the other pages, in the header
                 }
                 RestResponse asset = get("/_plugins/_multimodal/ui/" + file, Map.of());
@@ -56,9 +68,15 @@ public final class RestSearchPageActionTests extends RestActionTestCase {
                 assertTrue(file + " is not empty", asset.content().length() > 0);
                 List<String> policy = asset.getHeaders().get("Content-Security-Policy");
                 assertTrue(file + ": " + policy, policy.get(0).startsWith("default-src 'self'; script-src 'self'; style-src 'self';"));
+                if (file.endsWith(".js")) {
+                    Matcher imported = MODULE_IMPORT.matcher(asset.content().utf8ToString());
+                    while (imported.find()) {
+                        toLoad.add(imported.group(1));
+                    }
+                }
                 files++;
             }
-            assertTrue(page + " loads its own files: " + files, files >= 3);
+            assertTrue(page + " loads its own files and modules: " + files, files >= 4);
         }
     }
 
