@@ -10,8 +10,11 @@ import java.util.Locale;
  * The {@value ChunkingOptions#SPLITTER} splitter: windows of at most {@code max_tokens} of the model's own tokens, each
  * starting {@code overlap_tokens} before the previous one ended. A window ends at the last boundary within its final
  * quarter when there is one, else at the token count, moved back to a word's start when it would split a word; the next
- * window starts at the first sentence start within its overlap when there is one. Every window moves past the previous
- * one's start, so a text without any boundary still ends.
+ * window starts at the first boundary within its overlap when there is one. With {@code paragraph}, whole paragraphs
+ * are packed instead: a window ends at the last paragraph end inside it, and the next starts right there, without
+ * overlap (a paragraph is a unit of meaning: its start needs no context from the one before); only a paragraph longer
+ * than the window is cut, at sentences as above. Every window moves past the previous one's start, so a text without
+ * any boundary still ends.
  */
 public final class TokenWindows {
 
@@ -27,13 +30,20 @@ public final class TokenWindows {
         if (n == 0) {
             return new Chunks(List.of(), false);
         }
-        int[] boundaries = boundaries(text, spans.ends()[n - 1], options.boundary());
+        int limit = spans.ends()[n - 1];
+        boolean packParagraphs = options.boundary() == Boundary.PARAGRAPH;
+        int[] paragraphs = packParagraphs ? boundaries(text, limit, Boundary.PARAGRAPH) : new int[0];
+        // inside a paragraph longer than the window, and for sentence boundaries: sentence ends
+        int[] boundaries = boundaries(text, limit, packParagraphs ? Boundary.SENTENCE : options.boundary());
         List<Chunk> chunks = new ArrayList<>();
         int start = 0;
         while (true) {
             int end = Math.min(start + options.maxTokens(), n);
+            boolean atParagraph = false;
             if (end < n || spans.more()) {
-                end = cut(spans, boundaries, start, end, options.maxTokens());
+                int paragraphEnd = lastBoundary(spans, paragraphs, start + 1, end);
+                atParagraph = paragraphEnd > 0;
+                end = atParagraph ? paragraphEnd : cut(spans, boundaries, start, end, options.maxTokens());
             }
             chunks.add(new Chunk(0, spans.starts()[start], spans.ends()[end - 1]));
             if (end >= n) {
@@ -42,19 +52,27 @@ public final class TokenWindows {
             if (chunks.size() == options.maxChunks()) {
                 return new Chunks(chunks, true);
             }
-            start = nextStart(spans, boundaries, start, end, options.overlapTokens());
+            start = atParagraph ? end : nextStart(spans, boundaries, start, end, options.overlapTokens());
         }
     }
 
-    /** Where the window {@code [start, end)} ends: at a boundary in its last quarter, else not inside a word. */
-    private static int cut(TokenSpans spans, int[] boundaries, int start, int end, int maxTokens) {
-        int lowest = Math.max(start + 1, end - Math.max(1, maxTokens / 4));
+    /** The last token position in {@code [lowest, end]} with a boundary before it, or -1. */
+    private static int lastBoundary(TokenSpans spans, int[] boundaries, int lowest, int end) {
         if (boundaries.length > 0) {
             for (int e = end; e >= lowest; e--) {
                 if (boundaryBetween(spans, boundaries, e)) {
                     return e;
                 }
             }
+        }
+        return -1;
+    }
+
+    /** Where the window {@code [start, end)} ends: at a boundary in its last quarter, else not inside a word. */
+    private static int cut(TokenSpans spans, int[] boundaries, int start, int end, int maxTokens) {
+        int atBoundary = lastBoundary(spans, boundaries, Math.max(start + 1, end - Math.max(1, maxTokens / 4)), end);
+        if (atBoundary > 0) {
+            return atBoundary;
         }
         for (int e = end; e > start + 1 && e > end - WORD_BACKTRACK; e--) {
             if (spans.joinsPrevious(e) == false) {

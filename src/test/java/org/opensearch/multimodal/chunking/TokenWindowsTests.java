@@ -79,6 +79,15 @@ public class TokenWindowsTests extends OpenSearchTestCase {
         assertEquals(List.of("alpha beta gamma\ndelta epsilon zeta", "eta theta iota kappa lambda"), passages);
     }
 
+    public void testWholeParagraphsArePackedAndTheNextWindowStartsAtAParagraph() {
+        String text = "a1 a2 a3.\nb1 b2 b3 b4.\nc1 c2. c3 c4 c5 c6 c7 c8 c9. c10 c11.";
+        List<String> passages = passages(text, new ChunkingOptions(10, 3, Boundary.PARAGRAPH, 10, false));
+        assertEquals("two whole paragraphs fit in 10 tokens", "a1 a2 a3.\nb1 b2 b3 b4.", passages.get(0));
+        assertTrue("no overlap back into the paragraph before: " + passages.get(1), passages.get(1).startsWith("c1 c2."));
+        assertTrue("a paragraph longer than the window is cut inside it", passages.size() >= 3);
+        assertTrue(passages.get(passages.size() - 1).endsWith("c10 c11."));
+    }
+
     public void testOneHugeTokenRunStillEnds() {
         // a run the splitter cannot cut at a boundary nor at a word's start: windows at the token count
         String text = "x".repeat(5) + "-".repeat(200);
