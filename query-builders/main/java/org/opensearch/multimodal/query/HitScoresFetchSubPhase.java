@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * Adds each hit of a fused {@code multimodal} query its structured scores, the hit field {@value HitScores#FIELD}; with
- * a {@code late_interaction} rescorer, the hit's MaxSim too (under {@code late_interaction.max_sim}, on any query); with
+ * a {@code late_interaction} rescorer, whether its shard rescored the hit and the MaxSim it computed (under
+ * {@code late_interaction}, on any query); with
  * the {@code passage} highlighter, the best passages' offsets and scores (under {@code passages.<field>}).
  */
 public final class HitScoresFetchSubPhase implements FetchSubPhase {
