@@ -21,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code late_interaction} rescorer, in each shard's query phase: the top {@code window_size} hits get MaxSim of the
@@ -104,12 +103,11 @@ final class LateInteractionRescorer implements Rescorer {
             deadline.markTimedOut();
             return topDocs;
         }
-        Set<Integer> rescored = new HashSet<>();
         for (int i = 0; i < window; i++) {
-            rescored.add(firstPass[i].doc);
             firstPass[i].score = rescoredScores[i];
         }
-        context.setRescoredDocs(rescored);
+        // the window's doc ids are the MaxSims' keys
+        context.setRescoredDocs(new HashSet<>(maxSims.keySet()));
         RescoredMaxSims.remember(context.searches, searcher, context, maxSims);
         for (int i = window; i < all.length; i++) {
             all[i].score *= context.queryWeight;
