@@ -51,6 +51,9 @@ final class DerivedVectorSource {
 
     /** The source as stored: without {@code fields}' values; the same bytes when it holds none of them. */
     static BytesRef strip(BytesRef source, StrippedVectorFields fields) throws IOException {
+        if (fields.isEmpty()) {
+            return source; // a mapping without vector fields: nothing to parse for
+        }
         Tuple<XContentType, Map<String, Object>> parsed = XContentHelper.convertToMap(new BytesArray(source), true);
         Map<String, Object> map = parsed.v2();
         boolean removed = false;
