@@ -24,6 +24,7 @@ import org.opensearch.search.SearchHit;
 import org.opensearch.snapshots.SnapshotState;
 import org.opensearch.test.OpenSearchIntegTestCase;
 
+import static org.opensearch.action.support.WriteRequest.RefreshPolicy.IMMEDIATE;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 import java.io.IOException;
@@ -164,6 +165,14 @@ public class SnapshotAndReindexClusterTests extends BgeClusterTestCase {
         );
         restore("bwc", "vectors");
         assertSameState("the documents and answers the earlier build recorded", recorded, state(INDICES));
+        // merged with a segment of this build (a document without vectors, indexed, merged, then deleted), its segments
+        // are written again in this build's layout (Multimodal104 -> Multimodal105, the source in files of its own)
+        for (String index : INDICES) {
+            client().prepareIndex(index).setId("transient").setSource(Map.of()).setRefreshPolicy(IMMEDIATE).get();
+            assertEquals(0, client().admin().indices().prepareForceMerge(index).setMaxNumSegments(1).get().getFailedShards());
+            client().prepareDelete(index, "transient").setRefreshPolicy(IMMEDIATE).get();
+        }
+        assertSameState("the recorded documents and answers after a merge into this build's layout", recorded, state(INDICES));
     }
 
     private void restore(String repository, String snapshot) {
