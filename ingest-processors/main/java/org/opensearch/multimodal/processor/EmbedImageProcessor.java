@@ -8,10 +8,7 @@ import org.opensearch.multimodal.inference.InferenceService;
 import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.memory.TokenVectorBudget;
 
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -26,10 +23,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
 
     public static final String TYPE = "embed_image";
 
-    private final String modelId;
-    private final Map<String, String> fieldMap;
-    private final Map<String, String> patchFieldMap;
-    private final boolean ignoreMissing;
+    private final FieldMaps fields;
     private final InferenceService inference;
     private final ImageEmbedder embedder;
     private final Supplier<TokenVectorBudget> tokenVectorBudgets;
@@ -38,20 +32,14 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         String tag,
         String description,
         int batchSize,
-        String modelId,
-        Map<String, String> fieldMap,
-        Map<String, String> patchFieldMap,
-        boolean ignoreMissing,
+        FieldMaps fields,
         InferenceService inference,
         ImageInputs images,
         Supplier<TokenVectorBudget> tokenVectorBudgets,
         FieldModelGuard guard
     ) {
         super(tag, description, batchSize, inference.stats(), guard);
-        this.modelId = modelId;
-        this.fieldMap = fieldMap;
-        this.patchFieldMap = patchFieldMap;
-        this.ignoreMissing = ignoreMissing;
+        this.fields = fields;
         this.inference = inference;
         this.embedder = new ImageEmbedder(inference, images);
         this.tokenVectorBudgets = tokenVectorBudgets;
@@ -64,20 +52,16 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
 
     @Override
     protected void embedBatch(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
-        Set<String> targetFields = new LinkedHashSet<>(fieldMap.values());
-        targetFields.addAll(patchFieldMap.values());
-        checkFieldModels(documents, targetFields, modelId, inference, () -> embedChecked(documents, handler));
+        checkFieldModels(documents, fields.targetFields(), fields.modelId(), inference, () -> embedChecked(documents, handler));
     }
 
     private void embedChecked(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
-        Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
-        sourceFields.addAll(patchFieldMap.keySet());
         List<ImageFieldInput> inputs = readFields(
             documents,
-            sourceFields,
-            ignoreMissing,
+            fields.sourceFields(),
+            fields.ignoreMissing(),
             TYPE,
-            (document, field, value) -> new ImageFieldInput(document, field, value, fieldMap.get(field), patchFieldMap.get(field))
+            (document, field, value) -> new ImageFieldInput(document, field, value, fields.vectorField(field), fields.tokenField(field))
         );
         if (inputs.isEmpty()) {
             handler.accept(documents);
@@ -89,7 +73,7 @@ public final class EmbedImageProcessor extends EmbeddingProcessor {
         embedder
             .embed(
                 Workload.INDEX,
-                modelId,
+                fields.modelId(),
                 values,
                 batchSize,
                 withPatches,

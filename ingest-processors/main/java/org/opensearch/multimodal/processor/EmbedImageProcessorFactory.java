@@ -49,9 +49,8 @@ public final class EmbedImageProcessorFactory implements Processor.Factory {
             throw ConfigurationUtils
                 .newConfigurationException(type, tag, "model", String.format(Locale.ROOT, "model [%s] does not encode images", model));
         }
-        Map<String, String> fieldMap = ProcessorConfigs.fieldMap(type, tag, config, "field_map", true);
-        Map<String, String> patchFieldMap = ProcessorConfigs.fieldMap(type, tag, config, "patch_field_map", false);
-        if (patchFieldMap.isEmpty() == false && manifest.patchOutput() == null) {
+        FieldMaps fields = FieldMaps.parse(type, tag, config, model, "patch_field_map");
+        if (fields.tokenFields().isEmpty() == false && manifest.patchOutput() == null) {
             throw ConfigurationUtils.newConfigurationException(
                 type,
                 tag,
@@ -59,19 +58,12 @@ public final class EmbedImageProcessorFactory implements Processor.Factory {
                 String.format(Locale.ROOT, "model [%s] gives no patch vectors (its manifest names no patch_output)", model)
             );
         }
-        if (fieldMap.isEmpty() && patchFieldMap.isEmpty()) {
-            throw ConfigurationUtils.newConfigurationException(type, tag, "field_map", "must map at least one field");
-        }
         int batchSize = ProcessorConfigs.batchSize(type, tag, config, DEFAULT_BATCH_SIZE);
-        boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(type, tag, config, "ignore_missing", false);
         return new EmbedImageProcessor(
             tag,
             description,
             batchSize,
-            model,
-            fieldMap,
-            patchFieldMap,
-            ignoreMissing,
+            fields,
             service,
             images.get(),
             limits.get()::tokenVectorBudget,

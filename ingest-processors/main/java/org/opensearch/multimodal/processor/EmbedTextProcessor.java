@@ -20,11 +20,9 @@ import org.opensearch.multimodal.model.TextEmbeddings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -43,10 +41,8 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
     /** What a chunked field filled by a processor without {@code chunking} records: each text one passage, cut. */
     static final String NO_CHUNKING = "none";
 
+    private final FieldMaps fields;
     private final String modelId;
-    private final Map<String, String> fieldMap;
-    private final Map<String, String> tokenFieldMap;
-    private final boolean ignoreMissing;
     /** Null: a text is one passage, cut at the model's window (and counted). */
     private final ChunkingOptions chunking;
     private final InferenceService inference;
@@ -56,20 +52,15 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
         String tag,
         String description,
         int batchSize,
-        String modelId,
-        Map<String, String> fieldMap,
-        Map<String, String> tokenFieldMap,
-        boolean ignoreMissing,
+        FieldMaps fields,
         ChunkingOptions chunking,
         InferenceService inference,
         Supplier<TokenVectorBudget> tokenVectorBudgets,
         FieldModelGuard guard
     ) {
         super(tag, description, batchSize, inference.stats(), guard);
-        this.modelId = modelId;
-        this.fieldMap = fieldMap;
-        this.tokenFieldMap = tokenFieldMap;
-        this.ignoreMissing = ignoreMissing;
+        this.fields = fields;
+        this.modelId = fields.modelId();
         this.chunking = chunking;
         this.inference = inference;
         this.tokenVectorBudgets = tokenVectorBudgets;
@@ -87,22 +78,18 @@ public final class EmbedTextProcessor extends EmbeddingProcessor {
 
     @Override
     protected void embedBatch(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
-        Set<String> targetFields = new LinkedHashSet<>(fieldMap.values());
-        targetFields.addAll(tokenFieldMap.values());
         String passages = chunking == null ? NO_CHUNKING : chunking.describe();
-        checkFieldModels(documents, targetFields, modelId, passages, inference, () -> embedChecked(documents, handler));
+        checkFieldModels(documents, fields.targetFields(), modelId, passages, inference, () -> embedChecked(documents, handler));
     }
 
     private void embedChecked(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
-        Set<String> sourceFields = new LinkedHashSet<>(fieldMap.keySet());
-        sourceFields.addAll(tokenFieldMap.keySet());
         List<TextInput> read = readFields(
             documents,
-            sourceFields,
-            ignoreMissing,
+            fields.sourceFields(),
+            fields.ignoreMissing(),
             TYPE,
             TextFieldReader::readPassages,
-            (document, field, passages) -> new TextInput(document, field, passages, fieldMap.get(field), tokenFieldMap.get(field))
+            (document, field, passages) -> new TextInput(document, field, passages, fields.vectorField(field), fields.tokenField(field))
         );
         List<TextInput> inputs = read.stream().filter(input -> unchanged(input) == false).toList();
         List<TextInput> toCut = chunking == null ? List.of() : inputs.stream().filter(input -> input.text() != null).toList();

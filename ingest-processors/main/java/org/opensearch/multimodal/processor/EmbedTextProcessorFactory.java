@@ -43,13 +43,8 @@ public final class EmbedTextProcessorFactory implements Processor.Factory {
             throw ConfigurationUtils
                 .newConfigurationException(type, tag, "model", String.format(Locale.ROOT, "model [%s] does not encode text", model));
         }
-        Map<String, String> fieldMap = ProcessorConfigs.fieldMap(type, tag, config, "field_map", true);
-        Map<String, String> tokenFieldMap = ProcessorConfigs.fieldMap(type, tag, config, "token_field_map", false);
+        FieldMaps fields = FieldMaps.parse(type, tag, config, model, "token_field_map");
         int batchSize = ProcessorConfigs.batchSize(type, tag, config, ProcessorConfigs.DEFAULT_BATCH_SIZE);
-        boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(type, tag, config, "ignore_missing", false);
-        if (fieldMap.isEmpty() && tokenFieldMap.isEmpty()) {
-            throw ConfigurationUtils.newConfigurationException(type, tag, "field_map", "must map at least one field");
-        }
         ChunkingOptions chunking = null;
         Object chunkingConfig = ConfigurationUtils.readOptionalMap(type, tag, config, "chunking");
         if (chunkingConfig != null) {
@@ -64,10 +59,7 @@ public final class EmbedTextProcessorFactory implements Processor.Factory {
             tag,
             description,
             batchSize,
-            model,
-            fieldMap,
-            tokenFieldMap,
-            ignoreMissing,
+            fields,
             chunking,
             service,
             requestLimits::tokenVectorBudget,
