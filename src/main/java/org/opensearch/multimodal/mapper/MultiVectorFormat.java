@@ -202,14 +202,8 @@ public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
                 )
             );
         }
-        float[] center = null;
-        if (centerBytes > 0) {
-            center = new float[dims];
-            TokenEncoding.BFLOAT16.decodeRow(packed, HEADER_BYTES, dims, center);
-        }
-        float[][] decoded = new float[rows][dims];
+        float[][] decoded = unpack(packed);
         for (int r = 0; r < rows; r++) {
-            sent.decodeRow(packed, HEADER_BYTES + centerBytes + r * perRow, dims, decoded[r], center);
             for (float value : decoded[r]) {
                 if (Float.isFinite(value) == false) {
                     throw new IllegalArgumentException(
@@ -229,7 +223,7 @@ public record MultiVectorFormat(TokenEncoding encoding, int poolFactor) {
         return field(field, decoded);
     }
 
-    /** The rows of a packed value, decoded (any encoding; for clients and tests reading what a field was given). */
+    /** The rows of a packed value, decoded (any encoding): what a field was given, as a client reads it back. */
     public static float[][] unpack(byte[] packed) {
         TokenEncoding encoding = TokenEncoding.fromId(packed[1]);
         int dims = (packed[2] & 0xFF) | ((packed[3] & 0xFF) << 8);

@@ -71,11 +71,6 @@ public final class TokenVectorBudget {
         }
     }
 
-    /** The bytes reserved now. */
-    public long reserved() {
-        return reserved.get();
-    }
-
     public ByteSizeValue limit() {
         return limit;
     }

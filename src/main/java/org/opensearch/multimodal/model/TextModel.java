@@ -133,11 +133,6 @@ public final class TextModel implements Closeable {
         return sessions.effectiveDevice();
     }
 
-    /** Most texts one ONNX call takes on this node (1 unless a batch gives every text the vectors it gets alone). */
-    int maxRowsPerCall() {
-        return maxRowsPerCall;
-    }
-
     /** Token ids per text, with prefix and special tokens, truncated to the model's limit; used to sort inputs by length. */
     public int tokenCount(String text, EncodingPurpose purpose) {
         gate.enter();

@@ -76,11 +76,6 @@ public class TextModelTests extends OpenSearchTestCase {
         }
     }
 
-    public void testTheQuantizedExportRunsOneTextACallAndFloat32BatchesOnlyOffTheCpu() {
-        assertEquals("dynamically quantized: one text a call", 1, model.maxRowsPerCall());
-        assertEquals("on a CPU every model runs one text a call", 1, registry.textModel(BuiltinModels.BGE_SMALL_FP32).maxRowsPerCall());
-    }
-
     public void testRunsHoldAtMostMaxRows() {
         assertArrayEquals(new int[]{1, 2, 3}, TextModel.runEnds(new int[]{2, 2, 2}, 1, 100, Long.MAX_VALUE));
         assertArrayEquals(new int[]{2, 3}, TextModel.runEnds(new int[]{2, 2, 2}, 2, 100, Long.MAX_VALUE));
