@@ -42,9 +42,9 @@ public final class NodeStatsCollector {
 
     private Map<String, Object> collect(Function<String, Map<String, Object>> waits, Map<String, Object> counters) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("inference_pools", pools(waits));
+        out.put(NodeStatKey.INFERENCE_POOLS.key(), pools(waits));
         out.putAll(counters);
-        out.put("breakers", breakers());
+        out.put(NodeStatKey.BREAKERS.key(), breakers());
         return out;
     }
 
@@ -54,13 +54,13 @@ public final class NodeStatsCollector {
             for (ThreadPoolStats.Stats pool : threadPool.stats()) {
                 if (pool.getName().equals(workload.threadPool())) {
                     Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("thread_pool", pool.getName());
-                    out.put("threads", pool.getThreads());
-                    out.put("active", pool.getActive());
-                    out.put("queue", pool.getQueue());
-                    out.put("rejected", pool.getRejected());
-                    out.put("completed", pool.getCompleted());
-                    out.put("wait", waits.apply(workload.statsName()));
+                    out.put(NodeStatKey.THREAD_POOL.key(), pool.getName());
+                    out.put(NodeStatKey.THREADS.key(), pool.getThreads());
+                    out.put(NodeStatKey.ACTIVE.key(), pool.getActive());
+                    out.put(NodeStatKey.QUEUE.key(), pool.getQueue());
+                    out.put(NodeStatKey.REJECTED.key(), pool.getRejected());
+                    out.put(NodeStatKey.COMPLETED.key(), pool.getCompleted());
+                    out.put(NodeStatKey.WAIT.key(), waits.apply(workload.statsName()));
                     pools.put(workload.statsName(), out);
                 }
             }
@@ -73,9 +73,9 @@ public final class NodeStatsCollector {
         Map<String, Object> out = new TreeMap<>();
         for (CircuitBreakerStats breaker : breakers.stats().getAllStats()) {
             Map<String, Object> one = new LinkedHashMap<>();
-            one.put("limit_size_in_bytes", breaker.getLimit());
-            one.put("estimated_size_in_bytes", breaker.getEstimated());
-            one.put("tripped", breaker.getTrippedCount());
+            one.put(NodeStatKey.LIMIT_SIZE_IN_BYTES.key(), breaker.getLimit());
+            one.put(NodeStatKey.ESTIMATED_SIZE_IN_BYTES.key(), breaker.getEstimated());
+            one.put(NodeStatKey.TRIPPED.key(), breaker.getTrippedCount());
             out.put(breaker.getName(), one);
         }
         return out;

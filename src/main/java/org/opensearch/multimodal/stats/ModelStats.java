@@ -68,7 +68,7 @@ public final class ModelStats {
                 histogram.put(i == BATCH_BUCKETS - 1 ? ">" + (1 << (i - 1)) : "<=" + (1 << i), count);
             }
         }
-        out.put("batch_size", histogram);
+        out.put(ModelStatKey.BATCH_SIZE.key(), histogram);
         return out;
     }
 
@@ -79,13 +79,13 @@ public final class ModelStats {
 
     private Map<String, Object> counters(Function<LatencyHistogram, Map<String, Object>> percentiles) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("inference_calls", calls.sum());
-        out.put("items", items.sum());
-        out.put("latency_ms", percentiles.apply(latency));
-        out.put("time_in_millis", latency.totalMillis());
+        out.put(ModelStatKey.INFERENCE_CALLS.key(), calls.sum());
+        out.put(ModelStatKey.ITEMS.key(), items.sum());
+        out.put(ModelStatKey.LATENCY_MS.key(), percentiles.apply(latency));
+        out.put(ModelStatKey.TIME_IN_MILLIS.key(), latency.totalMillis());
         Map<String, Object> byCause = new TreeMap<>();
         errors.forEach((cause, count) -> byCause.put(cause, count.sum()));
-        out.put("errors", byCause);
+        out.put(ModelStatKey.ERRORS.key(), byCause);
         return out;
     }
 }

@@ -5,8 +5,10 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
+import org.opensearch.multimodal.inference.Workload;
 import org.opensearch.multimodal.stats.MultimodalStats;
 import org.opensearch.test.OpenSearchTestCase;
+import org.opensearch.threadpool.FixedExecutorBuilder;
 import org.opensearch.threadpool.TestThreadPool;
 import org.opensearch.threadpool.ThreadPool;
 
@@ -91,6 +93,26 @@ public final class StatsHistoryServiceTests extends OpenSearchTestCase {
             ((Map<String, Object>) service.current().get("breakers")).containsKey("request")
         );
         breakers.getBreaker(CircuitBreaker.REQUEST).addWithoutBreaking(-(1 << 20));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testAnInferencePoolKeepsTheKeysTheOperationsPageReads() {
+        Workload workload = randomFrom(Workload.values());
+        ThreadPool withPool = new TestThreadPool(
+            getTestName(),
+            new FixedExecutorBuilder(Settings.EMPTY, workload.threadPool(), 1, 4, "thread_pool." + workload.threadPool())
+        );
+        try {
+            Map<String, Object> current = new NodeStatsCollector(stats, withPool, breakers).current();
+            Map<String, Object> pool = (Map<String, Object>) ((Map<String, Object>) current.get("inference_pools")).get(
+                workload.statsName()
+            );
+            assertEquals(List.of("thread_pool", "threads", "active", "queue", "rejected", "completed", "wait"), List.copyOf(pool.keySet()));
+            assertEquals(workload.threadPool(), pool.get("thread_pool"));
+            assertEquals(0L, pool.get("rejected"));
+        } finally {
+            ThreadPool.terminate(withPool, 10, TimeUnit.SECONDS);
+        }
     }
 
     public void testSizeZeroSchedulesNothing() {

@@ -44,10 +44,14 @@ public final class MultimodalStatsTests extends OpenSearchTestCase {
         stats.rescore(50, 1_000_000);
         List<String> paths = new ArrayList<>();
         leafPaths("", stats.snapshot(), paths);
-        paths.removeIf(path -> path.startsWith("models.m."));
         paths.removeIf(path -> path.contains(".latency_ms."));
         assertEquals(
             List.of(
+                "models.m.inference_calls",
+                "models.m.items",
+                "models.m.time_in_millis",
+                "models.m.errors",
+                "models.m.batch_size.<=1",
                 "ingest.documents_embedded.embed_text",
                 "ingest.documents_failed.embed_text: 400 IllegalArgumentException",
                 "ingest.texts_truncated.embed_text.body",
