@@ -75,8 +75,8 @@ public record PinnedRetriever(List<String> ids) implements RetrieverSpec {
     }
 
     @Override
-    public GqrSpec.PrimaryRole gqrRole() {
-        return GqrSpec.PrimaryRole.refused("pins documents: it has no query vector to refine");
+    public PrimaryRole gqrRole() {
+        return PrimaryRole.refused("pins documents: it has no query vector to refine");
     }
 
     static PinnedRetriever parse(XContentParser parser, String name) throws IOException {

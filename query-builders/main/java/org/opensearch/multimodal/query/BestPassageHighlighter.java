@@ -21,7 +21,7 @@ import java.util.Map;
  * retriever: a hit's best passages by the retriever's similarity, best first ({@code number_of_fragments} of them),
  * cut from the text the passages came from (the field's {@code text_field}, or the {@code text_field} option) at their
  * stored offsets. Nothing is highlighted where the query did not search the field. The passages' offsets and scores
- * come with the hit as data, under {@code fields._multimodal.passages} ({@link HitScoresFetchSubPhase}).
+ * come with the hit as data, under {@code fields._multimodal.passages} ({@link HitPassages}).
  * <pre>"highlight": {"fields": {"body_vec": {"type": "passage", "number_of_fragments": 1}}}</pre>
  */
 public final class BestPassageHighlighter implements Highlighter {

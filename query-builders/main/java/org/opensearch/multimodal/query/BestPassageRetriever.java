@@ -36,7 +36,7 @@ record BestPassageRetriever(
     Query knnQuery,
     int k,
     int positions
-) implements PoolRetriever.Refinable {
+) implements PoolRetriever.Refinable, PassageQueries {
 
     /** Searches each of the {@code positions} passage graphs for its top {@code k} with a beam of {@code beamWidth}. */
     static BestPassageRetriever of(
@@ -109,6 +109,12 @@ record BestPassageRetriever(
                 iterators.add(position.iterator());
             }
         }
+    }
+
+    /** The query vector it compares with the passages of {@code field}, its own field; null for any other. */
+    @Override
+    public float[] passageQuery(String field) {
+        return this.field.equals(field) ? queryVector : null;
     }
 
     @Override

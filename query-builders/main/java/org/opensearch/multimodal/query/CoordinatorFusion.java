@@ -68,9 +68,9 @@ final class CoordinatorFusion {
             }
             vectors[i] = pool.get(i).vector();
         }
-        GqrFusion.PrimaryCandidates primary = gathered.primary() == null
+        PrimaryCandidates primary = gathered.primary() == null
             ? null
-            : gathered.primary().candidates(vectors, TokenMemory.of(node.limits()));
+            : PrimaryCandidates.gathered(gathered.primary(), vectors, TokenMemory.of(node.limits()));
         PoolFusion.Fused fused = fusion.fuseGathered(names, scores, primary, deadline);
         float[] values = fused.scores();
         Integer[] order = new Integer[pool.size()];

@@ -25,8 +25,10 @@ import java.util.Optional;
  */
 public record DenseRetriever(String field, String model, int k, String input, int numCandidates) implements RetrieverSpec {
 
-    public static final String TEXT_INPUT = "text";
-    public static final String IMAGE_INPUT = "image";
+    /** {@code "input": "text"}: it searches with {@code query_text}'s vector. */
+    public static final String TEXT_INPUT = QueryVectors.TEXT_INPUT;
+    /** {@code "input": "image"}: it searches with {@code query_image}'s vector. */
+    public static final String IMAGE_INPUT = QueryVectors.IMAGE_INPUT;
 
     public static final String TYPE = "dense";
     static final RetrieverKind KIND = new RetrieverKind(TYPE, DenseRetriever::parse, DenseRetriever::new);
@@ -180,8 +182,8 @@ public record DenseRetriever(String field, String model, int k, String input, in
     }
 
     @Override
-    public GqrSpec.PrimaryRole gqrRole() {
-        return GqrSpec.PrimaryRole.SINGLE_VECTOR;
+    public PrimaryRole gqrRole() {
+        return PrimaryRole.SINGLE_VECTOR;
     }
 
     DenseRetriever(StreamInput in) throws IOException {

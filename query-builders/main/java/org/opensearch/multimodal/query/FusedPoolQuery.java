@@ -4,6 +4,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
@@ -70,6 +71,28 @@ final class FusedPoolQuery extends Query implements PassageQueries {
         if (pool.timedOut()) {
             SearchDeadline.onShard(searches, searcher).markTimedOut();
         }
+    }
+
+    /** The fused ranking in a shard's query, rewritten or not; null when there is none. */
+    static FusedPoolQuery in(Query query) {
+        FusedPoolQuery[] found = new FusedPoolQuery[1];
+        query.visit(new QueryVisitor() {
+
+            @Override
+            public void visitLeaf(Query leaf) {
+                if (leaf instanceof FusedPoolQuery fusedPool) {
+                    found[0] = fusedPool;
+                } else if (leaf instanceof PoolScoresQuery scores && scores.fused() != null) {
+                    found[0] = scores.fused();
+                }
+            }
+
+            @Override
+            public QueryVisitor getSubVisitor(BooleanClause.Occur occur, Query parent) {
+                return this;
+            }
+        });
+        return found[0];
     }
 
     @Override

@@ -7,7 +7,6 @@ import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.RefinablePrimary;
 import org.opensearch.multimodal.math.TokenEncoding;
-import org.opensearch.multimodal.memory.TokenMemory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -91,33 +90,5 @@ record GatheredPrimary(TokenEncoding encoding, int poolFactor, int dims, int que
             centers[c] = format.center(rows, dims, new float[dims]);
         }
         return RefinablePrimary.encodedMultiVector(blocks, offsets, rowCounts, centers, encoding, queryRows, dims);
-    }
-
-    /** The primary's candidates on the coordinating node: {@code vectors[i]} of pool position i (null: not sent). */
-    GqrFusion.PrimaryCandidates candidates(BytesRef[] vectors, TokenMemory memory) {
-        return new GqrFusion.PrimaryCandidates() {
-
-            @Override
-            public float[] start() {
-                return z0.clone();
-            }
-
-            @Override
-            public RefinablePrimary over(int[] positions, TokenMemory.Reservation held) {
-                BytesRef[] candidates = new BytesRef[positions.length];
-                for (int c = 0; c < positions.length; c++) {
-                    candidates[c] = vectors[positions[c]];
-                    if (candidates[c] != null) {
-                        held.reserve(candidates[c].length, "the GQR primary's field");
-                    }
-                }
-                return primary(candidates);
-            }
-
-            @Override
-            public TokenMemory memory() {
-                return memory;
-            }
-        };
     }
 }

@@ -147,18 +147,6 @@ final class GqrFusion implements PoolFusion {
         return new Refined(p, comp, compScores, Arrays.stream(inC).map(i -> poolIds[i]).toArray(), result, ranked);
     }
 
-    /** The primary's candidates, wherever their vectors are: on the shard, or as the shards sent them. */
-    interface PrimaryCandidates {
-
-        /** The starting parameters z0. */
-        float[] start();
-
-        /** The primary as a function of z over the pool documents at {@code positions} (increasing). */
-        RefinablePrimary over(int[] positions, TokenMemory.Reservation held) throws IOException;
-
-        TokenMemory memory();
-    }
-
     private static List<String> names(List<PoolRetriever> retrievers) {
         return retrievers.stream().map(PoolRetriever::name).toList();
     }

@@ -78,8 +78,9 @@ final class HybridRetrievalQuery extends Query implements PassageQueries {
     @Override
     public float[] passageQuery(String field) {
         for (PoolRetriever retriever : retrievers) {
-            if (retriever instanceof BestPassageRetriever passages && passages.field().equals(field)) {
-                return passages.queryVector();
+            float[] query = retriever instanceof PassageQueries passages ? passages.passageQuery(field) : null;
+            if (query != null) {
+                return query;
             }
         }
         return null;

@@ -79,7 +79,7 @@ final class LateInteractionRescorer implements Rescorer {
     }
 
     /**
-     * Rescores the window; once the search's timeout passes (checked every {@link PoolRetriever#DEADLINE_BLOCK} hits),
+     * Rescores the window; once the search's timeout passes (checked every {@link SearchDeadline#BLOCK} hits),
      * the first pass's hits and scores stand and the shard answers {@code timed_out: true}; a cancelled search throws.
      */
     @Override
@@ -134,7 +134,7 @@ final class LateInteractionRescorer implements Rescorer {
         LeafReaderContext leaf = null;
         BinaryDocValues values = null;
         for (int i = 0; i < firstPass.length; i++) {
-            if (i % PoolRetriever.DEADLINE_BLOCK == 0) {
+            if (i % SearchDeadline.BLOCK == 0) {
                 deadline.check();
             }
             ScoreDoc hit = firstPass[i];

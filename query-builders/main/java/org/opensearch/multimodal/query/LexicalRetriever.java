@@ -66,8 +66,8 @@ public record LexicalRetriever(QueryBuilder query, int k) implements RetrieverSp
     }
 
     @Override
-    public GqrSpec.PrimaryRole gqrRole() {
-        return GqrSpec.PrimaryRole.refused("is lexical: it has no query vector to refine, so it can only be complementary");
+    public PrimaryRole gqrRole() {
+        return PrimaryRole.refused("is lexical: it has no query vector to refine, so it can only be complementary");
     }
 
     LexicalRetriever(StreamInput in) throws IOException {

@@ -112,8 +112,8 @@ public record MultiVectorRetriever(String field, String model, int k, int numCan
     }
 
     @Override
-    public GqrSpec.PrimaryRole gqrRole() {
-        return GqrSpec.PrimaryRole.MULTI_VECTOR;
+    public PrimaryRole gqrRole() {
+        return PrimaryRole.MULTI_VECTOR;
     }
 
     @Override

@@ -26,7 +26,7 @@ interface PoolFusion {
      * {@code primary} the GQR primary's candidates as the shards sent them (null for the other fusions); long work stops
      * at {@code deadline}.
      */
-    Fused fuseGathered(List<String> names, float[][] scores, GqrFusion.PrimaryCandidates primary, SearchDeadline deadline)
+    Fused fuseGathered(List<String> names, float[][] scores, PrimaryCandidates primary, SearchDeadline deadline)
         throws IOException;
 
     String describe();

@@ -6,6 +6,7 @@ import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.ShardSearchFailure;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
 
@@ -32,7 +33,7 @@ final class PoolGathering {
     record ShardFailure(String reason, RestStatus status) {
     }
 
-    static void run(Client client, SearchRequest outer, MultimodalQueryBuilder gathering, ActionListener<Round> listener) {
+    static void run(Client client, SearchRequest outer, QueryBuilder gathering, ActionListener<Round> listener) {
         SearchRequest inner = outer.pointInTimeBuilder() == null ? new SearchRequest(outer.indices()) : new SearchRequest();
         inner.indicesOptions(outer.indicesOptions());
         inner.routing(outer.routing());

@@ -52,13 +52,10 @@ interface PoolRetriever {
         LeafScores open(LeafReaderContext leaf) throws IOException;
     }
 
-    /** How many documents are scored between two checks of the search's deadline. */
-    int DEADLINE_BLOCK = 64;
-
     /**
      * Scores {@code pool} (global doc ids, increasing) segment by segment, {@code NaN} where the segment gives none;
      * checks the deadline the searcher was given ({@link SearchDeadline#of(IndexSearcher)}) every
-     * {@link #DEADLINE_BLOCK} documents.
+     * {@link SearchDeadline#BLOCK} documents.
      */
     static float[] scoreByLeaf(IndexSearcher searcher, int[] pool, LeafScoresFactory factory) throws IOException {
         float[] scores = new float[pool.length];
@@ -71,7 +68,7 @@ interface PoolRetriever {
             int end = leaf.docBase + leaf.reader().maxDoc();
             LeafScores leafScores = factory.open(leaf);
             for (; i < pool.length && pool[i] < end; i++) {
-                if (i % DEADLINE_BLOCK == 0) {
+                if (i % SearchDeadline.BLOCK == 0) {
                     deadline.check();
                 }
                 if (leafScores != null) {

@@ -56,7 +56,7 @@ final class QueryEncoder {
                 ActionListener.map(
                     listener,
                     embeddings -> new QueryVectors(
-                        dense ? Map.of(QueryVectors.denseKey(DenseRetriever.TEXT_INPUT, model), embeddings.vectors()[0]) : Map.of(),
+                        dense ? Map.of(QueryVectors.denseKey(QueryVectors.TEXT_INPUT, model), embeddings.vectors()[0]) : Map.of(),
                         tokens ? Map.of(model, embeddings.tokenVectors()[0]) : Map.of(),
                         Map.of(model, EncoderIdentity.of(model, services))
                     )
@@ -81,7 +81,7 @@ final class QueryEncoder {
                 } else {
                     listener.onResponse(
                         new QueryVectors(
-                            Map.of(QueryVectors.denseKey(DenseRetriever.IMAGE_INPUT, model), outcome[0].vector()),
+                            Map.of(QueryVectors.denseKey(QueryVectors.IMAGE_INPUT, model), outcome[0].vector()),
                             Map.of(),
                             Map.of(model, EncoderIdentity.of(model, services))
                         )

@@ -16,6 +16,11 @@ import java.util.TreeMap;
  */
 record QueryVectors(Map<String, float[]> dense, Map<String, float[][]> tokens, Map<String, EncoderIdentity> encoders) {
 
+    /** The input a dense vector was encoded from: {@code query_text}. */
+    public static final String TEXT_INPUT = "text";
+    /** The input a dense vector was encoded from: {@code query_image}. */
+    public static final String IMAGE_INPUT = "image";
+
     static final QueryVectors EMPTY = new QueryVectors(Map.of(), Map.of(), Map.of());
 
     QueryVectors {

@@ -11,7 +11,7 @@ import java.util.Optional;
  * One named retriever of the {@code multimodal} query. A kind ({@code dense}, {@code lexical}, {@code multi_vector},
  * ...) is one implementation of this interface plus its {@link RetrieverKind} registration: it owns its parameters, their
  * wire and JSON forms, the inputs it needs, the encodings it asks the coordinating node for, its shard-side scorer, and
- * whether GQR may refine it. {@link MultimodalQueryBuilder} only coordinates.
+ * whether GQR may refine it. The {@code multimodal} query only coordinates.
  */
 public interface RetrieverSpec extends Writeable {
 
@@ -64,5 +64,5 @@ public interface RetrieverSpec extends Writeable {
     PoolRetriever onShard(String name, ShardInputs shard) throws IOException;
 
     /** How GQR may refine it as its primary: its default steps and learning rate, or why it cannot be a primary. */
-    GqrSpec.PrimaryRole gqrRole();
+    PrimaryRole gqrRole();
 }

@@ -38,7 +38,7 @@ final class ScoreFusion implements PoolFusion {
 
     /** One pass over the pool: nothing long enough to stop. */
     @Override
-    public Fused fuseGathered(List<String> names, float[][] scores, GqrFusion.PrimaryCandidates primary, SearchDeadline deadline) {
+    public Fused fuseGathered(List<String> names, float[][] scores, PrimaryCandidates primary, SearchDeadline deadline) {
         float[] w = new float[names.size()];
         for (int r = 0; r < w.length; r++) {
             w[r] = weights.getOrDefault(names.get(r), 1f);

@@ -29,6 +29,9 @@ final class SearchDeadline implements QueryTimeout {
     static final SearchDeadline NONE = new SearchDeadline(null, 0L, false, () -> {
     });
 
+    /** How many documents (or hits) are scored between two checks of the deadline. */
+    static final int BLOCK = 64;
+
     /** How many calls share one clock read: Lucene's kNN search asks once per graph node it visits. */
     private static final int CLOCK_EVERY = 8;
 

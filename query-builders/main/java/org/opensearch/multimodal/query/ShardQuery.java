@@ -87,7 +87,8 @@ final class ShardQuery {
             if (named.getValue() instanceof DenseRetriever dense
                 && shard.context().fieldMapper(dense.field()) instanceof DenseVectorFieldType vectorField
                 && vectorField.chunked()) {
-                queries.putIfAbsent(dense.field(), ((BestPassageRetriever) dense.onShard(named.getKey(), shard)).queryVector());
+                queries
+                    .putIfAbsent(dense.field(), ((PassageQueries) dense.onShard(named.getKey(), shard)).passageQuery(vectorField.name()));
             }
         }
         return queries;

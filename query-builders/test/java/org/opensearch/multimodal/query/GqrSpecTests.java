@@ -31,13 +31,13 @@ public final class GqrSpecTests extends OpenSearchTestCase {
 
     public void testDefaultsComeFromThePrimarysRole() {
         GqrSpec unset = spec(null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX);
-        assertEquals(10, unset.parameters(GqrSpec.PrimaryRole.SINGLE_VECTOR).steps());
-        assertEquals(1e-3f, unset.parameters(GqrSpec.PrimaryRole.SINGLE_VECTOR).learningRate(), 0f);
-        assertEquals(50, unset.parameters(GqrSpec.PrimaryRole.MULTI_VECTOR).steps());
-        assertEquals(1e-4f, unset.parameters(GqrSpec.PrimaryRole.MULTI_VECTOR).learningRate(), 0f);
+        assertEquals(10, unset.parameters(PrimaryRole.SINGLE_VECTOR).steps());
+        assertEquals(1e-3f, unset.parameters(PrimaryRole.SINGLE_VECTOR).learningRate(), 0f);
+        assertEquals(50, unset.parameters(PrimaryRole.MULTI_VECTOR).steps());
+        assertEquals(1e-4f, unset.parameters(PrimaryRole.MULTI_VECTOR).learningRate(), 0f);
         GqrSpec set = spec(3, 0.5f, 1f, 0.5f, ScoreNormalization.MIN_MAX);
-        assertEquals(3, set.parameters(GqrSpec.PrimaryRole.MULTI_VECTOR).steps());
-        assertEquals(0.5f, set.parameters(GqrSpec.PrimaryRole.MULTI_VECTOR).learningRate(), 0f);
+        assertEquals(3, set.parameters(PrimaryRole.MULTI_VECTOR).steps());
+        assertEquals(0.5f, set.parameters(PrimaryRole.MULTI_VECTOR).learningRate(), 0f);
     }
 
     public void testOnlyARefinableRetrieverIsThePrimary() {

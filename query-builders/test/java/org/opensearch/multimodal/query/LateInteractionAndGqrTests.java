@@ -389,7 +389,7 @@ public final class LateInteractionAndGqrTests extends OpenSearchTestCase {
             vectors = tokens.vectors(searcher, pool, held);
         }
         // as on the coordinating node: the candidates' vectors as the shards sent them
-        GqrFusion.PrimaryCandidates candidates = tokens.shape().candidates(vectors, tokens.memory());
+        PrimaryCandidates candidates = PrimaryCandidates.gathered(tokens.shape(), vectors, tokens.memory());
         List<String> names = List.of("tokens", "bm25");
         PoolFusion.Fused full = tokensPrimaryGqr(50).fuseGathered(names, scores, candidates, SearchDeadline.NONE);
         PoolFusion.Fused stopped = tokensPrimaryGqr(50).fuseGathered(names, scores, candidates, SearchDeadlineTests.expired(() -> {

@@ -402,17 +402,17 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         assertEquals(List.of("bm25", "text"), gqr.complementary());
         assertEquals(12, gqr.poolK());
         assertEquals(0.25f, gqr.alpha(), 0f);
-        assertEquals("docs/DESIGN.md §6 multi-vector defaults", 50, gqr.parameters(GqrSpec.PrimaryRole.MULTI_VECTOR).steps());
-        assertEquals(1e-4f, gqr.parameters(GqrSpec.PrimaryRole.MULTI_VECTOR).learningRate(), 0f);
-        assertEquals("single-vector defaults", 10, gqr.parameters(GqrSpec.PrimaryRole.SINGLE_VECTOR).steps());
-        assertEquals(1e-3f, gqr.parameters(GqrSpec.PrimaryRole.SINGLE_VECTOR).learningRate(), 0f);
+        assertEquals("docs/DESIGN.md §6 multi-vector defaults", 50, gqr.parameters(PrimaryRole.MULTI_VECTOR).steps());
+        assertEquals(1e-4f, gqr.parameters(PrimaryRole.MULTI_VECTOR).learningRate(), 0f);
+        assertEquals("single-vector defaults", 10, gqr.parameters(PrimaryRole.SINGLE_VECTOR).steps());
+        assertEquals(1e-3f, gqr.parameters(PrimaryRole.SINGLE_VECTOR).learningRate(), 0f);
         roundTrips(parsed);
 
         MultimodalQueryBuilder dense = parseMultimodal(
             "{\"query_text\": \"x\", " + THREE_RETRIEVERS
                 + ", \"fusion\": {\"gqr\": {\"primary\": \"text\", \"steps\": 0, \"learning_rate\": 0.01, \"temperature\": 2, \"normalization\": \"none\"}}}"
         );
-        assertEquals(0, dense.fusion().gqr().parameters(GqrSpec.PrimaryRole.SINGLE_VECTOR).steps());
+        assertEquals(0, dense.fusion().gqr().parameters(PrimaryRole.SINGLE_VECTOR).steps());
         assertEquals(List.of("bm25", "tokens"), dense.fusion().gqr().complementaryOf(dense.retrievers().keySet()));
         assertFalse("search_again is off by default", dense.fusion().gqr().searchAgain());
         roundTrips(dense);
