@@ -40,6 +40,13 @@ public final class GqrSpecTests extends OpenSearchTestCase {
         assertEquals(0.5f, set.parameters(PrimaryRole.MULTI_VECTOR).learningRate(), 0f);
     }
 
+    public void testUnsetComplementaryIsEveryOtherRetriever() {
+        GqrSpec unset = new GqrSpec("text", null, 10, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX);
+        assertEquals(List.of("bm25", "tokens"), unset.complementaryOf(List.of("bm25", "text", "tokens")));
+        GqrSpec named = new GqrSpec("text", List.of("tokens"), 10, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX);
+        assertEquals(List.of("tokens"), named.complementaryOf(List.of("bm25", "text", "tokens")));
+    }
+
     public void testOnlyARefinableRetrieverIsThePrimary() {
         GqrSpec gqr = new GqrSpec("words", List.of("text"), 10, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX);
         Map<String, RetrieverSpec> retrievers = Map.of(

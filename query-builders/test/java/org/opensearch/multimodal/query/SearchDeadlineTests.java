@@ -22,6 +22,12 @@ public final class SearchDeadlineTests extends OpenSearchTestCase {
         };
     }
 
+    /** A deadline without a timeout that stops when {@code task} is cancelled. */
+    static SearchDeadline cancelledWith(CancellableTask task) {
+        return SearchDeadline.of(task, System.nanoTime(), null, () -> {
+        });
+    }
+
     /** A deadline whose timeout passed a second ago. */
     static SearchDeadline expired(Runnable onTimeout) {
         return SearchDeadline.of(null, System.nanoTime() - TimeValue.timeValueSeconds(2).nanos(), TimeValue.timeValueSeconds(1), onTimeout);
