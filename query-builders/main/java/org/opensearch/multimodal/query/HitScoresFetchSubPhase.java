@@ -2,6 +2,10 @@ package org.opensearch.multimodal.query;
 
 import org.apache.lucene.index.LeafReaderContext;
 import org.opensearch.common.document.DocumentField;
+import org.opensearch.multimodal.query.fusion.FusedPoolQuery;
+import org.opensearch.multimodal.query.fusion.HitScores;
+import org.opensearch.multimodal.query.highlight.HitPassages;
+import org.opensearch.multimodal.query.rescore.RescoredMaxSims;
 import org.opensearch.search.fetch.FetchContext;
 import org.opensearch.search.fetch.FetchSubPhase;
 import org.opensearch.search.fetch.FetchSubPhaseProcessor;

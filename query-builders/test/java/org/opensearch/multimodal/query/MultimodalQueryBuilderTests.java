@@ -18,6 +18,13 @@ import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.TermQueryBuilder;
 import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
+import org.opensearch.multimodal.query.fusion.FusionSpec;
+import org.opensearch.multimodal.query.fusion.GqrSpec;
+import org.opensearch.multimodal.query.retriever.DenseRetriever;
+import org.opensearch.multimodal.query.retriever.LexicalRetriever;
+import org.opensearch.multimodal.query.retriever.LikeDocument;
+import org.opensearch.multimodal.query.retriever.MultiVectorRetriever;
+import org.opensearch.multimodal.query.retriever.RetrieverParams;
 import org.opensearch.search.SearchModule;
 import org.opensearch.test.OpenSearchTestCase;
 
