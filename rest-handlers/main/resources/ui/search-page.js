@@ -82,7 +82,7 @@ function walk(explanation, visit) {
   for (const detail of explanation.details || []) walk(detail, visit);
 }
 
-// The explain wording the plugin guarantees (org.opensearch.multimodal.query.ExplainLabels; ExplainLabelsTests holds the
+// The explain wording the plugin guarantees (org.opensearch.multimodal.query.common.ExplainLabels; ExplainLabelsTests holds the
 // two together): %s is a name or a number, %d a count.
 const EXPLAIN = {
   rawScore: 'retriever [%s] raw score',
@@ -102,7 +102,7 @@ const PRIMARY_BEFORE = explainPattern(EXPLAIN.primaryBefore, true);
 const PRIMARY_REFINED = explainPattern(EXPLAIN.primaryRefined, false);
 const MAX_SIM = explainPattern(EXPLAIN.maxSim + ',', true);
 
-// A hit carries its scores as data (the hit field _multimodal, org.opensearch.multimodal.query.HitScores): a fused
+// A hit carries its scores as data (the hit field _multimodal, org.opensearch.multimodal.query.fusion.HitScores): a fused
 // query's each retriever's raw score, rank and share and GQR's primary before and after refinement, and the rescorer's
 // MaxSim. Explain is read only for what the field does not hold: a lone retriever's score.
 function structuredScores(hit, scores) {

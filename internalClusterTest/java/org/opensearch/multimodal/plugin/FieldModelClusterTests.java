@@ -128,7 +128,10 @@ public class FieldModelClusterTests extends OpenSearchIntegTestCase {
                 {"multimodal": {"query_text": "how do plants make sugar from light", "retrievers": {
                   "v": {"dense": {"field": "body_vec"}}, "t": {"multi_vector": {"field": "body_tokens"}}},
                  "fusion": {"gqr": {"primary": "t"}}}}"""))
-            .setRescorer(new org.opensearch.multimodal.query.LateInteractionRescorerBuilder("body_tokens", query, null, null, 1f, 1f), 10)
+            .setRescorer(
+                new org.opensearch.multimodal.query.rescore.LateInteractionRescorerBuilder("body_tokens", query, null, null, 1f, 1f),
+                10
+            )
             .get();
         assertEquals("0", withTokens.getHits().getAt(0).getId());
         assertEquals(

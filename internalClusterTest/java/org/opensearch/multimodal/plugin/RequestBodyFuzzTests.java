@@ -23,7 +23,7 @@ import org.opensearch.multimodal.model.OnnxSessions;
 import org.opensearch.multimodal.processor.EmbedImageProcessorFactory;
 import org.opensearch.multimodal.processor.EmbedProductProcessorFactory;
 import org.opensearch.multimodal.processor.EmbedTextProcessorFactory;
-import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
+import org.opensearch.multimodal.query.rescore.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.rest.EmbedRequest;
 import org.opensearch.multimodal.settings.InferenceDevice;
 import org.opensearch.multimodal.settings.MultimodalSettings;

@@ -19,7 +19,7 @@ import org.opensearch.core.indices.breaker.CircuitBreakerStats;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.tasks.TaskCancelledException;
 import org.opensearch.index.query.QueryBuilders;
-import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
+import org.opensearch.multimodal.query.rescore.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.rest.EmbedAction;
 import org.opensearch.multimodal.rest.EmbedRequest;
 import org.opensearch.multimodal.settings.MultimodalSettings;

@@ -11,11 +11,11 @@ import org.opensearch.core.xcontent.MediaTypeRegistry;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
-import org.opensearch.multimodal.query.FusionSpec;
-import org.opensearch.multimodal.query.LateInteractionRescorerBuilder;
-import org.opensearch.multimodal.query.LateInteractionScoreMode;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
-import org.opensearch.multimodal.query.RetrieverSpec;
+import org.opensearch.multimodal.query.fusion.FusionSpec;
+import org.opensearch.multimodal.query.rescore.LateInteractionRescorerBuilder;
+import org.opensearch.multimodal.query.rescore.LateInteractionScoreMode;
+import org.opensearch.multimodal.query.retriever.RetrieverSpec;
 import org.opensearch.search.builder.SearchSourceBuilder;
 
 import static org.opensearch.multimodal.bench.ShardCountBenchmark.LINEAR_BM25;

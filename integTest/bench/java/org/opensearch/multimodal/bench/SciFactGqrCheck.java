@@ -3,10 +3,10 @@ package org.opensearch.multimodal.bench;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.multimodal.math.ScoreNormalization;
-import org.opensearch.multimodal.query.DenseRetriever;
-import org.opensearch.multimodal.query.FusionSpec;
-import org.opensearch.multimodal.query.GqrSpec;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.fusion.FusionSpec;
+import org.opensearch.multimodal.query.fusion.GqrSpec;
+import org.opensearch.multimodal.query.retriever.DenseRetriever;
 import org.opensearch.node.Node;
 import org.opensearch.transport.client.Client;
 

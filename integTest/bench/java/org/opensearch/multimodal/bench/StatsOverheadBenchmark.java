@@ -5,11 +5,11 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.MultiMatchQueryBuilder;
-import org.opensearch.multimodal.query.DenseRetriever;
-import org.opensearch.multimodal.query.FusionSpec;
-import org.opensearch.multimodal.query.LexicalRetriever;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
-import org.opensearch.multimodal.query.RetrieverSpec;
+import org.opensearch.multimodal.query.fusion.FusionSpec;
+import org.opensearch.multimodal.query.retriever.DenseRetriever;
+import org.opensearch.multimodal.query.retriever.LexicalRetriever;
+import org.opensearch.multimodal.query.retriever.RetrieverSpec;
 import org.opensearch.node.Node;
 import org.opensearch.transport.client.Client;
 

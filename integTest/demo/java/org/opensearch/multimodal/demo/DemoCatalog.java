@@ -5,9 +5,9 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.index.query.QueryBuilders;
-import org.opensearch.multimodal.query.DenseRetriever;
-import org.opensearch.multimodal.query.LikeDocument;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
+import org.opensearch.multimodal.query.retriever.DenseRetriever;
+import org.opensearch.multimodal.query.retriever.LikeDocument;
 import org.opensearch.search.SearchHit;
 import org.opensearch.transport.client.Client;
 

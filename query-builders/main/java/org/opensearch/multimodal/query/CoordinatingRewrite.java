@@ -6,6 +6,18 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryRewriteContext;
+import org.opensearch.multimodal.query.common.ActionListenerAdapters;
+import org.opensearch.multimodal.query.common.SearchDeadline;
+import org.opensearch.multimodal.query.common.SearchTaskFilter;
+import org.opensearch.multimodal.query.encoding.MappedModels;
+import org.opensearch.multimodal.query.encoding.QueryEncoder;
+import org.opensearch.multimodal.query.encoding.QueryVectors;
+import org.opensearch.multimodal.query.fusion.CoordinatorFusion;
+import org.opensearch.multimodal.query.fusion.FusedPool;
+import org.opensearch.multimodal.query.fusion.FusionSpec;
+import org.opensearch.multimodal.query.fusion.PoolGathering;
+import org.opensearch.multimodal.query.retriever.EncodingPlan;
+import org.opensearch.multimodal.query.retriever.RetrieverSpec;
 import org.opensearch.multimodal.services.MultimodalServices;
 
 import java.io.IOException;

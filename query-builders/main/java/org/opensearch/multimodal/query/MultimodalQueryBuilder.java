@@ -11,6 +11,16 @@ import org.opensearch.index.query.QueryParser;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.multimodal.math.ScoreNormalization;
+import org.opensearch.multimodal.query.common.NodeBinding;
+import org.opensearch.multimodal.query.encoding.QueryVectors;
+import org.opensearch.multimodal.query.fusion.FusedPool;
+import org.opensearch.multimodal.query.fusion.FusionSpec;
+import org.opensearch.multimodal.query.fusion.HybridRetrievalQuery;
+import org.opensearch.multimodal.query.retriever.LikeDocument;
+import org.opensearch.multimodal.query.retriever.QueryInputs;
+import org.opensearch.multimodal.query.retriever.RetrieverKinds;
+import org.opensearch.multimodal.query.retriever.RetrieverParams;
+import org.opensearch.multimodal.query.retriever.RetrieverSpec;
 import org.opensearch.multimodal.services.MultimodalServices;
 
 import java.io.IOException;

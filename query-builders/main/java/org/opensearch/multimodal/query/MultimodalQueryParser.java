@@ -4,6 +4,14 @@ import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.multimodal.query.common.BodyTokens;
+import org.opensearch.multimodal.query.common.InnerQueries;
+import org.opensearch.multimodal.query.fusion.FusionSpec;
+import org.opensearch.multimodal.query.retriever.LikeDocument;
+import org.opensearch.multimodal.query.retriever.QueryInputs;
+import org.opensearch.multimodal.query.retriever.RetrieverKinds;
+import org.opensearch.multimodal.query.retriever.RetrieverParams;
+import org.opensearch.multimodal.query.retriever.RetrieverSpec;
 import org.opensearch.multimodal.services.MultimodalServices;
 
 import java.io.IOException;

@@ -8,6 +8,16 @@ import org.opensearch.OpenSearchStatusException;
 import org.opensearch.index.mapper.IdFieldMapper;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
+import org.opensearch.multimodal.query.fusion.FusedPool;
+import org.opensearch.multimodal.query.fusion.FusedPoolQuery;
+import org.opensearch.multimodal.query.fusion.FusionSpec;
+import org.opensearch.multimodal.query.fusion.HybridRetrievalQuery;
+import org.opensearch.multimodal.query.fusion.PoolGathering;
+import org.opensearch.multimodal.query.retriever.DenseRetriever;
+import org.opensearch.multimodal.query.retriever.PassageQueries;
+import org.opensearch.multimodal.query.retriever.PoolRetriever;
+import org.opensearch.multimodal.query.retriever.RetrieverSpec;
+import org.opensearch.multimodal.query.retriever.ShardInputs;
 import org.opensearch.multimodal.services.MultimodalServices;
 
 import java.io.IOException;
@@ -71,13 +81,7 @@ final class ShardQuery {
             return pool.get(0).standalone();
         }
         FusionSpec fusionSpec = query.effectiveFusion();
-        return new HybridRetrievalQuery(
-            pool,
-            fusionSpec.onShard(query.retrievers(), pool, node.stats()),
-            node.stats(),
-            gathering,
-            node.searches()
-        );
+        return HybridRetrievalQuery.of(pool, fusionSpec, query.retrievers(), node.stats(), gathering, node.searches());
     }
 
     /** The query vector of each dense retriever on a chunked field, by field: what the best-passage highlighter compares. */
@@ -87,7 +91,8 @@ final class ShardQuery {
             if (named.getValue() instanceof DenseRetriever dense
                 && shard.context().fieldMapper(dense.field()) instanceof DenseVectorFieldType vectorField
                 && vectorField.chunked()) {
-                queries.putIfAbsent(dense.field(), ((BestPassageRetriever) dense.onShard(named.getKey(), shard)).queryVector());
+                queries
+                    .putIfAbsent(dense.field(), ((PassageQueries) dense.onShard(named.getKey(), shard)).passageQuery(vectorField.name()));
             }
         }
         return queries;

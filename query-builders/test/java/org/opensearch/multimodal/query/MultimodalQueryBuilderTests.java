@@ -18,6 +18,13 @@ import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.TermQueryBuilder;
 import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.plugin.MultimodalPlugin;
+import org.opensearch.multimodal.query.fusion.FusionSpec;
+import org.opensearch.multimodal.query.fusion.GqrSpec;
+import org.opensearch.multimodal.query.retriever.DenseRetriever;
+import org.opensearch.multimodal.query.retriever.LexicalRetriever;
+import org.opensearch.multimodal.query.retriever.LikeDocument;
+import org.opensearch.multimodal.query.retriever.MultiVectorRetriever;
+import org.opensearch.multimodal.query.retriever.RetrieverParams;
 import org.opensearch.search.SearchModule;
 import org.opensearch.test.OpenSearchTestCase;
 
@@ -266,11 +273,7 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
                 + "\", \"k\": 50, \"num_candidates\": 500}}}}"
         );
         DenseRetriever dense = (DenseRetriever) parsed.retrievers().get("text");
-        assertEquals(500, dense.numCandidates());
-        assertEquals("the graph search keeps 500, the pool takes 50", 500, dense.beamWidth());
-        assertEquals("unset: the beam is twice k", 100, new DenseRetriever("v", MODEL, 50).beamWidth());
-        assertEquals("at most 10,000", 10_000, new DenseRetriever("v", MODEL, 8_000).beamWidth());
-        assertEquals("never below k", 10_000, new DenseRetriever("v", MODEL, 10_000).beamWidth());
+        assertEquals(new DenseRetriever("v", MODEL, 50, null, 500), dense); // its beam: DenseRetrieverTests
         roundTrips(parsed);
         assertMessageContains(
             parseError(
@@ -402,18 +405,16 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         assertEquals(List.of("bm25", "text"), gqr.complementary());
         assertEquals(12, gqr.poolK());
         assertEquals(0.25f, gqr.alpha(), 0f);
-        assertEquals("docs/DESIGN.md §6 multi-vector defaults", 50, gqr.parameters(GqrSpec.PrimaryRole.MULTI_VECTOR).steps());
-        assertEquals(1e-4f, gqr.parameters(GqrSpec.PrimaryRole.MULTI_VECTOR).learningRate(), 0f);
-        assertEquals("single-vector defaults", 10, gqr.parameters(GqrSpec.PrimaryRole.SINGLE_VECTOR).steps());
-        assertEquals(1e-3f, gqr.parameters(GqrSpec.PrimaryRole.SINGLE_VECTOR).learningRate(), 0f);
+        assertNull("unset: the primary's kind's default (GqrSpecTests)", gqr.steps());
+        assertNull(gqr.learningRate());
         roundTrips(parsed);
 
         MultimodalQueryBuilder dense = parseMultimodal(
             "{\"query_text\": \"x\", " + THREE_RETRIEVERS
                 + ", \"fusion\": {\"gqr\": {\"primary\": \"text\", \"steps\": 0, \"learning_rate\": 0.01, \"temperature\": 2, \"normalization\": \"none\"}}}"
         );
-        assertEquals(0, dense.fusion().gqr().parameters(GqrSpec.PrimaryRole.SINGLE_VECTOR).steps());
-        assertEquals(List.of("bm25", "tokens"), dense.fusion().gqr().complementaryOf(dense.retrievers().keySet()));
+        assertEquals(Integer.valueOf(0), dense.fusion().gqr().steps());
+        assertEquals("unset: every other retriever (GqrSpecTests)", List.of(), dense.fusion().gqr().complementary());
         assertFalse("search_again is off by default", dense.fusion().gqr().searchAgain());
         roundTrips(dense);
 
@@ -492,7 +493,6 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
                 + "\"num_candidates\": 80}}}}"
         );
         assertEquals(new MultiVectorRetriever("t", "m", 5, 80), withK.retrievers().get("t"));
-        assertEquals("num_candidates unset: twice k", 10, new MultiVectorRetriever("t", "m", 5, 0).candidatesToScore());
         roundTrips(withK);
         assertMessageContains(
             parseError(
@@ -514,11 +514,7 @@ public final class MultimodalQueryBuilderTests extends OpenSearchTestCase {
         MultimodalQueryBuilder imageOnly = parseMultimodal(
             "{\"query_image\": \"/9j/4AAQ\", \"retrievers\": {\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\"}}}}"
         );
-        assertEquals(
-            "an image-only query encodes its image",
-            "image",
-            ((DenseRetriever) imageOnly.retrievers().get("image")).inputFor(false)
-        );
+        assertEquals(new DenseRetriever("p", "clip", MultimodalQueryBuilder.DEFAULT_K), imageOnly.retrievers().get("image"));
         assertMessageContains(
             parseError(
                 "{\"query_text\": \"x\", \"retrievers\": {\"image\": {\"dense\": {\"field\": \"p\", \"model\": \"clip\", \"input\": \"image\"}}}}"
