@@ -42,7 +42,7 @@ final class SeparateSourceStoredFieldsReader extends StoredFieldsReader {
     @Override
     public void document(int docID, StoredFieldVisitor visitor) throws IOException {
         boolean[] stopped = new boolean[1];
-        fields.document(docID, new StoredFieldVisitor() {
+        fields.document(docID, new ForwardingStoredFieldVisitor(visitor) {
 
             @Override
             public Status needsField(FieldInfo fieldInfo) throws IOException {
@@ -50,50 +50,15 @@ final class SeparateSourceStoredFieldsReader extends StoredFieldsReader {
                 stopped[0] = status == Status.STOP;
                 return status;
             }
-
-            @Override
-            public void binaryField(FieldInfo fieldInfo, byte[] value) throws IOException {
-                visitor.binaryField(fieldInfo, value);
-            }
-
-            @Override
-            public void stringField(FieldInfo fieldInfo, String value) throws IOException {
-                visitor.stringField(fieldInfo, value);
-            }
-
-            @Override
-            public void intField(FieldInfo fieldInfo, int value) throws IOException {
-                visitor.intField(fieldInfo, value);
-            }
-
-            @Override
-            public void longField(FieldInfo fieldInfo, long value) throws IOException {
-                visitor.longField(fieldInfo, value);
-            }
-
-            @Override
-            public void floatField(FieldInfo fieldInfo, float value) throws IOException {
-                visitor.floatField(fieldInfo, value);
-            }
-
-            @Override
-            public void doubleField(FieldInfo fieldInfo, double value) throws IOException {
-                visitor.doubleField(fieldInfo, value);
-            }
         });
         if (stopped[0] || sourceField == null || visitor.needsField(sourceField) != StoredFieldVisitor.Status.YES) {
             return;
         }
-        source.document(docID, new StoredFieldVisitor() {
+        source.document(docID, new ForwardingStoredFieldVisitor(visitor) {
 
             @Override
             public Status needsField(FieldInfo fieldInfo) {
                 return Status.YES; // asked of the visitor above
-            }
-
-            @Override
-            public void binaryField(FieldInfo fieldInfo, byte[] value) throws IOException {
-                visitor.binaryField(fieldInfo, value);
             }
         });
     }

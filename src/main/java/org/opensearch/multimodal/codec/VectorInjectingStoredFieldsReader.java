@@ -41,41 +41,11 @@ public final class VectorInjectingStoredFieldsReader extends StoredFieldsReader 
 
     @Override
     public void document(int docID, StoredFieldVisitor visitor) throws IOException {
-        stored.document(docID, new StoredFieldVisitor() {
-
-            @Override
-            public Status needsField(FieldInfo fieldInfo) throws IOException {
-                return visitor.needsField(fieldInfo);
-            }
+        stored.document(docID, new ForwardingStoredFieldVisitor(visitor) {
 
             @Override
             public void binaryField(FieldInfo fieldInfo, byte[] value) throws IOException {
                 visitor.binaryField(fieldInfo, fieldInfo.name.equals(SourceFieldMapper.NAME) ? inject(docID, value) : value);
-            }
-
-            @Override
-            public void stringField(FieldInfo fieldInfo, String value) throws IOException {
-                visitor.stringField(fieldInfo, value);
-            }
-
-            @Override
-            public void intField(FieldInfo fieldInfo, int value) throws IOException {
-                visitor.intField(fieldInfo, value);
-            }
-
-            @Override
-            public void longField(FieldInfo fieldInfo, long value) throws IOException {
-                visitor.longField(fieldInfo, value);
-            }
-
-            @Override
-            public void floatField(FieldInfo fieldInfo, float value) throws IOException {
-                visitor.floatField(fieldInfo, value);
-            }
-
-            @Override
-            public void doubleField(FieldInfo fieldInfo, double value) throws IOException {
-                visitor.doubleField(fieldInfo, value);
             }
         });
     }
