@@ -32,11 +32,10 @@ final class SourceFilesDirectory extends FilterDirectory {
         if (temporary.contains(name)) {
             return name;
         }
-        if (name.startsWith(segment) == false || name.length() == segment.length()) {
-            throw new IllegalArgumentException("[" + name + "] is not a file of segment [" + segment + "]");
-        }
-        char next = name.charAt(segment.length());
-        if (next != '.' && next != '_') {
+        boolean ofSegment = name.startsWith(segment)
+            && name.length() > segment.length()
+            && (name.charAt(segment.length()) == '.' || name.charAt(segment.length()) == '_');
+        if (ofSegment == false) {
             throw new IllegalArgumentException("[" + name + "] is not a file of segment [" + segment + "]");
         }
         return segment + SUFFIX + name.substring(segment.length());

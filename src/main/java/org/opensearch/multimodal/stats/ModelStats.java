@@ -81,8 +81,8 @@ public final class ModelStats {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put(ModelStatKey.INFERENCE_CALLS.key(), calls.sum());
         out.put(ModelStatKey.ITEMS.key(), items.sum());
-        out.put(ModelStatKey.LATENCY_MS.key(), percentiles.apply(latency));
-        out.put(ModelStatKey.TIME_IN_MILLIS.key(), latency.totalMillis());
+        out.put(StatName.LATENCY_MS, percentiles.apply(latency));
+        out.put(StatName.TIME_IN_MILLIS, latency.totalMillis());
         Map<String, Object> byCause = new TreeMap<>();
         errors.forEach((cause, count) -> byCause.put(cause, count.sum()));
         out.put(ModelStatKey.ERRORS.key(), byCause);
