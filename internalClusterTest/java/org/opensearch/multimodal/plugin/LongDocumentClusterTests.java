@@ -10,6 +10,7 @@ import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.reindex.ReindexAction;
 import org.opensearch.index.reindex.ReindexModulePlugin;
 import org.opensearch.index.reindex.ReindexRequestBuilder;
+import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.query.rescore.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.rescore.LateInteractionScoreMode;
 import org.opensearch.multimodal.rest.NodeStats;
@@ -30,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,6 +137,7 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
     }
 
     public void testAPassagePastTheWindowFindsItsDocumentOnOneAndThreeShards() throws IOException {
+        List<List<String>> bestTokenPassages = new ArrayList<>();
         for (int shards : new int[]{1, 3}) {
             String index = "long_" + shards;
             createIndex(index, shards, 0, true);
@@ -146,6 +149,7 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
             }
             assertBestPassage(index, "space", "Hubble");
             assertBestPassage(index, "cooking", "Sourdough");
+            bestTokenPassages.add(assertBestTokenPassage(index, "space"));
             SearchResponse all = dense(index, QUERIES.get("space"), 5, null);
             assertEquals(
                 "k 5 from each of " + shards + " shards, at most the 8 documents",
@@ -153,6 +157,7 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
                 all.getHits().getTotalHits().value()
             );
         }
+        assertEquals("the same best passages by MaxSim on 1 and 3 shards", bestTokenPassages.get(0), bestTokenPassages.get(1));
     }
 
     /** The passage highlighter gives the top hit's best passage: past the preamble, where the topic's paragraph lies. */
@@ -180,6 +185,88 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
         Map<?, ?> first = (Map<?, ?>) ranked.get(0);
         assertEquals(best, body.substring(((Number) first.get("start")).intValue(), ((Number) first.get("end")).intValue()));
         assertTrue(((Number) first.get("score")).floatValue() >= ((Number) ((Map<?, ?>) ranked.get(1)).get("score")).floatValue());
+    }
+
+    /**
+     * The passage highlighter on the token field gives the top hit's best passages by MaxSim over each passage's own
+     * rows, for the rescorer's query tokens and for a multi-vector retriever's alike: past the preamble, where the
+     * topic's paragraphs lie; their offsets and MaxSims come as data. Returns the rescored top hit's best passages.
+     */
+    private List<String> assertBestTokenPassage(String index, String topic) throws IOException {
+        String text = QUERIES.get(topic);
+        HighlightBuilder onTokens = new HighlightBuilder().field(
+            new HighlightBuilder.Field("body_tokens").highlighterType("passage").numOfFragments(2)
+        );
+        SearchResponse rescored = client().prepareSearch(index)
+            .setQuery(QueryBuilders.matchAllQuery())
+            .setSize(8)
+            .addRescorer(new LateInteractionRescorerBuilder("body_tokens", text, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), 8)
+            .highlighter(onTokens)
+            .get();
+        String json = "{\"multimodal\": {\"query_text\": \"" + text + "\", \"retrievers\": {\"dense\": {\"dense\": "
+            + "{\"field\": \"body_vec\", \"model\": \"" + MODEL + "\", \"k\": 8}}, \"tokens\": {\"multi_vector\": "
+            + "{\"field\": \"body_tokens\", \"model\": \"" + MODEL + "\"}}}}}";
+        SearchResponse retrieved = client().prepareSearch(index).setQuery(QueryBuilders.wrapperQuery(json)).highlighter(onTokens).get();
+        List<String> best = null;
+        for (SearchResponse response : List.of(rescored, retrieved)) {
+            SearchHit top = response.getHits().getHits()[0];
+            assertEquals(topic, top.getId());
+            HighlightField passages = top.getHighlightFields().get("body_tokens");
+            assertNotNull("a passage highlight on the token field for " + top.getId(), passages);
+            assertEquals(2, passages.fragments().length);
+            String body = topics().get(topic);
+            List<String> fragments = Arrays.stream(passages.fragments()).map(fragment -> fragment.string()).toList();
+            assertTrue(
+                "the best passage lies past the preamble: " + fragments.get(0),
+                body.indexOf(fragments.get(0)) > PREAMBLE.length() / 2
+            );
+            List<?> ranked = (List<?>) ((Map<?, ?>) ((Map<?, ?>) top.field("_multimodal").getValue()).get("passages")).get("body_tokens");
+            Map<?, ?> first = (Map<?, ?>) ranked.get(0);
+            assertEquals(
+                fragments.get(0),
+                body.substring(((Number) first.get("start")).intValue(), ((Number) first.get("end")).intValue())
+            );
+            float firstScore = ((Number) first.get("score")).floatValue();
+            assertTrue(firstScore >= ((Number) ((Map<?, ?>) ranked.get(1)).get("score")).floatValue());
+            if (response == rescored) {
+                assertTrue("no passage's MaxSim above the document's: " + firstScore, firstScore <= top.getScore() + 1e-5f);
+                best = fragments;
+            } else {
+                assertEquals("the retriever's query tokens are the rescorer's: the same passages", best, fragments);
+            }
+        }
+        return best;
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testTheChunkedValueCountsEachPassagesTokenRowsAndCountsThatDoNotAddUpAreNotHighlighted() throws IOException {
+        createIndex("long_rows", 1, 0, true);
+        indexTopics("long_rows");
+        Map<String, Object> source = client().prepareGet("long_rows", "cooking").get().getSourceAsMap();
+        Map<?, ?> chunked = (Map<?, ?>) source.get("body_vec");
+        List<?> counts = (List<?>) ((Map<?, ?>) chunked.get("token_rows")).get("body_tokens");
+        assertEquals("a count per passage", ((List<?>) chunked.get("offsets")).size(), counts.size());
+        int rows = MultiVectorFormat.unpack(Base64.getDecoder().decode((String) source.get("body_tokens"))).length;
+        assertEquals("the counts add up to the rows stored", rows, counts.stream().mapToInt(count -> ((Number) count).intValue()).sum());
+
+        // the same value with counts that no longer match the rows: no passage rather than a wrong one
+        Map<String, Object> tampered = new LinkedHashMap<>(source);
+        Map<String, Object> tamperedChunked = new LinkedHashMap<>((Map<String, Object>) chunked);
+        tamperedChunked.put("token_rows", Map.of("body_tokens", counts.stream().map(count -> 1).toList()));
+        tampered.put("body_vec", tamperedChunked);
+        client().prepareIndex("long_rows").setId("tampered").setSource(tampered).setPipeline("_none").setRefreshPolicy("true").get();
+        SearchResponse response = client().prepareSearch("long_rows")
+            .setQuery(QueryBuilders.idsQuery().addIds("cooking", "tampered"))
+            .addRescorer(
+                new LateInteractionRescorerBuilder("body_tokens", QUERIES.get("cooking"), MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f),
+                8
+            )
+            .highlighter(new HighlightBuilder().field(new HighlightBuilder.Field("body_tokens").highlighterType("passage")))
+            .get();
+        assertEquals(2, response.getHits().getHits().length);
+        for (SearchHit hit : response.getHits().getHits()) {
+            assertEquals(hit.getId(), "cooking".equals(hit.getId()), hit.getHighlightFields().containsKey("body_tokens"));
+        }
     }
 
     public void testTheTextCutAtTheWindowCannotTellTheDocumentsApart() throws IOException {
@@ -301,6 +388,11 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
         ensureGreen("long_replicated", "long_copy");
         assertBestPassage("long_replicated", "cooking", "Sourdough");
         assertBestPassage("long_copy", "cooking", "Sourdough");
+        assertEquals(
+            "the token field's best passages survive _reindex and a restart",
+            assertBestTokenPassage("long_replicated", "cooking"),
+            assertBestTokenPassage("long_copy", "cooking")
+        );
     }
 
     public void testGqrRefinesThroughTheBestPassageAndTheRescorerSeesEveryPassage() throws IOException {
@@ -337,7 +429,10 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
             .add(
                 client().prepareIndex("chunked_values")
                     .setId("ok")
-                    .setSource("{\"v\": {\"vectors\": [[1, 0], [0, 1]], \"offsets\": [[0, 0, 5], [0, 4, 9]]}}", XContentType.JSON)
+                    .setSource(
+                        "{\"v\": {\"vectors\": [[1, 0], [0, 1]], \"offsets\": [[0, 0, 5], [0, 4, 9]], \"token_rows\": {\"t\": [3, 0]}}}",
+                        XContentType.JSON
+                    )
             )
             .add(client().prepareIndex("chunked_values").setId("plain").setSource("{\"v\": [1, 0]}", XContentType.JSON))
             .add(client().prepareIndex("chunked_values").setId("dims").setSource("{\"v\": {\"vectors\": [[1, 0, 0]]}}", XContentType.JSON))
@@ -350,6 +445,21 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
                 client().prepareIndex("chunked_values")
                     .setId("count")
                     .setSource("{\"v\": {\"vectors\": [[1, 0]], \"offsets\": [[0, 0, 1], [0, 1, 2]]}}", XContentType.JSON)
+            )
+            .add(
+                client().prepareIndex("chunked_values")
+                    .setId("rows_count")
+                    .setSource("{\"v\": {\"vectors\": [[1, 0]], \"token_rows\": {\"t\": [3, 4]}}}", XContentType.JSON)
+            )
+            .add(
+                client().prepareIndex("chunked_values")
+                    .setId("rows_negative")
+                    .setSource("{\"v\": {\"vectors\": [[1, 0]], \"token_rows\": {\"t\": [-1]}}}", XContentType.JSON)
+            )
+            .add(
+                client().prepareIndex("chunked_values")
+                    .setId("rows_shape")
+                    .setSource("{\"v\": {\"vectors\": [[1, 0]], \"token_rows\": [3]}}", XContentType.JSON)
             )
             .get();
         assertFalse(bulk.getItems()[0].getFailureMessage(), bulk.getItems()[0].isFailed());

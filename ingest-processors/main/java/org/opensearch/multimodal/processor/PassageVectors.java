@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,7 +72,10 @@ final class PassageVectors {
         return Arrays.asList(pooledTokens);
     }
 
-    /** The value of a chunked dense_vector field ({@link ChunkedVectors}): vectors, offsets, the text field and its hash. */
+    /**
+     * The value of a chunked dense_vector field ({@link ChunkedVectors}): vectors, offsets, the text field and its hash,
+     * and, when the same passages fill a token field, how many of its rows each passage gave.
+     */
     Map<String, Object> chunkedValue(String textHash) {
         List<Object> vectorValues = new ArrayList<>(vectors.length);
         List<Object> offsets = new ArrayList<>(vectors.length);
@@ -80,16 +84,19 @@ final class PassageVectors {
             Chunk chunk = chunks.get(i);
             offsets.add(List.of(chunk.element(), chunk.start(), chunk.end()));
         }
-        return Map.of(
-            ChunkedVectors.VECTORS,
-            vectorValues,
-            ChunkedVectors.OFFSETS,
-            offsets,
-            ChunkedVectors.TEXT_FIELD,
-            input.sourceField(),
-            ChunkedVectors.TEXT_HASH,
-            textHash
-        );
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put(ChunkedVectors.VECTORS, vectorValues);
+        value.put(ChunkedVectors.OFFSETS, offsets);
+        value.put(ChunkedVectors.TEXT_FIELD, input.sourceField());
+        value.put(ChunkedVectors.TEXT_HASH, textHash);
+        if (pooledTokens != null) {
+            List<Integer> rows = new ArrayList<>(pooledTokens.length);
+            for (float[][] passage : pooledTokens) {
+                rows.add(passage.length);
+            }
+            value.put(ChunkedVectors.TOKEN_ROWS, Map.of(input.tokenField(), rows));
+        }
+        return value;
     }
 
     /**

@@ -14,6 +14,7 @@ import org.opensearch.multimodal.query.fusion.FusionSpec;
 import org.opensearch.multimodal.query.fusion.HybridRetrievalQuery;
 import org.opensearch.multimodal.query.fusion.PoolGathering;
 import org.opensearch.multimodal.query.retriever.DenseRetriever;
+import org.opensearch.multimodal.query.retriever.MultiVectorRetriever;
 import org.opensearch.multimodal.query.retriever.PassageQueries;
 import org.opensearch.multimodal.query.retriever.PoolRetriever;
 import org.opensearch.multimodal.query.retriever.RetrieverSpec;
@@ -22,7 +23,6 @@ import org.opensearch.multimodal.services.MultimodalServices;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -84,17 +84,22 @@ final class ShardQuery {
         return HybridRetrievalQuery.of(pool, fusionSpec, query.retrievers(), node.stats(), gathering, node.searches());
     }
 
-    /** The query vector of each dense retriever on a chunked field, by field: what the best-passage highlighter compares. */
-    private static Map<String, float[]> passageQueries(MultimodalQueryBuilder query, ShardInputs shard) {
-        Map<String, float[]> queries = new LinkedHashMap<>();
+    /**
+     * The shard's retrievers that compare passages, for the best-passage highlighter: dense retrievers on chunked
+     * fields (their query vector) and multi-vector retrievers (their query's token vectors).
+     */
+    private static List<PassageQueries> passageQueries(MultimodalQueryBuilder query, ShardInputs shard) throws IOException {
+        List<PassageQueries> passages = new ArrayList<>();
         for (Map.Entry<String, RetrieverSpec> named : query.retrievers().entrySet()) {
-            if (named.getValue() instanceof DenseRetriever dense
-                && shard.context().fieldMapper(dense.field()) instanceof DenseVectorFieldType vectorField
-                && vectorField.chunked()) {
-                queries
-                    .putIfAbsent(dense.field(), ((PassageQueries) dense.onShard(named.getKey(), shard)).passageQuery(vectorField.name()));
+            RetrieverSpec spec = named.getValue();
+            boolean comparesPassages = spec instanceof MultiVectorRetriever
+                || (spec instanceof DenseRetriever dense
+                    && shard.context().fieldMapper(dense.field()) instanceof DenseVectorFieldType vectorField
+                    && vectorField.chunked());
+            if (comparesPassages && spec.onShard(named.getKey(), shard) instanceof PassageQueries retriever) {
+                passages.add(retriever);
             }
         }
-        return queries;
+        return passages;
     }
 }

@@ -31,6 +31,31 @@ public final class StoredTokenMaxSim {
         return kernel.score(rows.bytes(), rows.offset(), rows.rows());
     }
 
+    /**
+     * MaxSim of the query against each consecutive range of the stored rows, {@code rowCounts[i]} rows each (a long
+     * text's passages, as its processor packed them in passage order); null when the counts do not add up to the rows
+     * stored (the field was written from something else since).
+     */
+    public float[] scoreRanges(BytesRef stored, int[] rowCounts) {
+        MultiVectorFormat.Rows rows = rowsOf(stored);
+        long total = 0;
+        for (int count : rowCounts) {
+            total += count;
+        }
+        if (total != rows.rows()) {
+            return null;
+        }
+        kernel.setCenter(format.center(rows, dims, center));
+        int perRow = format.bytesPerRow(dims);
+        float[] scores = new float[rowCounts.length];
+        int first = 0;
+        for (int i = 0; i < rowCounts.length; i++) {
+            scores[i] = kernel.score(rows.bytes(), rows.offset() + first * perRow, rowCounts[i]);
+            first += rowCounts[i];
+        }
+        return scores;
+    }
+
     /** The number of token rows the stored value holds. */
     public int rows(BytesRef stored) {
         return rowsOf(stored).rows();

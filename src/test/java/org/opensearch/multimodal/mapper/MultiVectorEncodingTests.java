@@ -244,6 +244,42 @@ public final class MultiVectorEncodingTests extends MapperServiceTestCase {
         assertTrue(e.getMessage(), e.getMessage().contains("field [field]") && e.getMessage().contains("8 dims, the field has 16"));
     }
 
+    /** A passage's score is MaxSim over its own rows of the stored value, in every encoding; counts that do not add up: none. */
+    public void testEachPassagesRowRangeIsScoredByMaxSimOverItsOwnRows() throws IOException {
+        float[][] query = randomRows(3);
+        int[] passageRows = {4, 1, 6};
+        for (String encoding : List.of("float32", "bfloat16", "int8", "binary")) {
+            BytesRef stored = BytesRef.deepCopyOf(stored(mapper(encoding, 1).parse(source("{\"field\": " + json(randomRows(11)) + "}"))));
+            MultiVectorFormat format = new MultiVectorFormat(TokenEncoding.parse(encoding), 1);
+            StoredTokenMaxSim maxSim = new StoredTokenMaxSim("field", query, format, DIMS);
+            float[] scores = maxSim.scoreRanges(stored, passageRows);
+            float[][] decoded = format.decode(stored, DIMS);
+            int first = 0;
+            float best = Float.NEGATIVE_INFINITY;
+            for (int p = 0; p < passageRows.length; p++) {
+                float[][] own = Arrays.copyOfRange(decoded, first, first + passageRows[p]);
+                assertEquals(encoding + " passage " + p, floatMaxSim(query, own), scores[p], 1e-4f);
+                best = Math.max(best, scores[p]);
+                first += passageRows[p];
+            }
+            assertTrue("no passage scores above the whole document", best <= maxSim.score(stored) + 1e-6f);
+            assertNull("counts short of the stored rows", maxSim.scoreRanges(stored, new int[]{4, 1}));
+            assertNull("counts past the stored rows", maxSim.scoreRanges(stored, new int[]{4, 1, 7}));
+        }
+    }
+
+    private static float floatMaxSim(float[][] query, float[][] rows) {
+        float sum = 0;
+        for (float[] q : query) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (float[] row : rows) {
+                max = Math.max(max, VectorUtil.dotProduct(q, row));
+            }
+            sum += max;
+        }
+        return sum / query.length;
+    }
+
     public void testUnknownEncodingAndPoolFactorBelowOneAreMappingErrors() {
         MapperParsingException encoding = expectThrows(MapperParsingException.class, () -> mapper("int4", 1));
         assertTrue(error(encoding), error(encoding).contains("encoding") && error(encoding).contains("int4"));

@@ -38,18 +38,18 @@ public final class FusedPoolQuery extends Query implements PassageQueries {
     private final String index;
     private final ActiveSearches searches;
     private final Map<String, FusedPool.Entry> byId = new HashMap<>();
-    /** The query vector of each chunked dense field a retriever searched, for the best-passage highlighter. */
-    private final Map<String, float[]> passageQueries;
+    /** The shard's retrievers that compared passages (chunked dense, multi-vector), for the best-passage highlighter. */
+    private final List<PassageQueries> passageQueries;
 
     FusedPoolQuery(FusedPool pool, String index, ActiveSearches searches) {
-        this(pool, index, searches, Map.of());
+        this(pool, index, searches, List.of());
     }
 
-    public FusedPoolQuery(FusedPool pool, String index, ActiveSearches searches, Map<String, float[]> passageQueries) {
+    public FusedPoolQuery(FusedPool pool, String index, ActiveSearches searches, List<PassageQueries> passageQueries) {
         this.pool = pool;
         this.index = index;
         this.searches = searches;
-        this.passageQueries = Map.copyOf(passageQueries);
+        this.passageQueries = List.copyOf(passageQueries);
         for (FusedPool.Entry entry : pool.entries()) {
             if (entry.index().equals(index)) {
                 byId.put(entry.id(), entry);
@@ -59,7 +59,24 @@ public final class FusedPoolQuery extends Query implements PassageQueries {
 
     @Override
     public float[] passageQuery(String field) {
-        return passageQueries.get(field);
+        for (PassageQueries retriever : passageQueries) {
+            float[] query = retriever.passageQuery(field);
+            if (query != null) {
+                return query;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public float[][] passageTokens(String field) {
+        for (PassageQueries retriever : passageQueries) {
+            float[][] tokens = retriever.passageTokens(field);
+            if (tokens != null) {
+                return tokens;
+            }
+        }
+        return null;
     }
 
     /** The structured scores of the hit with {@code id}, null when it is not in the ranking. */

@@ -108,6 +108,17 @@ public final class HybridRetrievalQuery extends Query implements PassageQueries 
         return null;
     }
 
+    @Override
+    public float[][] passageTokens(String field) {
+        for (PoolRetriever retriever : retrievers) {
+            float[][] tokens = retriever instanceof PassageQueries passages ? passages.passageTokens(field) : null;
+            if (tokens != null) {
+                return tokens;
+            }
+        }
+        return null;
+    }
+
     /**
      * The pool, or, once the search's timeout has passed, nothing: the shard answers {@code timed_out: true} with what
      * it collected before, as OpenSearch's own query phase does (a cancelled search throws).

@@ -1,7 +1,6 @@
 package org.opensearch.multimodal.query.highlight;
 
 import org.apache.lucene.search.Query;
-import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
 import org.opensearch.search.fetch.FetchContext;
 import org.opensearch.search.fetch.FetchSubPhase.HitContext;
 import org.opensearch.search.fetch.subphase.highlight.SearchHighlightContext;
@@ -14,39 +13,34 @@ import java.util.Map;
 
 /**
  * What the fetch phase shows of each hit for the {@code passage} highlighter ({@link BestPassageHighlighter}), as data:
- * the best passages' offsets and scores in every chunked dense field the request highlights with it and the query
- * searched, under {@code fields._multimodal.passages.<field>}.
+ * the best passages' offsets and scores in every field the request highlights with it and the search compared
+ * (chunked dense, multi-vector), under {@code fields._multimodal.passages.<field>}.
  */
 public final class HitPassages {
 
-    /** A field the passage highlighter shows: the query vector it was searched with, and how many passages to give. */
-    private record PassageField(DenseVectorFieldType type, float[] query, int fragments) {
+    /** A field the passage highlighter shows, and how many passages to give. */
+    private record Shown(FieldPassages field, int fragments) {
     }
 
-    private final List<PassageField> fields;
+    private final List<Shown> fields;
 
-    private HitPassages(List<PassageField> fields) {
+    private HitPassages(List<Shown> fields) {
         this.fields = fields;
     }
 
-    /**
-     * The chunked dense fields the request highlights with the {@code passage} highlighter and the query searched, with
-     * the query vector each was searched with; null when there is none.
-     */
+    /** The fields the request highlights with the {@code passage} highlighter and the search compared; null if none. */
     public static HitPassages requested(FetchContext context) {
-        List<PassageField> fields = new ArrayList<>();
         // the query as parsed, as the highlighters see it (context.query() may be its rewritten form)
         Query parsed = context.parsedQuery() == null ? context.query() : context.parsedQuery().query();
         if (context.highlight() == null || parsed == null) {
             return null;
         }
+        List<Shown> fields = new ArrayList<>();
         for (SearchHighlightContext.Field field : context.highlight().fields()) {
-            if (BestPassageHighlighter.NAME.equals(field.fieldOptions().highlighterType())
-                && context.mapperService().fieldType(field.field()) instanceof DenseVectorFieldType vectors
-                && vectors.chunked()) {
-                float[] query = BestPassageHighlighter.queryVector(parsed, vectors.name());
-                if (query != null) {
-                    fields.add(new PassageField(vectors, query, Math.max(1, field.fieldOptions().numberOfFragments())));
+            if (BestPassageHighlighter.NAME.equals(field.fieldOptions().highlighterType())) {
+                FieldPassages passages = FieldPassages.of(context, parsed, context.mapperService().fieldType(field.field()));
+                if (passages != null) {
+                    fields.add(new Shown(passages, Math.max(1, field.fieldOptions().numberOfFragments())));
                 }
             }
         }
@@ -56,11 +50,11 @@ public final class HitPassages {
     /** The hit's best passages by field, best first, at most {@code number_of_fragments} of each. */
     public Map<String, Object> of(HitContext hit) throws IOException {
         Map<String, Object> passages = new LinkedHashMap<>();
-        for (PassageField field : fields) {
-            List<BestPassages.Passage> ranked = BestPassages.rank(hit.reader(), hit.docId(), field.type(), field.query());
+        for (Shown shown : fields) {
+            List<BestPassages.Passage> ranked = shown.field().rank(hit).passages();
             passages.put(
-                field.type().name(),
-                ranked.subList(0, Math.min(field.fragments(), ranked.size())).stream().map(BestPassages.Passage::toMap).toList()
+                shown.field().name(),
+                ranked.subList(0, Math.min(shown.fragments(), ranked.size())).stream().map(BestPassages.Passage::toMap).toList()
             );
         }
         return passages;

@@ -11,6 +11,7 @@ import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.mapper.StoredTokenMaxSim;
 import org.opensearch.multimodal.query.common.ExplainLabels;
 import org.opensearch.multimodal.query.common.SearchDeadline;
+import org.opensearch.multimodal.query.retriever.PassageQueries;
 import org.opensearch.multimodal.services.ActiveSearches;
 import org.opensearch.multimodal.stats.MultimodalStats;
 import org.opensearch.search.rescore.RescoreContext;
@@ -34,8 +35,11 @@ final class LateInteractionRescorer implements Rescorer {
 
     static final LateInteractionRescorer INSTANCE = new LateInteractionRescorer();
 
-    /** What one shard's rescoring needs: the field and how it is stored, the query's token vectors and how to combine. */
-    static final class Context extends RescoreContext {
+    /**
+     * What one shard's rescoring needs: the field and how it is stored, the query's token vectors and how to combine;
+     * in the fetch phase, the query's token vectors for the best-passage highlighter.
+     */
+    static final class Context extends RescoreContext implements PassageQueries {
 
         final String field;
         final MultiVectorFormat format;
@@ -77,6 +81,16 @@ final class LateInteractionRescorer implements Rescorer {
 
         StoredTokenMaxSim maxSim() {
             return new StoredTokenMaxSim(field, queryTokens, format, dims);
+        }
+
+        @Override
+        public float[] passageQuery(String field) {
+            return null;
+        }
+
+        @Override
+        public float[][] passageTokens(String field) {
+            return this.field.equals(field) ? queryTokens : null;
         }
     }
 

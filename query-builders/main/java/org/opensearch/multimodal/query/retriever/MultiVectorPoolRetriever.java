@@ -28,7 +28,7 @@ record MultiVectorPoolRetriever(
     CandidateSearch candidates,
     int k,
     ProposalScores proposed
-) implements PoolRetriever.Refinable {
+) implements PoolRetriever.Refinable, PassageQueries {
 
     /** Without a candidate index: it proposes nothing. */
     MultiVectorPoolRetriever(String name, String field, float[][] queryTokens, MultiVectorFormat format, int dims, TokenMemory memory) {
@@ -46,6 +46,17 @@ record MultiVectorPoolRetriever(
         int k
     ) {
         this(name, field, queryTokens, format, dims, memory, candidates, k, new ProposalScores());
+    }
+
+    @Override
+    public float[] passageQuery(String field) {
+        return null;
+    }
+
+    /** The query's token vectors, for its own field's best passage. */
+    @Override
+    public float[][] passageTokens(String field) {
+        return this.field.equals(field) ? queryTokens : null;
     }
 
     /** The candidate index's proposals ranked by exact MaxSim, the best k; nothing without a candidate index. */

@@ -1,8 +1,17 @@
 package org.opensearch.multimodal.query.retriever;
 
-/** A shard's multimodal query, as the best-passage highlighter reads it: what each chunked field was searched with. */
+/**
+ * What a shard's search compared a field's passages with, as the best-passage highlighter reads it: the query vector
+ * of a dense retriever on a chunked field, the query's token vectors for a {@code multi_vector} field (a multi-vector
+ * retriever's, or the {@code late_interaction} rescorer's).
+ */
 public interface PassageQueries {
 
     /** The query vector a dense retriever compared with {@code field}'s passages; null when none searched it. */
     float[] passageQuery(String field);
+
+    /** The query's token vectors MaxSim compared with {@code field}'s token rows; null when nothing did. */
+    default float[][] passageTokens(String field) {
+        return null;
+    }
 }
