@@ -96,6 +96,8 @@ public final class LongDocumentBenchmark {
                 rewrite(client, "long_chunked", chunking(chosen), 1);
                 rewrite(client, "long_chunked_3", chunking(chosen), 3);
                 queries(client, sciFact, longDocs, split, chosen);
+            } else if ("passages".equals(phase)) {
+                passages(client, sciFact, longDocs, split, args.get("--chunking", "256/25/sentence"));
             } else if ("queries".equals(phase)) {
                 // the report run's indices, recovered from the node's data directory first
                 client.admin().cluster().prepareHealth().setWaitForGreenStatus().setTimeout(TimeValue.timeValueMinutes(5)).get();
@@ -219,6 +221,22 @@ public final class LongDocumentBenchmark {
         reindex.get();
         client.admin().indices().prepareForceMerge("long_chunked_3").setMaxNumSegments(1).get();
         queries(client, sciFact, longDocs, split, chosen);
+    }
+
+    /**
+     * The passage highlighter's best passages on the held-out queries: the long documents ingested again through the
+     * pipeline (so each chunked value counts its passages' token rows), then the rerank request of the report with
+     * both fields highlighted ({@link BestPassageAccuracy}).
+     */
+    private static void passages(Client client, SciFact sciFact, SciFact longDocs, SciFact.Split split, String chosen) throws Exception {
+        client.admin().cluster().prepareHealth().setWaitForGreenStatus().setTimeout(TimeValue.timeValueMinutes(5)).get();
+        index(client, "long_passages", longDocs.corpus(), chunking(chosen), true, BULK_DOCS);
+        System.out.println(
+            "Best passages, chunking " + chosen + ", " + split.test().size() + " held-out queries, request: "
+                + "RRF BM25 + dense, late_interaction rerank top " + RERANK_WINDOW + ":"
+        );
+        BestPassageAccuracy
+            .print(sciFact, longDocs, GROUP, split.test(), text -> hybridReranked(client, "long_passages", text), "vec", "tokens");
     }
 
     /**
