@@ -57,15 +57,20 @@ function buildRequest(schema, inputs, settings) {
   // a fused query's hits carry their scores as data; only a lone retriever's raw score needs explain
   const body = {size, explain: !query.fusion, query: {multimodal: query}};
   if (schema.vectorFields.length > 0) body._source = {excludes: schema.vectorFields};
-  // a long document's best passage, for each chunked field a dense retriever searches (the passage highlighter)
-  const chunked = retrievers
+  // a long document's best passage (the passage highlighter): for each chunked field a dense retriever searches, and,
+  // in an index with chunked fields (whose values count each passage's token rows), for each token field MaxSim compares
+  const passageFields = retrievers
     .map((r) => r.spec.dense && r.spec.dense.field)
     .filter((field) => field && schema.dense.some((d) => d.name === field && d.chunked));
-  if (chunked.length > 0) {
-    body.highlight = {fields: Object.fromEntries(chunked.map((field) => [field, {type: 'passage', number_of_fragments: 1}]))};
-  }
   const tokens = schema.multi[0];
-  if (settings.rerank && tokens && inputs.text) {
+  const reranked = settings.rerank && tokens && inputs.text;
+  const tokenFields = retrievers.map((r) => r.spec.multi_vector && r.spec.multi_vector.field).filter(Boolean);
+  if (reranked) tokenFields.push(tokens.name);
+  if (schema.dense.some((d) => d.chunked)) passageFields.push(...new Set(tokenFields));
+  if (passageFields.length > 0) {
+    body.highlight = {fields: Object.fromEntries(passageFields.map((field) => [field, {type: 'passage', number_of_fragments: 1}]))};
+  }
+  if (reranked) {
     body.rescore = {
       window_size: Math.max(RERANK_WINDOW, size),
       late_interaction: {field: tokens.name, model: tokens.textModel, query_text: inputs.text},
@@ -156,6 +161,14 @@ function photoOf(source) {
 
 const formatScore = (value) => (value === null || value === undefined ? '–' : Number(value).toFixed(4));
 
+// The passage to show under a hit: the token field's (MaxSim ranks last when it is highlighted), else a dense field's.
+function bestPassage(hit, schema) {
+  const shown = Object.entries(hit.highlight || {})
+    .filter(([, fragments]) => typeof fragments[0] === 'string')
+    .map(([field, fragments]) => ({field, text: fragments[0]}));
+  return shown.find((passage) => schema.multi.some((m) => m.name === passage.field)) || shown[0] || null;
+}
+
 function hitCard(hit, schema, retrieverNames, rank) {
   const source = hit._source || {};
   const scores = scoresOf(hit, retrieverNames);
@@ -165,9 +178,10 @@ function hitCard(hit, schema, retrieverNames, rank) {
   card.append(el('div', {class: 'rank', text: `#${rank}`}));
   if (photo) card.append(el('img', {class: 'hit-photo', src: photo, alt: String(title), loading: 'lazy'}));
   card.append(el('h3', {class: 'hit-title', text: String(title)}));
-  const passage = Object.values(hit.highlight || {}).map((fragments) => fragments[0]).find((text) => typeof text === 'string');
+  const passage = bestPassage(hit, schema);
   if (passage) {
-    card.append(el('p', {class: 'passage', text: passage.length > 480 ? passage.slice(0, 480) + '…' : passage}));
+    const text = passage.text.length > 480 ? passage.text.slice(0, 480) + '…' : passage.text;
+    card.append(el('p', {class: 'passage', 'data-field': passage.field, title: `best passage of [${passage.field}]`, text}));
   } else if (!photo && schema.snippet && typeof source[schema.snippet] === 'string') {
     const text = source[schema.snippet];
     card.append(el('p', {class: 'snippet', text: text.length > 240 ? text.slice(0, 240) + '…' : text}));

@@ -206,6 +206,13 @@ public final class SearchPageBrowserIT {
         assertTrue("the passage about music, past the first 512 tokens: " + passage, passage.contains("piano"));
         assertTrue("no plain snippet beside it", hits.get(0).findElements(By.className("snippet")).isEmpty());
         screenshot("10-long-document-best-passage.png");
+        // reranked by MaxSim over every passage's token rows: the passage shown is the token field's best
+        int before = completedSearches();
+        driver.findElement(By.cssSelector("#pane-a .rerank")).click();
+        waitForSearchAfter(before);
+        WebElement reranked = hits("pane-a").get(0).findElement(By.className("passage"));
+        assertEquals("body_tokens", reranked.getAttribute("data-field"));
+        assertTrue("the best passage by MaxSim, about music: " + reranked.getText(), reranked.getText().contains("piano"));
     }
 
     @Test

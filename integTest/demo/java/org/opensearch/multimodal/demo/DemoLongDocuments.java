@@ -8,6 +8,8 @@ import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.multimodal.model.EncodingPurpose;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.multimodal.query.highlight.BestPassageHighlighter;
+import org.opensearch.multimodal.query.rescore.LateInteractionRescorerBuilder;
+import org.opensearch.multimodal.query.rescore.LateInteractionScoreMode;
 import org.opensearch.multimodal.query.retriever.DenseRetriever;
 import org.opensearch.multimodal.rest.EmbedAction;
 import org.opensearch.multimodal.rest.EmbedRequest;
@@ -29,7 +31,9 @@ import java.util.Map;
 /**
  * Long documents: the demo corpus as two handbooks of four topics each (about 1,300 tokens apiece), cut into passages at
  * ingest ({@code chunking}) and searched by their best passage; the {@code passage} highlighter shows which one, and
- * {@code _embed} shows it lies past the first 512 tokens, which a text cut at the model's window never sees.
+ * {@code _embed} shows it lies past the first 512 tokens, which a text cut at the model's window never sees. The token
+ * vectors hold every passage's rows: the {@code late_interaction} rerank scores the whole handbook, and the highlighter
+ * on the token field shows the passage whose rows MaxSim favours.
  */
 final class DemoLongDocuments {
 
@@ -46,7 +50,7 @@ final class DemoLongDocuments {
             client.admin().indices().prepareDelete(INDEX).get();
         }
         String pipeline = "{\"processors\": [{\"embed_text\": {\"model\": \"" + MODEL + "\", \"field_map\": {\"body\": \"body_vec\"}, "
-            + "\"chunking\": {\"max_tokens\": 128, \"overlap_tokens\": 16, \"boundary\": \"sentence\"}}}]}";
+            + "\"token_field_map\": {\"body\": \"body_tokens\"}, \"chunking\": {\"max_tokens\": 128, \"overlap_tokens\": 16, \"boundary\": \"sentence\"}}}]}";
         client.admin().cluster().preparePutPipeline(PIPELINE, new BytesArray(pipeline), XContentType.JSON).get();
         client.admin()
             .indices()
@@ -54,7 +58,8 @@ final class DemoLongDocuments {
             .setSettings(Map.of("index.number_of_shards", 1, "index.number_of_replicas", 0, "index.default_pipeline", PIPELINE))
             .setMapping(
                 "{\"properties\": {\"title\": {\"type\": \"text\"}, \"body\": {\"type\": \"text\"}, "
-                    + "\"body_vec\": {\"type\": \"dense_vector\", \"dims\": 384, \"similarity\": \"cosine\", \"chunked\": true}}}"
+                    + "\"body_vec\": {\"type\": \"dense_vector\", \"dims\": 384, \"similarity\": \"cosine\", \"chunked\": true}, "
+                    + "\"body_tokens\": {\"type\": \"multi_vector\", \"dims\": 384, \"encoding\": \"int8\", \"pool_factor\": 4}}}"
             )
             .get();
         Map<String, String> handbooks = handbooks(corpus);
@@ -87,6 +92,7 @@ final class DemoLongDocuments {
         out.printf(Locale.ROOT, "  %.3f  %s, best passage at character %d of %d:%n", top.getScore(), top.getId(), start, body.length());
         String shown = best.replaceAll("\\s+", " ");
         out.printf(Locale.ROOT, "    \"%s\"%n", shown.length() > 160 ? shown.substring(0, 160) + " ..." : shown);
+        printTokenPassage(client, body, top.getId(), out);
         EmbedAction.Response before = client.execute(
             EmbedAction.INSTANCE,
             new EmbedAction.Request(new EmbedRequest(MODEL, List.of(body.substring(0, start)), null, true, EncodingPurpose.DOCUMENT))
@@ -97,6 +103,33 @@ final class DemoLongDocuments {
                 + "cut at the window, this document could not be found by it%n",
             before.tokenVectors()[0].length
         );
+    }
+
+    /** The same query reranked by MaxSim over every passage's token rows, and the best passage by those rows. */
+    private static void printTokenPassage(Client client, String body, String id, PrintStream out) {
+        SearchResponse reranked = client.prepareSearch(INDEX)
+            .setQuery(new MultimodalQueryBuilder(QUERY, null, Map.of("dense", new DenseRetriever("body_vec", MODEL, 2)), null))
+            .addRescorer(new LateInteractionRescorerBuilder("body_tokens", QUERY, MODEL, LateInteractionScoreMode.REPLACE, 1f, 1f), 2)
+            .highlighter(
+                new HighlightBuilder()
+                    .field(new HighlightBuilder.Field("body_tokens").highlighterType(BestPassageHighlighter.NAME).numOfFragments(1))
+            )
+            .setFetchSource(new String[]{"title"}, null)
+            .get();
+        SearchHit top = reranked.getHits().getHits()[0];
+        if (top.getId().equals(id) == false || top.getHighlightFields().get("body_tokens") == null) {
+            throw new IllegalStateException("the rerank's top hit [" + top.getId() + "] has no best passage by its token vectors");
+        }
+        String best = top.getHighlightFields().get("body_tokens").fragments()[0].string();
+        out.printf(
+            Locale.ROOT,
+            "  reranked by MaxSim over every passage's token rows: %.3f  %s, best passage by MaxSim at character %d:%n",
+            top.getScore(),
+            top.getId(),
+            body.indexOf(best)
+        );
+        String shown = best.replaceAll("\\s+", " ");
+        out.printf(Locale.ROOT, "    \"%s\"%n", shown.length() > 160 ? shown.substring(0, 160) + " ..." : shown);
     }
 
     /** The corpus' topics two handbooks of four: title, then each paragraph's title and text, a paragraph each. */
