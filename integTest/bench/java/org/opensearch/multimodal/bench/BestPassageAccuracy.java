@@ -99,7 +99,7 @@ final class BestPassageAccuracy {
                     shares.get("a passage at random"),
                     dense.stream().filter(p -> inRelevant(p, relevant)).count() / (double) dense.size()
                 );
-                count(shares.get("the first passage"), dense.stream().anyMatch(p -> p[1] == 0 && inRelevant(p, relevant)) ? 1 : 0);
+                count(shares.get("the first passage"), dense.stream().anyMatch(p -> p[0] == 0 && inRelevant(p, relevant)) ? 1 : 0);
             }
         }
         System.out.println("| passage shown for a relevant hit in the top " + TOP + " | in a relevant abstract |");

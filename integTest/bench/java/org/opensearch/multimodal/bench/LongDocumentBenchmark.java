@@ -225,12 +225,16 @@ public final class LongDocumentBenchmark {
 
     /**
      * The passage highlighter's best passages on the held-out queries: the long documents ingested again through the
-     * pipeline (so each chunked value counts its passages' token rows), then the rerank request of the report with
+     * pipeline (so each chunked value counts its passages' token rows; kept for the next run), then the rerank request of the report with
      * both fields highlighted ({@link BestPassageAccuracy}).
      */
     private static void passages(Client client, SciFact sciFact, SciFact longDocs, SciFact.Split split, String chosen) throws Exception {
         client.admin().cluster().prepareHealth().setWaitForGreenStatus().setTimeout(TimeValue.timeValueMinutes(5)).get();
-        index(client, "long_passages", longDocs.corpus(), chunking(chosen), true, BULK_DOCS);
+        boolean indexed = client.admin().indices().prepareExists("long_passages").get().isExists()
+            && client.prepareSearch("long_passages").setSize(0).get().getHits().getTotalHits().value() == longDocs.corpus().size();
+        if (indexed == false) {
+            index(client, "long_passages", longDocs.corpus(), chunking(chosen), true, BULK_DOCS);
+        }
         System.out.println(
             "Best passages, chunking " + chosen + ", " + split.test().size() + " held-out queries, request: "
                 + "RRF BM25 + dense, late_interaction rerank top " + RERANK_WINDOW + ":"
