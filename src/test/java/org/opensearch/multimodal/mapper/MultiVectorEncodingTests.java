@@ -258,7 +258,7 @@ public final class MultiVectorEncodingTests extends MapperServiceTestCase {
             float best = Float.NEGATIVE_INFINITY;
             for (int p = 0; p < passageRows.length; p++) {
                 float[][] own = Arrays.copyOfRange(decoded, first, first + passageRows[p]);
-                assertEquals(encoding + " passage " + p, floatMaxSim(query, own), scores[p], 1e-4f);
+                assertEquals(encoding + " passage " + p, maxSim(query, own), scores[p], 1e-4);
                 best = Math.max(best, scores[p]);
                 first += passageRows[p];
             }
@@ -266,18 +266,6 @@ public final class MultiVectorEncodingTests extends MapperServiceTestCase {
             assertNull("counts short of the stored rows", maxSim.scoreRanges(stored, new int[]{4, 1}));
             assertNull("counts past the stored rows", maxSim.scoreRanges(stored, new int[]{4, 1, 7}));
         }
-    }
-
-    private static float floatMaxSim(float[][] query, float[][] rows) {
-        float sum = 0;
-        for (float[] q : query) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (float[] row : rows) {
-                max = Math.max(max, VectorUtil.dotProduct(q, row));
-            }
-            sum += max;
-        }
-        return sum / query.length;
     }
 
     public void testUnknownEncodingAndPoolFactorBelowOneAreMappingErrors() {

@@ -59,24 +59,12 @@ public final class FusedPoolQuery extends Query implements PassageQueries {
 
     @Override
     public float[] passageQuery(String field) {
-        for (PassageQueries retriever : passageQueries) {
-            float[] query = retriever.passageQuery(field);
-            if (query != null) {
-                return query;
-            }
-        }
-        return null;
+        return PassageQueries.first(passageQueries, passages -> passages.passageQuery(field));
     }
 
     @Override
     public float[][] passageTokens(String field) {
-        for (PassageQueries retriever : passageQueries) {
-            float[][] tokens = retriever.passageTokens(field);
-            if (tokens != null) {
-                return tokens;
-            }
-        }
-        return null;
+        return PassageQueries.first(passageQueries, passages -> passages.passageTokens(field));
     }
 
     /** The structured scores of the hit with {@code id}, null when it is not in the ranking. */

@@ -99,24 +99,12 @@ public final class HybridRetrievalQuery extends Query implements PassageQueries 
 
     @Override
     public float[] passageQuery(String field) {
-        for (PoolRetriever retriever : retrievers) {
-            float[] query = retriever instanceof PassageQueries passages ? passages.passageQuery(field) : null;
-            if (query != null) {
-                return query;
-            }
-        }
-        return null;
+        return PassageQueries.first(retrievers, passages -> passages.passageQuery(field));
     }
 
     @Override
     public float[][] passageTokens(String field) {
-        for (PoolRetriever retriever : retrievers) {
-            float[][] tokens = retriever instanceof PassageQueries passages ? passages.passageTokens(field) : null;
-            if (tokens != null) {
-                return tokens;
-            }
-        }
-        return null;
+        return PassageQueries.first(retrievers, passages -> passages.passageTokens(field));
     }
 
     /**

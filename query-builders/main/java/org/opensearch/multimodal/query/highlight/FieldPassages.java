@@ -25,7 +25,7 @@ import java.util.function.Function;
  * {@code late_interaction} rescorer's, else a multi-vector retriever's), MaxSim over each passage's rows, where the
  * chunked dense value filled from the same passages records how many rows each gave ({@link ChunkedVectors#TOKEN_ROWS}).
  */
-abstract sealed class FieldPassages {
+sealed interface FieldPassages {
 
     /** A hit's passages best first, and the source field their text was cut from (null when its value does not say). */
     record Ranked(List<BestPassages.Passage> passages, String textField) {
@@ -52,61 +52,39 @@ abstract sealed class FieldPassages {
         return null;
     }
 
-    abstract String name();
+    /** The field's name. */
+    String name();
 
-    abstract Ranked rank(HitContext hit) throws IOException;
+    Ranked rank(HitContext hit) throws IOException;
 
-    /** The value of {@code field} in the hit's source, where it is a chunked value (an object). */
-    static Map<?, ?> chunkedValue(HitContext hit, String field) {
-        return hit.sourceLookup().extractValue(field, null) instanceof Map<?, ?> value ? value : null;
-    }
-
-    static String textField(Map<?, ?> chunkedValue) {
-        return chunkedValue != null && chunkedValue.get(ChunkedVectors.TEXT_FIELD) instanceof String field ? field : null;
-    }
-
-    private static final class Dense extends FieldPassages {
-
-        private final DenseVectorFieldType type;
-        private final float[] query;
-
-        Dense(DenseVectorFieldType type, float[] query) {
-            this.type = type;
-            this.query = query;
-        }
+    /** A chunked dense field: each passage's similarity to the dense retriever's query vector. */
+    record Dense(DenseVectorFieldType type, float[] query) implements FieldPassages {
 
         @Override
-        String name() {
+        public String name() {
             return type.name();
         }
 
         @Override
-        Ranked rank(HitContext hit) throws IOException {
+        public Ranked rank(HitContext hit) throws IOException {
             List<BestPassages.Passage> ranked = BestPassages.rank(hit.reader(), hit.docId(), type, query);
             return ranked.isEmpty() ? Ranked.NONE : new Ranked(ranked, textField(chunkedValue(hit, type.name())));
         }
     }
 
-    private static final class Tokens extends FieldPassages {
-
-        private final MultiVectorFieldType type;
-        private final float[][] queryTokens;
-        /** The chunked dense fields of the mapping: one of them may record this field's rows per passage. */
-        private final List<String> chunkedFields;
-
-        Tokens(MultiVectorFieldType type, float[][] queryTokens, List<String> chunkedFields) {
-            this.type = type;
-            this.queryTokens = queryTokens;
-            this.chunkedFields = chunkedFields;
-        }
+    /**
+     * A {@code multi_vector} field: MaxSim of the query's tokens over each passage's rows, as counted by the one of
+     * {@code chunkedFields} (the mapping's chunked dense fields) whose value records this field's rows.
+     */
+    record Tokens(MultiVectorFieldType type, float[][] queryTokens, List<String> chunkedFields) implements FieldPassages {
 
         @Override
-        String name() {
+        public String name() {
             return type.name();
         }
 
         @Override
-        Ranked rank(HitContext hit) throws IOException {
+        public Ranked rank(HitContext hit) throws IOException {
             for (String chunked : chunkedFields) {
                 Map<?, ?> value = chunkedValue(hit, chunked);
                 int[] rowCounts = value == null ? null : ChunkedVectors.tokenRows(value, type.name());
@@ -118,6 +96,15 @@ abstract sealed class FieldPassages {
             }
             return Ranked.NONE;
         }
+    }
+
+    /** The value of {@code field} in the hit's source, where it is a chunked value (an object). */
+    private static Map<?, ?> chunkedValue(HitContext hit, String field) {
+        return hit.sourceLookup().extractValue(field, null) instanceof Map<?, ?> value ? value : null;
+    }
+
+    private static String textField(Map<?, ?> chunkedValue) {
+        return chunkedValue != null && chunkedValue.get(ChunkedVectors.TEXT_FIELD) instanceof String field ? field : null;
     }
 
     /** The token vectors a {@code late_interaction} rescorer of this request compared {@code field} with; null if none. */

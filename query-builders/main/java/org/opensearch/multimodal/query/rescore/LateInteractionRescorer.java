@@ -84,11 +84,6 @@ final class LateInteractionRescorer implements Rescorer {
         }
 
         @Override
-        public float[] passageQuery(String field) {
-            return null;
-        }
-
-        @Override
         public float[][] passageTokens(String field) {
             return this.field.equals(field) ? queryTokens : null;
         }

@@ -48,11 +48,6 @@ record MultiVectorPoolRetriever(
         this(name, field, queryTokens, format, dims, memory, candidates, k, new ProposalScores());
     }
 
-    @Override
-    public float[] passageQuery(String field) {
-        return null;
-    }
-
     /** The query's token vectors, for its own field's best passage. */
     @Override
     public float[][] passageTokens(String field) {
