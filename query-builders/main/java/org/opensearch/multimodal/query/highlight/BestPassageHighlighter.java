@@ -36,7 +36,11 @@ public final class BestPassageHighlighter implements Highlighter {
 
     @Override
     public HighlightField highlight(FieldHighlightContext context) throws IOException {
-        FieldPassages field = FieldPassages.of(context.context, context.query, context.fieldType);
+        // once a shard's fetch: the highlighters' cache lives as long as it
+        FieldPassages field = (FieldPassages) context.cache.computeIfAbsent(
+            NAME + ":" + context.fieldName,
+            key -> FieldPassages.of(context.context, context.query, context.fieldType)
+        );
         if (field == null) {
             return null;
         }

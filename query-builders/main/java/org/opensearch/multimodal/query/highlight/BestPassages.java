@@ -6,7 +6,6 @@ import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.opensearch.multimodal.mapper.ChunkedVectors;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
-import org.opensearch.multimodal.mapper.MultiVectorFieldMapper.MultiVectorFieldType;
 import org.opensearch.multimodal.mapper.StoredTokenMaxSim;
 
 import java.io.IOException;
@@ -57,25 +56,25 @@ final class BestPassages {
     }
 
     /**
-     * The document's passages by MaxSim of {@code queryTokens} over each one's rows of the {@code multi_vector} field:
-     * {@code rowCounts} rows a passage, in passage order, at the offsets chunked dense field {@code offsetsField}
-     * holds; empty where the document has no rows or the counts do not match its rows or its passages.
+     * The document's passages by {@code maxSim} (the query's tokens) over each one's rows of {@code multi_vector} field
+     * {@code tokenField}: {@code rowCounts} rows a passage, in passage order, at the offsets chunked dense field
+     * {@code offsetsField} holds; empty where the document has no rows or the counts do not match its rows or its
+     * passages.
      */
     static List<Passage> rankByTokens(
         LeafReader reader,
         int doc,
-        MultiVectorFieldType field,
-        float[][] queryTokens,
+        String tokenField,
+        StoredTokenMaxSim maxSim,
         String offsetsField,
         int[] rowCounts
     ) throws IOException {
-        BinaryDocValues rows = reader.getBinaryDocValues(field.name());
+        BinaryDocValues rows = reader.getBinaryDocValues(tokenField);
         int[][] offsets = offsets(reader, doc, offsetsField);
         if (rows == null || rows.advanceExact(doc) == false || offsets.length != rowCounts.length) {
             return List.of();
         }
-        float[] scores = new StoredTokenMaxSim(field.name(), queryTokens, field.format(), field.dims())
-            .scoreRanges(rows.binaryValue(), rowCounts);
+        float[] scores = maxSim.scoreRanges(rows.binaryValue(), rowCounts);
         if (scores == null) {
             return List.of(); // the token field was written from something else since
         }

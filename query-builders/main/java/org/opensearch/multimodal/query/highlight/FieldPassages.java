@@ -7,6 +7,7 @@ import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.multimodal.mapper.ChunkedVectors;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
 import org.opensearch.multimodal.mapper.MultiVectorFieldMapper.MultiVectorFieldType;
+import org.opensearch.multimodal.mapper.StoredTokenMaxSim;
 import org.opensearch.multimodal.query.retriever.PassageQueries;
 import org.opensearch.search.fetch.FetchContext;
 import org.opensearch.search.fetch.FetchSubPhase.HitContext;
@@ -47,7 +48,12 @@ sealed interface FieldPassages {
             if (queryTokens == null) {
                 queryTokens = find(query, passages -> passages.passageTokens(tokens.name()));
             }
-            return queryTokens == null ? null : new Tokens(tokens, queryTokens, chunkedDenseFields(fetch));
+            return queryTokens == null ? null
+                : new Tokens(
+                    tokens,
+                    new StoredTokenMaxSim(tokens.name(), queryTokens, tokens.format(), tokens.dims()),
+                    chunkedDenseFields(fetch)
+                );
         }
         return null;
     }
@@ -74,9 +80,10 @@ sealed interface FieldPassages {
 
     /**
      * A {@code multi_vector} field: MaxSim of the query's tokens over each passage's rows, as counted by the one of
-     * {@code chunkedFields} (the mapping's chunked dense fields) whose value records this field's rows.
+     * {@code chunkedFields} (the mapping's chunked dense fields) whose value records this field's rows. One fetch
+     * phase's: {@code maxSim} serves one thread.
      */
-    record Tokens(MultiVectorFieldType type, float[][] queryTokens, List<String> chunkedFields) implements FieldPassages {
+    record Tokens(MultiVectorFieldType type, StoredTokenMaxSim maxSim, List<String> chunkedFields) implements FieldPassages {
 
         @Override
         public String name() {
@@ -90,7 +97,7 @@ sealed interface FieldPassages {
                 int[] rowCounts = value == null ? null : ChunkedVectors.tokenRows(value, type.name());
                 if (rowCounts != null) {
                     List<BestPassages.Passage> ranked = BestPassages
-                        .rankByTokens(hit.reader(), hit.docId(), type, queryTokens, chunked, rowCounts);
+                        .rankByTokens(hit.reader(), hit.docId(), type.name(), maxSim, chunked, rowCounts);
                     return ranked.isEmpty() ? Ranked.NONE : new Ranked(ranked, textField(value));
                 }
             }
