@@ -395,7 +395,7 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
         );
     }
 
-    public void testGqrRefinesThroughTheBestPassageAndTheRescorerSeesEveryPassage() throws IOException {
+    public void testGqrRefinesAndSearchesAgainThroughTheBestPassageAndTheRescorerSeesEveryPassage() throws IOException {
         createIndex("long_gqr", 2, 0, true);
         indexTopics("long_gqr");
         String text = QUERIES.get("music");
@@ -405,6 +405,26 @@ public class LongDocumentClusterTests extends BgeClusterTestCase {
             + "\"fusion\": {\"gqr\": {\"primary\": \"dense\", \"complementary\": [\"bm25\"], \"pool_k\": 8, \"steps\": 5}}}}";
         SearchResponse refined = client().prepareSearch("long_gqr").setQuery(QueryBuilders.wrapperQuery(json)).setSize(8).get();
         assertEquals("music", refined.getHits().getHits()[0].getId());
+        // search_again: each shard's passage graphs searched again with the refined query, from a narrow pool (1 + 1)
+        String narrow = "{\"multimodal\": {\"query_text\": \"" + text + "\", \"retrievers\": {"
+            + "\"dense\": {\"dense\": {\"field\": \"body_vec\", \"model\": \"" + MODEL + "\", \"k\": 1}},"
+            + "\"bm25\": {\"lexical\": {\"query\": {\"match\": {\"body\": \"" + text + "\"}}, \"k\": 1}}},"
+            + "\"fusion\": {\"gqr\": {\"primary\": \"dense\", \"complementary\": [\"bm25\"], \"pool_k\": 3, \"steps\": 5, "
+            + "\"search_again\": %s}}}}";
+        List<String> plain = ids(
+            client().prepareSearch("long_gqr")
+                .setQuery(QueryBuilders.wrapperQuery(String.format(Locale.ROOT, narrow, false)))
+                .setSize(8)
+                .get()
+        );
+        List<String> again = ids(
+            client().prepareSearch("long_gqr")
+                .setQuery(QueryBuilders.wrapperQuery(String.format(Locale.ROOT, narrow, true)))
+                .setSize(8)
+                .get()
+        );
+        assertEquals("music", again.get(0));
+        assertTrue("the second search only adds: " + plain + " -> " + again, again.containsAll(plain) && again.size() > plain.size());
         SearchResponse reranked = client().prepareSearch("long_gqr")
             .setQuery(QueryBuilders.matchAllQuery())
             .setSize(8)

@@ -11,6 +11,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.TokenEncoding;
@@ -18,6 +19,7 @@ import org.opensearch.multimodal.memory.TokenMemory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,7 +27,8 @@ import java.util.List;
  * i of every document lies in graph i ({@link DenseVectorFieldType#chunkField}), so the best k documents are the best
  * of each position's top k ({@link DisjunctionMaxQuery} keeps a document's best): a document in the true top k by its
  * best passage is in that passage's position's top k, so the searches together miss only what HNSW itself misses. For
- * GQR it is MaxSim with one query row, whose gradient is the best passage's vector. Alone in a query it still goes
+ * GQR it is MaxSim with one query row, whose gradient is the best passage's vector, and GQR's second search
+ * ({@code search_again}) searches every position's graph again with the refined query. Alone in a query it still goes
  * through the pool, so a shard answers k documents, not every position's k.
  */
 record BestPassageRetriever(
@@ -35,7 +38,9 @@ record BestPassageRetriever(
     VectorSimilarityFunction similarity,
     Query knnQuery,
     int k,
-    int positions
+    int positions,
+    int beamWidth,
+    Query filter
 ) implements PoolRetriever.Refinable, PassageQueries {
 
     /** Searches each of the {@code positions} passage graphs for its top {@code k} with a beam of {@code beamWidth}. */
@@ -49,13 +54,26 @@ record BestPassageRetriever(
         IndexReader reader
     ) {
         int positions = positions(reader, fieldType);
+        return new BestPassageRetriever(
+            name,
+            fieldType.name(),
+            vector,
+            fieldType.similarity().luceneFunction(),
+            bestPassageSearch(fieldType.name(), positions, vector, k, beamWidth, filter),
+            k,
+            positions,
+            beamWidth,
+            filter
+        );
+    }
+
+    /** Each position's graph searched for its top {@code k}, a document keeping its best passage's score. */
+    private static Query bestPassageSearch(String field, int positions, float[] vector, int k, int beamWidth, Query filter) {
         List<Query> searches = new ArrayList<>(positions);
         for (int i = 0; i < positions; i++) {
-            searches.add(WideBeamKnnQuery.of(fieldType.chunkField(i), vector, k, beamWidth, filter));
+            searches.add(WideBeamKnnQuery.of(DenseVectorFieldType.chunkField(field, i), vector, k, beamWidth, filter));
         }
-        Query query = positions == 0 ? new MatchNoDocsQuery("no passages in [" + fieldType.name() + "]")
-            : new DisjunctionMaxQuery(searches, 0f);
-        return new BestPassageRetriever(name, fieldType.name(), vector, fieldType.similarity().luceneFunction(), query, k, positions);
+        return positions == 0 ? new MatchNoDocsQuery("no passages in [" + field + "]") : new DisjunctionMaxQuery(searches, 0f);
     }
 
     /** How many passage positions the shard's segments hold for the field (one more than the highest). */
@@ -115,6 +133,18 @@ record BestPassageRetriever(
     @Override
     public float[] passageQuery(String field) {
         return this.field.equals(field) ? queryVector : null;
+    }
+
+    /**
+     * GQR's second search: the refined query's best {@code topK} documents by their best passage, searched as the first
+     * search was (every position's graph, the same beam and filter), in doc id order.
+     */
+    @Override
+    public int[] searchAgain(IndexSearcher searcher, float[] z, int topK) throws IOException {
+        float[] refined = VectorUtil.l2normalize(z.clone(), false);
+        int[] found = PoolRetriever.topDocs(searcher, bestPassageSearch(field, positions, refined, topK, beamWidth, filter), topK);
+        Arrays.sort(found);
+        return found;
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.opensearch.test.OpenSearchTestCase;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -140,5 +141,23 @@ public class BestPassageRetrieverTests extends OpenSearchTestCase {
             primary.weightedGradient(z, weights, gradient);
             assertArrayEquals("d score / dz is the best passage", bestPassage(docs[one], z), gradient, 1e-5f);
         }
+    }
+
+    public void testGqrsSecondSearchFindsTheRefinedQuerysBestDocumentsByTheirBestPassage() throws IOException {
+        BestPassageRetriever retriever = retriever(randomUnit(), 3);
+        float[] z = randomUnit();
+        float[] unnormalized = z.clone();
+        for (int d = 0; d < DIMS; d++) {
+            unnormalized[d] *= 3f; // the refined query arrives unnormalized
+        }
+        int topK = randomIntBetween(1, 10);
+        int[] found = retriever.searchAgain(searcher, unnormalized, topK);
+        List<Integer> exact = IntStream.range(0, passages.length)
+            .boxed()
+            .sorted(Comparator.comparingDouble(d -> -best(d, z)))
+            .limit(topK)
+            .sorted()
+            .toList();
+        assertEquals("the refined query's top by best passage, in doc id order", exact, Arrays.stream(found).boxed().toList());
     }
 }
