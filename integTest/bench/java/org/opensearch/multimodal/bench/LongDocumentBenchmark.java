@@ -13,11 +13,13 @@ import org.opensearch.index.reindex.ReindexAction;
 import org.opensearch.index.reindex.ReindexRequestBuilder;
 import org.opensearch.multimodal.chunking.ChunkingOptions;
 import org.opensearch.multimodal.chunking.TokenWindows;
+import org.opensearch.multimodal.math.ScoreNormalization;
 import org.opensearch.multimodal.model.BuiltinModels;
 import org.opensearch.multimodal.model.ModelRegistry;
 import org.opensearch.multimodal.model.TextModel;
 import org.opensearch.multimodal.query.MultimodalQueryBuilder;
 import org.opensearch.multimodal.query.fusion.FusionSpec;
+import org.opensearch.multimodal.query.fusion.GqrSpec;
 import org.opensearch.multimodal.query.rescore.LateInteractionRescorerBuilder;
 import org.opensearch.multimodal.query.rescore.LateInteractionScoreMode;
 import org.opensearch.multimodal.query.retriever.DenseRetriever;
@@ -96,6 +98,9 @@ public final class LongDocumentBenchmark {
                 rewrite(client, "long_chunked", chunking(chosen), 1);
                 rewrite(client, "long_chunked_3", chunking(chosen), 3);
                 queries(client, sciFact, longDocs, split, chosen);
+            } else if ("gqr".equals(phase)) {
+                client.admin().cluster().prepareHealth().setWaitForGreenStatus().setTimeout(TimeValue.timeValueMinutes(5)).get();
+                gqr(client, longDocs, split, args.get("--chunking", "256/25/sentence"));
             } else if ("passages".equals(phase)) {
                 passages(client, sciFact, longDocs, split, args.get("--chunking", "256/25/sentence"));
             } else if ("queries".equals(phase)) {
@@ -221,6 +226,45 @@ public final class LongDocumentBenchmark {
         reindex.get();
         client.admin().indices().prepareForceMerge("long_chunked_3").setMaxNumSegments(1).get();
         queries(client, sciFact, longDocs, split, chosen);
+    }
+
+    /**
+     * GQR with the chunked dense field as primary and BM25 as complementary, with and without {@code search_again}
+     * (every passage position's graph searched again with the refined query), on the report's indices (1 and 3 shards).
+     */
+    private static void gqr(Client client, SciFact longDocs, SciFact.Split split, String chosen) {
+        Map<String, Function<String, SearchRequestBuilder>> methods = new LinkedHashMap<>();
+        methods.put("dense", text -> dense(client, "long_chunked", "vec", text));
+        methods.put("BM25", text -> bm25(client, "long_chunked", text));
+        for (String index : List.of("long_chunked", "long_chunked_3")) {
+            String shards = index.endsWith("_3") ? ", 3 shards" : "";
+            methods.put("GQR dense + BM25" + shards, text -> gqrSearch(client, index, text, false));
+            methods.put("GQR dense + BM25, search_again" + shards, text -> gqrSearch(client, index, text, true));
+        }
+        Map<String, Map<String, List<String>>> rankings = new LinkedHashMap<>();
+        Map<String, double[]> latencies = new LinkedHashMap<>();
+        InterleavedQueries.run(longDocs, split.all(), methods, K, true, rankings, latencies);
+        HeldOutTable.print(
+            "GQR through the best passage, long documents, chunking " + chosen + ":",
+            longDocs.qrels(),
+            split.dev(),
+            split.test(),
+            K,
+            rankings,
+            latencies,
+            "dense",
+            "chunked dense",
+            "dense"
+        );
+    }
+
+    /** GQR's defaults (pool_k 10, the primary's steps and learning rate), the chunked dense field refined by BM25. */
+    private static SearchRequestBuilder gqrSearch(Client client, String index, String text, boolean searchAgain) {
+        Map<String, RetrieverSpec> retrievers = new LinkedHashMap<>();
+        retrievers.put("bm25", new LexicalRetriever(new MultiMatchQueryBuilder(text, "title_text"), 0));
+        retrievers.put("dense", new DenseRetriever("vec", MODEL, 0));
+        GqrSpec gqr = new GqrSpec("dense", List.of("bm25"), 10, null, null, 1f, 0.5f, ScoreNormalization.MIN_MAX, searchAgain);
+        return search(client, index).setQuery(new MultimodalQueryBuilder(text, null, null, retrievers, FusionSpec.gqr(gqr), null));
     }
 
     /**
