@@ -34,7 +34,10 @@ final class HeldOutTable {
         double[] baselineNdcg = RankingMetrics.perQueryNdcg(qrels, test, rankings.get(baseline));
         System.out.println(title);
         System.out
-            .println("| method | nDCG@10 test | R@100 test | nDCG@10 dev | p50 ms | p50 vs " + latencyReference + " | vs " + baselineLabel + " (95% CI) |");
+            .println(
+                "| method | nDCG@10 test | R@100 test | nDCG@10 dev | p50 ms | p50 vs " + latencyReference + " | vs " + baselineLabel
+                    + " (95% CI) |"
+            );
         System.out.println("|---|---|---|---|---|---|---|");
         for (Map.Entry<String, Map<String, List<String>>> method : rankings.entrySet()) {
             double[] ndcg = RankingMetrics.perQueryNdcg(qrels, test, method.getValue());
