@@ -11,7 +11,6 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.VectorUtil;
 import org.opensearch.multimodal.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
 import org.opensearch.multimodal.mapper.MultiVectorFormat;
 import org.opensearch.multimodal.math.TokenEncoding;
@@ -19,7 +18,6 @@ import org.opensearch.multimodal.memory.TokenMemory;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -141,10 +139,8 @@ record BestPassageRetriever(
      */
     @Override
     public int[] searchAgain(IndexSearcher searcher, float[] z, int topK) throws IOException {
-        float[] refined = VectorUtil.l2normalize(z.clone(), false);
-        int[] found = PoolRetriever.topDocs(searcher, bestPassageSearch(field, positions, refined, topK, beamWidth, filter), topK);
-        Arrays.sort(found);
-        return found;
+        return PoolRetriever
+            .refinedTopDocs(searcher, z, refined -> bestPassageSearch(field, positions, refined, topK, beamWidth, filter), topK);
     }
 
     @Override

@@ -7,11 +7,9 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.VectorUtil;
 import org.opensearch.multimodal.memory.TokenMemory;
 
 import java.io.IOException;
-import java.util.Arrays;
 
 /** A dense retriever: its KNN query proposes, the stored vectors score the pool exactly with the field's similarity. */
 record DensePoolRetriever(String name, String field, float[] queryVector, VectorSimilarityFunction similarity, Query knnQuery, int k)
@@ -60,11 +58,8 @@ record DensePoolRetriever(String name, String field, float[] queryVector, Vector
             return null;
         }
         KnnFloatVectorQuery original = (KnnFloatVectorQuery) knnQuery;
-        float[] refined = VectorUtil.l2normalize(z.clone(), false);
-        Query again = WideBeamKnnQuery.of(field, refined, topK, original.getK(), original.getFilter());
-        int[] found = PoolRetriever.topDocs(searcher, again, topK);
-        Arrays.sort(found);
-        return found;
+        return PoolRetriever
+            .refinedTopDocs(searcher, z, refined -> WideBeamKnnQuery.of(field, refined, topK, original.getK(), original.getFilter()), topK);
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.VectorUtil;
 import org.opensearch.multimodal.math.RefinablePrimary;
 import org.opensearch.multimodal.memory.TokenMemory;
 import org.opensearch.multimodal.query.common.SearchDeadline;
@@ -14,6 +15,7 @@ import org.opensearch.multimodal.query.common.SearchDeadline;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One retriever of a shard's hybrid retrieval: it proposes its top {@code k} documents for the pool, and then scores
@@ -89,6 +91,16 @@ public interface PoolRetriever {
     static int[] topDocs(IndexSearcher searcher, Query query, int k) throws IOException {
         ScoreDoc[] hits = searcher.search(query, k).scoreDocs;
         return Arrays.stream(hits).mapToInt(h -> h.doc).toArray();
+    }
+
+    /**
+     * GQR's second search of a single-vector primary: the refined {@code z}, normalized (its length does not change the
+     * order), searched by {@code search}; the top {@code k} in doc id order, as {@link Refinable#searchAgain} answers.
+     */
+    static int[] refinedTopDocs(IndexSearcher searcher, float[] z, Function<float[], Query> search, int k) throws IOException {
+        int[] found = topDocs(searcher, search.apply(VectorUtil.l2normalize(z.clone(), false)), k);
+        Arrays.sort(found);
+        return found;
     }
 
     /**
